@@ -1,0 +1,224 @@
+"""Load the kernel API tables (rules/apis.toml and user extensions).
+
+Entries are C prototypes, parsed with pycparser so that the role of an
+argument is named after the parameter the kernel header names ("pointer =
+'objp'") and resolved to a position here, once.  pycparser needs every
+type name declared, and kernel headers use hundreds (gfp_t, size_t,
+irq_handler_t, ...): unknown names are declared as opaque typedefs on the
+fly, which is all the parse needs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pycparser import c_ast, c_parser
+from pycparser.c_parser import ParseError
+
+ROLES = ("allocator", "reallocator", "free", "sink", "transfer")
+_ANNOT = re.compile(r"\b(__user|__iomem|__rcu|__force|__must_check|__malloc|const\s+const)\b")
+_WHERE = re.compile(r":(\d+):(\d+):")
+_LAST_WORD = re.compile(r"(\w+)[\s*]*$")
+
+
+class ApiError(ValueError):
+    """A bad API table entry; the message names the file and the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    """What one kernel function does to memory."""
+
+    name: str
+    role: str  # one of ROLES
+    params: tuple[str, ...]
+    family: str = ""
+    families: tuple[str, ...] = ()
+    failure: str = "null"  # allocators: "null" or "err_ptr"
+    managed: bool = False
+    pointer: int | None = None  # index of the argument the role is about
+    device: int | None = None  # managed: index of the owning device argument
+    drvdata: bool = False
+    returns_pointer: bool = True
+
+
+@dataclass
+class ApiTable:
+    """Name -> APIs; a function may have several roles (sink of two arguments)."""
+
+    by_name: dict[str, list[Api]] = field(default_factory=dict)
+
+    def lookup(self, name: str | None) -> list[Api]:
+        if name is None:
+            return []
+        return self.by_name.get(name, [])
+
+    def role(self, name: str | None, role: str) -> Api | None:
+        for api in self.lookup(name):
+            if api.role == role:
+                return api
+        return None
+
+    def names(self, role: str) -> set[str]:
+        return {n for n, apis in self.by_name.items() if any(a.role == role for a in apis)}
+
+    def add(self, api: Api) -> None:
+        entries = self.by_name.setdefault(api.name, [])
+        entries[:] = [e for e in entries if (e.role, e.pointer) != (api.role, api.pointer)]
+        entries.append(api)
+
+    def merge(self, data: dict, origin: str) -> None:
+        """Add the entries of a parsed TOML document (same schema as apis.toml)."""
+        for role in ROLES:
+            for i, entry in enumerate(data.get(role, [])):
+                where = f"{origin}: [[{role}]] entry {i + 1}"
+                for api in _entries(role, entry, where):
+                    self.add(api)
+
+
+def _declared(proto: str) -> c_ast.FuncDecl:
+    """Parse one prototype, declaring unknown type names as we meet them."""
+    parser = c_parser.CParser()
+    text = _ANNOT.sub("", proto).strip().rstrip(";") + ";"
+    typedefs = _type_words(text)
+    for _ in range(16):
+        src = "".join(f"typedef int {t};\n" for t in typedefs) + text
+        try:
+            ast = parser.parse(src)
+        except ParseError as exc:
+            unknown = _unknown_type(src, str(exc))
+            if unknown is None or unknown in typedefs:
+                raise ApiError(f"cannot parse prototype {proto!r}: {exc}") from None
+            typedefs.append(unknown)
+            continue
+        decl = ast.ext[-1]
+        ftype = getattr(decl, "type", None)
+        if isinstance(ftype, c_ast.FuncDecl):
+            return decl
+        raise ApiError(f"not a function prototype: {proto!r}")
+    raise ApiError(f"cannot parse prototype {proto!r}: too many unknown type names")
+
+
+_C_WORDS = set(
+    "void char short int long float double signed unsigned const volatile struct union "
+    "enum static extern inline restrict register _Bool".split()
+)
+_TYPE_POSITION = re.compile(r"(?<![\w])(\w+)(?=\s*\*|\s+\w)")
+
+
+def _type_words(text: str) -> list[str]:
+    """Words in type position (followed by a name or '*') that C does not define."""
+    out = []
+    for m in _TYPE_POSITION.finditer(text):
+        word = m.group(1)
+        before = text[: m.start()].rstrip()
+        if word in _C_WORDS or before.endswith(("struct", "union", "enum")):
+            continue
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _unknown_type(src: str, error: str) -> str | None:
+    """The word just before the parse error: a type name pycparser did not know."""
+    m = _WHERE.search(error)
+    if not m:
+        return None
+    line, col = int(m.group(1)), int(m.group(2))
+    lines = src.split("\n")
+    if not 0 < line <= len(lines):
+        return None
+    word = _LAST_WORD.search(lines[line - 1][: col - 1])
+    return word.group(1) if word else None
+
+
+def _param_names(decl) -> list[str]:
+    names = []
+    args = decl.type.args.params if decl.type.args is not None else []
+    for p in args:
+        if isinstance(p, c_ast.EllipsisParam):
+            continue
+        names.append(getattr(p, "name", None) or "")
+    return names
+
+
+def _entries(role: str, entry: dict, where: str):
+    if not isinstance(entry, dict):
+        raise ApiError(f"{where}: expected a table")
+    protos = entry.get("prototypes", [])
+    if isinstance(entry.get("prototype"), str):
+        protos = [*protos, entry["prototype"]]
+    if not protos or not all(isinstance(p, str) for p in protos):
+        raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
+    known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
+    known |= {"pointer", "device", "drvdata"}
+    for key in entry:
+        if key not in known:
+            raise ApiError(f"{where}: unknown key {key!r}")
+    failure = entry.get("failure", "null")
+    if failure not in ("null", "err_ptr"):
+        raise ApiError(f"{where}: failure must be 'null' or 'err_ptr', not {failure!r}")
+    for proto in protos:
+        decl = _declared(proto)
+        params = _param_names(decl)
+        name = decl.name
+
+        def index(key: str) -> int | None:
+            wanted = entry.get(key)
+            if wanted is None:
+                return None
+            if wanted not in params:
+                raise ApiError(f"{where}: {proto!r} has no parameter named {wanted!r}")
+            return params.index(wanted)
+
+        pointer = index("pointer")
+        if role in ("reallocator", "free", "sink", "transfer") and pointer is None:
+            raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
+        if role in ("allocator", "reallocator") and not entry.get("family"):
+            raise ApiError(f"{where}: {role} entries need 'family'")
+        yield Api(
+            name=name,
+            role=role,
+            params=tuple(params),
+            family=entry.get("family", ""),
+            families=tuple(entry.get("families", ())),
+            failure=failure,
+            managed=bool(entry.get("managed", False)),
+            pointer=pointer,
+            device=index("device"),
+            drvdata=bool(entry.get("drvdata", False)),
+            returns_pointer=isinstance(decl.type.type, c_ast.PtrDecl),
+        )
+
+
+_BUILTIN: ApiTable | None = None
+
+
+def builtin() -> ApiTable:
+    """The tables shipped in rules/apis.toml (parsed once per process)."""
+    global _BUILTIN
+    if _BUILTIN is None:
+        table = ApiTable()
+        text = resources.files("rules").joinpath("apis.toml").read_text(encoding="utf-8")
+        table.merge(tomllib.loads(text), "rules/apis.toml")
+        _BUILTIN = table
+    return _BUILTIN
+
+
+def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
+    """Built-in tables plus user extensions [(parsed toml table, origin)]."""
+    base = builtin()
+    if not extra:
+        return base
+    table = ApiTable({k: list(v) for k, v in base.by_name.items()})
+    for data, origin in extra:
+        table.merge(data, origin)
+    return table
+
+
+def load_file(path: Path) -> ApiTable:
+    return load([(tomllib.loads(path.read_text(encoding="utf-8")), str(path))])

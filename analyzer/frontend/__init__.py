@@ -1,0 +1,1 @@
+"""C source frontends: each turns one file into the IR of analyzer.ir."""

@@ -1,0 +1,245 @@
+"""Make raw kernel C palatable to a header-less parser, keeping every offset.
+
+tree-sitter sees the file without headers or a configuration, so kernel
+annotations, conditional compilation and iterator macros look like syntax
+errors to it.  Every rewrite here replaces bytes with bytes of the same
+length (spaces, or a keyword padded with spaces) and never touches a
+newline, so line and column numbers of the result are those of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Annotations that are a bare word.
+_WORD_ANNOTATIONS = (
+    "__iomem __user __rcu __force __must_check __init __exit __maybe_unused "
+    "__always_unused __used __weak __cold __hot __percpu __nocast __bitwise __safe "
+    "__ref __refdata __initdata __initconst __exitdata __read_mostly __always_inline "
+    "noinline noinline_for_stack __noreturn __pure __visible __deprecated notrace "
+    "__latent_entropy __ro_after_init __private __kprobes __sched asmlinkage __meminit "
+    "__init_or_module __packed __malloc __randomize_layout __no_randomize_layout "
+    "__designated_init ____cacheline_aligned ____cacheline_aligned_in_smp "
+    "__cacheline_aligned __cacheline_aligned_in_smp __devinit __devexit __kernel "
+    "__must_be_array __nonstring __counted_by_ptr __flatten __no_kcsan __noclone "
+    "__mustcheck __ksym __weak_alias __irq_entry __cpuidle __init_memblock __initdata_memblock"
+).split()
+
+# Annotations followed by a parenthesised argument list.
+_CALL_ANNOTATIONS = (
+    "__free __aligned __counted_by __attribute__ __attribute __printf __scanf __section "
+    "__acquires __releases __must_hold __cleanup __guarded_by __pt_guarded_by __alias "
+    "__realloc_size __alloc_size __nocfi __diagnose_as __cond_acquires __cond_releases "
+    "__assume_aligned __sized_by __ends_by __copy __no_sanitize_or_inline __has_attribute"
+).split()
+
+_ANNOTATION_RE = re.compile(
+    r"\b(?:(?P<word>" + "|".join(_WORD_ANNOTATIONS) + r")\b(?!\s*\()"
+    r"|(?P<call>" + "|".join(_CALL_ANNOTATIONS) + r")\s*\()"
+)
+_FREE_RE = re.compile(r"\*?\s*(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
+_ITERATOR_RE = re.compile(
+    r"\b(?P<name>[A-Za-z_]\w*(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
+)
+_CONDITIONAL_RE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+
+
+@dataclass
+class Prepared:
+    """The rewritten source and what the rewrites learned on the way."""
+
+    text: bytes
+    # variable name -> cleanup function, from `T *name __free(fn) = ...`
+    cleanups: dict[tuple[int, str], str] = field(default_factory=dict)
+
+
+def _blank(buf: bytearray, start: int, end: int) -> None:
+    for i in range(start, end):
+        if buf[i] not in (0x0A, 0x0D):
+            buf[i] = 0x20
+
+
+def _match_paren(text: bytes, open_at: int) -> int:
+    """Index just past the parenthesis closing the one at open_at, or -1."""
+    depth = 0
+    i = open_at
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == 0x28:
+            depth += 1
+        elif c == 0x29:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif c == 0x3B or c == 0x7B:  # ';' or '{': argument lists hold neither
+            return -1
+        i += 1
+    return -1
+
+
+def _directive_lines(text: bytes) -> list[tuple[int, int, bytes]]:
+    """(start, end, logical text) of each preprocessor line, continuations joined."""
+    out = []
+    pos = 0
+    lines = text.split(b"\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        start = pos
+        if line.lstrip().startswith(b"#"):
+            logical = line
+            end = pos + len(line)
+            while logical.endswith(b"\\") and i + 1 < len(lines):
+                i += 1
+                pos = end + 1
+                logical = logical[:-1] + lines[i]
+                end = pos + len(lines[i])
+            out.append((start, end, logical))
+            pos = end + 1
+        else:
+            pos += len(line) + 1
+        i += 1
+    return out
+
+
+def _strip_conditionals(buf: bytearray, directives: list[tuple[int, int, bytes]]) -> None:
+    """Keep one branch of each #if group and blank the directives and other branches.
+
+    The first branch is kept (it is the one most drivers are read with and
+    the one that keeps braces balanced), except after `#if 0`, where the
+    `#else` branch is kept.  Blanking the directives themselves matters:
+    tree-sitter otherwise builds preproc_if nodes that split statements.
+    """
+    # stack entries: [keeping_current_branch, some_branch_was_kept, parent_active]
+    stack: list[list[bool]] = []
+    active = True
+    region_start: int | None = None  # start of a blanked region
+
+    def close_region(at: int) -> None:
+        nonlocal region_start
+        if region_start is not None:
+            _blank(buf, region_start, at)
+            region_start = None
+
+    for start, end, logical in directives:
+        m = _CONDITIONAL_RE.match(logical)
+        if not m:
+            if not active:
+                continue  # already inside a blanked region
+            if logical.lstrip().startswith((b"#define", b"#undef", b"#include", b"#pragma")):
+                continue
+            _blank(buf, start, end)  # #error, #warning, stray '#'
+            continue
+        kind = m.group(1).decode()
+        rest = m.group(2).strip()
+        if kind in ("if", "ifdef", "ifndef"):
+            keep = active and not (kind == "if" and rest in (b"0", b"(0)"))
+            stack.append([keep, keep, active])
+        elif kind in ("elif", "else") and stack:
+            top = stack[-1]
+            always_false = kind == "elif" and rest in (b"0", b"(0)")
+            keep = top[2] and not top[1] and not always_false
+            top[0] = keep
+            top[1] = top[1] or keep
+        elif kind == "endif" and stack:
+            stack.pop()
+        was_active = active
+        active = all(entry[0] for entry in stack)
+        if was_active and not active:
+            region_start = start
+        elif not was_active and active:
+            close_region(end)
+        if active or region_start is None:
+            _blank(buf, start, end)
+    if region_start is not None:
+        close_region(len(buf))
+
+
+def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
+    for m in _ANNOTATION_RE.finditer(text.decode("latin-1")):
+        start = m.start()
+        if _inside(skip, start):
+            continue
+        if m.group("word"):
+            _blank(buf, start, m.end())
+            continue
+        paren = text.index(b"(", m.start("call"))
+        end = _match_paren(text, paren)
+        if end == -1 and m.group("call").startswith("__attribute"):
+            end = _match_paren_loose(text, paren)
+        if end != -1:
+            _blank(buf, start, end)
+
+
+def _match_paren_loose(text: bytes, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, min(len(text), open_at + 4000)):
+        if text[i] == 0x28:
+            depth += 1
+        elif text[i] == 0x29:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
+    for start, end in ranges:
+        if start <= pos < end:
+            return True
+        if start > pos:
+            return False
+    return False
+
+
+def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
+    """`list_for_each_entry(pos, head, member) {` -> `while              (pos, ...) {`.
+
+    A comma expression in a while condition is valid C, so the loop body
+    parses as a loop body; a use that ends in `;` or sits inside an
+    expression is a call and stays one.  `scoped_guard(...)` becomes `if`,
+    since its body runs once.
+    """
+    for m in _ITERATOR_RE.finditer(text.decode("latin-1")):
+        start = m.start("name")
+        if _inside(skip, start):
+            continue
+        end = _match_paren(text, m.end() - 1)
+        if end == -1:
+            continue
+        j = end
+        while j < len(text) and text[j] in b" \t\r\n\\":
+            j += 1
+        if j >= len(text) or text[j] in b";),]}=?:&|+-*/<>.":
+            continue
+        # Only at statement start: the previous significant byte ends a statement.
+        k = start - 1
+        while k >= 0 and text[k] in b" \t\r\n":
+            k -= 1
+        if k >= 0 and text[k] not in b";{}):":
+            continue
+        keyword = b"if" if m.group("name").startswith("scoped") else b"while"
+        name_len = m.end("name") - start
+        if name_len < len(keyword):
+            continue
+        buf[start : start + name_len] = keyword + b" " * (name_len - len(keyword))
+
+
+def prepare(text: bytes) -> Prepared:
+    """Rewrite kernel C so that tree-sitter-c parses it; same length, same lines."""
+    buf = bytearray(text)
+    directives = _directive_lines(text)
+    _strip_conditionals(buf, directives)
+    stage = bytes(buf)
+    # Defines keep their text; macros inside them must not be rewritten.
+    skip = [(s, e) for s, e, logical in directives if logical.lstrip().startswith(b"#")]
+    cleanups: dict[tuple[int, str], str] = {}
+    for m in _FREE_RE.finditer(stage.decode("latin-1")):
+        line = stage.count(b"\n", 0, m.start("var")) + 1
+        cleanups[(line, m.group("var"))] = m.group("fn")
+    _blank_annotations(buf, stage, skip)
+    stage = bytes(buf)
+    _rewrite_iterators(buf, stage, skip)
+    return Prepared(bytes(buf), cleanups)

@@ -1,0 +1,605 @@
+"""The default frontend: tree-sitter-c on the raw file, no headers, no build.
+
+The file is first rewritten by `preprocess.prepare` (same length, same
+lines), then parsed; every function definition becomes an `ir.Function`
+with its control-flow graph.  Parse errors cost the region tree-sitter
+could not read, not the function: statements found inside an ERROR node
+are still built.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter_c
+from tree_sitter import Language, Node as TSNode, Parser
+
+from analyzer import ir
+from analyzer.frontend.preprocess import prepare
+from analyzer.ir import Kind, Span
+
+_LANGUAGE = Language(tree_sitter_c.language())
+_WS = re.compile(r"\s+")
+_INT = re.compile(r"^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*$")
+_MAX_TEXT = 160
+
+_STATEMENTS = {
+    "compound_statement",
+    "expression_statement",
+    "if_statement",
+    "switch_statement",
+    "case_statement",
+    "while_statement",
+    "do_statement",
+    "for_statement",
+    "return_statement",
+    "break_statement",
+    "continue_statement",
+    "goto_statement",
+    "labeled_statement",
+    "declaration",
+    "attributed_statement",
+}
+
+
+def parser() -> Parser:
+    return Parser(_LANGUAGE)
+
+
+def span_of(node: TSNode) -> Span:
+    (r0, c0), (r1, c1) = node.start_point, node.end_point
+    return Span(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+
+
+def _text(node: TSNode) -> str:
+    raw = node.text.decode("utf-8", "replace")
+    if len(raw) > _MAX_TEXT * 4:
+        raw = raw[: _MAX_TEXT * 4]
+    return _WS.sub(" ", raw).strip()[:_MAX_TEXT]
+
+
+def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
+    """(name, is_pointer, is_array) of a declarator."""
+    pointer = array = False
+    while node is not None:
+        t = node.type
+        if t in ("identifier", "field_identifier", "type_identifier"):
+            return node.text.decode("utf-8", "replace"), pointer, array
+        if t in ("pointer_declarator", "abstract_pointer_declarator"):
+            pointer = True
+        elif t == "array_declarator":
+            array = True
+        elif t == "function_declarator":
+            pointer = True  # a function pointer
+        elif t == "parenthesized_declarator":
+            node = node.named_children[0] if node.named_children else None
+            continue
+        elif t == "init_declarator":
+            pass
+        else:
+            return None, pointer, array
+        node = node.child_by_field_name("declarator")
+    return None, pointer, array
+
+
+class _ExprBuilder:
+    """tree-sitter expression nodes -> ir.Expr."""
+
+    def __init__(self) -> None:
+        self.calls: set[str] = set()
+
+    def build(self, node: TSNode) -> ir.Expr:
+        t = node.type
+        span = span_of(node)
+        text = _text(node)
+        if t == "identifier":
+            return ir.Name(span, text, text)
+        if t == "null":
+            return ir.Const(span, text, 0)
+        if t in ("true", "false"):
+            return ir.Const(span, text, 1 if t == "true" else 0)
+        if t == "number_literal":
+            m = _INT.match(text)
+            return ir.Const(span, text, int(m.group(1), 0) if m else None)
+        if t in (
+            "string_literal",
+            "concatenated_string",
+            "char_literal",
+            "sizeof_expression",
+            "offsetof_expression",
+            "alignof_expression",
+        ):
+            return ir.Const(span, text, None)
+        if t == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                return self.build(inner[0])
+            return ir.Opaque(span, text, tuple(self._parts(node)))
+        if t == "field_expression":
+            base = node.child_by_field_name("argument")
+            fld = node.child_by_field_name("field")
+            op = node.child_by_field_name("operator")
+            if base is not None and fld is not None:
+                arrow = op is not None and op.type == "->"
+                name = fld.text.decode("utf-8", "replace")
+                return ir.Field(span, text, self.build(base), name, arrow)
+        if t == "subscript_expression":
+            base = node.child_by_field_name("argument")
+            index = node.child_by_field_name("index")
+            if base is not None:
+                idx = self.build(index) if index is not None else ir.Const(span, "", None)
+                return ir.Index(span, text, self.build(base), idx)
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            args_node = node.child_by_field_name("arguments")
+            args = tuple(
+                self.build(a)
+                for a in (args_node.named_children if args_node is not None else [])
+                if a.type != "comment"
+            )
+            if fn is not None and fn.type == "identifier":
+                name = fn.text.decode("utf-8", "replace")
+                self.calls.add(name)
+                return ir.Call(span, text, name, args)
+            callee = self.build(fn) if fn is not None else None
+            return ir.Call(span, text, None, args, callee)
+        if t == "assignment_expression":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            if left is not None and right is not None:
+                return ir.Assign(
+                    span, text, self.build(left), self.build(right), op.type if op else "="
+                )
+        if t in ("unary_expression", "pointer_expression", "update_expression"):
+            arg = node.child_by_field_name("argument")
+            op = node.child_by_field_name("operator")
+            if arg is not None:
+                return ir.Unary(span, text, op.type if op else "?", self.build(arg))
+        if t == "binary_expression":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            if left is not None and right is not None:
+                return ir.Binary(
+                    span, text, op.type if op else "?", self.build(left), self.build(right)
+                )
+        if t == "comma_expression":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and right is not None:
+                return ir.Binary(span, text, ",", self.build(left), self.build(right))
+        if t == "conditional_expression":
+            c = node.child_by_field_name("condition")
+            a = node.child_by_field_name("consequence")
+            b = node.child_by_field_name("alternative")
+            if c is not None and b is not None:
+                then = self.build(a) if a is not None else self.build(c)
+                return ir.Conditional(span, text, self.build(c), then, self.build(b))
+        if t == "cast_expression":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                return ir.Cast(span, text, self.build(value))
+        return ir.Opaque(span, text, tuple(self._parts(node)))
+
+    def _parts(self, node: TSNode) -> list[ir.Expr]:
+        """Sub-expressions of an unusual construct, statement expressions included."""
+        out: list[ir.Expr] = []
+        for child in node.named_children:
+            t = child.type
+            if t in ("comment", "type_descriptor", "primitive_type", "field_identifier"):
+                continue
+            if t in _STATEMENTS or t == "ERROR" or t == "initializer_pair":
+                out.extend(self._parts(child))
+            elif t == "initializer_list":
+                out.extend(self._parts(child))
+            elif t == "field_designator" or t == "subscript_designator":
+                continue
+            else:
+                out.append(self.build(child))
+        return out
+
+
+class _CFGBuilder:
+    """Statements -> nodes and edges of one function."""
+
+    def __init__(self, exprs: _ExprBuilder, cleanups: dict[tuple[int, str], str]) -> None:
+        self.nodes: list[ir.Node] = []
+        self.exprs = exprs
+        self.cleanups = cleanups
+        self.labels: dict[str, int] = {}
+        self.gotos: list[ir.Node] = []
+        self.breaks: list[list[tuple[int, int]]] = []
+        self.continues: list[int] = []
+        self.errors = 0
+
+    # Dangling edges are (node id, successor slot) pairs still to be connected.
+    def add(self, kind: Kind, span: Span, nsuccs: int = 1, **kw) -> ir.Node:
+        node = ir.Node(len(self.nodes), kind, span, succs=[-1] * nsuccs, **kw)
+        self.nodes.append(node)
+        return node
+
+    def link(self, dangling: list[tuple[int, int]], target: int) -> None:
+        for nid, slot in dangling:
+            self.nodes[nid].succs[slot] = target
+
+    def chain(self, dangling, node: ir.Node) -> list[tuple[int, int]]:
+        self.link(dangling, node.id)
+        return [(node.id, 0)]
+
+    def function(self, body: TSNode, end: Span) -> tuple[int, int]:
+        entry = self.add(Kind.ENTRY, span_of(body))
+        exit_ = self.add(Kind.EXIT, end, nsuccs=0)
+        self.exit = exit_.id
+        out = self.stmt(body, [(entry.id, 0)])
+        if out:
+            ret = self.add(Kind.RETURN, end, implicit=True)
+            self.link(out, ret.id)
+            ret.succs[0] = exit_.id
+        for g in self.gotos:
+            target = self.labels.get(g.name or "")
+            g.succs[0] = target if target is not None else exit_.id
+        # Unconnected slots (unreachable code's leftovers) go nowhere.
+        for n in self.nodes:
+            n.succs = [s for s in n.succs if s != -1]
+        return entry.id, exit_.id
+
+    def expr(self, node: TSNode) -> ir.Expr:
+        return self.exprs.build(node)
+
+    def cond(self, node: TSNode | None) -> ir.Expr | None:
+        if node is None:
+            return None
+        if node.type == "parenthesized_expression" and len(node.named_children) == 1:
+            node = node.named_children[0]
+        return self.expr(node)
+
+    def stmt(self, node: TSNode, dangling: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        t = node.type
+        if t == "compound_statement":
+            for child in node.named_children:
+                dangling = self.stmt(child, dangling)
+            return dangling
+        if t == "expression_statement":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            for c in inner:
+                n = self.add(Kind.EXPR, span_of(node), expr=self.expr(c))
+                dangling = self.chain(dangling, n)
+            return dangling
+        if t == "declaration":
+            return self.declaration(node, dangling)
+        if t == "if_statement":
+            c = self.cond(node.child_by_field_name("condition"))
+            b = self.add(Kind.BRANCH, span_of(node.child_by_field_name("condition") or node), 2)
+            b.expr = c
+            self.link(dangling, b.id)
+            then = node.child_by_field_name("consequence")
+            out = self.stmt(then, [(b.id, 0)]) if then is not None else [(b.id, 0)]
+            alt = node.child_by_field_name("alternative")
+            if alt is not None:
+                body = [c for c in alt.named_children if c.type != "comment"]
+                other = [(b.id, 1)]
+                for c in body:
+                    other = self.stmt(c, other)
+                return out + other
+            return out + [(b.id, 1)]
+        if t == "while_statement":
+            c = self.cond(node.child_by_field_name("condition"))
+            head = self.add(Kind.BRANCH, span_of(node.child_by_field_name("condition") or node), 2)
+            head.expr = c
+            self.link(dangling, head.id)
+            return self.loop_body(node.child_by_field_name("body"), head.id, [(head.id, 0)]) + [
+                (head.id, 1)
+            ]
+        if t == "for_statement":
+            init = node.child_by_field_name("initializer")
+            if init is not None:
+                if init.type == "declaration":
+                    dangling = self.declaration(init, dangling)
+                else:
+                    dangling = self.chain(
+                        dangling, self.add(Kind.EXPR, span_of(init), expr=self.expr(init))
+                    )
+            cnode = node.child_by_field_name("condition")
+            if cnode is not None:
+                head = self.add(Kind.BRANCH, span_of(cnode), 2)
+                head.expr = self.expr(cnode)
+                body_in, exits = [(head.id, 0)], [(head.id, 1)]
+            else:
+                head = self.add(Kind.LABEL, span_of(node))
+                body_in, exits = [(head.id, 0)], []
+            self.link(dangling, head.id)
+            update = node.child_by_field_name("update")
+            if update is not None:
+                upd = self.add(Kind.EXPR, span_of(update), expr=self.expr(update))
+                upd.succs[0] = head.id
+                cont = upd.id
+            else:
+                cont = head.id
+            return self.loop_body(node.child_by_field_name("body"), cont, body_in) + exits
+        if t == "do_statement":
+            top = self.add(Kind.LABEL, span_of(node))
+            self.link(dangling, top.id)
+            cnode = node.child_by_field_name("condition")
+            test = self.add(Kind.BRANCH, span_of(cnode or node), 2)
+            test.expr = self.cond(cnode)
+            test.succs[0] = top.id
+            breaks = self.loop_body(node.child_by_field_name("body"), test.id, [(top.id, 0)])
+            return [(test.id, 1)] + breaks
+        if t == "switch_statement":
+            return self.switch(node, dangling)
+        if t == "case_statement":
+            # Reached only inside a switch body; see switch().
+            return self.case(node, dangling)
+        if t == "return_statement":
+            value = [c for c in node.named_children if c.type != "comment"]
+            r = self.add(Kind.RETURN, span_of(node), expr=self.expr(value[0]) if value else None)
+            self.link(dangling, r.id)
+            r.succs[0] = self.exit
+            return []
+        if t == "goto_statement":
+            label = node.child_by_field_name("label")
+            g = self.add(Kind.GOTO, span_of(node), name=label.text.decode() if label else None)
+            self.link(dangling, g.id)
+            self.gotos.append(g)
+            return []
+        if t == "labeled_statement":
+            label = node.child_by_field_name("label")
+            name = label.text.decode() if label else ""
+            lab = self.add(Kind.LABEL, span_of(label or node), name=name)
+            self.labels[name] = lab.id
+            dangling = self.chain(dangling, lab)
+            for child in node.named_children:
+                if child.type != "statement_identifier":
+                    dangling = self.stmt(child, dangling)
+            return dangling
+        if t == "break_statement":
+            if self.breaks:
+                self.breaks[-1].extend(dangling)
+            return []
+        if t == "continue_statement":
+            if self.continues:
+                self.link(dangling, self.continues[-1])
+            return []
+        if t == "attributed_statement":
+            for child in node.named_children:
+                if child.type != "attribute_declaration":
+                    dangling = self.stmt(child, dangling)
+            return dangling
+        if t == "ERROR":
+            self.errors += 1
+            for child in node.named_children:
+                if child.type in _STATEMENTS or child.type == "ERROR":
+                    dangling = self.stmt(child, dangling)
+                elif child.type.endswith("_expression") or child.type == "identifier":
+                    n = self.add(Kind.EXPR, span_of(child), expr=self.expr(child))
+                    dangling = self.chain(dangling, n)
+            return dangling
+        # Comments, preprocessor lines, type definitions, empty statements.
+        return dangling
+
+    def loop_body(self, body: TSNode | None, cont: int, into) -> list[tuple[int, int]]:
+        """Build a loop body; its end and `continue` go to cont. Returns the breaks."""
+        self.breaks.append([])
+        self.continues.append(cont)
+        out = self.stmt(body, into) if body is not None else into
+        self.continues.pop()
+        breaks = self.breaks.pop()
+        self.link(out, cont)
+        return breaks
+
+    def switch(self, node: TSNode, dangling) -> list[tuple[int, int]]:
+        cnode = node.child_by_field_name("condition")
+        sw = self.add(Kind.SWITCH, span_of(cnode or node), nsuccs=0)
+        sw.expr = self.cond(cnode)
+        self.link(dangling, sw.id)
+        self.breaks.append([])
+        self.switch_stack = getattr(self, "switch_stack", [])
+        self.switch_stack.append((sw, [False]))
+        body = node.child_by_field_name("body")
+        out: list[tuple[int, int]] = []
+        if body is not None:
+            for child in body.named_children:
+                out = self.stmt(child, out)
+        _, has_default = self.switch_stack.pop()
+        breaks = self.breaks.pop()
+        if not has_default[0]:
+            sw.succs.append(-1)
+            breaks.append((sw.id, len(sw.succs) - 1))
+        return out + breaks
+
+    def case(self, node: TSNode, dangling) -> list[tuple[int, int]]:
+        stack = getattr(self, "switch_stack", [])
+        lab = self.add(Kind.LABEL, span_of(node), name="case")
+        self.link(dangling, lab.id)
+        if stack:
+            sw, has_default = stack[-1]
+            sw.succs.append(lab.id)
+            if node.child_by_field_name("value") is None:
+                has_default[0] = True
+        out = [(lab.id, 0)]
+        value = node.child_by_field_name("value")
+        for child in node.named_children:
+            if value is not None and child.id == value.id:
+                continue
+            out = self.stmt(child, out)
+        return out
+
+    def declaration(self, node: TSNode, dangling) -> list[tuple[int, int]]:
+        static = any(
+            c.type == "storage_class_specifier" and c.text in (b"static", b"extern")
+            for c in node.children
+        )
+        for i, child in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            value = None
+            decl = child
+            if child.type == "init_declarator":
+                decl = child.child_by_field_name("declarator")
+                v = child.child_by_field_name("value")
+                value = self.expr(v) if v is not None else None
+            name, pointer, array = _declarator_name(decl)
+            if name is None:
+                continue
+            if static:
+                # A static local lives past the function: a global to the engine.
+                if value is not None:
+                    n = self.add(Kind.EXPR, span_of(child), expr=value)
+                    dangling = self.chain(dangling, n)
+                continue
+            span = span_of(child)
+            n = self.add(
+                Kind.DECL,
+                span,
+                expr=value,
+                name=name,
+                decl_pointer=pointer,
+                decl_array=array,
+                cleanup=self.cleanups.get((span.line, name)),
+            )
+            dangling = self.chain(dangling, n)
+        return dangling
+
+
+def _count_errors(node: TSNode) -> int:
+    if not node.has_error:
+        return 0
+    count = 1 if node.type == "ERROR" or node.is_missing else 0
+    for c in node.children:
+        count += _count_errors(c)
+    return count
+
+
+def _function(node: TSNode, cleanups) -> ir.Function | None:
+    decl = node.child_by_field_name("declarator")
+    body = node.child_by_field_name("body")
+    if decl is None or body is None:
+        return None
+    returns_pointer = False
+    while decl is not None and decl.type in ("pointer_declarator", "parenthesized_declarator"):
+        returns_pointer = returns_pointer or decl.type == "pointer_declarator"
+        decl = decl.child_by_field_name("declarator") or (
+            decl.named_children[0] if decl.named_children else None
+        )
+    if decl is None or decl.type != "function_declarator":
+        return None
+    name_node = decl.child_by_field_name("declarator")
+    if name_node is None or name_node.type != "identifier":
+        return None
+    params: list[ir.Param] = []
+    plist = decl.child_by_field_name("parameters")
+    for p in plist.named_children if plist is not None else []:
+        if p.type != "parameter_declaration":
+            continue
+        pname, pointer, array = _declarator_name(p.child_by_field_name("declarator"))
+        if pname is None:
+            continue
+        ptype = p.child_by_field_name("type")
+        params.append(ir.Param(pname, pointer or array, _text(ptype) if ptype else ""))
+    rtype = node.child_by_field_name("type")
+    returns_void = not returns_pointer and rtype is not None and rtype.text == b"void"
+    static = any(
+        c.type == "storage_class_specifier" and c.text == b"static" for c in node.children
+    )
+    exprs = _ExprBuilder()
+    cfg = _CFGBuilder(exprs, cleanups)
+    closing = body.children[-1] if body.children else body
+    entry, exit_ = cfg.function(body, span_of(closing))
+    return ir.Function(
+        name=name_node.text.decode("utf-8", "replace"),
+        span=span_of(node),
+        params=params,
+        returns_pointer=returns_pointer,
+        returns_void=returns_void,
+        static=static,
+        nodes=cfg.nodes,
+        entry=entry,
+        exit=exit_,
+        calls=exprs.calls,
+        parse_errors=_count_errors(body),
+    )
+
+
+def _initializer(node: TSNode) -> list[ir.Initializer]:
+    """Designated initialisers of top-level struct variables (driver structs)."""
+    stype = node.child_by_field_name("type")
+    if stype is None or stype.type != "struct_specifier":
+        return []
+    sname = stype.child_by_field_name("name")
+    out = []
+    for i, child in enumerate(node.children):
+        if node.field_name_for_child(i) != "declarator" or child.type != "init_declarator":
+            continue
+        value = child.child_by_field_name("value")
+        var, _, _ = _declarator_name(child.child_by_field_name("declarator"))
+        if value is None or value.type != "initializer_list" or var is None:
+            continue
+        fields: list[tuple[str, str]] = []
+        _collect_designators(value, "", fields)
+        out.append(
+            ir.Initializer(
+                var,
+                sname.text.decode() if sname else "",
+                tuple(fields),
+                span_of(child),
+            )
+        )
+    return out
+
+
+def _collect_designators(init: TSNode, prefix: str, out: list[tuple[str, str]]) -> None:
+    for pair in init.named_children:
+        if pair.type != "initializer_pair":
+            continue
+        names = [
+            d.named_children[0].text.decode()
+            for d in pair.named_children
+            if d.type == "field_designator" and d.named_children
+        ]
+        value = pair.child_by_field_name("value")
+        if not names or value is None:
+            continue
+        path = prefix + ".".join(names)
+        if value.type == "initializer_list":
+            _collect_designators(value, path + ".", out)
+            continue
+        while value.type in ("pointer_expression", "parenthesized_expression", "cast_expression"):
+            inner = value.child_by_field_name("argument") or value.child_by_field_name("value")
+            if inner is None:
+                inner = value.named_children[-1] if value.named_children else None
+            if inner is None:
+                break
+            value = inner
+        if value.type == "identifier":
+            out.append((path, value.text.decode()))
+
+
+def _top_level(node: TSNode):
+    """Function definitions and declarations, looking inside ERROR wrappers."""
+    for child in node.children:
+        if child.type in ("function_definition", "declaration"):
+            yield child
+        elif child.type in ("ERROR", "linkage_specification", "declaration_list"):
+            yield from _top_level(child)
+
+
+def parse(path: str, source: bytes) -> ir.Unit:
+    """Parse one C file into the IR."""
+    prepared = prepare(source)
+    tree = parser().parse(prepared.text)
+    unit = ir.Unit(path=path, functions=[])
+    unit.lines = source.decode("utf-8", "replace").splitlines()
+    for node in _top_level(tree.root_node):
+        if node.type == "function_definition":
+            fn = _function(node, prepared.cleanups)
+            if fn is not None:
+                unit.functions.append(fn)
+        else:
+            unit.initializers.extend(_initializer(node))
+            for i, child in enumerate(node.children):
+                if node.field_name_for_child(i) == "declarator":
+                    name, _, _ = _declarator_name(child)
+                    if name:
+                        unit.globals.add(name)
+    return unit

@@ -1,0 +1,208 @@
+"""The frontend-independent program representation the engine works on.
+
+A frontend turns one C file into a `Unit`: its functions, each with a
+control-flow graph whose nodes carry small expression trees.  Only what
+ownership analysis needs survives: names, field accesses, calls,
+assignments, conditions, returns and jumps.  Anything else becomes an
+`Opaque` expression whose sub-expressions are still evaluated, so a call
+hidden in an unusual construct is not lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A source range; lines and columns are 1-based."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+NO_SPAN = Span(0, 0, 0, 0)
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    span: Span
+    text: str  # the source text, whitespace-folded, for messages and fingerprints
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Expr):
+    base: Expr
+    field: str
+    arrow: bool  # p->f (True) or s.f (False)
+
+
+@dataclass(frozen=True, slots=True)
+class Index(Expr):
+    base: Expr
+    index: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    func: str | None  # None for calls through an expression
+    args: tuple[Expr, ...]
+    callee: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Expr):
+    target: Expr
+    value: Expr
+    op: str  # "=", "+=", ...
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Expr):
+    op: str  # "!", "&", "*", "-", "~", "+", "++", "--"
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional(Expr):
+    test: Expr
+    then: Expr
+    other: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Cast(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Expr):
+    value: int | None  # None: a string or a number we do not read
+
+
+@dataclass(frozen=True, slots=True)
+class Opaque(Expr):
+    parts: tuple[Expr, ...]
+
+
+def walk(expr: Expr):
+    """Every sub-expression of expr, expr first."""
+    yield expr
+    for child in children(expr):
+        yield from walk(child)
+
+
+def children(expr: Expr) -> tuple[Expr, ...]:
+    match expr:
+        case Field(base=b):
+            return (b,)
+        case Index(base=b, index=i):
+            return (b, i)
+        case Call(args=a, callee=c):
+            return a if c is None else (c, *a)
+        case Assign(target=t, value=v):
+            return (t, v)
+        case Unary(operand=o) | Cast(operand=o):
+            return (o,)
+        case Binary(left=left, right=right):
+            return (left, right)
+        case Conditional(test=t, then=a, other=b):
+            return (t, a, b)
+        case Opaque(parts=p):
+            return p
+    return ()
+
+
+# ---------------------------------------------------------------- control flow
+
+
+class Kind(Enum):
+    ENTRY = "entry"
+    EXPR = "expr"  # evaluate `expr`
+    DECL = "decl"  # declare `name`, optionally initialised with `expr`
+    BRANCH = "branch"  # succs[0] when `expr` is true, succs[1] when false
+    SWITCH = "switch"  # evaluate `expr`, then any successor
+    GOTO = "goto"  # jump to `name`; recorded so reports can name the jump
+    LABEL = "label"
+    RETURN = "return"  # `expr` may be None; the single successor is EXIT
+    EXIT = "exit"
+
+
+@dataclass(slots=True)
+class Node:
+    id: int
+    kind: Kind
+    span: Span = NO_SPAN
+    expr: Expr | None = None
+    name: str | None = None  # DECL variable, GOTO/LABEL label
+    succs: list[int] = field(default_factory=list)
+    # DECL: is the declared variable a pointer, an array, a struct value?
+    decl_pointer: bool = False
+    decl_array: bool = False
+    cleanup: str | None = None  # DECL: `__free(fn)` cleanup function
+    implicit: bool = False  # RETURN: falling off the end of the function
+
+
+@dataclass(slots=True)
+class Param:
+    name: str
+    pointer: bool
+    type_text: str
+
+
+@dataclass(slots=True)
+class Function:
+    name: str
+    span: Span
+    params: list[Param]
+    returns_pointer: bool
+    returns_void: bool
+    static: bool
+    nodes: list[Node]
+    entry: int
+    exit: int
+    calls: set[str] = field(default_factory=set)  # names of direct callees
+    parse_errors: int = 0  # ERROR regions the frontend had to skip
+
+    def node(self, i: int) -> Node:
+        return self.nodes[i]
+
+
+@dataclass(frozen=True, slots=True)
+class Initializer:
+    """`static struct platform_driver foo = { .probe = foo_probe, ... }`."""
+
+    variable: str
+    struct_type: str
+    fields: tuple[tuple[str, str], ...]  # designator path -> identifier value
+    span: Span
+
+
+@dataclass(slots=True)
+class Unit:
+    """One C file as the engine sees it."""
+
+    path: str
+    functions: list[Function]
+    globals: set[str] = field(default_factory=set)
+    initializers: list[Initializer] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # the original source lines
+    frontend: str = "treesitter"

@@ -1,0 +1,1 @@
+"""Built-in devmlint rules and the kernel API tables (apis.toml)."""
