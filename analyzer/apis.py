@@ -19,7 +19,7 @@ from pathlib import Path
 from pycparser import c_ast, c_parser
 from pycparser.c_parser import ParseError
 
-ROLES = ("allocator", "reallocator", "free", "sink", "transfer")
+ROLES = ("allocator", "reallocator", "free", "sink", "transfer", "condition", "error")
 _ANNOT = re.compile(r"\b(__user|__iomem|__rcu|__force|__must_check|__malloc|const\s+const)\b")
 _WHERE = re.compile(r":(\d+):(\d+):")
 _LAST_WORD = re.compile(r"(\w+)[\s*]*$")
@@ -43,6 +43,7 @@ class Api:
     pointer: int | None = None  # index of the argument the role is about
     device: int | None = None  # managed: index of the owning device argument
     drvdata: bool = False
+    test: str = ""  # condition entries: "value" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
 
 
@@ -155,13 +156,16 @@ def _entries(role: str, entry: dict, where: str):
     if not protos or not all(isinstance(p, str) for p in protos):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
-    known |= {"pointer", "device", "drvdata"}
+    known |= {"pointer", "device", "drvdata", "test"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
     failure = entry.get("failure", "null")
     if failure not in ("null", "err_ptr"):
         raise ApiError(f"{where}: failure must be 'null' or 'err_ptr', not {failure!r}")
+    test = entry.get("test", "")
+    if role == "condition" and test not in ("value", "is_err", "is_err_or_null"):
+        raise ApiError(f"{where}: test must be 'value', 'is_err' or 'is_err_or_null'")
     for proto in protos:
         decl = _declared(proto)
         params = _param_names(decl)
@@ -176,7 +180,7 @@ def _entries(role: str, entry: dict, where: str):
             return params.index(wanted)
 
         pointer = index("pointer")
-        if role in ("reallocator", "free", "sink", "transfer") and pointer is None:
+        if role in ("reallocator", "free", "sink", "transfer", "condition") and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
         if role in ("allocator", "reallocator") and not entry.get("family"):
             raise ApiError(f"{where}: {role} entries need 'family'")
@@ -191,6 +195,7 @@ def _entries(role: str, entry: dict, where: str):
             pointer=pointer,
             device=index("device"),
             drvdata=bool(entry.get("drvdata", False)),
+            test=test,
             returns_pointer=isinstance(decl.type.type, c_ast.PtrDecl),
         )
 

@@ -1,0 +1,59 @@
+"""Analyse one file: summaries bottom-up, then the facts rules read.
+
+Rules never walk syntax: they get a `UnitResult` with, per function, the
+leaks the ownership dataflow found and the summary of the function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analyzer import ir
+from analyzer.apis import ApiTable
+from analyzer.ownership import Analysis, Leak, Site, Summary
+from analyzer.summaries import call_order, summarize
+
+_INTERESTING = ("allocator", "reallocator", "free", "sink", "transfer")
+
+
+@dataclass
+class FunctionResult:
+    function: ir.Function
+    leaks: list[Leak]
+    summary: Summary
+    truncated: bool
+
+
+@dataclass
+class UnitResult:
+    unit: ir.Unit
+    functions: list[FunctionResult] = field(default_factory=list)
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    sites: dict[tuple, Site] = field(default_factory=dict)
+
+
+def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
+    result = UnitResult(unit)
+    interesting: set[str] = set()
+    for role in _INTERESTING:
+        interesting |= apis.names(role)
+    for fn in call_order(unit.functions):
+        relevant = interesting | {n for n, s in result.summaries.items() if s.relevant}
+        has_cleanup = any(n.cleanup for n in fn.nodes)
+        if not (fn.calls & relevant) and not has_cleanup:
+            continue
+        a = Analysis(fn, apis, result.summaries, result.sites)
+        a.run()
+        summary = summarize(a)
+        if fn.name not in result.summaries:
+            result.summaries[fn.name] = summary
+        result.functions.append(
+            FunctionResult(fn, sorted(a.leaks.values(), key=_leak_order), summary, a.truncated)
+        )
+    result.functions.sort(key=lambda r: r.function.span.line)
+    return result
+
+
+def _leak_order(leak: Leak):
+    where = leak.via or leak.exit
+    return (where.line, where.col, leak.site.span.line, leak.site.span.col)

@@ -1,0 +1,1001 @@
+"""The ownership dataflow: the state of every allocation on every path.
+
+A *world* is one abstract program state: which access path holds which
+resource, what each resource's status is, and what is known about a few
+integer variables (`ret`).  The analysis keeps a set of worlds per CFG
+node, deduplicated, and never joins two worlds into a blurrier one: a
+branch on `if (!p)` or `if (ret)` splits, and correlated facts survive to
+the exit.  Loops run to a fixpoint, which exists because worlds are drawn
+from a finite set.  When a node holds too many worlds the extra ones are
+dropped; that costs recall, never precision, since every world that does
+reach an exit is a real path.
+
+Resources are identified by their allocation site (one per call site), by
+a same-file callee's summary applied at a call, or stand for memory a
+parameter points to (`PARAM`), so the function's effect on its caller's
+memory can be summarised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+
+from analyzer import ir
+from analyzer.apis import Api, ApiTable
+from analyzer.ir import Kind, Span
+
+# Statuses of a resource in one world.
+MAYBE = "maybe"  # fresh allocation, not yet tested against NULL
+MAYBE_ERR = "maybe_err"  # fresh allocation that may be an ERR_PTR
+LIVE = "live"
+MANAGED = "managed"  # devres frees it; never leaks itself
+PARAM = "param"  # memory a parameter points to: the caller's
+P_FREED = "param_freed"
+P_ESCAPED = "param_escaped"
+FREED = "freed"
+ESCAPED = "escaped"
+NULL = "null"
+
+OWNED = (MAYBE, MAYBE_ERR, LIVE)
+TERMINAL = (FREED, ESCAPED, NULL)
+
+MAX_WORLDS = 48  # per CFG node
+MAX_STEPS = 60000  # per function
+_ERRNO = re.compile(r"^E[A-Z0-9]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where a resource comes from."""
+
+    rid: int
+    span: Span
+    api: str  # allocator (or same-file wrapper) name
+    family: str
+    failure: str = "null"
+    managed: bool = False
+    via_summary: bool = False  # made by a same-file callee's summary
+    param: tuple[int, str] | None = None  # PARAM resources: (index, field chain)
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """A callee's effect on memory its parameter `index` (+ `chain`) reaches."""
+
+    index: int
+    chain: str  # "" for the pointed-to memory itself, "->buf" for a field
+    on_zero: str | None  # "freed" | "escaped" | "alloc" | None (borrowed)
+    on_nonzero: str | None
+    family: str = ""
+
+
+@dataclass(slots=True)
+class Summary:
+    """What calling a same-file function does, as seen from its caller."""
+
+    name: str
+    effects: list[Effect] = field(default_factory=list)
+    returns_alloc: tuple[str, str] | None = None  # (family, failure)
+    returns_pointer: bool = False
+
+    @property
+    def relevant(self) -> bool:
+        return bool(self.effects or self.returns_alloc)
+
+
+@dataclass(frozen=True, slots=True)
+class Leak:
+    """An owned resource that reaches a function exit unfreed and unstored."""
+
+    site: Site
+    exit: Span  # the return (or closing brace)
+    exit_text: str
+    via: Span | None  # the last goto taken after the allocation
+    via_text: str
+    because: str  # the last branch taken, e.g. "`ret` is non-zero (line 52)"
+    holder: str  # the access path that held it, e.g. "priv->buf"
+    reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
+    error_exit: bool | None
+    truncated: bool
+
+
+@dataclass(slots=True)
+class World:
+    env: dict[str, int]  # local access path (or "arr[]#rid") -> resource
+    heap: dict[tuple[int, str], int]  # (container, field chain[#rid]) -> resource
+    status: dict[int, str]
+    vals: dict[str, str]  # int variable -> "zero" | "nonzero"
+    pending: dict[str, tuple[tuple[int, str | None, str | None], ...]]
+    realloc: dict[int, int]  # new block -> the block it replaces
+    holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
+    freed_container: dict[int, str]  # resource -> container path freed around it
+    into: dict[tuple[int, str], str]  # (param, chain) -> family of new memory stored there
+    via: ir.Node | None = None
+    because: str = ""
+
+    def copy(self) -> World:
+        return World(
+            dict(self.env),
+            dict(self.heap),
+            dict(self.status),
+            dict(self.vals),
+            dict(self.pending),
+            dict(self.realloc),
+            dict(self.holders),
+            dict(self.freed_container),
+            dict(self.into),
+            self.via,
+            self.because,
+        )
+
+    def key(self):
+        return (
+            frozenset(self.env.items()),
+            frozenset(self.heap.items()),
+            frozenset(self.status.items()),
+            frozenset(self.vals.items()),
+            frozenset(self.pending.items()),
+            frozenset(self.realloc.items()),
+            frozenset(self.into.items()),
+        )
+
+
+# ------------------------------------------------------------------ paths
+
+
+def path_of(expr: ir.Expr) -> tuple[str, list[str]] | None:
+    """`priv->chan[i].buf` -> ("priv", ["->chan", "[]", ".buf"]); None if not a path."""
+    tokens: list[str] = []
+    while True:
+        match expr:
+            case ir.Name(name=n):
+                tokens.reverse()
+                return n, tokens
+            case ir.Field(base=b, field=f, arrow=a):
+                tokens.append(("->" if a else ".") + f)
+                expr = b
+            case ir.Index(base=b):
+                tokens.append("[]")
+                expr = b
+            case ir.Unary(op="*", operand=o):
+                tokens.append("*")
+                expr = o
+            case ir.Cast(operand=o):
+                expr = o
+            case _:
+                return None
+
+
+def _segments(root: str, tokens: list[str]) -> list[str]:
+    """Split at dereferences: first the local key, then one chain per deref."""
+    segs = [root]
+    for tok in tokens:
+        if tok.startswith("->") or tok == "*":
+            segs.append(tok)
+        else:
+            segs[-1] += tok
+    return segs
+
+
+def _multi(key: str) -> bool:
+    return "[]" in key
+
+
+class Analysis:
+    """Run the dataflow over one function."""
+
+    def __init__(
+        self,
+        fn: ir.Function,
+        apis: ApiTable,
+        summaries: dict[str, Summary],
+        sites: dict[tuple, Site],
+    ) -> None:
+        self.fn = fn
+        self.apis = apis
+        self.summaries = summaries
+        self.sites = sites  # shared across the unit: ids stay unique
+        self.locals: set[str] = {p.name for p in fn.params}
+        self.arrays: set[str] = set()
+        self.cleanups: dict[str, str] = {}
+        for n in fn.nodes:
+            if n.kind is Kind.DECL and n.name:
+                self.locals.add(n.name)
+                if n.decl_array:
+                    self.arrays.add(n.name)
+                if n.cleanup:
+                    self.cleanups[n.name] = n.cleanup
+        self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
+        self.rid_sites: dict[int, Site] = {}
+        self.leaks: dict[tuple, Leak] = {}
+        # (world, result class, the fresh allocation returned if any)
+        self.exits: list[tuple[World, str, Site | None]] = []
+        self.truncated = False
+
+    # -------------------------------------------------------------- sites
+
+    def site(self, key: tuple, **kw) -> Site:
+        s = self.sites.get(key)
+        if s is None:
+            s = Site(rid=len(self.sites) + 1, **kw)
+            self.sites[key] = s
+        self.rid_sites[s.rid] = s
+        return s
+
+    # -------------------------------------------------------------- driver
+
+    def run(self) -> None:
+        start = World({}, {}, {}, {}, {}, {}, {}, {}, {})
+        for name, index in self.params.items():
+            s = self.site(("param", self.fn.name, index, ""), span=self.fn.span, api="",
+                          family="", param=(index, ""))
+            start.env[name] = s.rid
+            start.status[s.rid] = PARAM
+        seen: dict[int, set] = {}
+        queue: deque[tuple[int, World]] = deque([(self.fn.entry, start)])
+        steps = 0
+        while queue:
+            nid, world = queue.popleft()
+            steps += 1
+            if steps > MAX_STEPS:
+                self.truncated = True
+                break
+            k = world.key()
+            bucket = seen.setdefault(nid, set())
+            if k in bucket:
+                continue
+            if len(bucket) >= MAX_WORLDS:
+                self.truncated = True
+                continue
+            bucket.add(k)
+            node = self.fn.nodes[nid]
+            for succ, out in self.transfer(node, world):
+                self.collect(out)
+                queue.append((succ, out))
+
+    # -------------------------------------------------------------- transfer
+
+    def transfer(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
+        kind = node.kind
+        if kind is Kind.BRANCH:
+            out = []
+            for slot, truth in ((0, True), (1, False)):
+                if slot >= len(node.succs):
+                    continue
+                for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
+                    w.because = f"`{_short(node.expr)}` is {_truth(node.expr, truth)} " \
+                        f"(line {node.span.line})" if node.expr else ""
+                    out.append((node.succs[slot], w))
+            return out
+        world = world.copy()
+        if kind is Kind.EXPR and node.expr is not None:
+            self.eval(node.expr, world)
+        elif kind is Kind.DECL:
+            self.unbind_local(node.name, world)
+            if node.expr is not None:
+                value = self.eval(node.expr, world, holder=node.name)
+                self.assign_int(node.name, node.expr, world)
+                if value is not None:
+                    self.bind_key(node.name, value, world)
+        elif kind is Kind.SWITCH and node.expr is not None:
+            self.eval(node.expr, world)
+        elif kind is Kind.GOTO:
+            world.via = node
+        elif kind is Kind.RETURN:
+            self.exit(node, world)
+            return []
+        return [(s, world) for s in node.succs]
+
+    def collect(self, world: World) -> None:
+        """Forget resources that can no longer leak (freed, escaped, NULL)."""
+        dead = {r for r, s in world.status.items() if s in TERMINAL}
+        if not dead:
+            return
+        for r in dead:
+            del world.status[r]
+            world.realloc.pop(r, None)
+            world.holders.pop(r, None)
+        world.env = {k: v for k, v in world.env.items() if v not in dead}
+        for (c, f), v in list(world.heap.items()):
+            if c in dead or v in dead:
+                del world.heap[(c, f)]
+                if c in dead and v not in dead and world.status.get(v) in OWNED:
+                    world.freed_container[v] = f
+        world.realloc = {k: v for k, v in world.realloc.items() if v not in dead}
+
+    # -------------------------------------------------------------- resolution
+
+    def is_local(self, root: str) -> bool:
+        return root in self.locals
+
+    def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
+        """The resources an access path currently holds."""
+        p = path_of(expr)
+        if p is None:
+            return []
+        return self.resolve_path(p[0], p[1], world, create)
+
+    def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
+        if not self.is_local(root):
+            return []
+        segs = _segments(root, tokens)
+        cur = self._lookup_env(segs[0], world)
+        for seg in segs[1:]:
+            nxt: list[int] = []
+            for c in cur:
+                nxt.extend(self._lookup_heap(c, seg, world, create))
+            cur = nxt
+        return cur
+
+    def _lookup_env(self, key: str, world: World) -> list[int]:
+        if _multi(key):
+            prefix = key + "#"
+            return [v for k, v in world.env.items() if k.startswith(prefix)]
+        v = world.env.get(key)
+        return [] if v is None else [v]
+
+    def _lookup_heap(self, c: int, chain: str, world: World, create: bool) -> list[int]:
+        if _multi(chain):
+            prefix = chain + "#"
+            found = [v for (cc, f), v in world.heap.items() if cc == c and f.startswith(prefix)]
+        else:
+            v = world.heap.get((c, chain))
+            found = [] if v is None else [v]
+        if found or not create or world.status.get(c) != PARAM:
+            return found
+        # First touch of a parameter's field: a PARAM resource of its own.
+        parent = self._rids_site(c)
+        if parent is None or parent.param is None:
+            return []
+        index, base = parent.param
+        s = self.site(("param", self.fn.name, index, base + chain), span=self.fn.span, api="",
+                      family="", param=(index, base + chain))
+        world.heap[(c, chain)] = s.rid
+        world.status[s.rid] = PARAM
+        return [s.rid]
+
+    def _rids_site(self, rid: int) -> Site | None:
+        return self.rid_sites.get(rid)
+
+    def owner_of(self, expr: ir.Expr, world: World) -> list[int]:
+        """The resource an argument points into: `&obj->node` -> obj."""
+        while isinstance(expr, ir.Unary) and expr.op == "&" or isinstance(expr, ir.Cast):
+            expr = expr.operand
+        p = path_of(expr)
+        if p is None:
+            return []
+        root, tokens = p
+        for cut in range(len(tokens), -1, -1):
+            found = self.resolve_path(root, tokens[:cut], world, create=True)
+            if found:
+                return found
+        return []
+
+    # -------------------------------------------------------------- binding
+
+    def unbind_local(self, name: str | None, world: World) -> None:
+        if name is None:
+            return
+        world.env.pop(name, None)
+        world.vals.pop(name, None)
+        world.pending.pop(name, None)
+
+    def bind_key(self, key: str, rid: int, world: World) -> None:
+        if _multi(key):
+            world.env[f"{key}#{rid}"] = rid
+        else:
+            world.env[key] = rid
+        world.holders.setdefault(rid, key)
+
+    def store(self, target: ir.Expr, rid: int | None, world: World, text: str) -> None:
+        """`target = value`: bind, contain, or let the value escape."""
+        p = path_of(target)
+        if p is None:
+            if rid is not None:
+                self.escape(rid, world)
+            return
+        root, tokens = p
+        segs = _segments(root, tokens)
+        if not self.is_local(root):
+            if rid is not None:
+                self.escape(rid, world)  # a global
+            return
+        if len(segs) == 1:
+            key = segs[0]
+            if not _multi(key):
+                world.env.pop(key, None)
+            if rid is not None:
+                self.bind_key(key, rid, world)
+            return
+        containers = self.resolve_path(root, tokens[: self._last_deref(tokens)], world, True)
+        chain = segs[-1]
+        if len(containers) != 1:
+            if rid is not None:
+                self.escape(rid, world)  # unknown memory: owned elsewhere
+            return
+        c = containers[0]
+        if not _multi(chain):
+            world.heap.pop((c, chain), None)
+        if rid is None:
+            return
+        world.heap[(c, chain if not _multi(chain) else f"{chain}#{rid}")] = rid
+        world.holders[rid] = _display(target)
+        if world.status.get(c) in (PARAM, P_FREED, P_ESCAPED):
+            parent, site = self.rid_sites.get(c), self.rid_sites.get(rid)
+            if parent and parent.param and site and not site.param and world.status.get(rid) in OWNED:
+                world.into[(parent.param[0], parent.param[1] + chain)] = site.family
+            self.escape(rid, world)
+
+    @staticmethod
+    def _last_deref(tokens: list[str]) -> int:
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i].startswith("->") or tokens[i] == "*":
+                return i
+        return 0
+
+    def escape(self, rid: int, world: World, seen: set[int] | None = None) -> None:
+        """Ownership leaves the function: the resource and what it holds."""
+        seen = seen or set()
+        if rid in seen:
+            return
+        seen.add(rid)
+        st = world.status.get(rid)
+        if st in OWNED:
+            world.status[rid] = ESCAPED
+            old = world.realloc.get(rid)
+            if old is not None:
+                world.status[old] = FREED
+        elif st == PARAM:
+            world.status[rid] = P_ESCAPED
+        for (c, _), v in list(world.heap.items()):
+            if c == rid:
+                self.escape(v, world, seen)
+
+    def free(self, rid: int, world: World) -> None:
+        st = world.status.get(rid)
+        if st in OWNED or st == MANAGED:
+            world.status[rid] = FREED
+            old = world.realloc.get(rid)
+            if old is not None and st != LIVE:
+                world.status[old] = FREED
+        elif st == PARAM:
+            world.status[rid] = P_FREED
+
+    # -------------------------------------------------------------- evaluation
+
+    def eval(self, expr: ir.Expr, world: World, holder: str | None = None) -> int | None:
+        """Evaluate for effect; the resource the value is, if any."""
+        match expr:
+            case ir.Name() | ir.Field() | ir.Index():
+                if isinstance(expr, ir.Index):
+                    self.eval(expr.index, world)
+                found = self.resolve(expr, world)
+                return found[0] if len(found) == 1 else None
+            case ir.Unary(op="*"):
+                found = self.resolve(expr, world)
+                return found[0] if len(found) == 1 else None
+            case ir.Cast(operand=o):
+                return self.eval(o, world, holder)
+            case ir.Assign(target=t, value=v, op=op):
+                if op != "=":
+                    self.eval(v, world)
+                    return None
+                holder = _display(t)
+                rid = self.eval(v, world, holder=holder)
+                self.store(t, rid, world, holder)
+                if isinstance(t, ir.Name):
+                    self.assign_int(t.name, v, world)
+                return rid
+            case ir.Call():
+                return self.call(expr, world, holder)
+            case ir.Conditional(test=c, then=a, other=b):
+                self.eval(c, world)
+                ra = self.eval(a, world, holder)
+                rb = self.eval(b, world, holder)
+                return ra if ra == rb else None
+            case ir.Binary(op=",", left=left, right=right):
+                self.eval(left, world)
+                return self.eval(right, world, holder)
+            case ir.Binary(left=left, right=right):
+                self.eval(left, world)
+                self.eval(right, world)
+                return None
+            case ir.Unary(operand=o):
+                self.eval(o, world)
+                return None
+            case ir.Opaque(parts=parts):
+                for part in parts:
+                    self.eval(part, world)
+                return None
+        return None
+
+    def assign_int(self, name: str, value: ir.Expr, world: World) -> None:
+        """Track `ret = 0` / `ret = -EINVAL` / `ret = callee(...)` facts."""
+        world.vals.pop(name, None)
+        world.pending.pop(name, None)
+        while isinstance(value, ir.Cast):
+            value = value.operand
+        if isinstance(value, ir.Const) and value.value is not None:
+            world.vals[name] = "zero" if value.value == 0 else "nonzero"
+        elif isinstance(value, ir.Unary) and value.op == "-":
+            world.vals[name] = "nonzero"
+        elif isinstance(value, ir.Call) and value.func in self.summaries:
+            pend = self._pending.pop(value.span, None)
+            if pend:
+                world.pending[name] = pend
+
+    _pending: dict = {}
+
+    def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
+        values = [self.eval(a, world) for a in expr.args]
+        if expr.callee is not None:
+            self.eval(expr.callee, world)
+        name = expr.func
+        apis = self.apis.lookup(name)
+        result: int | None = None
+        for api in apis:
+            result = self.apply_api(api, expr, values, world, holder) or result
+        if apis:
+            return result
+        summary = self.summaries.get(name or "")
+        if summary is not None and summary.relevant:
+            return self.apply_summary(summary, expr, world, holder, None)
+        # An unknown callee borrows; one given `&p` may replace or keep `p`.
+        for arg in expr.args:
+            if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
+                for rid in self.resolve(arg.operand, world):
+                    self.escape(rid, world)
+        return None
+
+    def apply_api(self, api: Api, expr: ir.Call, values, world: World, holder) -> int | None:
+        args = expr.args
+        role = api.role
+        arg = args[api.pointer] if api.pointer is not None and api.pointer < len(args) else None
+        if role == "allocator" or role == "reallocator":
+            s = self.site(
+                ("alloc", expr.span),
+                span=expr.span,
+                api=api.name,
+                family=api.family,
+                failure=api.failure,
+                managed=api.managed,
+            )
+            if world.status.get(s.rid) in OWNED:
+                self._age(s, world)
+            if role == "reallocator" and arg is not None:
+                olds = self.resolve(arg, world)
+                if len(olds) == 1 and world.status.get(olds[0]) in OWNED + (MANAGED,):
+                    world.realloc[s.rid] = olds[0]
+            world.status[s.rid] = (
+                MANAGED if api.managed else (MAYBE_ERR if api.failure == "err_ptr" else MAYBE)
+            )
+            world.holders[s.rid] = holder or _display(expr)
+            world.freed_container.pop(s.rid, None)
+            world.via = None
+            return s.rid
+        if arg is None:
+            return None
+        if role == "free":
+            for rid in self.resolve(arg, world, create=True):
+                self.free(rid, world)
+        elif role == "sink":
+            for rid in self.owner_of(arg, world):
+                self.escape(rid, world)
+        elif role == "transfer":
+            found = self.resolve(arg, world)
+            p = path_of(arg)
+            if p is not None and not p[1]:
+                world.env.pop(p[0], None)  # no_free_ptr() sets the variable to NULL
+            return found[0] if len(found) == 1 else None
+        elif role == "condition":
+            return values[api.pointer] if api.pointer < len(values) else None
+        return None
+
+    def _age(self, s: Site, world: World) -> None:
+        """A site allocates again (a loop): earlier blocks become one "older" resource."""
+        old = self.site(("older", s.span), span=s.span, api=s.api, family=s.family,
+                        failure=s.failure, managed=s.managed, via_summary=s.via_summary)
+        rid = s.rid
+        world.env = {
+            (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k):
+            (old.rid if v == rid else v)
+            for k, v in world.env.items()
+        }
+        world.heap = {
+            ((old.rid if c == rid else c),
+             (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f)):
+            (old.rid if v == rid else v)
+            for (c, f), v in world.heap.items()
+        }
+        world.status[old.rid] = LIVE
+        world.holders[old.rid] = world.holders.get(rid, "?")
+
+    def apply_summary(
+        self, summary: Summary, expr: ir.Call, world: World, holder, result: str | None
+    ) -> int | None:
+        """Apply a callee's effects; `result` is "zero"/"nonzero" when a branch knows it."""
+        pending: list[tuple[int, str | None, str | None]] = []
+        for eff in summary.effects:
+            if eff.index >= len(expr.args):
+                continue
+            arg = expr.args[eff.index]
+            targets = self._effect_targets(arg, eff.chain, world)
+            if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
+                self._alloc_into(summary, eff, arg, expr, world, result)
+                continue
+            for rid in targets:
+                if eff.on_zero == eff.on_nonzero or result is not None:
+                    what = eff.on_zero if result in (None, "zero") else eff.on_nonzero
+                    self._apply_effect(rid, what, world)
+                else:
+                    pending.append((rid, eff.on_zero, eff.on_nonzero))
+        if pending:
+            self._pending[expr.span] = tuple(pending)
+            # Until a branch reads the result, assume the call took ownership.
+            world.pending.setdefault(f"#call{expr.span.line}:{expr.span.col}", tuple(pending))
+        if summary.returns_alloc is not None:
+            family, failure = summary.returns_alloc
+            s = self.site(
+                ("alloc", expr.span),
+                span=expr.span,
+                api=summary.name,
+                family=family,
+                failure=failure,
+                via_summary=True,
+            )
+            world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
+            world.holders[s.rid] = holder or _display(expr)
+            world.via = None
+            return s.rid
+        return None
+
+    def _effect_targets(self, arg: ir.Expr, chain: str, world: World) -> list[int]:
+        if not chain:
+            if isinstance(arg, ir.Unary) and arg.op == "&":
+                return []
+            return self.resolve(arg, world, create=True)
+        p = path_of(arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg)
+        if p is None:
+            return []
+        root, tokens = p
+        extra = _chain_tokens(chain)
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            if extra and extra[0] == "*":
+                extra = extra[1:]
+            elif extra and extra[0].startswith("->"):
+                extra = ["." + extra[0][2:], *extra[1:]]
+        return self.resolve_path(root, tokens + extra, world, create=True)
+
+    def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
+        if what == "freed":
+            self.free(rid, world)
+        elif what == "escaped":
+            self.escape(rid, world)
+
+    def _alloc_into(self, summary, eff: Effect, arg, expr, world: World, result) -> None:
+        if result == "nonzero" and eff.on_nonzero != "alloc":
+            return
+        s = self.site(
+            ("alloc-into", expr.span, eff.index, eff.chain),
+            span=expr.span,
+            api=summary.name,
+            family=eff.family,
+            via_summary=True,
+        )
+        base = arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg
+        p = path_of(base)
+        if p is None:
+            return
+        tokens = p[1] + _chain_tokens(eff.chain)
+        if isinstance(arg, ir.Unary) and arg.op == "&" and tokens[len(p[1])] == "*":
+            del tokens[len(p[1])]
+        target = _rebuild(p[0], tokens, expr.span)
+        world.status[s.rid] = LIVE
+        self.store(target, s.rid, world, target.text)
+        if world.status.get(s.rid) == LIVE:
+            world.holders[s.rid] = target.text
+
+    # -------------------------------------------------------------- conditions
+
+    def refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
+        """The worlds in which `cond` evaluates to `truth` (evaluating its effects)."""
+        match cond:
+            case ir.Const(value=v):
+                if v is None or bool(v) == truth:
+                    return [world]
+                return []
+            case ir.Unary(op="!", operand=o):
+                return self.refine(o, world, not truth)
+            case ir.Binary(op="&&", left=left, right=right):
+                if truth:
+                    return [w2 for w in self.refine(left, world, True)
+                            for w2 in self.refine(right, w, True)]
+                out = self.refine(left, world.copy(), False)
+                for w in self.refine(left, world, True):
+                    out.extend(self.refine(right, w, False))
+                return out
+            case ir.Binary(op="||", left=left, right=right):
+                if not truth:
+                    return [w2 for w in self.refine(left, world, False)
+                            for w2 in self.refine(right, w, False)]
+                out = self.refine(left, world.copy(), True)
+                for w in self.refine(left, world, False):
+                    out.extend(self.refine(right, w, True))
+                return out
+            case ir.Binary(op=("==" | "!=") as op, left=left, right=right):
+                zero = _is_zero(right) or _is_zero(left)
+                if zero:
+                    other = left if _is_zero(right) else right
+                    return self.refine(other, world, truth if op == "!=" else not truth)
+                self.eval(cond, world)
+                return [world]
+            case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
+                self.eval(left, world)
+                nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (
+                    op == ">" and truth
+                )
+                if nonzero and isinstance(left, ir.Name):
+                    return self._refine_int(left.name, world, True)
+                return [world]
+            case ir.Binary(op=",", left=left, right=right):
+                self.eval(left, world)
+                return self.refine(right, world, truth)
+            case ir.Call(func=name) if self.apis.role(name, "condition") is not None:
+                api = self.apis.role(name, "condition")
+                return self._refine_predicate(api, cond, world, truth)
+            case ir.Call(func=name) if name in self.summaries and self.summaries[name].relevant:
+                for a in cond.args:
+                    self.eval(a, world)
+                self.apply_summary(
+                    self.summaries[name], cond, world, None, "nonzero" if truth else "zero"
+                )
+                return [world]
+            case ir.Assign(target=t, op="="):
+                self.eval(cond, world)
+                return self.refine(t, world, truth)
+            case ir.Cast(operand=o):
+                return self.refine(o, world, truth)
+        return self._refine_value(cond, world, truth)
+
+    def _refine_predicate(self, api: Api, cond: ir.Call, world, truth: bool) -> list[World]:
+        kind = api.test
+        if api.pointer is None or api.pointer >= len(cond.args):
+            self.eval(cond, world)
+            return [world]
+        arg = cond.args[api.pointer]
+        if kind == "value":
+            return self.refine(arg, world, truth)
+        self.eval(arg, world)
+        found = self.resolve(arg, world)
+        if len(found) != 1:
+            return [world]
+        rid = found[0]
+        st = world.status.get(rid)
+        if st not in (MAYBE, MAYBE_ERR, LIVE):
+            return [world]
+        if truth:
+            if st == LIVE and kind == "is_err":
+                return []
+            self._set_null(rid, world)
+        else:
+            if kind == "is_err_or_null" or st == MAYBE_ERR:
+                self._set_live(rid, world)
+        return [world]
+
+    def _refine_value(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
+        if isinstance(cond, ir.Call):
+            self.eval(cond, world)
+            return [world]
+        found = self.resolve(cond, world)
+        if len(found) == 1 and world.status.get(found[0]) is not None:
+            rid = found[0]
+            st = world.status[rid]
+            if st in (MAYBE, MAYBE_ERR):
+                if truth:
+                    self._set_live(rid, world)
+                else:
+                    self._set_null(rid, world)
+            elif st in (LIVE, MANAGED) and not truth and not self._maybe_null(rid):
+                return []
+            return [world]
+        self.eval(cond, world)
+        if isinstance(cond, ir.Name) and cond.name in self.locals:
+            return self._refine_int(cond.name, world, truth)
+        return [world]
+
+    def _maybe_null(self, rid: int) -> bool:
+        return False
+
+    def _refine_int(self, name: str, world: World, nonzero: bool) -> list[World]:
+        known = world.vals.get(name)
+        want = "nonzero" if nonzero else "zero"
+        if known is not None and known != want:
+            return []
+        world.vals[name] = want
+        pend = world.pending.pop(name, None)
+        for rid, on_zero, on_nonzero in pend or ():
+            self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
+        return [world]
+
+    def _set_null(self, rid: int, world: World) -> None:
+        world.status[rid] = NULL
+        old = world.realloc.pop(rid, None)
+        if old is not None and world.status.get(old) in OWNED:
+            world.status[old] = LIVE  # a failed realloc leaves the old block
+
+    def _set_live(self, rid: int, world: World) -> None:
+        world.status[rid] = LIVE
+        old = world.realloc.pop(rid, None)
+        if old is not None and world.status.get(old) in OWNED:
+            world.status[old] = FREED
+
+    # -------------------------------------------------------------- exits
+
+    def exit(self, node: ir.Node, world: World) -> None:
+        returned: int | None = None
+        fresh: Site | None = None
+        if node.expr is not None:
+            returned = self.eval(node.expr, world)
+            if returned is not None and world.status.get(returned) in OWNED:
+                fresh = self.rid_sites.get(returned)
+            for rid in self._returned(node.expr, world):
+                self.escape(rid, world)
+            if returned is not None:
+                self.escape(returned, world)
+        for name, _fn in self.cleanups.items():
+            rid = world.env.get(name)
+            if rid is not None:
+                self.free(rid, world)
+        # Unresolved conditional hand-overs: assume the callee took ownership.
+        for pend in world.pending.values():
+            for rid, on_zero, _ in pend:
+                self._apply_effect(rid, on_zero, world)
+        for rid, old in list(world.realloc.items()):
+            if world.status.get(rid) in OWNED and world.status.get(old) in OWNED:
+                world.status[old] = FREED
+        cls = self.result_class(node, world, returned)
+        self.exits.append((world, cls, fresh))
+        self.find_leaks(node, world, cls)
+
+    def _returned(self, expr: ir.Expr, world: World) -> list[int]:
+        out: list[int] = []
+        match expr:
+            case ir.Conditional(then=a, other=b):
+                out += self._returned(a, world) + self._returned(b, world)
+            case ir.Cast(operand=o):
+                out += self._returned(o, world)
+            case ir.Binary(op=",", right=r):
+                out += self._returned(r, world)
+            case ir.Name() | ir.Field() | ir.Index():
+                out += self.resolve(expr, world)
+        return out
+
+    def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
+        """"zero" (success for int, NULL for pointers), "nonzero", or "unknown"."""
+        expr = node.expr
+        if expr is None:
+            return "unknown"
+        while isinstance(expr, ir.Cast):
+            expr = expr.operand
+        if returned is not None:
+            return "nonzero"
+        match expr:
+            case ir.Const(value=v) if v is not None:
+                return "zero" if v == 0 else "nonzero"
+            case ir.Unary(op="-"):
+                return "nonzero"
+            case ir.Name(name=n) if _ERRNO.match(n):
+                return "nonzero"
+            case ir.Name(name=n):
+                return world.vals.get(n, "unknown")
+            case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
+                api = self.apis.role(f, "error")
+                if api is not None:
+                    return "nonzero"
+        return "unknown"
+
+    def find_leaks(self, node: ir.Node, world: World, cls: str) -> None:
+        contained: dict[int, int] = {}
+        for (c, _), v in world.heap.items():
+            contained[v] = c
+        error_exit = self.is_error_exit(cls)
+        for rid, st in world.status.items():
+            if st not in OWNED:
+                continue
+            reason = "unfreed"
+            holder_rid = contained.get(rid)
+            if holder_rid is not None:
+                hst = world.status.get(holder_rid)
+                if hst in OWNED:
+                    continue  # the container leaks; report that one
+                if hst == MANAGED:
+                    if error_exit is not True:
+                        continue
+                    reason = "managed-container"
+                elif hst in (PARAM, P_FREED, P_ESCAPED):
+                    continue
+            elif rid in world.freed_container:
+                reason = "container-freed"
+            elif rid not in world.env.values():
+                reason = "overwritten" if self._was_bound(rid, world) else "unfreed"
+            site = self._rids_site(rid)
+            if site is None:
+                continue
+            via = world.via
+            key = (site.rid, (via.span if via else node.span))
+            if key in self.leaks:
+                continue
+            self.leaks[key] = Leak(
+                site=site,
+                exit=node.span,
+                exit_text="end of function" if node.implicit else _short(node.expr, "return"),
+                via=via.span if via else None,
+                via_text=f"goto {via.name}" if via else "",
+                because=world.because,
+                holder=world.holders.get(rid, "?"),
+                reason=reason,
+                error_exit=error_exit,
+                truncated=self.truncated,
+            )
+
+    def _was_bound(self, rid: int, world: World) -> bool:
+        return rid in world.realloc.values() or any(
+            old == rid for old in world.realloc.values()
+        )
+
+    def is_error_exit(self, cls: str) -> bool | None:
+        if self.fn.returns_void:
+            return None
+        if cls == "nonzero":
+            return not self.fn.returns_pointer
+        if cls == "zero":
+            return self.fn.returns_pointer
+        return None
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _is_zero(expr: ir.Expr) -> bool:
+    while isinstance(expr, ir.Cast):
+        expr = expr.operand
+    return isinstance(expr, ir.Const) and expr.value == 0
+
+
+def _short(expr: ir.Expr | None, prefix: str = "") -> str:
+    if expr is None:
+        return prefix
+    text = expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
+    return f"{prefix} {text}".strip()
+
+
+def _truth(expr: ir.Expr, truth: bool) -> str:
+    return "true" if truth else "false"
+
+
+def _display(expr: ir.Expr) -> str:
+    return expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
+
+
+def _chain_tokens(chain: str) -> list[str]:
+    return re.findall(r"->\w+|\.\w+|\[\]|\*", chain)
+
+
+def _rebuild(root: str, tokens: list[str], span: Span) -> ir.Expr:
+    expr: ir.Expr = ir.Name(span, root, root)
+    text = root
+    for tok in tokens:
+        if tok == "*":
+            text = "*" + text
+            expr = ir.Unary(span, text, "*", expr)
+        elif tok == "[]":
+            text += "[]"
+            expr = ir.Index(span, text, expr, ir.Const(span, "", None))
+        else:
+            arrow = tok.startswith("->")
+            name = tok[2:] if arrow else tok[1:]
+            text += tok
+            expr = ir.Field(span, text, expr, name, arrow)
+    return expr

@@ -1,0 +1,98 @@
+"""Per-function facts, computed bottom-up over a file's call graph.
+
+A summary says what calling a function does to the memory its arguments
+reach (frees it, stores it somewhere longer-lived, or stores new memory
+into one of its fields), split by the class of the return value, since
+kernel helpers often take ownership only when they succeed.  It also says
+whether the function returns fresh memory, so same-file wrappers around
+kmalloc act as allocators in their callers.
+"""
+
+from __future__ import annotations
+
+from analyzer import ir
+from analyzer.ownership import P_ESCAPED, P_FREED, Analysis, Effect, Summary
+
+
+def call_order(functions: list[ir.Function]) -> list[ir.Function]:
+    """Callees before callers (a DFS post-order; cycles are cut anywhere)."""
+    by_name = {f.name: f for f in functions}
+    order: list[ir.Function] = []
+    state: dict[str, int] = {}
+    for root in functions:
+        if root.name in state:
+            continue
+        stack = [(root, iter(sorted(root.calls)))]
+        state[root.name] = 1
+        while stack:
+            fn, it = stack[-1]
+            nxt = next((c for c in it if c in by_name and c not in state), None)
+            if nxt is None:
+                stack.pop()
+                state[fn.name] = 2
+                order.append(fn)
+            else:
+                state[nxt] = 1
+                stack.append((by_name[nxt], iter(sorted(by_name[nxt].calls))))
+    # A name defined twice (#ifdef variants): the first definition wins.
+    seen: set[int] = set()
+    return [f for f in order if id(f) not in seen and not seen.add(id(f))]
+
+
+def _effect_of(outcomes: list[str | None]) -> str | None:
+    if not outcomes:
+        return None
+    if all(o == "freed" for o in outcomes):
+        return "freed"
+    if any(o is not None for o in outcomes):
+        return "escaped"  # taken on some path: the caller may not free it again
+    return None
+
+
+def summarize(a: Analysis) -> Summary:
+    fn = a.fn
+    summary = Summary(fn.name, returns_pointer=fn.returns_pointer)
+    param_sites = {s.rid: s for s in a.rid_sites.values() if s.param is not None}
+    by_class: dict[str, dict[tuple[int, str], list[str | None]]] = {"zero": {}, "nonzero": {}}
+    into: dict[tuple[int, str], tuple[set[str], str]] = {}
+    counts = {"zero": 0, "nonzero": 0}
+    fresh_families: set[str] = set()
+    err_ptr = False
+    for world, cls, fresh in a.exits:
+        classes = ("zero", "nonzero") if cls == "unknown" else (cls,)
+        for c in classes:
+            counts[c] += 1
+        for rid, site in param_sites.items():
+            st = world.status.get(rid)
+            outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
+            for c in classes:
+                by_class[c].setdefault(site.param, []).append(outcome)
+        for key, family in world.into.items():
+            entry = into.setdefault(key, (set(), family))
+            entry[0].update(classes)
+        if fresh is not None:
+            fresh_families.add(fresh.family)
+            if fresh.failure == "err_ptr":
+                err_ptr = True
+        elif fn.returns_pointer and cls == "nonzero":
+            err_ptr = True
+    for key in sorted(set(by_class["zero"]) | set(by_class["nonzero"])):
+        outcomes = {c: by_class[c].get(key, []) for c in by_class}
+        # A class whose exits never touched the parameter leaves it borrowed.
+        effects = {}
+        for c in ("zero", "nonzero"):
+            got = outcomes[c] + [None] * (counts[c] - len(outcomes[c]))
+            effects[c] = _effect_of(got)
+        if counts["zero"] == 0:
+            effects["zero"] = effects["nonzero"]
+        if counts["nonzero"] == 0:
+            effects["nonzero"] = effects["zero"]
+        if effects["zero"] or effects["nonzero"]:
+            summary.effects.append(Effect(key[0], key[1], effects["zero"], effects["nonzero"]))
+    for key, (classes, family) in sorted(into.items()):
+        on_zero = "alloc" if "zero" in classes else None
+        on_nonzero = "alloc" if "nonzero" in classes else None
+        summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
+    if fresh_families and fn.returns_pointer:
+        summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
+    return summary
