@@ -39,8 +39,7 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
         interesting |= apis.names(role)
     for fn in call_order(unit.functions):
         relevant = interesting | {n for n, s in result.summaries.items() if s.relevant}
-        has_cleanup = any(n.cleanup for n in fn.nodes)
-        if not (fn.calls & relevant) and not has_cleanup:
+        if not (fn.calls & relevant) and not _keeps_memory(fn):
             continue
         a = Analysis(fn, apis, result.summaries, result.sites)
         a.run()
@@ -57,3 +56,21 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
 def _leak_order(leak: Leak):
     where = leak.via or leak.exit
     return (where.line, where.col, leak.site.span.line, leak.site.span.col)
+
+
+def _keeps_memory(fn: ir.Function) -> bool:
+    """Has `__free()` locals, or stores a pointer parameter somewhere: worth a summary."""
+    pointers = {p.name for p in fn.params if p.pointer}
+    for node in fn.nodes:
+        if node.cleanup:
+            return True
+        if node.expr is None or not pointers:
+            continue
+        for e in ir.walk(node.expr):
+            if isinstance(e, ir.Assign) and not isinstance(e.target, ir.Name):
+                value = e.value
+                while isinstance(value, ir.Cast):
+                    value = value.operand
+                if isinstance(value, ir.Name) and value.name in pointers:
+                    return True
+    return False

@@ -159,6 +159,7 @@ class Node:
     decl_array: bool = False
     cleanup: str | None = None  # DECL: `__free(fn)` cleanup function
     implicit: bool = False  # RETURN: falling off the end of the function
+    loop_end: int = -1  # BRANCH of a loop: its body is nodes id+1 .. loop_end
 
 
 @dataclass(slots=True)

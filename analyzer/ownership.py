@@ -37,6 +37,7 @@ P_ESCAPED = "param_escaped"
 FREED = "freed"
 ESCAPED = "escaped"
 NULL = "null"
+REALLOC_OLD = "realloc_old"  # the caller's block a krealloc() result overwrote
 
 OWNED = (MAYBE, MAYBE_ERR, LIVE)
 TERMINAL = (FREED, ESCAPED, NULL)
@@ -139,6 +140,7 @@ class World:
             frozenset(self.pending.items()),
             frozenset(self.realloc.items()),
             frozenset(self.into.items()),
+            self.via.id if self.via is not None else -1,
         )
 
 
@@ -168,11 +170,15 @@ def path_of(expr: ir.Expr) -> tuple[str, list[str]] | None:
                 return None
 
 
-def _segments(root: str, tokens: list[str]) -> list[str]:
-    """Split at dereferences: first the local key, then one chain per deref."""
+def _segments(root: str, tokens: list[str], array_root: bool) -> list[str]:
+    """Split at dereferences: first the local key, then one chain per deref.
+
+    `p[i]` dereferences a pointer `p` but not an array `p`; deeper in a
+    chain (`priv->chan[i]`) an index stays part of the field chain.
+    """
     segs = [root]
-    for tok in tokens:
-        if tok.startswith("->") or tok == "*":
+    for i, tok in enumerate(tokens):
+        if tok.startswith("->") or tok == "*" or (tok == "[]" and i == 0 and not array_root):
             segs.append(tok)
         else:
             segs[-1] += tok
@@ -208,11 +214,48 @@ class Analysis:
                 if n.cleanup:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
+        self.cleanup_loops = self._cleanup_loops()
         self.rid_sites: dict[int, Site] = {}
+        self._deferred: tuple = ()
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
         self.truncated = False
+
+    def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
+        """Loop heads whose body frees and allocates nothing: unwind loops.
+
+        `while (--i >= 0) kfree(bufs[i]);` runs as often as there are
+        blocks to free, a count the analysis does not track.  Such a loop
+        is taken to run while what it frees is still live, so its exit
+        is not a path on which those blocks leak.
+        """
+        out: dict[int, list[ir.Expr]] = {}
+        for head in self.fn.nodes:
+            if head.kind is not Kind.BRANCH or head.loop_end < 0:
+                continue
+            frees: list[ir.Expr] = []
+            allocates = False
+            for node in self.fn.nodes[head.id + 1 : head.loop_end + 1]:
+                if node.expr is None:
+                    continue
+                for e in ir.walk(node.expr):
+                    if not isinstance(e, ir.Call):
+                        continue
+                    for api in self.apis.lookup(e.func):
+                        if api.role in ("allocator", "reallocator"):
+                            allocates = True
+                        elif api.role == "free" and api.pointer < len(e.args):
+                            frees.append(e.args[api.pointer])
+            if frees and not allocates:
+                out[head.id] = frees
+        return out
+
+    def _unwinding(self, head: ir.Node, world: World) -> bool:
+        for arg in self.cleanup_loops.get(head.id, ()):
+            if any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
+                return True
+        return False
 
     # -------------------------------------------------------------- sites
 
@@ -263,6 +306,8 @@ class Analysis:
             out = []
             for slot, truth in ((0, True), (1, False)):
                 if slot >= len(node.succs):
+                    continue
+                if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
                     continue
                 for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
                     w.because = f"`{_short(node.expr)}` is {_truth(node.expr, truth)} " \
@@ -320,7 +365,9 @@ class Analysis:
     def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
         if not self.is_local(root):
             return []
-        segs = _segments(root, tokens)
+        return self.resolve_segments(_segments(root, tokens, root in self.arrays), world, create)
+
+    def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
         cur = self._lookup_env(segs[0], world)
         for seg in segs[1:]:
             nxt: list[int] = []
@@ -368,7 +415,7 @@ class Analysis:
             return []
         root, tokens = p
         for cut in range(len(tokens), -1, -1):
-            found = self.resolve_path(root, tokens[:cut], world, create=True)
+            found = self.resolve_path(root, tokens[:cut], world, create=False)
             if found:
                 return found
         return []
@@ -397,7 +444,7 @@ class Analysis:
                 self.escape(rid, world)
             return
         root, tokens = p
-        segs = _segments(root, tokens)
+        segs = _segments(root, tokens, root in self.arrays)
         if not self.is_local(root):
             if rid is not None:
                 self.escape(rid, world)  # a global
@@ -409,7 +456,7 @@ class Analysis:
             if rid is not None:
                 self.bind_key(key, rid, world)
             return
-        containers = self.resolve_path(root, tokens[: self._last_deref(tokens)], world, True)
+        containers = self.resolve_segments(segs[:-1], world, True)
         chain = segs[-1]
         if len(containers) != 1:
             if rid is not None:
@@ -428,13 +475,6 @@ class Analysis:
                 world.into[(parent.param[0], parent.param[1] + chain)] = site.family
             self.escape(rid, world)
 
-    @staticmethod
-    def _last_deref(tokens: list[str]) -> int:
-        for i in range(len(tokens) - 1, -1, -1):
-            if tokens[i].startswith("->") or tokens[i] == "*":
-                return i
-        return 0
-
     def escape(self, rid: int, world: World, seen: set[int] | None = None) -> None:
         """Ownership leaves the function: the resource and what it holds."""
         seen = seen or set()
@@ -449,6 +489,8 @@ class Analysis:
                 world.status[old] = FREED
         elif st == PARAM:
             world.status[rid] = P_ESCAPED
+        elif st == MANAGED:
+            return  # devres owns it; what it holds leaks if this function fails
         for (c, _), v in list(world.heap.items()):
             if c == rid:
                 self.escape(v, world, seen)
@@ -483,6 +525,15 @@ class Analysis:
                     self.eval(v, world)
                     return None
                 holder = _display(t)
+                if isinstance(t, ir.Name) and self._summary_call(v) is not None:
+                    for a in v.args:
+                        self.eval(a, world)
+                    rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
+                    self.store(t, rid, world, holder)
+                    self.assign_int(t.name, v, world)
+                    if self._deferred:
+                        world.pending[t.name] = self._deferred
+                    return rid
                 rid = self.eval(v, world, holder=holder)
                 self.store(t, rid, world, holder)
                 if isinstance(t, ir.Name):
@@ -521,12 +572,15 @@ class Analysis:
             world.vals[name] = "zero" if value.value == 0 else "nonzero"
         elif isinstance(value, ir.Unary) and value.op == "-":
             world.vals[name] = "nonzero"
-        elif isinstance(value, ir.Call) and value.func in self.summaries:
-            pend = self._pending.pop(value.span, None)
-            if pend:
-                world.pending[name] = pend
+        elif isinstance(value, ir.Name) and value.name in world.vals:
+            world.vals[name] = world.vals[value.name]
 
-    _pending: dict = {}
+    def _summary_call(self, expr: ir.Expr) -> Summary | None:
+        if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
+            s = self.summaries.get(expr.func)
+            if s is not None and s.relevant:
+                return s
+        return None
 
     def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
         values = [self.eval(a, world) for a in expr.args]
@@ -565,9 +619,18 @@ class Analysis:
             if world.status.get(s.rid) in OWNED:
                 self._age(s, world)
             if role == "reallocator" and arg is not None:
-                olds = self.resolve(arg, world)
+                olds = self.resolve(arg, world, create=True)
                 if len(olds) == 1 and world.status.get(olds[0]) in OWNED + (MANAGED,):
                     world.realloc[s.rid] = olds[0]
+                elif len(olds) == 1 and world.status.get(olds[0]) == PARAM and (
+                    holder == _display(arg)
+                ):
+                    # `p->tbl = krealloc(p->tbl, ...)`: on failure the old block is lost.
+                    old = self.site(("realloc-old", expr.span), span=expr.span, api=api.name,
+                                    family=api.family)
+                    world.status[old.rid] = REALLOC_OLD
+                    world.holders[old.rid] = holder
+                    world.realloc[s.rid] = old.rid
             world.status[s.rid] = (
                 MANAGED if api.managed else (MAYBE_ERR if api.failure == "err_ptr" else MAYBE)
             )
@@ -615,7 +678,13 @@ class Analysis:
     def apply_summary(
         self, summary: Summary, expr: ir.Call, world: World, holder, result: str | None
     ) -> int | None:
-        """Apply a callee's effects; `result` is "zero"/"nonzero" when a branch knows it."""
+        """Apply a callee's effects.
+
+        `result` is "zero"/"nonzero" when a branch reads the call's value,
+        "defer" when it is assigned to a variable (effects that depend on it
+        wait in `self._deferred` for a branch on that variable), None when
+        nothing reads it: then the callee is taken to have succeeded.
+        """
         pending: list[tuple[int, str | None, str | None]] = []
         for eff in summary.effects:
             if eff.index >= len(expr.args):
@@ -626,15 +695,12 @@ class Analysis:
                 self._alloc_into(summary, eff, arg, expr, world, result)
                 continue
             for rid in targets:
-                if eff.on_zero == eff.on_nonzero or result is not None:
-                    what = eff.on_zero if result in (None, "zero") else eff.on_nonzero
-                    self._apply_effect(rid, what, world)
-                else:
+                if eff.on_zero != eff.on_nonzero and result == "defer":
                     pending.append((rid, eff.on_zero, eff.on_nonzero))
-        if pending:
-            self._pending[expr.span] = tuple(pending)
-            # Until a branch reads the result, assume the call took ownership.
-            world.pending.setdefault(f"#call{expr.span.line}:{expr.span.col}", tuple(pending))
+                else:
+                    what = eff.on_nonzero if result == "nonzero" else eff.on_zero
+                    self._apply_effect(rid, what, world)
+        self._deferred = tuple(pending)
         if summary.returns_alloc is not None:
             family, failure = summary.returns_alloc
             s = self.site(
@@ -822,13 +888,13 @@ class Analysis:
     def _set_null(self, rid: int, world: World) -> None:
         world.status[rid] = NULL
         old = world.realloc.pop(rid, None)
-        if old is not None and world.status.get(old) in OWNED:
+        if old is not None and world.status.get(old) in OWNED + (REALLOC_OLD,):
             world.status[old] = LIVE  # a failed realloc leaves the old block
 
     def _set_live(self, rid: int, world: World) -> None:
         world.status[rid] = LIVE
         old = world.realloc.pop(rid, None)
-        if old is not None and world.status.get(old) in OWNED:
+        if old is not None and world.status.get(old) in OWNED + (REALLOC_OLD,):
             world.status[old] = FREED
 
     # -------------------------------------------------------------- exits
@@ -853,7 +919,7 @@ class Analysis:
             for rid, on_zero, _ in pend:
                 self._apply_effect(rid, on_zero, world)
         for rid, old in list(world.realloc.items()):
-            if world.status.get(rid) in OWNED and world.status.get(old) in OWNED:
+            if world.status.get(old) in OWNED + (REALLOC_OLD,):
                 world.status[old] = FREED
         cls = self.result_class(node, world, returned)
         self.exits.append((world, cls, fresh))

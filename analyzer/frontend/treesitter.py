@@ -288,9 +288,9 @@ class _CFGBuilder:
             head = self.add(Kind.BRANCH, span_of(node.child_by_field_name("condition") or node), 2)
             head.expr = c
             self.link(dangling, head.id)
-            return self.loop_body(node.child_by_field_name("body"), head.id, [(head.id, 0)]) + [
-                (head.id, 1)
-            ]
+            breaks = self.loop_body(node.child_by_field_name("body"), head.id, [(head.id, 0)])
+            head.loop_end = len(self.nodes) - 1
+            return breaks + [(head.id, 1)]
         if t == "for_statement":
             init = node.child_by_field_name("initializer")
             if init is not None:
@@ -316,7 +316,9 @@ class _CFGBuilder:
                 cont = upd.id
             else:
                 cont = head.id
-            return self.loop_body(node.child_by_field_name("body"), cont, body_in) + exits
+            breaks = self.loop_body(node.child_by_field_name("body"), cont, body_in)
+            head.loop_end = len(self.nodes) - 1
+            return breaks + exits
         if t == "do_statement":
             top = self.add(Kind.LABEL, span_of(node))
             self.link(dangling, top.id)
@@ -325,6 +327,7 @@ class _CFGBuilder:
             test.expr = self.cond(cnode)
             test.succs[0] = top.id
             breaks = self.loop_body(node.child_by_field_name("body"), test.id, [(top.id, 0)])
+            test.loop_end = len(self.nodes) - 1
             return [(test.id, 1)] + breaks
         if t == "switch_statement":
             return self.switch(node, dangling)
