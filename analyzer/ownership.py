@@ -470,10 +470,14 @@ class Analysis:
         world.heap[(c, chain if not _multi(chain) else f"{chain}#{rid}")] = rid
         world.holders[rid] = _display(target)
         if world.status.get(c) in (PARAM, P_FREED, P_ESCAPED):
+            # The caller's memory now holds it: it does not leak here, but it
+            # stays visible so that `if (!p->buf)` still refines it.
             parent, site = self.rid_sites.get(c), self.rid_sites.get(rid)
-            if parent and parent.param and site and not site.param and world.status.get(rid) in OWNED:
-                world.into[(parent.param[0], parent.param[1] + chain)] = site.family
-            self.escape(rid, world)
+            if world.status.get(rid) in OWNED:
+                if parent and parent.param and site and not site.param:
+                    world.into[(parent.param[0], parent.param[1] + chain)] = site.family
+            else:
+                self.escape(rid, world)
 
     def escape(self, rid: int, world: World, seen: set[int] | None = None) -> None:
         """Ownership leaves the function: the resource and what it holds."""
