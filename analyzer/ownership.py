@@ -112,7 +112,8 @@ class World:
     realloc: dict[int, int]  # new block -> the block it replaces
     holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
     freed_container: dict[int, str]  # resource -> container path freed around it
-    into: dict[tuple[int, str], str]  # (param, chain) -> family of new memory stored there
+    # (param, chain) -> (family, container, heap key) of new memory stored there
+    into: dict[tuple[int, str], tuple[str, int, str]]
     via: ir.Node | None = None
     because: str = ""
 
@@ -475,7 +476,9 @@ class Analysis:
             parent, site = self.rid_sites.get(c), self.rid_sites.get(rid)
             if world.status.get(rid) in OWNED:
                 if parent and parent.param and site and not site.param:
-                    world.into[(parent.param[0], parent.param[1] + chain)] = site.family
+                    stored = chain if not _multi(chain) else f"{chain}#{rid}"
+                    world.into[(parent.param[0], parent.param[1] + chain)] = (
+                        site.family, c, stored)
             else:
                 self.escape(rid, world)
 
@@ -925,6 +928,10 @@ class Analysis:
         for rid, old in list(world.realloc.items()):
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
                 world.status[old] = FREED
+        world.into = {
+            k: v for k, v in world.into.items()
+            if world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
+        }
         cls = self.result_class(node, world, returned)
         self.exits.append((world, cls, fresh))
         self.find_leaks(node, world, cls)

@@ -67,7 +67,7 @@ def summarize(a: Analysis) -> Summary:
             outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
             for c in classes:
                 by_class[c].setdefault(site.param, []).append(outcome)
-        for key, family in world.into.items():
+        for key, (family, _, _) in world.into.items():
             entry = into.setdefault(key, (set(), family))
             entry[0].update(classes)
         if fresh is not None:
