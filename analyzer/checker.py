@@ -1,0 +1,79 @@
+"""Check one file: read, parse, analyse, run the rules. Never raises.
+
+Everything that can go wrong with one input file (unreadable, binary, too
+big, a parser or engine failure) becomes a `FileResult.error`, so one bad
+file costs only itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from analyzer import apis as apis_mod
+from analyzer.engine import analyse
+from analyzer.findings import Finding
+from analyzer.frontend import treesitter
+from analyzer.plugins import Context, Rule
+
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    functions: int = 0
+    error: str | None = None  # the file could not be checked at all
+
+
+@dataclass
+class Options:
+    rules: list[type[Rule]]
+    api_extra: list[tuple[dict, str]] = field(default_factory=list)
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def read_source(path: str, max_bytes: int) -> bytes:
+    with open(path, "rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"skipped: larger than {max_bytes} bytes")
+    if b"\0" in data[:65536]:
+        raise ValueError("skipped: binary file (NUL bytes)")
+    return data
+
+
+def check_file(path: str, options: Options) -> FileResult:
+    result = FileResult(path)
+    try:
+        source = read_source(path, options.max_bytes)
+    except FileNotFoundError:
+        result.error = "no such file"
+        return result
+    except PermissionError:
+        result.error = "permission denied"
+        return result
+    except IsADirectoryError:
+        result.error = "is a directory"
+        return result
+    except (OSError, ValueError) as exc:
+        result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
+        return result
+    try:
+        table = apis_mod.load(options.api_extra)
+        unit = treesitter.parse(path, source)
+        result.functions = len(unit.functions)
+        engine_result = analyse(unit, table)
+        ctx = Context(engine_result, table, path)
+        for rule_cls in options.rules:
+            result.findings.extend(rule_cls().check(ctx))
+    except RecursionError:
+        result.error = "internal error: nesting too deep to analyse"
+    except Exception as exc:  # a bug of ours must not stop the run
+        result.error = f"internal error: {type(exc).__name__}: {exc}"
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))

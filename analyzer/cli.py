@@ -1,0 +1,194 @@
+"""Command line: `devmlint check|rules|rule`.
+
+Exit codes (DESIGN.md): 0 no findings, 1 findings, 2 usage or input error
+(missing path, unreadable file, bad configuration).  Errors are one line
+on stderr; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from analyzer import __version__
+from analyzer.apis import ApiError
+from analyzer.checker import DEFAULT_MAX_BYTES, FileResult, Options, check_file
+from analyzer.findings import CONFIDENCES, Finding
+from analyzer.plugins import PluginError, discover
+from analyzer.report import json_format, text
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_SOURCE_SUFFIXES = (".c", ".h")
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: message on stderr, exit 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="devmlint",
+        description="Find kmalloc-family leaks and devm misuse in Linux kernel driver C.",
+    )
+    p.add_argument("--version", action="version", version=f"devmlint {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="check C files or directories")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (*.c, *.h)")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("--select", default="", help="comma-separated rule codes to run")
+    c.add_argument("--ignore", default="", help="comma-separated rule codes to skip")
+    c.add_argument("--min-confidence", choices=CONFIDENCES, default="medium")
+    c.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
+    c.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help="skip files larger than this")
+    c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    c.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    sub.add_parser("rules", help="list the installed rules")
+    r = sub.add_parser("rule", help="show a rule's documentation page")
+    r.add_argument("code")
+    return p
+
+
+def discover_files(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """C files under the paths, sorted, and (path, error) for paths that are not there."""
+    files: list[str] = []
+    errors: list[tuple[str, str]] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(_walk(path))
+            if not found:
+                errors.append((path, "no C files (*.c, *.h) in this directory"))
+            files.extend(found)
+        elif os.path.exists(path) or os.path.islink(path):
+            files.append(path)
+        else:
+            errors.append((path, "no such file or directory"))
+    seen: set[str] = set()
+    return [f for f in files if not (f in seen or seen.add(f))], errors
+
+
+def _walk(root: str) -> Iterator[str]:
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in visited:  # a symlink loop
+            dirnames[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirnames.sort()
+        for name in filenames:
+            if name.endswith(_SOURCE_SUFFIXES):
+                yield os.path.join(dirpath, name)
+
+
+def _codes(text_value: str) -> set[str]:
+    return {c.strip().upper() for c in text_value.split(",") if c.strip()}
+
+
+def _run_files(files: list[str], options: Options, jobs: int) -> list[FileResult]:
+    if jobs <= 1 or len(files) < 8:
+        return [check_file(f, options) for f in files]
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(check_file, files, [options] * len(files), chunksize=chunk))
+
+
+def cmd_check(args) -> int:
+    rules, problems = discover()
+    for problem in problems:
+        print(f"devmlint: warning: {problem}", file=sys.stderr)
+    selected = _codes(args.select) or set(rules)
+    unknown = (_codes(args.select) | _codes(args.ignore)) - set(rules)
+    if unknown:
+        raise UsageError(f"unknown rule code(s): {', '.join(sorted(unknown))}")
+    chosen = [rules[c] for c in sorted(selected - _codes(args.ignore))]
+    files, missing = discover_files(args.paths)
+    for path, why in missing:
+        print(f"devmlint: error: {path}: {why}", file=sys.stderr)
+    if not files and missing:
+        return EXIT_ERROR
+    jobs = args.jobs or os.cpu_count() or 1
+    start = time.monotonic()
+    results = _run_files(files, Options(chosen, max_bytes=args.max_bytes), jobs)
+    floor = CONFIDENCES.index(args.min_confidence)
+    findings: list[Finding] = []
+    errors = len(missing)
+    functions = 0
+    for res in results:
+        functions += res.functions
+        if res.error:
+            errors += 1
+            print(f"devmlint: error: {res.path}: {res.error}", file=sys.stderr)
+        findings.extend(f for f in res.findings if CONFIDENCES.index(f.confidence) >= floor)
+    findings.sort(key=Finding.sort_key)
+    summary = {
+        "files": len(files),
+        "functions": functions,
+        "findings": len(findings),
+        "errors": errors,
+        "seconds": round(time.monotonic() - start, 2),
+    }
+    out = sys.stdout
+    if args.format == "json":
+        json_format.write(out, findings, summary)
+    else:
+        text.write(out, findings, summary, color=out.isatty())
+        if not args.quiet and not out.isatty():
+            print(
+                f"devmlint: {len(findings)} findings in {len(files)} files, "
+                f"{errors} errors, {summary['seconds']} s",
+                file=sys.stderr,
+            )
+    if errors:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def cmd_rules(args) -> int:
+    rules, problems = discover()
+    for problem in problems:
+        print(f"devmlint: warning: {problem}", file=sys.stderr)
+    for code, cls in rules.items():
+        origin = cls.__module__.split(".")[0]
+        print(f"{code}  {cls.name:<28} {cls.summary}  [{origin}]")
+    return EXIT_CLEAN
+
+
+def cmd_rule(args) -> int:
+    rules, _ = discover()
+    cls = rules.get(args.code.upper())
+    if cls is None:
+        raise UsageError(f"no rule {args.code!r}; `devmlint rules` lists them")
+    print(f"# {cls.code} {cls.name}\n\n{cls.summary}\n\n{cls.doc}".rstrip())
+    return EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    handlers = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+    try:
+        return handlers[args.command](args)
+    except (UsageError, ApiError, PluginError) as exc:
+        print(f"devmlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("devmlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

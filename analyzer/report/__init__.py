@@ -1,0 +1,1 @@
+"""Output formats: text (rich), json. Each takes the findings and a run summary."""

@@ -1,0 +1,95 @@
+"""DML001 leak-on-error-path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer.findings import Finding, Related, fingerprint
+from analyzer.ownership import Leak
+from analyzer.plugins import Context, Rule
+
+_WHY = {
+    "unfreed": "is not freed, stored or returned",
+    "overwritten": "loses its last reference (the pointer is overwritten) and is never freed",
+    "container-freed": "is still live when the structure holding it is freed",
+    "managed-container": "sits in devm-managed memory that devres frees when this fails, "
+    "and nothing frees it",
+}
+
+
+class LeakOnErrorPath(Rule):
+    code = "DML001"
+    name = "leak-on-error-path"
+    severity = "warning"
+    summary = "kmalloc-family memory not freed, stored or returned on a path to a function exit"
+    doc = """\
+## What it finds
+Memory from a kmalloc-family allocator (kmalloc, kzalloc, kcalloc, kstrdup,
+kmemdup, kvmalloc, vmalloc, memdup_user, krealloc, a same-file wrapper
+around them, ...) that reaches a function exit on some path without being
+freed, returned, or stored somewhere that outlives the function. The
+finding points at the `goto` or `return` where the leaking path leaves;
+the allocation is the related location.
+
+## Why it matters
+Error paths run rarely and are rarely tested: each leaked buffer stays
+allocated until reboot, and a probe that fails and is retried (deferred
+probing, module reload, hotplug) leaks again each time. Hundreds of
+upstream fixes every year repair exactly this.
+
+## Example
+```c
+buf = kzalloc(len, GFP_KERNEL);
+if (!buf)
+        return -ENOMEM;
+ret = regmap_bulk_read(map, reg, buf, len);
+if (ret)
+        return ret;             /* DML001: buf leaks */
+```
+
+## Fix
+Free the memory on that path (usually by jumping to the unwind label that
+frees it), or allocate it with the `devm_` variant when it lives as long as
+the bound device, or hold it with `__free(kfree)`.
+"""
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for fr in ctx.result.functions:
+            for leak in fr.leaks:
+                yield self.finding(ctx, fr.function.name, leak)
+
+    def finding(self, ctx: Context, function: str, leak: Leak) -> Finding:
+        where = leak.via or leak.exit
+        site = leak.site
+        what = f"`{leak.holder}` ({site.api}() at line {site.span.line})"
+        path = f" when {leak.because}" if leak.because else ""
+        if leak.via:
+            leaves = (
+                f"`{leak.via_text}` (line {leak.via.line}) leaves through "
+                f"`{leak.exit_text}` (line {leak.exit.line})"
+            )
+        else:
+            leaves = f"`{leak.exit_text}` (line {leak.exit.line}) leaves"
+        message = f"{what} {_WHY.get(leak.reason, _WHY['unfreed'])}{path}: {leaves}"
+        related = [Related(ctx.path, site.span.line, f"allocated here by {site.api}()")]
+        if leak.via:
+            related.append(Related(ctx.path, leak.exit.line, "the function exits here"))
+        medium = (
+            leak.reason == "managed-container" or site.via_summary or leak.truncated
+        )
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            severity=self.severity,
+            confidence="medium" if medium else "high",
+            file=ctx.path,
+            line=where.line,
+            column=where.col,
+            end_line=where.end_line,
+            function=function,
+            message=message,
+            related=related,
+            fingerprint=fingerprint(
+                self.code, function, leak.holder, site.api, leak.via_text or leak.exit_text
+            ),
+        )
