@@ -10,6 +10,7 @@ fly, which is all the parse needs.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -52,6 +53,19 @@ class ApiTable:
     """Name -> APIs; a function may have several roles (sink of two arguments)."""
 
     by_name: dict[str, list[Api]] = field(default_factory=dict)
+    # Name patterns of callees that keep what they are given (see [[keeps]]).
+    keeps_patterns: list[str] = field(default_factory=list)
+    _keeps_cache: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def keeps(self, name: str | None) -> bool:
+        """Does a callee of this name (not otherwise known) keep its arguments?"""
+        if not name:
+            return False
+        hit = self._keeps_cache.get(name)
+        if hit is None:
+            hit = any(fnmatch.fnmatchcase(name, p) for p in self.keeps_patterns)
+            self._keeps_cache[name] = hit
+        return hit
 
     def lookup(self, name: str | None) -> list[Api]:
         if name is None:
@@ -74,6 +88,12 @@ class ApiTable:
 
     def merge(self, data: dict, origin: str) -> None:
         """Add the entries of a parsed TOML document (same schema as apis.toml)."""
+        for i, entry in enumerate(data.get("keeps", [])):
+            patterns = entry.get("patterns") if isinstance(entry, dict) else None
+            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                raise ApiError(f"{origin}: [[keeps]] entry {i + 1} needs 'patterns', a list")
+            self.keeps_patterns.extend(patterns)
+            self._keeps_cache.clear()
         for role in ROLES:
             for i, entry in enumerate(data.get(role, [])):
                 where = f"{origin}: [[{role}]] entry {i + 1}"
@@ -219,7 +239,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
     base = builtin()
     if not extra:
         return base
-    table = ApiTable({k: list(v) for k, v in base.by_name.items()})
+    table = ApiTable({k: list(v) for k, v in base.by_name.items()}, list(base.keeps_patterns))
     for data, origin in extra:
         table.merge(data, origin)
     return table

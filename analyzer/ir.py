@@ -182,6 +182,7 @@ class Function:
     exit: int
     calls: set[str] = field(default_factory=set)  # names of direct callees
     parse_errors: int = 0  # ERROR regions the frontend had to skip
+    returns_bool: bool = False  # `bool` functions succeed with a non-zero result
 
     def node(self, i: int) -> Node:
         return self.nodes[i]

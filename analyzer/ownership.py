@@ -114,6 +114,7 @@ class World:
     freed_container: dict[int, str]  # resource -> container path freed around it
     # (param, chain) -> (family, container, heap key) of new memory stored there
     into: dict[tuple[int, str], tuple[str, int, str]]
+    lent: dict[int, bool]  # resources a pointer into which was handed out
     via: ir.Node | None = None
     because: str = ""
 
@@ -128,6 +129,7 @@ class World:
             dict(self.holders),
             dict(self.freed_container),
             dict(self.into),
+            dict(self.lent),
             self.via,
             self.because,
         )
@@ -141,6 +143,7 @@ class World:
             frozenset(self.pending.items()),
             frozenset(self.realloc.items()),
             frozenset(self.into.items()),
+            frozenset(self.lent),
             self.via.id if self.via is not None else -1,
         )
 
@@ -271,7 +274,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World({}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {})
         for name, index in self.params.items():
             s = self.site(("param", self.fn.name, index, ""), span=self.fn.span, api="",
                           family="", param=(index, ""))
@@ -343,6 +346,7 @@ class Analysis:
             del world.status[r]
             world.realloc.pop(r, None)
             world.holders.pop(r, None)
+            world.lent.pop(r, None)
         world.env = {k: v for k, v in world.env.items() if v not in dead}
         for (c, f), v in list(world.heap.items()):
             if c in dead or v in dead:
@@ -560,6 +564,15 @@ class Analysis:
                 self.eval(left, world)
                 self.eval(right, world)
                 return None
+            case ir.Unary(op="&", operand=o) if _member(o):
+                # `&priv->hw`: a pointer into priv, usually handed to a framework
+                # (clk_hw_register, INIT_WORK, misc_register) that keeps it.
+                self.eval(o, world)
+                owners = self.owner_of(o, world)
+                for rid in owners:
+                    if world.status.get(rid) in OWNED + (PARAM,):
+                        world.lent[rid] = True
+                return owners[0] if len(owners) == 1 else None
             case ir.Unary(operand=o):
                 self.eval(o, world)
                 return None
@@ -604,11 +617,19 @@ class Analysis:
         if summary is not None and summary.relevant:
             return self.apply_summary(summary, expr, world, holder, None)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
-        for arg in expr.args:
+        keeps = self.apis.keeps(name)
+        for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
-                for rid in self.resolve(arg.operand, world):
+                for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
+            elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
+                world.lent[value] = True
         return None
+
+    def _held_by(self, name: str, world: World) -> list[int]:
+        """What a local holds: itself, or its members if it is a struct value."""
+        prefix = (name + ".", name + "[")
+        return [v for k, v in world.env.items() if k == name or k.startswith(prefix)]
 
     def apply_api(self, api: Api, expr: ir.Call, values, world: World, holder) -> int | None:
         args = expr.args
@@ -699,7 +720,13 @@ class Analysis:
             arg = expr.args[eff.index]
             targets = self._effect_targets(arg, eff.chain, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
-                self._alloc_into(summary, eff, arg, expr, world, result)
+                rid = self._alloc_into(summary, eff, arg, expr, world, result)
+                if rid is not None and result == "defer":
+                    pending.append((
+                        rid,
+                        None if eff.on_zero == "alloc" else "vanish",
+                        None if eff.on_nonzero == "alloc" else "vanish",
+                    ))
                 continue
             for rid in targets:
                 if eff.on_zero != eff.on_nonzero and result == "defer":
@@ -746,10 +773,17 @@ class Analysis:
             self.free(rid, world)
         elif what == "escaped":
             self.escape(rid, world)
+        elif what == "lent":
+            world.lent[rid] = True
+        elif what == "vanish":  # the callee failed: the memory never existed
+            world.status[rid] = NULL
 
-    def _alloc_into(self, summary, eff: Effect, arg, expr, world: World, result) -> None:
+    def _alloc_into(self, summary, eff: Effect, arg, expr, world: World, result) -> int | None:
+        """New memory the callee leaves in `arg`'s field (or `*arg`); its resource id."""
         if result == "nonzero" and eff.on_nonzero != "alloc":
-            return
+            return None
+        if result == "zero" and eff.on_zero != "alloc":
+            return None
         s = self.site(
             ("alloc-into", expr.span, eff.index, eff.chain),
             span=expr.span,
@@ -760,7 +794,7 @@ class Analysis:
         base = arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg
         p = path_of(base)
         if p is None:
-            return
+            return None
         tokens = p[1] + _chain_tokens(eff.chain)
         if isinstance(arg, ir.Unary) and arg.op == "&" and tokens[len(p[1])] == "*":
             del tokens[len(p[1])]
@@ -769,6 +803,7 @@ class Analysis:
         self.store(target, s.rid, world, target.text)
         if world.status.get(s.rid) == LIVE:
             world.holders[s.rid] = target.text
+        return s.rid
 
     # -------------------------------------------------------------- conditions
 
@@ -997,11 +1032,13 @@ class Analysis:
                 reason = "container-freed"
             elif rid not in world.env.values():
                 reason = "overwritten" if self._was_bound(rid, world) else "unfreed"
+            if rid in world.lent and error_exit is not True:
+                continue  # handed to a framework by a pointer into it, on a success path
             site = self._rids_site(rid)
             if site is None:
                 continue
             via = world.via
-            key = (site.rid, (via.span if via else node.span))
+            key = (site.span, (via.span if via else node.span))
             if key in self.leaks:
                 continue
             self.leaks[key] = Leak(
@@ -1025,14 +1062,24 @@ class Analysis:
     def is_error_exit(self, cls: str) -> bool | None:
         if self.fn.returns_void:
             return None
+        pointer_like = self.fn.returns_pointer or self.fn.returns_bool
         if cls == "nonzero":
-            return not self.fn.returns_pointer
+            return not pointer_like
         if cls == "zero":
-            return self.fn.returns_pointer
+            return pointer_like
         return None
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _member(expr: ir.Expr) -> bool:
+    """Is expr a member reached through a pointer (`p->f`, `p->a.b`)?"""
+    while isinstance(expr, ir.Field | ir.Index):
+        if isinstance(expr, ir.Field) and expr.arrow:
+            return True
+        expr = expr.base
+    return False
 
 
 def _is_zero(expr: ir.Expr) -> bool:

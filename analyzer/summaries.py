@@ -10,6 +10,8 @@ kmalloc act as allocators in their callers.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from analyzer import ir
 from analyzer.ownership import P_ESCAPED, P_FREED, Analysis, Effect, Summary
 
@@ -54,8 +56,9 @@ def summarize(a: Analysis) -> Summary:
     summary = Summary(fn.name, returns_pointer=fn.returns_pointer)
     param_sites = {s.rid: s for s in a.rid_sites.values() if s.param is not None}
     by_class: dict[str, dict[tuple[int, str], list[str | None]]] = {"zero": {}, "nonzero": {}}
-    into: dict[tuple[int, str], tuple[set[str], str]] = {}
+    into: dict[tuple[int, str], tuple[Counter, str]] = {}
     counts = {"zero": 0, "nonzero": 0}
+    lent: set[tuple[int, str]] = set()
     fresh_families: set[str] = set()
     err_ptr = False
     for world, cls, fresh in a.exits:
@@ -63,12 +66,14 @@ def summarize(a: Analysis) -> Summary:
         for c in classes:
             counts[c] += 1
         for rid, site in param_sites.items():
+            if rid in world.lent:
+                lent.add(site.param)
             st = world.status.get(rid)
             outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
             for c in classes:
                 by_class[c].setdefault(site.param, []).append(outcome)
         for key, (family, _, _) in world.into.items():
-            entry = into.setdefault(key, (set(), family))
+            entry = into.setdefault(key, (Counter(), family))
             entry[0].update(classes)
         if fresh is not None:
             fresh_families.add(fresh.family)
@@ -89,10 +94,22 @@ def summarize(a: Analysis) -> Summary:
             effects["nonzero"] = effects["zero"]
         if effects["zero"] or effects["nonzero"]:
             summary.effects.append(Effect(key[0], key[1], effects["zero"], effects["nonzero"]))
-    for key, (classes, family) in sorted(into.items()):
-        on_zero = "alloc" if "zero" in classes else None
-        on_nonzero = "alloc" if "nonzero" in classes else None
-        summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
+            lent.discard(key)
+    for key in sorted(lent):
+        summary.effects.append(Effect(key[0], key[1], "lent", "lent"))
+    # New memory in a parameter's field counts only where every exit of the
+    # class leaves it there: a helper that allocates on one flag and reuses
+    # the caller's block on another (`if (first) p = kzalloc(..); else p = *out;`)
+    # gives its caller nothing new to free.
+    # Only the success class counts: a helper that fails cleans up after
+    # itself, often through callees in other files that we cannot see.
+    success = "nonzero" if fn.returns_pointer or fn.returns_bool else "zero"
+    for key, (hits, family) in sorted(into.items()):
+        gives = counts[success] and hits[success] == counts[success]
+        on_zero = "alloc" if gives and success == "zero" else None
+        on_nonzero = "alloc" if gives and success == "nonzero" else None
+        if on_zero or on_nonzero:
+            summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
     if fresh_families and fn.returns_pointer:
         summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
     return summary

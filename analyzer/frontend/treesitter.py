@@ -42,6 +42,16 @@ _STATEMENTS = {
 }
 
 
+def _int_value(text: str) -> int | None:
+    m = _INT.match(text)
+    if not m:
+        return None
+    digits = m.group(1)
+    if digits[:2] in ("0x", "0X"):
+        return int(digits, 16)
+    return int(digits, 8) if len(digits) > 1 and digits[0] == "0" else int(digits)
+
+
 def parser() -> Parser:
     return Parser(_LANGUAGE)
 
@@ -99,8 +109,7 @@ class _ExprBuilder:
         if t in ("true", "false"):
             return ir.Const(span, text, 1 if t == "true" else 0)
         if t == "number_literal":
-            m = _INT.match(text)
-            return ir.Const(span, text, int(m.group(1), 0) if m else None)
+            return ir.Const(span, text, _int_value(text))
         if t in (
             "string_literal",
             "concatenated_string",
@@ -521,6 +530,7 @@ def _function(node: TSNode, cleanups) -> ir.Function | None:
         exit=exit_,
         calls=exprs.calls,
         parse_errors=_count_errors(body),
+        returns_bool=not returns_pointer and rtype is not None and rtype.text == b"bool",
     )
 
 
