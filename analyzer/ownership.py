@@ -117,6 +117,7 @@ class World:
     lent: dict[int, bool]  # resources a pointer into which was handed out
     via: ir.Node | None = None
     because: str = ""
+    via_because: str = ""
 
     def copy(self) -> World:
         return World(
@@ -132,6 +133,7 @@ class World:
             dict(self.lent),
             self.via,
             self.because,
+            self.via_because,
         )
 
     def key(self):
@@ -221,6 +223,10 @@ class Analysis:
         self.cleanup_loops = self._cleanup_loops()
         self.rid_sites: dict[int, Site] = {}
         self._deferred: tuple = ()
+        self._derived = False  # the last value came from an unknown callee
+        self.pointers = {p.name for p in fn.params if p.pointer} | {
+            n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_pointer and n.name
+        }
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -324,7 +330,10 @@ class Analysis:
         elif kind is Kind.DECL:
             self.unbind_local(node.name, world)
             if node.expr is not None:
+                self._derived = False
                 value = self.eval(node.expr, world, holder=node.name)
+                if self._derived and not node.decl_pointer:
+                    value = None
                 self.assign_int(node.name, node.expr, world)
                 if value is not None:
                     self.bind_key(node.name, value, world)
@@ -332,6 +341,7 @@ class Analysis:
             self.eval(node.expr, world)
         elif kind is Kind.GOTO:
             world.via = node
+            world.via_because = world.because
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -545,7 +555,10 @@ class Analysis:
                     if self._deferred:
                         world.pending[t.name] = self._deferred
                     return rid
+                self._derived = False
                 rid = self.eval(v, world, holder=holder)
+                if self._derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
+                    rid = None  # a derived value bound only to pointer locals
                 self.store(t, rid, world, holder)
                 if isinstance(t, ir.Name):
                     self.assign_int(t.name, v, world)
@@ -606,6 +619,7 @@ class Analysis:
         values = [self.eval(a, world) for a in expr.args]
         if expr.callee is not None:
             self.eval(expr.callee, world)
+        self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
         apis = self.apis.lookup(name)
         result: int | None = None
@@ -618,12 +632,18 @@ class Analysis:
             return self.apply_summary(summary, expr, world, holder, None)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         keeps = self.apis.keeps(name)
+        owners = {v for v in values if v is not None and world.status.get(v) is not None}
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
                 world.lent[value] = True
+        # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
+        # pointer result is taken to point into the one tracked block it was given.
+        if len(owners) == 1:
+            self._derived = True
+            return owners.pop()
         return None
 
     def _held_by(self, name: str, world: World) -> list[int]:
@@ -700,7 +720,10 @@ class Analysis:
             (old.rid if v == rid else v)
             for (c, f), v in world.heap.items()
         }
-        world.status[old.rid] = LIVE
+        # Blocks of earlier iterations that were handed out (registered, queued,
+        # linked) went with the iteration that completed: they are not ours now.
+        handed = world.lent.pop(rid, False) or world.lent.get(old.rid, False)
+        world.status[old.rid] = ESCAPED if handed else LIVE
         world.holders[old.rid] = world.holders.get(rid, "?")
 
     def apply_summary(
@@ -945,7 +968,10 @@ class Analysis:
         returned: int | None = None
         fresh: Site | None = None
         if node.expr is not None:
+            self._derived = False
             returned = self.eval(node.expr, world)
+            if self._derived and not self.fn.returns_pointer:
+                returned = None  # `return regmap_write(map, r, buf)` returns an int
             if returned is not None and world.status.get(returned) in OWNED:
                 fresh = self.rid_sites.get(returned)
             for rid in self._returned(node.expr, world):
@@ -1047,7 +1073,7 @@ class Analysis:
                 exit_text="end of function" if node.implicit else _short(node.expr, "return"),
                 via=via.span if via else None,
                 via_text=f"goto {via.name}" if via else "",
-                because=world.because,
+                because=world.via_because if via else world.because,
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,
