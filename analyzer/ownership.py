@@ -989,6 +989,7 @@ class Analysis:
         for rid, old in list(world.realloc.items()):
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
                 world.status[old] = FREED
+        self._mark_kept_params(world)
         world.into = {
             k: v for k, v in world.into.items()
             if world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
@@ -996,6 +997,25 @@ class Analysis:
         cls = self.result_class(node, world, returned)
         self.exits.append((world, cls, fresh))
         self.find_leaks(node, world, cls)
+
+    def _mark_kept_params(self, world: World) -> None:
+        """A parameter's memory stored in a block the caller now holds has been kept.
+
+        `cmd->ctx = ctx; dev->cmd = cmd;` leaves `ctx` reachable from the
+        caller's `dev` through memory this function allocated.
+        """
+        held_by_caller = {r for r, st in world.status.items() if st in (PARAM, P_ESCAPED)}
+        frontier = list(held_by_caller)
+        reach: set[int] = set()
+        while frontier:
+            c = frontier.pop()
+            for (cc, _), v in world.heap.items():
+                if cc == c and v not in reach:
+                    reach.add(v)
+                    frontier.append(v)
+        for (c, _), v in world.heap.items():
+            if c in reach and world.status.get(c) in OWNED and world.status.get(v) == PARAM:
+                world.status[v] = P_ESCAPED
 
     def _returned(self, expr: ir.Expr, world: World) -> list[int]:
         out: list[int] = []
