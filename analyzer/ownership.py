@@ -578,13 +578,10 @@ class Analysis:
                 self.eval(right, world)
                 return None
             case ir.Unary(op="&", operand=o) if _member(o):
-                # `&priv->hw`: a pointer into priv, usually handed to a framework
-                # (clk_hw_register, INIT_WORK, misc_register) that keeps it.
+                # `&priv->hw`: a pointer into priv; handing it to a keeper
+                # (clk_hw_register, misc_register) hands priv over.
                 self.eval(o, world)
                 owners = self.owner_of(o, world)
-                for rid in owners:
-                    if world.status.get(rid) in OWNED + (PARAM,):
-                        world.lent[rid] = True
                 return owners[0] if len(owners) == 1 else None
             case ir.Unary(operand=o):
                 self.eval(o, world)
@@ -1073,7 +1070,12 @@ class Analysis:
                         continue
                     reason = "managed-container"
                 elif hst in (PARAM, P_FREED, P_ESCAPED):
-                    continue
+                    # Kept in the caller's memory. A function that fails is
+                    # expected to undo what it set up: on an error exit this is
+                    # a leak unless the caller cleans up (medium confidence).
+                    if error_exit is not True or self.rid_sites[rid].param is not None:
+                        continue
+                    reason = "left-in-caller"
             elif rid in world.freed_container:
                 reason = "container-freed"
             elif rid not in world.env.values():

@@ -61,20 +61,24 @@ def summarize(a: Analysis) -> Summary:
     lent: set[tuple[int, str]] = set()
     fresh_families: set[str] = set()
     err_ptr = False
-    for world, cls, fresh in a.exits:
-        classes = ("zero", "nonzero") if cls == "unknown" else (cls,)
-        for c in classes:
+    # Exits whose return value is unknown speak for a class only when no exit
+    # is known to be of it: `return ch->ok ? true : false` must not blur the
+    # plain `return false` paths of the same function.
+    for c in ("zero", "nonzero"):
+        chosen = [e for e in a.exits if e[1] == c] or [e for e in a.exits if e[1] == "unknown"]
+        for world, _, _ in chosen:
             counts[c] += 1
+            for rid, site in param_sites.items():
+                st = world.status.get(rid)
+                outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
+                by_class[c].setdefault(site.param, []).append(outcome)
+            for key, (family, _, _) in world.into.items():
+                entry = into.setdefault(key, (Counter(), family))
+                entry[0][c] += 1
+    for world, cls, fresh in a.exits:
         for rid, site in param_sites.items():
             if rid in world.lent:
                 lent.add(site.param)
-            st = world.status.get(rid)
-            outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
-            for c in classes:
-                by_class[c].setdefault(site.param, []).append(outcome)
-        for key, (family, _, _) in world.into.items():
-            entry = into.setdefault(key, (Counter(), family))
-            entry[0].update(classes)
         if fresh is not None:
             fresh_families.add(fresh.family)
             if fresh.failure == "err_ptr":

@@ -14,6 +14,7 @@ _WHY = {
     "container-freed": "is still live when the structure holding it is freed",
     "managed-container": "sits in devm-managed memory that devres frees when this fails, "
     "and nothing frees it",
+    "left-in-caller": "is left in the caller's structure although this function fails",
 }
 
 
@@ -75,7 +76,9 @@ the bound device, or hold it with `__free(kfree)`.
         if leak.via:
             related.append(Related(ctx.path, leak.exit.line, "the function exits here"))
         medium = (
-            leak.reason == "managed-container" or site.via_summary or leak.truncated
+            leak.reason in ("managed-container", "left-in-caller")
+            or site.via_summary
+            or leak.truncated
         )
         return Finding(
             rule=self.code,
