@@ -115,6 +115,7 @@ class World:
     # (param, chain) -> (family, container, heap key) of new memory stored there
     into: dict[tuple[int, str], tuple[str, int, str]]
     lent: dict[int, bool]  # resources a pointer into which was handed out
+    derived: dict[str, bool]  # env keys bound to an accessor's result, not the block itself
     via: ir.Node | None = None
     because: str = ""
     via_because: str = ""
@@ -131,6 +132,7 @@ class World:
             dict(self.freed_container),
             dict(self.into),
             dict(self.lent),
+            dict(self.derived),
             self.via,
             self.because,
             self.via_because,
@@ -146,6 +148,7 @@ class World:
             frozenset(self.realloc.items()),
             frozenset(self.into.items()),
             frozenset(self.lent),
+            frozenset(self.derived),
             self.via.id if self.via is not None else -1,
         )
 
@@ -280,7 +283,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
         for name, index in self.params.items():
             s = self.site(("param", self.fn.name, index, ""), span=self.fn.span, api="",
                           family="", param=(index, ""))
@@ -332,11 +335,12 @@ class Analysis:
             if node.expr is not None:
                 self._derived = False
                 value = self.eval(node.expr, world, holder=node.name)
-                if self._derived and not node.decl_pointer:
+                derived = self._derived
+                if derived and not node.decl_pointer:
                     value = None
                 self.assign_int(node.name, node.expr, world)
                 if value is not None:
-                    self.bind_key(node.name, value, world)
+                    self.bind_key(node.name, value, world, derived)
         elif kind is Kind.SWITCH and node.expr is not None:
             self.eval(node.expr, world)
         elif kind is Kind.GOTO:
@@ -358,6 +362,8 @@ class Analysis:
             world.holders.pop(r, None)
             world.lent.pop(r, None)
         world.env = {k: v for k, v in world.env.items() if v not in dead}
+        if world.derived:
+            world.derived = {k: True for k in world.derived if k in world.env}
         for (c, f), v in list(world.heap.items()):
             if c in dead or v in dead:
                 del world.heap[(c, f)]
@@ -441,17 +447,29 @@ class Analysis:
         if name is None:
             return
         world.env.pop(name, None)
+        world.derived.pop(name, None)
         world.vals.pop(name, None)
         world.pending.pop(name, None)
 
-    def bind_key(self, key: str, rid: int, world: World) -> None:
+    def bind_key(self, key: str, rid: int, world: World, derived: bool = False) -> None:
         if _multi(key):
-            world.env[f"{key}#{rid}"] = rid
+            key = f"{key}#{rid}"
+        world.env[key] = rid
+        if derived:
+            world.derived[key] = True
         else:
-            world.env[key] = rid
-        world.holders.setdefault(rid, key)
+            world.holders.setdefault(rid, key)
 
-    def store(self, target: ir.Expr, rid: int | None, world: World, text: str) -> None:
+    def _via_derived(self, expr: ir.Expr, world: World) -> bool:
+        """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
+        p = path_of(expr)
+        if p is None or not world.derived:
+            return False
+        return _segments(p[0], p[1], p[0] in self.arrays)[0] in world.derived
+
+    def store(
+        self, target: ir.Expr, rid: int | None, world: World, text: str, derived: bool = False
+    ) -> None:
         """`target = value`: bind, contain, or let the value escape."""
         p = path_of(target)
         if p is None:
@@ -468,8 +486,9 @@ class Analysis:
             key = segs[0]
             if not _multi(key):
                 world.env.pop(key, None)
+                world.derived.pop(key, None)
             if rid is not None:
-                self.bind_key(key, rid, world)
+                self.bind_key(key, rid, world, derived)
             return
         containers = self.resolve_segments(segs[:-1], world, True)
         chain = segs[-1]
@@ -557,9 +576,10 @@ class Analysis:
                     return rid
                 self._derived = False
                 rid = self.eval(v, world, holder=holder)
-                if self._derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
+                derived = self._derived
+                if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
                     rid = None  # a derived value bound only to pointer locals
-                self.store(t, rid, world, holder)
+                self.store(t, rid, world, holder, derived)
                 if isinstance(t, ir.Name):
                     self.assign_int(t.name, v, world)
                 return rid
@@ -634,6 +654,7 @@ class Analysis:
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
+                world.vals.pop(arg.operand.name, None)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
                 world.lent[value] = True
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
@@ -686,6 +707,8 @@ class Analysis:
         if arg is None:
             return None
         if role == "free":
+            if self._via_derived(arg, world):
+                return None
             for rid in self.resolve(arg, world, create=True):
                 self.free(rid, world)
         elif role == "sink":
@@ -896,7 +919,7 @@ class Analysis:
         if kind == "value":
             return self.refine(arg, world, truth)
         self.eval(arg, world)
-        found = self.resolve(arg, world)
+        found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
             return [world]
         rid = found[0]
@@ -916,7 +939,7 @@ class Analysis:
         if isinstance(cond, ir.Call):
             self.eval(cond, world)
             return [world]
-        found = self.resolve(cond, world)
+        found = [] if self._via_derived(cond, world) else self.resolve(cond, world)
         if len(found) == 1 and world.status.get(found[0]) is not None:
             rid = found[0]
             st = world.status[rid]
