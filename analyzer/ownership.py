@@ -338,6 +338,8 @@ class Analysis:
                 derived = self._derived
                 if derived and not node.decl_pointer:
                     value = None
+                if value is None and node.decl_pointer:
+                    value = self._param_field(node.expr, world)
                 self.assign_int(node.name, node.expr, world)
                 if value is not None:
                     self.bind_key(node.name, value, world, derived)
@@ -460,6 +462,15 @@ class Analysis:
         else:
             world.holders.setdefault(rid, key)
 
+    def _param_field(self, expr: ir.Expr, world: World) -> int | None:
+        """`dvb = dev->dvb`: a local now points at memory the caller owns."""
+        while isinstance(expr, ir.Cast):
+            expr = expr.operand
+        if not isinstance(expr, ir.Field | ir.Index):
+            return None
+        found = self.resolve(expr, world, create=True)
+        return found[0] if len(found) == 1 and world.status.get(found[0]) == PARAM else None
+
     def _via_derived(self, expr: ir.Expr, world: World) -> bool:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
         p = path_of(expr)
@@ -576,6 +587,8 @@ class Analysis:
                     return rid
                 self._derived = False
                 rid = self.eval(v, world, holder=holder)
+                if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
+                    rid = self._param_field(v, world)
                 derived = self._derived
                 if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
                     rid = None  # a derived value bound only to pointer locals
@@ -622,6 +635,10 @@ class Analysis:
             world.vals[name] = "zero" if value.value == 0 else "nonzero"
         elif isinstance(value, ir.Unary) and value.op == "-":
             world.vals[name] = "nonzero"
+        elif isinstance(value, ir.Name) and _ERRNO.match(value.name):
+            world.vals[name] = "nonzero"
+        elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
+            world.vals[name] = "nonzero"  # err = PTR_ERR(p)
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
 
