@@ -40,7 +40,7 @@ _ANNOTATION_RE = re.compile(
 )
 _FREE_RE = re.compile(r"\*?\s*(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
 _ITERATOR_RE = re.compile(
-    r"\b(?P<name>[A-Za-z_]\w*(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
+    r"\b(?P<name>[A-Za-z_]*\w*?(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
 )
 _CONDITIONAL_RE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 
@@ -215,9 +215,7 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
         if j >= len(text) or text[j] in b";),]}=?:&|+-*/<>.":
             continue
         # Only at statement start: the previous significant byte ends a statement.
-        k = start - 1
-        while k >= 0 and text[k] in b" \t\r\n":
-            k -= 1
+        k = _previous_significant(text, start)
         if k >= 0 and text[k] not in b";{}):":
             continue
         keyword = b"if" if m.group("name").startswith("scoped") else b"while"
@@ -225,6 +223,29 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
         if name_len < len(keyword):
             continue
         buf[start : start + name_len] = keyword + b" " * (name_len - len(keyword))
+
+
+def _previous_significant(text: bytes, pos: int) -> int:
+    """Index of the last byte before pos that is not blank or inside a comment."""
+    k = pos - 1
+    while k >= 0:
+        c = text[k]
+        if c in b" \t\r\n":
+            if c == 0x0A:
+                # A `//` comment ends the previous line: continue before it.
+                line_start = text.rfind(b"\n", 0, k) + 1
+                cut = text.find(b"//", line_start, k)
+                if cut != -1:
+                    k = cut
+            k -= 1
+        elif c == 0x2F and k > 0 and text[k - 1] == 0x2A:  # end of a /* comment */
+            opening = text.rfind(b"/*", 0, k - 1)
+            if opening == -1:
+                return k
+            k = opening - 1
+        else:
+            return k
+    return k
 
 
 def prepare(text: bytes) -> Prepared:
