@@ -53,18 +53,26 @@ class ApiTable:
     """Name -> APIs; a function may have several roles (sink of two arguments)."""
 
     by_name: dict[str, list[Api]] = field(default_factory=dict)
-    # Name patterns of callees that keep what they are given (see [[keeps]]).
+    # Name patterns of unknown callees (see [[keeps]] and [[constructs]] in apis.toml).
     keeps_patterns: list[str] = field(default_factory=list)
-    _keeps_cache: dict[str, bool] = field(default_factory=dict, repr=False)
+    constructs_patterns: list[str] = field(default_factory=list)
+    _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
         """Does a callee of this name (not otherwise known) keep its arguments?"""
+        return self._matches("keeps", self.keeps_patterns, name)
+
+    def constructs(self, name: str | None) -> bool:
+        """Does a callee of this name return a new object rather than a view of an argument?"""
+        return self._matches("constructs", self.constructs_patterns, name)
+
+    def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
             return False
-        hit = self._keeps_cache.get(name)
+        hit = self._cache.get((kind, name))
         if hit is None:
-            hit = any(fnmatch.fnmatchcase(name, p) for p in self.keeps_patterns)
-            self._keeps_cache[name] = hit
+            hit = any(fnmatch.fnmatchcase(name, p) for p in patterns)
+            self._cache[(kind, name)] = hit
         return hit
 
     def lookup(self, name: str | None) -> list[Api]:
@@ -88,12 +96,18 @@ class ApiTable:
 
     def merge(self, data: dict, origin: str) -> None:
         """Add the entries of a parsed TOML document (same schema as apis.toml)."""
-        for i, entry in enumerate(data.get("keeps", [])):
-            patterns = entry.get("patterns") if isinstance(entry, dict) else None
-            if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-                raise ApiError(f"{origin}: [[keeps]] entry {i + 1} needs 'patterns', a list")
-            self.keeps_patterns.extend(patterns)
-            self._keeps_cache.clear()
+        for section, target in (
+            ("keeps", self.keeps_patterns),
+            ("constructs", self.constructs_patterns),
+        ):
+            for i, entry in enumerate(data.get(section, [])):
+                patterns = entry.get("patterns") if isinstance(entry, dict) else None
+                if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+                    raise ApiError(
+                        f"{origin}: [[{section}]] entry {i + 1} needs 'patterns', a list"
+                    )
+                target.extend(patterns)
+        self._cache.clear()
         for role in ROLES:
             for i, entry in enumerate(data.get(role, [])):
                 where = f"{origin}: [[{role}]] entry {i + 1}"
@@ -239,7 +253,11 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
     base = builtin()
     if not extra:
         return base
-    table = ApiTable({k: list(v) for k, v in base.by_name.items()}, list(base.keeps_patterns))
+    table = ApiTable(
+        {k: list(v) for k, v in base.by_name.items()},
+        list(base.keeps_patterns),
+        list(base.constructs_patterns),
+    )
     for data, origin in extra:
         table.merge(data, origin)
     return table

@@ -510,6 +510,10 @@ class Analysis:
         c = containers[0]
         if not _multi(chain):
             world.heap.pop((c, chain), None)
+        parent = self.rid_sites.get(c)
+        if parent is not None and parent.param is not None:
+            # Remember that this exit wrote something else there (see summaries).
+            world.into[(parent.param[0], parent.param[1] + chain)] = ("", c, chain)
         if rid is None:
             return
         world.heap[(c, chain if not _multi(chain) else f"{chain}#{rid}")] = rid
@@ -666,7 +670,9 @@ class Analysis:
             return self.apply_summary(summary, expr, world, holder, None)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         keeps = self.apis.keeps(name)
-        owners = {v for v in values if v is not None and world.status.get(v) is not None}
+        owners = set()
+        if not self.apis.constructs(name):
+            owners = {v for v in values if world.status.get(v) in OWNED + (MANAGED, PARAM)}
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
@@ -1029,7 +1035,7 @@ class Analysis:
         self._mark_kept_params(world)
         world.into = {
             k: v for k, v in world.into.items()
-            if world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
+            if not v[0] or world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
         }
         cls = self.result_class(node, world, returned)
         self.exits.append((world, cls, fresh))
@@ -1041,18 +1047,24 @@ class Analysis:
         `cmd->ctx = ctx; dev->cmd = cmd;` leaves `ctx` reachable from the
         caller's `dev` through memory this function allocated.
         """
-        held_by_caller = {r for r, st in world.status.items() if st in (PARAM, P_ESCAPED)}
-        frontier = list(held_by_caller)
-        reach: set[int] = set()
-        while frontier:
-            c = frontier.pop()
-            for (cc, _), v in world.heap.items():
-                if cc == c and v not in reach:
-                    reach.add(v)
-                    frontier.append(v)
-        for (c, _), v in world.heap.items():
-            if c in reach and world.status.get(c) in OWNED and world.status.get(v) == PARAM:
-                world.status[v] = P_ESCAPED
+        roots = [r for r, st in world.status.items() if st in (PARAM, P_ESCAPED)]
+        kept: list[int] = []
+        for root in roots:
+            index = self.rid_sites[root].param[0]
+            frontier, reach = [root], set()
+            while frontier:
+                c = frontier.pop()
+                for (cc, _), v in world.heap.items():
+                    if cc == c and v not in reach:
+                        reach.add(v)
+                        frontier.append(v)
+            for (c, _), v in world.heap.items():
+                if c in reach and world.status.get(c) in OWNED and world.status.get(v) == PARAM:
+                    # `dim->priv = cq; cq->dim = dim;` is a back-reference, not a keeper.
+                    if self.rid_sites[v].param[0] != index:
+                        kept.append(v)
+        for v in kept:
+            world.status[v] = P_ESCAPED
 
     def _returned(self, expr: ir.Expr, world: World) -> list[int]:
         out: list[int] = []

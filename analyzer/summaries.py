@@ -74,7 +74,9 @@ def summarize(a: Analysis) -> Summary:
                 by_class[c].setdefault(site.param, []).append(outcome)
             for key, (family, _, _) in world.into.items():
                 entry = into.setdefault(key, (Counter(), family))
-                entry[0][c] += 1
+                entry[0][c if family else "other"] += 1
+                if family:
+                    into[key] = (entry[0], family)
     for world, cls, fresh in a.exits:
         for rid, site in param_sites.items():
             if rid in world.lent:
@@ -101,15 +103,16 @@ def summarize(a: Analysis) -> Summary:
             lent.discard(key)
     for key in sorted(lent):
         summary.effects.append(Effect(key[0], key[1], "lent", "lent"))
-    # New memory in a parameter's field counts only where every exit of the
-    # class leaves it there: a helper that allocates on one flag and reuses
-    # the caller's block on another (`if (first) p = kzalloc(..); else p = *out;`)
-    # gives its caller nothing new to free.
-    # Only the success class counts: a helper that fails cleans up after
-    # itself, often through callees in other files that we cannot see.
+    # New memory in a parameter's field counts when some exit of the success
+    # class leaves it there and no exit writes anything else there: a helper
+    # that allocates on one flag and reuses the caller's block on another
+    # (`if (first) p = kzalloc(..); else p = *out; *out = p;`) gives its
+    # caller nothing certain to free, while `if (cond) cq->dim = kzalloc(..)`
+    # may. Only the success class counts: a helper that fails cleans up
+    # after itself, often through callees in other files that we cannot see.
     success = "nonzero" if fn.returns_pointer or fn.returns_bool else "zero"
     for key, (hits, family) in sorted(into.items()):
-        gives = counts[success] and hits[success] == counts[success]
+        gives = bool(family) and hits[success] > 0 and hits["other"] == 0
         on_zero = "alloc" if gives and success == "zero" else None
         on_nonzero = "alloc" if gives and success == "nonzero" else None
         if on_zero or on_nonzero:
