@@ -181,6 +181,16 @@ def _param_names(decl) -> list[str]:
     return names
 
 
+def _param_index(entry: dict, key: str, params: list[str], where: str) -> int | None:
+    """The position of the parameter an entry names under `key` (None if it names none)."""
+    wanted = entry.get(key)
+    if wanted is None:
+        return None
+    if wanted not in params:
+        raise ApiError(f"{where} has no parameter named {wanted!r}")
+    return params.index(wanted)
+
+
 def _entries(role: str, entry: dict, where: str):
     if not isinstance(entry, dict):
         raise ApiError(f"{where}: expected a table")
@@ -205,15 +215,7 @@ def _entries(role: str, entry: dict, where: str):
         params = _param_names(decl)
         name = decl.name
 
-        def index(key: str) -> int | None:
-            wanted = entry.get(key)
-            if wanted is None:
-                return None
-            if wanted not in params:
-                raise ApiError(f"{where}: {proto!r} has no parameter named {wanted!r}")
-            return params.index(wanted)
-
-        pointer = index("pointer")
+        pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
         if role in ("reallocator", "free", "sink", "transfer", "condition") and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
         if role in ("allocator", "reallocator") and not entry.get("family"):
@@ -227,7 +229,7 @@ def _entries(role: str, entry: dict, where: str):
             failure=failure,
             managed=bool(entry.get("managed", False)),
             pointer=pointer,
-            device=index("device"),
+            device=_param_index(entry, "device", params, f"{where}: {proto!r}"),
             drvdata=bool(entry.get("drvdata", False)),
             test=test,
             returns_pointer=isinstance(decl.type.type, c_ast.PtrDecl),

@@ -43,8 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", default="", help="comma-separated rule codes to skip")
     c.add_argument("--min-confidence", choices=CONFIDENCES, default="medium")
     c.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
-    c.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
-                   help="skip files larger than this")
+    c.add_argument(
+        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this"
+    )
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     c.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     sub.add_parser("rules", help="list the installed rules")

@@ -285,8 +285,13 @@ class Analysis:
     def run(self) -> None:
         start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
         for name, index in self.params.items():
-            s = self.site(("param", self.fn.name, index, ""), span=self.fn.span, api="",
-                          family="", param=(index, ""))
+            s = self.site(
+                ("param", self.fn.name, index, ""),
+                span=self.fn.span,
+                api="",
+                family="",
+                param=(index, ""),
+            )
             start.env[name] = s.rid
             start.status[s.rid] = PARAM
         seen: dict[int, set] = {}
@@ -323,8 +328,12 @@ class Analysis:
                 if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
                     continue
                 for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
-                    w.because = f"`{_short(node.expr)}` is {_truth(node.expr, truth)} " \
-                        f"(line {node.span.line})" if node.expr else ""
+                    w.because = (
+                        f"`{_short(node.expr)}` is {_truth(node.expr, truth)} "
+                        f"(line {node.span.line})"
+                        if node.expr
+                        else ""
+                    )
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -420,8 +429,13 @@ class Analysis:
         if parent is None or parent.param is None:
             return []
         index, base = parent.param
-        s = self.site(("param", self.fn.name, index, base + chain), span=self.fn.span, api="",
-                      family="", param=(index, base + chain))
+        s = self.site(
+            ("param", self.fn.name, index, base + chain),
+            span=self.fn.span,
+            api="",
+            family="",
+            param=(index, base + chain),
+        )
         world.heap[(c, chain)] = s.rid
         world.status[s.rid] = PARAM
         return [s.rid]
@@ -526,7 +540,10 @@ class Analysis:
                 if parent and parent.param and site and not site.param:
                     stored = chain if not _multi(chain) else f"{chain}#{rid}"
                     world.into[(parent.param[0], parent.param[1] + chain)] = (
-                        site.family, c, stored)
+                        site.family,
+                        c,
+                        stored,
+                    )
             else:
                 self.escape(rid, world)
 
@@ -711,12 +728,15 @@ class Analysis:
                 olds = self.resolve(arg, world, create=True)
                 if len(olds) == 1 and world.status.get(olds[0]) in OWNED + (MANAGED,):
                     world.realloc[s.rid] = olds[0]
-                elif len(olds) == 1 and world.status.get(olds[0]) == PARAM and (
-                    holder == _display(arg)
+                elif (
+                    len(olds) == 1
+                    and world.status.get(olds[0]) == PARAM
+                    and (holder == _display(arg))
                 ):
                     # `p->tbl = krealloc(p->tbl, ...)`: on failure the old block is lost.
-                    old = self.site(("realloc-old", expr.span), span=expr.span, api=api.name,
-                                    family=api.family)
+                    old = self.site(
+                        ("realloc-old", expr.span), span=expr.span, api=api.name, family=api.family
+                    )
                     world.status[old.rid] = REALLOC_OLD
                     world.holders[old.rid] = holder
                     world.realloc[s.rid] = old.rid
@@ -749,18 +769,27 @@ class Analysis:
 
     def _age(self, s: Site, world: World) -> None:
         """A site allocates again (a loop): earlier blocks become one "older" resource."""
-        old = self.site(("older", s.span), span=s.span, api=s.api, family=s.family,
-                        failure=s.failure, managed=s.managed, via_summary=s.via_summary)
+        old = self.site(
+            ("older", s.span),
+            span=s.span,
+            api=s.api,
+            family=s.family,
+            failure=s.failure,
+            managed=s.managed,
+            via_summary=s.via_summary,
+        )
         rid = s.rid
         world.env = {
-            (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k):
-            (old.rid if v == rid else v)
+            (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k): (
+                old.rid if v == rid else v
+            )
             for k, v in world.env.items()
         }
         world.heap = {
-            ((old.rid if c == rid else c),
-             (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f)):
-            (old.rid if v == rid else v)
+            (
+                (old.rid if c == rid else c),
+                (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f),
+            ): (old.rid if v == rid else v)
             for (c, f), v in world.heap.items()
         }
         # Blocks of earlier iterations that were handed out (registered, queued,
@@ -788,11 +817,13 @@ class Analysis:
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
                 rid = self._alloc_into(summary, eff, arg, expr, world, result)
                 if rid is not None and result == "defer":
-                    pending.append((
-                        rid,
-                        None if eff.on_zero == "alloc" else "vanish",
-                        None if eff.on_nonzero == "alloc" else "vanish",
-                    ))
+                    pending.append(
+                        (
+                            rid,
+                            None if eff.on_zero == "alloc" else "vanish",
+                            None if eff.on_nonzero == "alloc" else "vanish",
+                        )
+                    )
                 continue
             for rid in targets:
                 if eff.on_zero != eff.on_nonzero and result == "defer":
@@ -884,16 +915,22 @@ class Analysis:
                 return self.refine(o, world, not truth)
             case ir.Binary(op="&&", left=left, right=right):
                 if truth:
-                    return [w2 for w in self.refine(left, world, True)
-                            for w2 in self.refine(right, w, True)]
+                    return [
+                        w2
+                        for w in self.refine(left, world, True)
+                        for w2 in self.refine(right, w, True)
+                    ]
                 out = self.refine(left, world.copy(), False)
                 for w in self.refine(left, world, True):
                     out.extend(self.refine(right, w, False))
                 return out
             case ir.Binary(op="||", left=left, right=right):
                 if not truth:
-                    return [w2 for w in self.refine(left, world, False)
-                            for w2 in self.refine(right, w, False)]
+                    return [
+                        w2
+                        for w in self.refine(left, world, False)
+                        for w2 in self.refine(right, w, False)
+                    ]
                 out = self.refine(left, world.copy(), True)
                 for w in self.refine(left, world, False):
                     out.extend(self.refine(right, w, True))
@@ -907,8 +944,8 @@ class Analysis:
                 return [world]
             case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
                 self.eval(left, world)
-                nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (
-                    op == ">" and truth
+                nonzero = (
+                    (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
                 )
                 if nonzero and isinstance(left, ir.Name):
                     return self._refine_int(left.name, world, True)
@@ -1029,12 +1066,13 @@ class Analysis:
         for pend in world.pending.values():
             for rid, on_zero, _ in pend:
                 self._apply_effect(rid, on_zero, world)
-        for rid, old in list(world.realloc.items()):
+        for _new, old in list(world.realloc.items()):
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
                 world.status[old] = FREED
         self._mark_kept_params(world)
         world.into = {
-            k: v for k, v in world.into.items()
+            k: v
+            for k, v in world.into.items()
             if not v[0] or world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
         }
         cls = self.result_class(node, world, returned)
@@ -1080,7 +1118,7 @@ class Analysis:
         return out
 
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
-        """"zero" (success for int, NULL for pointers), "nonzero", or "unknown"."""
+        """ "zero" (success for int, NULL for pointers), "nonzero", or "unknown"."""
         expr = node.expr
         if expr is None:
             return "unknown"
@@ -1155,9 +1193,7 @@ class Analysis:
             )
 
     def _was_bound(self, rid: int, world: World) -> bool:
-        return rid in world.realloc.values() or any(
-            old == rid for old in world.realloc.values()
-        )
+        return rid in world.realloc.values() or any(old == rid for old in world.realloc.values())
 
     def is_error_exit(self, cls: str) -> bool | None:
         if self.fn.returns_void:

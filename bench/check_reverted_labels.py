@@ -17,28 +17,48 @@ Context around alloc_line and each of `lines` is printed (numbered as in
 the singly-reverted file) so the labels can be eyeballed.  Exit status is
 non-zero if any hard check fails.
 """
+
 import hashlib
 import json
 import re
 import sys
 
-REQUIRED = ["id", "file", "function", "rule", "kind", "expect", "origin", "source",
-            "note", "delete", "lines", "alloc_line", "var", "sha256", "confidence"]
+REQUIRED = [
+    "id",
+    "file",
+    "function",
+    "rule",
+    "kind",
+    "expect",
+    "origin",
+    "source",
+    "note",
+    "delete",
+    "lines",
+    "alloc_line",
+    "var",
+    "sha256",
+    "confidence",
+]
 EXIT_RE = re.compile(r"^\s*(return\b|goto\s+\w+\s*;|break\s*;|\})")
 
 
 def reverted(lines, delete):
     dele = set(delete)
-    return [l for i, l in enumerate(lines, 1) if i not in dele]
+    return [line_ for i, line_ in enumerate(lines, 1) if i not in dele]
 
 
 def func_span(lines, name, anchor):
     """Best-effort [start, end] (1-based) of the function `name` containing anchor."""
     start = None
-    pat = re.compile(r"\b%s\s*\(" % re.escape(name))
+    pat = re.compile(rf"\b{re.escape(name)}\s*\(")
     for i in range(anchor - 1, -1, -1):
-        l = lines[i]
-        if pat.search(l) and not l.rstrip().endswith(";") and not l.startswith((" ", "\t")):
+        line_ = lines[i]
+        if (
+            pat.search(line_)
+            and not line_.rstrip().endswith(";")
+            and not line_.startswith((" ", "\t"))
+        ):
             start = i + 1
             break
     if start is None:
@@ -69,7 +89,7 @@ def main():
     quiet = "-q" in sys.argv
     labels = args[0] if args else "/work/main/bench/reverted-labels.jsonl"
     kdir = args[1] if len(args) > 1 else "/var/tmp/linux-source-6.1"
-    rows = [json.loads(l) for l in open(labels) if l.strip()]
+    rows = [json.loads(line_) for line_ in open(labels) if line_.strip()]
     errors = 0
     ids = set()
     per_file = {}
@@ -90,8 +110,12 @@ def main():
         if rid in ids:
             err(row, "duplicate id")
         ids.add(rid)
-        if row.get("rule") != "DML001" or row.get("kind") != "leak-error-path" \
-                or row.get("expect") != "report" or row.get("origin") != "fix-reverted":
+        if (
+            row.get("rule") != "DML001"
+            or row.get("kind") != "leak-error-path"
+            or row.get("expect") != "report"
+            or row.get("origin") != "fix-reverted"
+        ):
             err(row, "rule/kind/expect/origin not as required")
         if row.get("confidence") not in ("high", "medium"):
             err(row, "confidence must be high or medium")
@@ -112,7 +136,10 @@ def main():
                 err(row, f"delete line {d} out of range")
         prev = per_file.setdefault(row["file"], set())
         if prev & set(dele):
-            err(row, f"delete lines overlap another row on the same file: {sorted(prev & set(dele))}")
+            err(
+                row,
+                f"delete lines overlap another row on the same file: {sorted(prev & set(dele))}",
+            )
         prev.update(dele)
         print("   deleted (6.1 numbering):")
         for d in dele:
@@ -126,7 +153,7 @@ def main():
         if not 1 <= alloc <= len(new):
             err(row, "alloc_line out of range")
             continue
-        stmt = " ".join(new[alloc - 1: alloc + 2])
+        stmt = " ".join(new[alloc - 1 : alloc + 2])
         base = re.split(r"[\[\-.>]", var)[0]
         if var not in stmt and base not in stmt:
             err(row, f"alloc_line {alloc} does not mention {var!r}")
@@ -143,7 +170,7 @@ def main():
                     err(row, f"line {n} outside function {fs}-{fe}")
         # brace balance of the function after deletion
         if span:
-            body = "\n".join(new[fs - 1: fe])
+            body = "\n".join(new[fs - 1 : fe])
             body = re.sub(r'"(\\.|[^"\\])*"|\'(\\.|[^\'\\])*\'', '""', body)
             body = re.sub(r"//[^\n]*|/\*.*?\*/", "", body, flags=re.S)
             if body.count("{") != body.count("}"):
@@ -153,7 +180,10 @@ def main():
                 err(row, f"line {n} out of range")
                 continue
             if not EXIT_RE.match(new[n - 1]):
-                err(row, f"line {n} is not a return/goto/break/closing brace: {new[n - 1].strip()!r}")
+                err(
+                    row,
+                    f"line {n} is not a return/goto/break/closing brace: {new[n - 1].strip()!r}",
+                )
         if not quiet:
             print(f"   alloc_line {alloc} (var {var}):")
             show(new, alloc, 2, {alloc})

@@ -101,10 +101,14 @@ def main() -> None:
                     )
     n = totals["functions"] or 1
     print(f"functions: {totals['functions']}")
-    print(f"functions with an ERROR/MISSING node: {totals['with_error_node']} "
-          f"({100 * totals['with_error_node'] / n:.2f} %)")
-    print(f"functions losing an allocation/free/return/goto/label: {totals['lossy']} "
-          f"({100 * totals['lossy'] / n:.2f} %)  by kind: {dict(lost_kinds)}")
+    print(
+        f"functions with an ERROR/MISSING node: {totals['with_error_node']} "
+        f"({100 * totals['with_error_node'] / n:.2f} %)"
+    )
+    print(
+        f"functions losing an allocation/free/return/goto/label: {totals['lossy']} "
+        f"({100 * totals['lossy'] / n:.2f} %)  by kind: {dict(lost_kinds)}"
+    )
     print(f"allocator calls outside any recognised function: {totals['calls_outside_functions']}")
 
 

@@ -48,8 +48,7 @@ def main() -> int:
         lines = set(row["lines"])
         if row["expect"] == "report":
             hit = [
-                f for f in findings
-                if f.line in lines or any(r.line in lines for r in f.related)
+                f for f in findings if f.line in lines or any(r.line in lines for r in f.related)
             ]
             ok = bool(hit)
             totals["report"] += 1
@@ -68,8 +67,10 @@ def main() -> int:
             for f in near:
                 print(f"      {f.line}: {f.message}")
     if totals["report"]:
-        print(f"recall: {totals['found']}/{totals['report']} "
-              f"= {100 * totals['found'] / totals['report']:.0f} %")
+        print(
+            f"recall: {totals['found']}/{totals['report']} "
+            f"= {100 * totals['found'] / totals['report']:.0f} %"
+        )
     if totals["silent"]:
         print(f"silent rows kept silent: {totals['quiet']}/{totals['silent']}")
     return 0

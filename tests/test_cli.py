@@ -7,8 +7,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from analyzer.cli import main
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "dml001")
@@ -63,8 +61,19 @@ def test_json_schema_of_design(capsys):
     assert set(doc["summary"]) == {"files", "functions", "findings", "errors", "seconds"}
     f = doc["findings"][0]
     assert set(f) == {
-        "rule", "name", "severity", "confidence", "file", "line", "column", "end_line",
-        "function", "message", "related", "fingerprint", "fix",
+        "rule",
+        "name",
+        "severity",
+        "confidence",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "function",
+        "message",
+        "related",
+        "fingerprint",
+        "fix",
     }
     assert f["related"] and set(f["related"][0]) == {"file", "line", "message"}
     assert doc["summary"]["findings"] == len(doc["findings"])
@@ -103,8 +112,7 @@ def test_unknown_rule_is_usage_error(capsys):
 
 def test_min_confidence_filters(capsys):
     _, out_all, _ = run(capsys, "check", "--format", "json", FIXTURES)
-    _, out_high, _ = run(capsys, "check", "--format", "json", "--min-confidence", "high",
-                         FIXTURES)
+    _, out_high, _ = run(capsys, "check", "--format", "json", "--min-confidence", "high", FIXTURES)
     all_f, high_f = json.loads(out_all)["findings"], json.loads(out_high)["findings"]
     assert {f["confidence"] for f in all_f} == {"high", "medium"}
     assert len(high_f) < len(all_f)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 import tree_sitter_c
-from tree_sitter import Language, Node as TSNode, Parser
+from tree_sitter import Language, Parser
+from tree_sitter import Node as TSNode
 
 from analyzer import ir
 from analyzer.frontend.preprocess import prepare
@@ -511,9 +512,7 @@ def _function(node: TSNode, cleanups) -> ir.Function | None:
         params.append(ir.Param(pname, pointer or array, _text(ptype) if ptype else ""))
     rtype = node.child_by_field_name("type")
     returns_void = not returns_pointer and rtype is not None and rtype.text == b"void"
-    static = any(
-        c.type == "storage_class_specifier" and c.text == b"static" for c in node.children
-    )
+    static = any(c.type == "storage_class_specifier" and c.text == b"static" for c in node.children)
     exprs = _ExprBuilder()
     cfg = _CFGBuilder(exprs, cleanups)
     closing = body.children[-1] if body.children else body

@@ -15,8 +15,14 @@ class TooManyAllocations(Rule):
             if len(fr.leaks) >= 2:
                 span = fr.function.span
                 yield Finding(
-                    rule=self.code, name=self.name, severity="warning", confidence="medium",
-                    file=ctx.path, line=span.line, column=span.col, end_line=span.end_line,
+                    rule=self.code,
+                    name=self.name,
+                    severity="warning",
+                    confidence="medium",
+                    file=ctx.path,
+                    line=span.line,
+                    column=span.col,
+                    end_line=span.end_line,
                     function=fr.function.name,
                     message=f"{len(fr.leaks)} leaks in {fr.function.name}()",
                     fingerprint=fingerprint(self.code, fr.function.name),
