@@ -56,6 +56,7 @@ class ApiTable:
     # Name patterns of unknown callees (see [[keeps]] and [[constructs]] in apis.toml).
     keeps_patterns: list[str] = field(default_factory=list)
     constructs_patterns: list[str] = field(default_factory=list)
+    releases_patterns: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
@@ -65,6 +66,10 @@ class ApiTable:
     def constructs(self, name: str | None) -> bool:
         """Does a callee of this name return a new object rather than a view of an argument?"""
         return self._matches("constructs", self.constructs_patterns, name)
+
+    def releases(self, name: str | None) -> bool:
+        """Might a callee of this name release memory reachable from what it is given?"""
+        return self._matches("releases", self.releases_patterns, name)
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -99,6 +104,7 @@ class ApiTable:
         for section, target in (
             ("keeps", self.keeps_patterns),
             ("constructs", self.constructs_patterns),
+            ("releases", self.releases_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -259,6 +265,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         {k: list(v) for k, v in base.by_name.items()},
         list(base.keeps_patterns),
         list(base.constructs_patterns),
+        list(base.releases_patterns),
     )
     for data, origin in extra:
         table.merge(data, origin)

@@ -37,18 +37,29 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
     interesting: set[str] = set()
     for role in _INTERESTING:
         interesting |= apis.names(role)
+    called = {c for fn in unit.functions for c in fn.calls}
+    deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
+    confirmed: set[tuple[str, int, str]] = set()
     for fn in call_order(unit.functions):
         relevant = interesting | {n for n, s in result.summaries.items() if s.relevant}
-        if not (fn.calls & relevant) and not _keeps_memory(fn):
+        releasing = any(apis.releases(c) for c in fn.calls)
+        if not (fn.calls & relevant) and not releasing and not _keeps_memory(fn):
             continue
-        a = Analysis(fn, apis, result.summaries, result.sites)
+        a = Analysis(fn, apis, result.summaries, result.sites, fn.name in called)
         a.run()
         summary = summarize(a)
         if fn.name not in result.summaries:
             result.summaries[fn.name] = summary
-        result.functions.append(
-            FunctionResult(fn, sorted(a.leaks.values(), key=_leak_order), summary, a.truncated)
-        )
+        fr = FunctionResult(fn, list(a.leaks.values()), summary, a.truncated)
+        result.functions.append(fr)
+        deferred.extend((fr, key, leak) for key, leak in a.deferred.values())
+        confirmed |= a.confirmed
+    # A failing helper's leftovers count where some caller drops them.
+    for fr, key, leak in deferred:
+        if key is not None and (fr.function.name, *key) in confirmed:
+            fr.leaks.append(leak)
+    for fr in result.functions:
+        fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)
     return result
 

@@ -59,6 +59,8 @@ class Site:
     managed: bool = False
     via_summary: bool = False  # made by a same-file callee's summary
     param: tuple[int, str] | None = None  # PARAM resources: (index, field chain)
+    # Memory a same-file callee left in an argument's field: (callee, index, chain).
+    origin: tuple[str, int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class Summary:
     effects: list[Effect] = field(default_factory=list)
     returns_alloc: tuple[str, str] | None = None  # (family, failure)
     returns_pointer: bool = False
+    error_class: str = "nonzero"  # the result class of a failing call: int -> nonzero
 
     @property
     def relevant(self) -> bool:
@@ -115,6 +118,8 @@ class World:
     # (param, chain) -> (family, container, heap key) of new memory stored there
     into: dict[tuple[int, str], tuple[str, int, str]]
     lent: dict[int, bool]  # resources a pointer into which was handed out
+    handed: dict[int, bool]  # caller's structures passed whole to a callee since a store
+    failed: dict[int, bool]  # memory a callee left in our structures when it failed
     derived: dict[str, bool]  # env keys bound to an accessor's result, not the block itself
     via: ir.Node | None = None
     because: str = ""
@@ -132,6 +137,8 @@ class World:
             dict(self.freed_container),
             dict(self.into),
             dict(self.lent),
+            dict(self.handed),
+            dict(self.failed),
             dict(self.derived),
             self.via,
             self.because,
@@ -148,6 +155,8 @@ class World:
             frozenset(self.realloc.items()),
             frozenset(self.into.items()),
             frozenset(self.lent),
+            frozenset(self.handed),
+            frozenset(self.failed),
             frozenset(self.derived),
             self.via.id if self.via is not None else -1,
         )
@@ -207,8 +216,10 @@ class Analysis:
         apis: ApiTable,
         summaries: dict[str, Summary],
         sites: dict[tuple, Site],
+        has_callers: bool = False,
     ) -> None:
         self.fn = fn
+        self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
         self.summaries = summaries
         self.sites = sites  # shared across the unit: ids stay unique
@@ -225,6 +236,9 @@ class Analysis:
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
         self.cleanup_loops = self._cleanup_loops()
         self.rid_sites: dict[int, Site] = {}
+        # Leaks that only count if a caller confirms them, and confirmations.
+        self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
+        self.confirmed: set[tuple[str, int, str]] = set()
         self._deferred: tuple = ()
         self._derived = False  # the last value came from an unknown callee
         self.pointers = {p.name for p in fn.params if p.pointer} | {
@@ -283,7 +297,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
         for name, index in self.params.items():
             s = self.site(
                 ("param", self.fn.name, index, ""),
@@ -372,6 +386,7 @@ class Analysis:
             world.realloc.pop(r, None)
             world.holders.pop(r, None)
             world.lent.pop(r, None)
+            world.failed.pop(r, None)
         world.env = {k: v for k, v in world.env.items() if v not in dead}
         if world.derived:
             world.derived = {k: True for k in world.derived if k in world.env}
@@ -533,6 +548,7 @@ class Analysis:
         world.heap[(c, chain if not _multi(chain) else f"{chain}#{rid}")] = rid
         world.holders[rid] = _display(target)
         if world.status.get(c) in (PARAM, P_FREED, P_ESCAPED):
+            world.handed.pop(c, None)
             # The caller's memory now holds it: it does not leak here, but it
             # stays visible so that `if (!p->buf)` still refines it.
             parent, site = self.rid_sites.get(c), self.rid_sites.get(rid)
@@ -683,8 +699,9 @@ class Analysis:
         if apis:
             return result
         summary = self.summaries.get(name or "")
-        if summary is not None and summary.relevant:
+        if summary is not None:
             return self.apply_summary(summary, expr, world, holder, None)
+        self._hand_over(name, expr, world)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         keeps = self.apis.keeps(name)
         owners = set()
@@ -703,6 +720,36 @@ class Analysis:
             self._derived = True
             return owners.pop()
         return None
+
+    def _hand_over(self, name: str | None, expr: ir.Call, world: World) -> None:
+        """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
+        went to code we cannot see, which may undo what was stored in it."""
+        releases = self.apis.releases(name)
+        for arg in expr.args:
+            while isinstance(arg, ir.Cast):
+                arg = arg.operand
+            if isinstance(arg, ir.Name):
+                found = self.resolve(arg, world)
+            elif releases and isinstance(arg, ir.Unary) and arg.op == "&":
+                found = self._direct_owner(arg.operand, world)
+            else:
+                found = []
+            for rid in found:
+                if world.status.get(rid) in (PARAM, P_ESCAPED):
+                    world.handed[rid] = True
+                elif releases and world.status.get(rid) in OWNED:
+                    self.free(rid, world)  # `foo_destroy(obj)`: released by code we cannot see
+
+    def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
+        """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
+        p = path_of(expr)
+        if p is None:
+            return []
+        root, tokens = p
+        last = max((i for i, t in enumerate(tokens) if t.startswith("->") or t == "*"), default=-1)
+        if last < 0:
+            return []
+        return self.resolve_path(root, tokens[:last], world, create=False)
 
     def _held_by(self, name: str, world: World) -> list[int]:
         """What a local holds: itself, or its members if it is a struct value."""
@@ -815,15 +862,20 @@ class Analysis:
             arg = expr.args[eff.index]
             targets = self._effect_targets(arg, eff.chain, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
+                if result is None and summary.error_class == "zero" and eff.on_zero == "alloc":
+                    self.confirmed.add((summary.name, eff.index, eff.chain))
+                elif result is None and summary.error_class == "nonzero" and eff.on_nonzero:
+                    # The failure is ignored here: only the callee could clean up.
+                    self.confirmed.add((summary.name, eff.index, eff.chain))
                 rid = self._alloc_into(summary, eff, arg, expr, world, result)
                 if rid is not None and result == "defer":
-                    pending.append(
-                        (
-                            rid,
-                            None if eff.on_zero == "alloc" else "vanish",
-                            None if eff.on_nonzero == "alloc" else "vanish",
-                        )
-                    )
+                    # Which class the call ends in decides whether the memory is
+                    # there at all, and whether the callee failed with it.
+                    on = {}
+                    for cls, what in (("zero", eff.on_zero), ("nonzero", eff.on_nonzero)):
+                        failed = cls == summary.error_class
+                        on[cls] = "vanish" if what != "alloc" else "failed" if failed else None
+                    pending.append((rid, on["zero"], on["nonzero"]))
                 continue
             for rid in targets:
                 if eff.on_zero != eff.on_nonzero and result == "defer":
@@ -872,8 +924,13 @@ class Analysis:
             self.escape(rid, world)
         elif what == "lent":
             world.lent[rid] = True
+        elif what == "handed":
+            if world.status.get(rid) in (PARAM, P_ESCAPED):
+                world.handed[rid] = True
         elif what == "vanish":  # the callee failed: the memory never existed
             world.status[rid] = NULL
+        elif what == "failed":  # the callee failed and left the memory behind
+            world.failed[rid] = True
 
     def _alloc_into(self, summary, eff: Effect, arg, expr, world: World, result) -> int | None:
         """New memory the callee leaves in `arg`'s field (or `*arg`); its resource id."""
@@ -887,6 +944,7 @@ class Analysis:
             api=summary.name,
             family=eff.family,
             via_summary=True,
+            origin=(summary.name, eff.index, eff.chain),
         )
         base = arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg
         p = path_of(base)
@@ -897,6 +955,8 @@ class Analysis:
             del tokens[len(p[1])]
         target = _rebuild(p[0], tokens, expr.span)
         world.status[s.rid] = LIVE
+        if result == summary.error_class:
+            world.failed[s.rid] = True
         self.store(target, s.rid, world, target.text)
         if world.status.get(s.rid) == LIVE:
             world.holders[s.rid] = target.text
@@ -1073,7 +1133,11 @@ class Analysis:
         world.into = {
             k: v
             for k, v in world.into.items()
-            if not v[0] or world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
+            if not v[0]
+            or (
+                world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
+                and v[1] not in world.handed
+            )
         }
         cls = self.result_class(node, world, returned)
         self.exits.append((world, cls, fresh))
@@ -1165,6 +1229,8 @@ class Analysis:
                     # a leak unless the caller cleans up (medium confidence).
                     if error_exit is not True or self.rid_sites[rid].param is not None:
                         continue
+                    if holder_rid in world.handed:
+                        continue  # handed whole to a callee since: maybe a cleanup helper
                     reason = "left-in-caller"
             elif rid in world.freed_container:
                 reason = "container-freed"
@@ -1175,11 +1241,16 @@ class Analysis:
             site = self._rids_site(rid)
             if site is None:
                 continue
+            if site.origin is not None and rid in world.failed:
+                # A failing callee left it here and we do not free it: the
+                # callee's own exit is where the leak is reported.
+                self.confirmed.add(site.origin)
+                continue
             via = world.via
             key = (site.span, (via.span if via else node.span))
-            if key in self.leaks:
+            if key in self.leaks or key in self.deferred:
                 continue
-            self.leaks[key] = Leak(
+            leak = Leak(
                 site=site,
                 exit=node.span,
                 exit_text="end of function" if node.implicit else _short(node.expr, "return"),
@@ -1191,6 +1262,18 @@ class Analysis:
                 error_exit=error_exit,
                 truncated=self.truncated,
             )
+            if reason == "left-in-caller" and self.has_callers:
+                # Same-file callers see this memory through the summary; the
+                # leak is reported here only if one of them drops it.
+                self.deferred[key] = (self._param_key(rid, world), leak)
+            else:
+                self.leaks[key] = leak
+
+    def _param_key(self, rid: int, world: World) -> tuple[int, str] | None:
+        for key, (family, c, stored) in world.into.items():
+            if family and world.heap.get((c, stored)) == rid:
+                return key
+        return None
 
     def _was_bound(self, rid: int, world: World) -> bool:
         return rid in world.realloc.values() or any(old == rid for old in world.realloc.values())

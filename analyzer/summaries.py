@@ -53,7 +53,11 @@ def _effect_of(outcomes: list[str | None]) -> str | None:
 
 def summarize(a: Analysis) -> Summary:
     fn = a.fn
-    summary = Summary(fn.name, returns_pointer=fn.returns_pointer)
+    summary = Summary(
+        fn.name,
+        returns_pointer=fn.returns_pointer,
+        error_class="zero" if fn.returns_pointer or fn.returns_bool else "nonzero",
+    )
     param_sites = {s.rid: s for s in a.rid_sites.values() if s.param is not None}
     by_class: dict[str, dict[tuple[int, str], list[str | None]]] = {"zero": {}, "nonzero": {}}
     into: dict[tuple[int, str], tuple[Counter, str]] = {}
@@ -77,10 +81,13 @@ def summarize(a: Analysis) -> Summary:
                 entry[0][c if family else "other"] += 1
                 if family:
                     into[key] = (entry[0], family)
+    handed: set[tuple[int, str]] = set()
     for world, cls, fresh in a.exits:
         for rid, site in param_sites.items():
             if rid in world.lent:
                 lent.add(site.param)
+            if rid in world.handed and not site.param[1]:
+                handed.add(site.param)
         if fresh is not None:
             fresh_families.add(fresh.family)
             if fresh.failure == "err_ptr":
@@ -103,18 +110,20 @@ def summarize(a: Analysis) -> Summary:
             lent.discard(key)
     for key in sorted(lent):
         summary.effects.append(Effect(key[0], key[1], "lent", "lent"))
-    # New memory in a parameter's field counts when some exit of the success
-    # class leaves it there and no exit writes anything else there: a helper
+    for key in sorted(handed - {(e.index, e.chain) for e in summary.effects}):
+        summary.effects.append(Effect(key[0], key[1], "handed", "handed"))
+    # New memory in a parameter's field counts for a class when some exit of
+    # it leaves it there and no exit writes anything else there: a helper
     # that allocates on one flag and reuses the caller's block on another
     # (`if (first) p = kzalloc(..); else p = *out; *out = p;`) gives its
     # caller nothing certain to free, while `if (cond) cq->dim = kzalloc(..)`
-    # may. Only the success class counts: a helper that fails cleans up
-    # after itself, often through callees in other files that we cannot see.
-    success = "nonzero" if fn.returns_pointer or fn.returns_bool else "zero"
+    # may. A failing helper that leaves memory behind hands it to its
+    # caller's error path, which then has to free it.
     for key, (hits, family) in sorted(into.items()):
-        gives = bool(family) and hits[success] > 0 and hits["other"] == 0
-        on_zero = "alloc" if gives and success == "zero" else None
-        on_nonzero = "alloc" if gives and success == "nonzero" else None
+        if not family or hits["other"]:
+            continue
+        on_zero = "alloc" if hits["zero"] else None
+        on_nonzero = "alloc" if hits["nonzero"] else None
         if on_zero or on_nonzero:
             summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
     if fresh_families and fn.returns_pointer:
