@@ -120,6 +120,7 @@ class World:
     lent: dict[int, bool]  # resources a pointer into which was handed out
     handed: dict[int, bool]  # caller's structures passed whole to a callee since a store
     failed: dict[int, bool]  # memory a callee left in our structures when it failed
+    aliases: dict[str, tuple[str, tuple[str, ...]]]  # `img = &pieces->img[t]`
     derived: dict[str, bool]  # env keys bound to an accessor's result, not the block itself
     via: ir.Node | None = None
     because: str = ""
@@ -139,6 +140,7 @@ class World:
             dict(self.lent),
             dict(self.handed),
             dict(self.failed),
+            dict(self.aliases),
             dict(self.derived),
             self.via,
             self.because,
@@ -157,6 +159,7 @@ class World:
             frozenset(self.lent),
             frozenset(self.handed),
             frozenset(self.failed),
+            frozenset(self.aliases.items()),
             frozenset(self.derived),
             self.via.id if self.via is not None else -1,
         )
@@ -297,7 +300,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
         for name, index in self.params.items():
             s = self.site(
                 ("param", self.fn.name, index, ""),
@@ -366,6 +369,7 @@ class Analysis:
                 self.assign_int(node.name, node.expr, world)
                 if value is not None:
                     self.bind_key(node.name, value, world, derived)
+                self._alias(node.name, node.expr, world)
         elif kind is Kind.SWITCH and node.expr is not None:
             self.eval(node.expr, world)
         elif kind is Kind.GOTO:
@@ -404,7 +408,7 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
-        p = path_of(expr)
+        p = self._path(expr, world)
         if p is None:
             return []
         return self.resolve_path(p[0], p[1], world, create)
@@ -462,7 +466,7 @@ class Analysis:
         """The resource an argument points into: `&obj->node` -> obj."""
         while isinstance(expr, ir.Unary) and expr.op == "&" or isinstance(expr, ir.Cast):
             expr = expr.operand
-        p = path_of(expr)
+        p = self._path(expr, world)
         if p is None:
             return []
         root, tokens = p
@@ -478,6 +482,7 @@ class Analysis:
         if name is None:
             return
         world.env.pop(name, None)
+        world.aliases.pop(name, None)
         world.derived.pop(name, None)
         world.vals.pop(name, None)
         world.pending.pop(name, None)
@@ -491,6 +496,29 @@ class Analysis:
         else:
             world.holders.setdefault(rid, key)
 
+    def _path(self, expr: ir.Expr, world: World) -> tuple[str, list[str]] | None:
+        """path_of, seeing through `img = &pieces->img[t]` aliases."""
+        p = path_of(expr)
+        if p is None or p[0] not in world.aliases:
+            return p
+        root, base = world.aliases[p[0]]
+        rest = p[1]
+        if rest and rest[0].startswith("->"):
+            rest = ["." + rest[0][2:], *rest[1:]]  # img->sec == pieces->img[t].sec
+        elif rest and rest[0] == "*":
+            rest = rest[1:]
+        return root, [*base, *rest]
+
+    def _alias(self, name: str, value: ir.Expr, world: World) -> None:
+        """Record or drop `name` as an alias of a member reached through a pointer."""
+        world.aliases.pop(name, None)
+        while isinstance(value, ir.Cast):
+            value = value.operand
+        if isinstance(value, ir.Unary) and value.op == "&" and _member(value.operand):
+            p = self._path(value.operand, world)
+            if p is not None and p[0] != name:
+                world.aliases[name] = (p[0], tuple(p[1]))
+
     def _param_field(self, expr: ir.Expr, world: World) -> int | None:
         """`dvb = dev->dvb`: a local now points at memory the caller owns."""
         while isinstance(expr, ir.Cast):
@@ -502,7 +530,7 @@ class Analysis:
 
     def _via_derived(self, expr: ir.Expr, world: World) -> bool:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
-        p = path_of(expr)
+        p = self._path(expr, world)
         if p is None or not world.derived:
             return False
         return _segments(p[0], p[1], p[0] in self.arrays)[0] in world.derived
@@ -511,7 +539,7 @@ class Analysis:
         self, target: ir.Expr, rid: int | None, world: World, text: str, derived: bool = False
     ) -> None:
         """`target = value`: bind, contain, or let the value escape."""
-        p = path_of(target)
+        p = path_of(target) if isinstance(target, ir.Name) else self._path(target, world)
         if p is None:
             if rid is not None:
                 self.escape(rid, world)
@@ -631,6 +659,8 @@ class Analysis:
                     rid = None  # a derived value bound only to pointer locals
                 self.store(t, rid, world, holder, derived)
                 if isinstance(t, ir.Name):
+                    self._alias(t.name, v, world)
+                if isinstance(t, ir.Name):
                     self.assign_int(t.name, v, world)
                 return rid
             case ir.Call():
@@ -724,25 +754,26 @@ class Analysis:
     def _hand_over(self, name: str | None, expr: ir.Call, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
         went to code we cannot see, which may undo what was stored in it."""
-        releases = self.apis.releases(name)
+        if not self.apis.releases(name):
+            return
         for arg in expr.args:
             while isinstance(arg, ir.Cast):
                 arg = arg.operand
             if isinstance(arg, ir.Name):
                 found = self.resolve(arg, world)
-            elif releases and isinstance(arg, ir.Unary) and arg.op == "&":
+            elif isinstance(arg, ir.Unary) and arg.op == "&":
                 found = self._direct_owner(arg.operand, world)
             else:
                 found = []
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
-                elif releases and world.status.get(rid) in OWNED:
+                elif world.status.get(rid) in OWNED:
                     self.free(rid, world)  # `foo_destroy(obj)`: released by code we cannot see
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
         """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
-        p = path_of(expr)
+        p = self._path(expr, world)
         if p is None:
             return []
         root, tokens = p
@@ -806,7 +837,7 @@ class Analysis:
                 self.escape(rid, world)
         elif role == "transfer":
             found = self.resolve(arg, world)
-            p = path_of(arg)
+            p = self._path(arg, world)
             if p is not None and not p[1]:
                 world.env.pop(p[0], None)  # no_free_ptr() sets the variable to NULL
             return found[0] if len(found) == 1 else None
@@ -905,7 +936,7 @@ class Analysis:
             if isinstance(arg, ir.Unary) and arg.op == "&":
                 return []
             return self.resolve(arg, world, create=True)
-        p = path_of(arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg)
+        p = self._path(arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg, world)
         if p is None:
             return []
         root, tokens = p
@@ -947,13 +978,17 @@ class Analysis:
             origin=(summary.name, eff.index, eff.chain),
         )
         base = arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg
-        p = path_of(base)
+        p = self._path(base, world)
         if p is None:
             return None
         tokens = p[1] + _chain_tokens(eff.chain)
         if isinstance(arg, ir.Unary) and arg.op == "&" and tokens[len(p[1])] == "*":
             del tokens[len(p[1])]
         target = _rebuild(p[0], tokens, expr.span)
+        if any(world.status.get(r) in OWNED for r in self.resolve(target, world)):
+            # Already holds tracked memory: the callee grows or reuses it
+            # (krealloc, `if (!p->buf) p->buf = kzalloc(...)`); nothing new.
+            return None
         world.status[s.rid] = LIVE
         if result == summary.error_class:
             world.failed[s.rid] = True
