@@ -385,6 +385,11 @@ class Analysis:
         dead = {r for r, s in world.status.items() if s in TERMINAL}
         if not dead:
             return
+        # What an escaped block holds went with it, even if stored there late.
+        for (c, _), v in list(world.heap.items()):
+            if world.status.get(c) == ESCAPED and world.status.get(v) in OWNED:
+                self.escape(v, world)
+        dead = {r for r, s in world.status.items() if s in TERMINAL}
         for r in dead:
             del world.status[r]
             world.realloc.pop(r, None)
