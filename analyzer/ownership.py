@@ -990,7 +990,9 @@ class Analysis:
         if isinstance(arg, ir.Unary) and arg.op == "&" and tokens[len(p[1])] == "*":
             del tokens[len(p[1])]
         target = _rebuild(p[0], tokens, expr.span)
-        if any(world.status.get(r) in OWNED for r in self.resolve(target, world)):
+        if not _multi(eff.chain) and any(
+            world.status.get(r) in OWNED for r in self.resolve(target, world)
+        ):
             # Already holds tracked memory: the callee grows or reuses it
             # (krealloc, `if (!p->buf) p->buf = kzalloc(...)`); nothing new.
             return None

@@ -44,13 +44,15 @@ _STATEMENTS = {
 
 
 def _int_value(text: str) -> int | None:
-    m = _INT.match(text)
+    """The value of an integer literal (tree-sitter reads `-1` as one literal)."""
+    sign = -1 if text.startswith("-") else 1
+    m = _INT.match(text.lstrip("+-").strip())
     if not m:
         return None
     digits = m.group(1)
     if digits[:2] in ("0x", "0X"):
-        return int(digits, 16)
-    return int(digits, 8) if len(digits) > 1 and digits[0] == "0" else int(digits)
+        return sign * int(digits, 16)
+    return sign * (int(digits, 8) if len(digits) > 1 and digits[0] == "0" else int(digits))
 
 
 def parser() -> Parser:
