@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Draw a reproducible random sample of findings for triage by reading the code.
+
+    python3 bench/sample_findings.py RESULT.json [--rule DML001] [-n 30] [--seed 1]
+
+RESULT.json is `devmlint check --format json` output. Prints one block per
+finding: location, function, confidence and message, ready to paste into a
+triage sheet (bench/triage-*.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("result")
+    ap.add_argument("--rule", default="DML001")
+    ap.add_argument("-n", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    findings = [f for f in json.load(open(args.result))["findings"] if f["rule"] == args.rule]
+    findings.sort(key=lambda f: (f["file"], f["line"], f["message"]))
+    sample = random.Random(args.seed).sample(findings, min(args.n, len(findings)))
+    for i, f in enumerate(sample, 1):
+        related = "; ".join(f"{r['line']}: {r['message']}" for r in f["related"])
+        print(f"{i}. {f['file']}:{f['line']} in {f['function']}() [{f['confidence']}]")
+        print(f"   {f['message']}")
+        print(f"   related: {related}")
+
+
+if __name__ == "__main__":
+    main()
