@@ -1043,6 +1043,9 @@ class Analysis:
                     other = left if _is_zero(right) else right
                     return self.refine(other, world, truth if op == "!=" else not truth)
                 self.eval(cond, world)
+                equal = truth if op == "==" else not truth
+                if equal and self._distinct_pointers(left, right, world):
+                    return []  # a fresh block equals no pointer that existed before it
                 return [world]
             case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
                 self.eval(left, world)
@@ -1071,6 +1074,16 @@ class Analysis:
             case ir.Cast(operand=o):
                 return self.refine(o, world, truth)
         return self._refine_value(cond, world, truth)
+
+    def _distinct_pointers(self, a: ir.Expr, b: ir.Expr, world: World) -> bool:
+        """`buf == hdr->cdb` with buf a live fresh allocation and the other side not it."""
+        for x, y in ((a, b), (b, a)):
+            if self._path(y, world) is None:
+                continue  # a constant or computed value: no claim
+            mine = [r for r in self.resolve(x, world) if world.status.get(r) == LIVE]
+            if len(mine) == 1 and mine[0] not in self.resolve(y, world):
+                return True
+        return False
 
     def _refine_predicate(self, api: Api, cond: ir.Call, world, truth: bool) -> list[World]:
         kind = api.test

@@ -1,0 +1,70 @@
+"""API tables: prototypes parsed with pycparser, roles named, bad entries refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer import apis
+from analyzer.apis import ApiError, ApiTable
+
+
+def test_builtin_roles_are_resolved_by_name():
+    table = apis.builtin()
+    kfree = table.role("kfree", "free")
+    assert kfree is not None and kfree.pointer == 0
+    devm = table.role("devm_kzalloc", "allocator")
+    assert devm.managed and devm.device == 0 and devm.family == "devm"
+    sink = table.role("devm_add_action_or_reset", "sink")
+    assert sink.params[sink.pointer] == "data"
+    assert table.role("memdup_user", "allocator").failure == "err_ptr"
+
+
+def test_every_issue_listed_allocator_is_known():
+    names = apis.builtin().names("allocator") | apis.builtin().names("reallocator")
+    for name in (
+        "kmalloc kzalloc kcalloc kmalloc_array kmalloc_node kzalloc_node kmemdup kmemdup_nul "
+        "kstrdup kstrndup kstrdup_const kasprintf kvasprintf krealloc kvmalloc kvzalloc "
+        "kvcalloc kvmalloc_array vmalloc vzalloc memdup_user memdup_user_nul"
+    ).split():
+        assert name in names, name
+
+
+def test_user_extension_adds_an_allocator():
+    table = apis.load(
+        [
+            (
+                {
+                    "allocator": [
+                        {
+                            "family": "kmalloc",
+                            "prototypes": ["struct foo *foo_alloc(struct device *dev, gfp_t gfp)"],
+                        }
+                    ]
+                },
+                "user.toml",
+            )
+        ]
+    )
+    assert table.role("foo_alloc", "allocator").family == "kmalloc"
+    assert apis.builtin().role("foo_alloc", "allocator") is None
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"pointer": "p", "prototypes": ["void foo_free(void *q)"]}, "no parameter named 'p'"),
+        ({"prototypes": ["void foo_free(void *p)"]}, "need 'pointer'"),
+        ({"pointer": "p", "prototypes": ["this is not C"]}, "cannot parse"),
+        ({"pointer": "p", "prototypes": ["void f(void *p)"], "colour": 1}, "unknown key"),
+    ],
+)
+def test_bad_entries_are_clear_errors(entry, message):
+    with pytest.raises(ApiError, match=message):
+        ApiTable().merge({"free": [entry]}, "bad.toml")
+
+
+def test_name_patterns():
+    table = apis.builtin()
+    assert table.keeps("clk_hw_register") and not table.keeps("memcpy")
+    assert table.releases("foo_destroy") and not table.releases("foo_read")
+    assert table.constructs("rdma_zalloc_drv_obj") and not table.constructs("to_foo")

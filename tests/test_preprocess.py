@@ -1,0 +1,68 @@
+"""The rewrites that make raw kernel C parse keep every byte offset and line."""
+
+from __future__ import annotations
+
+from analyzer.frontend import treesitter
+from analyzer.frontend.preprocess import prepare
+
+SOURCE = b"""static int __init foo_probe(struct platform_device *pdev)
+{
+	void __iomem *base;
+	char *buf __free(kfree) = kzalloc(4, GFP_KERNEL);
+#ifdef CONFIG_FOO
+	if (x) {
+#else
+	if (y) {
+#endif
+		/* walk the list */
+		list_for_each_entry(pos, &head, node) {
+			kfree(pos);
+		}
+	}
+#if 0
+	broken(
+#endif
+	return 0;
+}
+"""
+
+
+def test_same_length_and_lines():
+    out = prepare(SOURCE).text
+    assert len(out) == len(SOURCE)
+    assert out.count(b"\n") == SOURCE.count(b"\n")
+    for a, b in zip(out.split(b"\n"), SOURCE.split(b"\n"), strict=True):
+        assert len(a) == len(b)
+
+
+def test_annotations_blanked_and_cleanup_recorded():
+    prepared = prepare(SOURCE)
+    assert b"__init" not in prepared.text and b"__iomem" not in prepared.text
+    assert b"__free" not in prepared.text
+    assert prepared.cleanups == {(4, "buf"): "kfree"}
+
+
+def test_first_branch_kept_and_if0_dropped():
+    out = prepare(SOURCE).text
+    assert b"if (x)" in out and b"if (y)" not in out
+    assert b"broken(" not in out
+    assert b"#ifdef" not in out and b"#endif" not in out
+
+
+def test_iterator_after_comment_becomes_loop():
+    out = prepare(SOURCE).text
+    assert b"list_for_each_entry" not in out
+    assert b"while" in out
+
+
+def test_iterator_call_with_semicolon_stays_a_call():
+    src = b"void f(void) { device_for_each_child(dev, NULL, fn); }\n"
+    assert prepare(src).text == src
+
+
+def test_function_is_parsed_without_errors():
+    unit = treesitter.parse("x.c", SOURCE)
+    (fn,) = unit.functions
+    assert fn.name == "foo_probe"
+    assert fn.parse_errors == 0
+    assert any(n.cleanup == "kfree" for n in fn.nodes)
