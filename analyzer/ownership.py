@@ -243,6 +243,7 @@ class Analysis:
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
         self.confirmed: set[tuple[str, int, str]] = set()
         self._deferred: tuple = ()
+        self._reused = False  # the last field allocation found memory already there
         self._derived = False  # the last value came from an unknown callee
         self.pointers = {p.name for p in fn.params if p.pointer} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_pointer and n.name
@@ -898,6 +899,7 @@ class Analysis:
             arg = expr.args[eff.index]
             targets = self._effect_targets(arg, eff.chain, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
+                self._reused = False
                 if result is None and summary.error_class == "zero" and eff.on_zero == "alloc":
                     self.confirmed.add((summary.name, eff.index, eff.chain))
                 elif result is None and summary.error_class == "nonzero" and eff.on_nonzero:
@@ -910,7 +912,8 @@ class Analysis:
                     on = {}
                     for cls, what in (("zero", eff.on_zero), ("nonzero", eff.on_nonzero)):
                         failed = cls == summary.error_class
-                        on[cls] = "vanish" if what != "alloc" else "failed" if failed else None
+                        absent = None if self._reused else "vanish"
+                        on[cls] = absent if what != "alloc" else "failed" if failed else None
                     pending.append((rid, on["zero"], on["nonzero"]))
                 continue
             for rid in targets:
@@ -990,12 +993,14 @@ class Analysis:
         if isinstance(arg, ir.Unary) and arg.op == "&" and tokens[len(p[1])] == "*":
             del tokens[len(p[1])]
         target = _rebuild(p[0], tokens, expr.span)
-        if not _multi(eff.chain) and any(
-            world.status.get(r) in OWNED for r in self.resolve(target, world)
-        ):
+        held = [r for r in self.resolve(target, world) if world.status.get(r) in OWNED]
+        if not _multi(eff.chain) and held:
             # Already holds tracked memory: the callee grows or reuses it
             # (krealloc, `if (!p->buf) p->buf = kzalloc(...)`); nothing new.
-            return None
+            if result == summary.error_class:
+                world.failed[held[0]] = True
+            self._reused = True
+            return held[0]
         world.status[s.rid] = LIVE
         if result == summary.error_class:
             world.failed[s.rid] = True
@@ -1195,7 +1200,7 @@ class Analysis:
             )
         }
         cls = self.result_class(node, world, returned)
-        self.exits.append((world, cls, fresh))
+        self.exits.append((world, "nonzero" if cls == "error" else cls, fresh))
         self.find_leaks(node, world, cls)
 
     def _mark_kept_params(self, world: World) -> None:
@@ -1237,7 +1242,8 @@ class Analysis:
         return out
 
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
-        """ "zero" (success for int, NULL for pointers), "nonzero", or "unknown"."""
+        """ "zero", "nonzero", "error" (an errno or ERR_PTR: non-zero and a failure),
+        or "unknown"."""
         expr = node.expr
         if expr is None:
             return "unknown"
@@ -1246,18 +1252,19 @@ class Analysis:
         if returned is not None:
             return "nonzero"
         match expr:
+            case ir.Const(value=v) if v is not None and v < 0:
+                return "error"
             case ir.Const(value=v) if v is not None:
                 return "zero" if v == 0 else "nonzero"
             case ir.Unary(op="-"):
-                return "nonzero"
+                return "error"
             case ir.Name(name=n) if _ERRNO.match(n):
-                return "nonzero"
+                return "error"
             case ir.Name(name=n):
                 return world.vals.get(n, "unknown")
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
-                api = self.apis.role(f, "error")
-                if api is not None:
-                    return "nonzero"
+                if self.apis.role(f, "error") is not None:
+                    return "error"
         return "unknown"
 
     def find_leaks(self, node: ir.Node, world: World, cls: str) -> None:
@@ -1273,6 +1280,9 @@ class Analysis:
             if holder_rid is not None:
                 hst = world.status.get(holder_rid)
                 if hst in OWNED:
+                    site = self.rid_sites[rid]
+                    if site.origin is not None and rid in world.failed:
+                        self.confirmed.add(site.origin)  # dropped with its container
                     continue  # the container leaks; report that one
                 if hst == MANAGED:
                     if error_exit is not True:
@@ -1336,6 +1346,8 @@ class Analysis:
     def is_error_exit(self, cls: str) -> bool | None:
         if self.fn.returns_void:
             return None
+        if cls == "error":
+            return True
         pointer_like = self.fn.returns_pointer or self.fn.returns_bool
         if cls == "nonzero":
             return not pointer_like
