@@ -15,10 +15,8 @@ from analyzer.findings import Finding
 
 
 def line_of(f: Finding) -> str:
-    return (
-        f"{f.file}:{f.line}:{f.column}: {f.severity}: {f.message} [{f.rule}]"
-        f" ({f.confidence} confidence)"
-    )
+    """The gcc-style line of DESIGN.md; confidence is in JSON/SARIF and the rich view."""
+    return f"{f.file}:{f.line}:{f.column}: {f.severity}: {f.message} [{f.rule}]"
 
 
 def write(out: TextIO, findings: list[Finding], summary: dict, color: bool) -> None:
