@@ -505,8 +505,8 @@ class Analysis:
     def _path(self, expr: ir.Expr, world: World) -> tuple[str, list[str]] | None:
         """path_of, seeing through `img = &pieces->img[t]` aliases."""
         p = path_of(expr)
-        if p is None or p[0] not in world.aliases:
-            return p
+        if p is None or not p[1] or p[0] not in world.aliases:
+            return p  # a bare alias name is bound to the block it points into
         root, base = world.aliases[p[0]]
         rest = p[1]
         if rest and rest[0].startswith("->"):
@@ -675,7 +675,16 @@ class Analysis:
                 self.eval(c, world)
                 ra = self.eval(a, world, holder)
                 rb = self.eval(b, world, holder)
-                return ra if ra == rb else None
+                if ra is not None and rb is not None and ra != rb:
+                    # `p = atomic ? kzalloc(.., GFP_ATOMIC) : kzalloc(.., GFP_KERNEL)`:
+                    # one block at run time; the first site stands for both.
+                    if world.status.get(rb) in OWNED:
+                        world.status[rb] = NULL
+                    return ra
+                if ra == rb:
+                    return ra
+                # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
+                return ra if self._fresh(ra, world) else rb if self._fresh(rb, world) else None
             case ir.Binary(op=",", left=left, right=right):
                 self.eval(left, world)
                 return self.eval(right, world, holder)
@@ -765,16 +774,17 @@ class Analysis:
         for arg in expr.args:
             while isinstance(arg, ir.Cast):
                 arg = arg.operand
-            if isinstance(arg, ir.Name):
+            whole = isinstance(arg, ir.Name)
+            if whole:
                 found = self.resolve(arg, world)
             elif isinstance(arg, ir.Unary) and arg.op == "&":
-                found = self._direct_owner(arg.operand, world)
+                found = self._direct_owner(arg.operand, world)  # `list_del(&x->node)`
             else:
                 found = []
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
-                elif world.status.get(rid) in OWNED:
+                elif whole and world.status.get(rid) in OWNED:
                     self.free(rid, world)  # `foo_destroy(obj)`: released by code we cannot see
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
@@ -942,7 +952,8 @@ class Analysis:
     def _effect_targets(self, arg: ir.Expr, chain: str, world: World) -> list[int]:
         if not chain:
             if isinstance(arg, ir.Unary) and arg.op == "&":
-                return []
+                # `foo_put(&obj->base)`: the callee's parameter is obj's member.
+                return self._direct_owner(arg.operand, world) if _member(arg.operand) else []
             return self.resolve(arg, world, create=True)
         p = self._path(arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg, world)
         if p is None:
@@ -1051,7 +1062,7 @@ class Analysis:
                 equal = truth if op == "==" else not truth
                 if equal and self._distinct_pointers(left, right, world):
                     return []  # a fresh block equals no pointer that existed before it
-                return [world]
+                return self._refine_equal(left, right, world, equal)
             case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
                 self.eval(left, world)
                 nonzero = (
@@ -1080,12 +1091,39 @@ class Analysis:
                 return self.refine(o, world, truth)
         return self._refine_value(cond, world, truth)
 
+    def _refine_equal(self, a: ir.Expr, b: ir.Expr, world: World, equal: bool) -> list[World]:
+        """`cmd == REQ_X`: remember it, so that a later `if (cmd == REQ_X)` agrees.
+
+        Kernel code often allocates under one test of a mode variable and
+        frees or stores under a second, identical test.
+        """
+        for var, const in ((a, b), (b, a)):
+            if not (isinstance(var, ir.Name) and var.name in self.locals):
+                continue
+            if var.name in world.env or not _constant(const):
+                continue
+            known = world.vals.get(var.name, "")
+            fact = ("eq:" if equal else "ne:") + const.text
+            if known.startswith("eq:"):
+                same = known[3:] == const.text
+                if equal != same:
+                    return []
+            elif known == "ne:" + const.text and equal:
+                return []
+            if equal or not known.startswith("eq:"):
+                world.vals[var.name] = fact
+            return [world]
+        return [world]
+
+    def _fresh(self, rid: int | None, world: World) -> bool:
+        return rid is not None and world.status.get(rid) in (MAYBE, MAYBE_ERR)
+
     def _distinct_pointers(self, a: ir.Expr, b: ir.Expr, world: World) -> bool:
         """`buf == hdr->cdb` with buf a live fresh allocation and the other side not it."""
         for x, y in ((a, b), (b, a)):
             if self._path(y, world) is None:
                 continue  # a constant or computed value: no claim
-            mine = [r for r in self.resolve(x, world) if world.status.get(r) == LIVE]
+            mine = [r for r in self.resolve(x, world) if world.status.get(r) in OWNED]
             if len(mine) == 1 and mine[0] not in self.resolve(y, world):
                 return True
         return False
@@ -1142,9 +1180,13 @@ class Analysis:
     def _refine_int(self, name: str, world: World, nonzero: bool) -> list[World]:
         known = world.vals.get(name)
         want = "nonzero" if nonzero else "zero"
-        if known is not None and known != want:
-            return []
-        world.vals[name] = want
+        if known in ("zero", "nonzero"):
+            if known != want:
+                return []
+        elif known and known.startswith("eq:") and _ERRNO.match(known[3:]) and not nonzero:
+            return []  # `ret == -EAGAIN` is not zero
+        if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
+            world.vals[name] = want
         pend = world.pending.pop(name, None)
         for rid, on_zero, on_nonzero in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
@@ -1260,8 +1302,8 @@ class Analysis:
                 return "error"
             case ir.Name(name=n) if _ERRNO.match(n):
                 return "error"
-            case ir.Name(name=n):
-                return world.vals.get(n, "unknown")
+            case ir.Name(name=n) if world.vals.get(n) in ("zero", "nonzero"):
+                return world.vals[n]
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
                     return "error"
@@ -1357,6 +1399,16 @@ class Analysis:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+_MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+def _constant(expr: ir.Expr) -> bool:
+    """A literal or an upper-case macro name: a value that does not change."""
+    if isinstance(expr, ir.Const):
+        return expr.value is not None and expr.value != 0
+    return isinstance(expr, ir.Name) and bool(_MACRO_CONSTANT.match(expr.name))
 
 
 def _member(expr: ir.Expr) -> bool:
