@@ -238,6 +238,13 @@ class Analysis:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
         self.cleanup_loops = self._cleanup_loops()
+        self.assigned = {
+            e.target.text
+            for n in fn.nodes
+            if n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Assign)
+        }
         self.rid_sites: dict[int, Site] = {}
         # Leaks that only count if a caller confirms them, and confirmations.
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
@@ -536,10 +543,10 @@ class Analysis:
 
     def _via_derived(self, expr: ir.Expr, world: World) -> bool:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
-        p = self._path(expr, world)
-        if p is None or not world.derived:
-            return False
-        return _segments(p[0], p[1], p[0] in self.arrays)[0] in world.derived
+        p = path_of(expr)
+        if p is None or p[1] or not world.derived:
+            return False  # fields reached through an accessor's result are real fields
+        return p[0] in world.derived
 
     def store(
         self, target: ir.Expr, rid: int | None, world: World, text: str, derived: bool = False
@@ -1172,7 +1179,15 @@ class Analysis:
         self.eval(cond, world)
         if isinstance(cond, ir.Name) and cond.name in self.locals:
             return self._refine_int(cond.name, world, truth)
+        if isinstance(cond, ir.Field) and self._stable(cond):
+            # `if (req->src)` tested twice: both tests agree.
+            return self._refine_int(cond.text, world, truth)
         return [world]
+
+    def _stable(self, expr: ir.Field) -> bool:
+        """A field of a parameter or local that this function never assigns."""
+        p = path_of(expr)
+        return p is not None and p[0] in self.locals and expr.text not in self.assigned
 
     def _maybe_null(self, rid: int) -> bool:
         return False
