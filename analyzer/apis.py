@@ -20,7 +20,7 @@ from pathlib import Path
 from pycparser import c_ast, c_parser
 from pycparser.c_parser import ParseError
 
-ROLES = ("allocator", "reallocator", "free", "sink", "transfer", "condition", "error")
+ROLES = ("allocator", "reallocator", "free", "sink", "transfer", "condition", "error", "count")
 _ANNOT = re.compile(r"\b(__user|__iomem|__rcu|__force|__must_check|__malloc|const\s+const)\b")
 _WHERE = re.compile(r":(\d+):(\d+):")
 _LAST_WORD = re.compile(r"(\w+)[\s*]*$")

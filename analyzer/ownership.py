@@ -289,6 +289,19 @@ class Analysis:
                 out[head.id] = frees
         return out
 
+    def _first_trip(self, cond: ir.Expr | None, world: World) -> bool:
+        """`for (i = 0; i < ARRAY_SIZE(x); i++)` runs at least once: i is still 0."""
+        if not (isinstance(cond, ir.Binary) and cond.op in ("<", "!=")):
+            return False
+        var, bound = cond.left, cond.right
+        if not (isinstance(var, ir.Name) and world.vals.get(var.name) == "zero"):
+            return False
+        if isinstance(bound, ir.Const):
+            return bound.value is not None and bound.value > 0
+        if isinstance(bound, ir.Call):
+            return self.apis.role(bound.func, "count") is not None
+        return isinstance(bound, ir.Name) and bool(_MACRO_CONSTANT.match(bound.name))
+
     def _unwinding(self, head: ir.Node, world: World) -> bool:
         for arg in self.cleanup_loops.get(head.id, ()):
             if any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
@@ -351,6 +364,8 @@ class Analysis:
                 if slot >= len(node.succs):
                     continue
                 if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
+                    continue
+                if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
                     continue
                 for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
                     w.because = (
@@ -536,7 +551,9 @@ class Analysis:
         """`dvb = dev->dvb`: a local now points at memory the caller owns."""
         while isinstance(expr, ir.Cast):
             expr = expr.operand
-        if not isinstance(expr, ir.Field | ir.Index):
+        if not isinstance(expr, ir.Field | ir.Index) and not (
+            isinstance(expr, ir.Unary) and expr.op == "*"
+        ):
             return None
         found = self.resolve(expr, world, create=True)
         return found[0] if len(found) == 1 and world.status.get(found[0]) == PARAM else None
@@ -652,6 +669,8 @@ class Analysis:
             case ir.Assign(target=t, value=v, op=op):
                 if op != "=":
                     self.eval(v, world)
+                    if isinstance(t, ir.Name):
+                        world.vals.pop(t.name, None)  # `ret |= foo()`
                     return None
                 holder = _display(t)
                 if isinstance(t, ir.Name) and self._summary_call(v) is not None:
@@ -699,12 +718,16 @@ class Analysis:
                 self.eval(left, world)
                 self.eval(right, world)
                 return None
-            case ir.Unary(op="&", operand=o) if _member(o):
+            case ir.Unary(op="&", operand=o) if _member(o) or isinstance(o, ir.Index):
                 # `&priv->hw`: a pointer into priv; handing it to a keeper
                 # (clk_hw_register, misc_register) hands priv over.
                 self.eval(o, world)
                 owners = self.owner_of(o, world)
                 return owners[0] if len(owners) == 1 else None
+            case ir.Unary(op=("++" | "--"), operand=ir.Name(name=n) as o):
+                self.eval(o, world)
+                world.vals.pop(n, None)
+                return None
             case ir.Unary(operand=o):
                 self.eval(o, world)
                 return None
@@ -1087,9 +1110,12 @@ class Analysis:
             case ir.Call(func=name) if name in self.summaries and self.summaries[name].relevant:
                 for a in cond.args:
                     self.eval(a, world)
-                self.apply_summary(
+                rid = self.apply_summary(
                     self.summaries[name], cond, world, None, "nonzero" if truth else "zero"
                 )
+                if rid is not None and self.summaries[name].returns_alloc is not None:
+                    # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
+                    (self._set_live if truth else self._set_null)(rid, world)
                 return [world]
             case ir.Assign(target=t, op="="):
                 self.eval(cond, world)
@@ -1230,7 +1256,9 @@ class Analysis:
             if self._derived and not self.fn.returns_pointer:
                 returned = None  # `return regmap_write(map, r, buf)` returns an int
             if returned is not None and world.status.get(returned) in OWNED:
-                fresh = self.rid_sites.get(returned)
+                held = {c for (c, _), v in world.heap.items() if v == returned}
+                if not any(world.status.get(c) in (PARAM, P_ESCAPED) for c in held):
+                    fresh = self.rid_sites.get(returned)  # not also kept in caller memory
             for rid in self._returned(node.expr, world):
                 self.escape(rid, world)
             if returned is not None:
