@@ -57,6 +57,7 @@ class ApiTable:
     keeps_patterns: list[str] = field(default_factory=list)
     constructs_patterns: list[str] = field(default_factory=list)
     releases_patterns: list[str] = field(default_factory=list)
+    teardown_patterns: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
@@ -70,6 +71,10 @@ class ApiTable:
     def releases(self, name: str | None) -> bool:
         """Might a callee of this name release memory reachable from what it is given?"""
         return self._matches("releases", self.releases_patterns, name)
+
+    def tears_down(self, name: str | None) -> bool:
+        """Is a callee of this name a whole-object teardown (disconnect, destroy, fini)?"""
+        return self._matches("teardown", self.teardown_patterns, name)
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -105,6 +110,7 @@ class ApiTable:
             ("keeps", self.keeps_patterns),
             ("constructs", self.constructs_patterns),
             ("releases", self.releases_patterns),
+            ("teardown", self.teardown_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -266,6 +272,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.keeps_patterns),
         list(base.constructs_patterns),
         list(base.releases_patterns),
+        list(base.teardown_patterns),
     )
     for data, origin in extra:
         table.merge(data, origin)

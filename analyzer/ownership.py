@@ -40,6 +40,7 @@ NULL = "null"
 REALLOC_OLD = "realloc_old"  # the caller's block a krealloc() result overwrote
 
 OWNED = (MAYBE, MAYBE_ERR, LIVE)
+TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
 
 MAX_WORLDS = 48  # per CFG node
@@ -801,6 +802,8 @@ class Analysis:
         went to code we cannot see, which may undo what was stored in it."""
         if not self.apis.releases(name):
             return
+        if self.apis.tears_down(name):
+            world.handed[TORN] = True
         for arg in expr.args:
             while isinstance(arg, ir.Cast):
                 arg = arg.operand
@@ -1377,10 +1380,13 @@ class Analysis:
                     # Kept in the caller's memory. A function that fails is
                     # expected to undo what it set up: on an error exit this is
                     # a leak unless the caller cleans up (medium confidence).
-                    if error_exit is not True or self.rid_sites[rid].param is not None:
+                    site = self.rid_sites[rid]
+                    if error_exit is not True or site.param is not None:
                         continue
                     if holder_rid in world.handed:
                         continue  # handed whole to a callee since: maybe a cleanup helper
+                    if site.via_summary and not (site.origin and rid in world.failed):
+                        continue  # a helper's lasting state (a log, a cache), not our setup
                     reason = "left-in-caller"
             elif rid in world.freed_container:
                 reason = "container-freed"
@@ -1391,6 +1397,8 @@ class Analysis:
             site = self._rids_site(rid)
             if site is None:
                 continue
+            if site.origin is not None and rid in world.failed and TORN in world.handed:
+                continue  # a teardown ran on this error path: assume it covers the leftovers
             if site.origin is not None and rid in world.failed:
                 # A failing callee left it here and we do not free it: the
                 # callee's own exit is where the leak is reported.
