@@ -251,6 +251,7 @@ class Analysis:
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
         self.confirmed: set[tuple[str, int, str]] = set()
         self._deferred: tuple = ()
+        self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self._reused = False  # the last field allocation found memory already there
         self._derived = False  # the last value came from an unknown callee
         self.pointers = {p.name for p in fn.params if p.pointer} | {
@@ -853,6 +854,8 @@ class Analysis:
                 self._age(s, world)
             if role == "reallocator" and arg is not None:
                 olds = self.resolve(arg, world, create=True)
+                if any(world.status.get(o) == PARAM for o in olds):
+                    self.regrown.add(s.rid)  # grows the caller's block: still the caller's
                 if len(olds) == 1 and world.status.get(olds[0]) in OWNED + (MANAGED,):
                     world.realloc[s.rid] = olds[0]
                 elif (
@@ -1385,6 +1388,8 @@ class Analysis:
                         continue
                     if holder_rid in world.handed:
                         continue  # handed whole to a callee since: maybe a cleanup helper
+                    if rid in self.regrown and not self.has_callers:
+                        continue  # a krealloc of the caller's own block, stored back
                     if site.via_summary and not (site.origin and rid in world.failed):
                         continue  # a helper's lasting state (a log, a cache), not our setup
                     reason = "left-in-caller"
