@@ -41,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--select", default="", help="comma-separated rule codes to run")
     c.add_argument("--ignore", default="", help="comma-separated rule codes to skip")
-    c.add_argument("--min-confidence", choices=CONFIDENCES, default="medium")
+    c.add_argument(
+        "--min-confidence",
+        choices=CONFIDENCES,
+        default="medium",
+        help="hide findings below this (default: medium; low adds tentative findings)",
+    )
     c.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     c.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this"

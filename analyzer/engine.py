@@ -6,6 +6,7 @@ leaks the ownership dataflow found and the summary of the function.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -40,6 +41,7 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
     called = {c for fn in unit.functions for c in fn.calls}
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
     confirmed: set[tuple[str, int, str]] = set()
+    propagated: set[tuple[str, int, str]] = set()
     for fn in call_order(unit.functions):
         relevant = interesting | {n for n, s in result.summaries.items() if s.relevant}
         releasing = any(apis.releases(c) for c in fn.calls)
@@ -54,10 +56,15 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
         result.functions.append(fr)
         deferred.extend((fr, key, leak) for key, leak in a.deferred.values())
         confirmed |= a.confirmed
-    # A failing helper's leftovers count where some caller drops them.
+        propagated |= a.propagated
+    # A failing helper's leftovers count where a caller drops them; where no
+    # caller in the file sees them (or callers only pass them up), tentatively.
     for fr, key, leak in deferred:
-        if key is not None and (fr.function.name, *key) in confirmed:
+        ident = (fr.function.name, *key) if key is not None else None
+        if ident in confirmed:
             fr.leaks.append(leak)
+        elif fr.function.name not in called or ident in propagated:
+            fr.leaks.append(dataclasses.replace(leak, tentative=True))
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
-CONFIDENCES = ("medium", "high")
+# Default output shows medium and high; low findings rest on a convention the
+# code at hand cannot confirm and are shown on request (--min-confidence low).
+CONFIDENCES = ("low", "medium", "high")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +22,7 @@ class Finding:
     rule: str
     name: str
     severity: str  # "warning" | "error"
-    confidence: str  # "high" | "medium"
+    confidence: str  # "high" | "medium" | "low"
     file: str
     line: int
     column: int

@@ -104,6 +104,9 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
+    # Rests on the convention that a failing function frees what it left in
+    # its caller's structure, with no caller here seen dropping it.
+    tentative: bool = False
 
 
 @dataclass(slots=True)
@@ -250,6 +253,7 @@ class Analysis:
         # Leaks that only count if a caller confirms them, and confirmations.
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
         self.confirmed: set[tuple[str, int, str]] = set()
+        self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self._reused = False  # the last field allocation found memory already there
@@ -946,11 +950,6 @@ class Analysis:
             targets = self._effect_targets(arg, eff.chain, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
                 self._reused = False
-                if result is None and summary.error_class == "zero" and eff.on_zero == "alloc":
-                    self.confirmed.add((summary.name, eff.index, eff.chain))
-                elif result is None and summary.error_class == "nonzero" and eff.on_nonzero:
-                    # The failure is ignored here: only the callee could clean up.
-                    self.confirmed.add((summary.name, eff.index, eff.chain))
                 rid = self._alloc_into(summary, eff, arg, expr, world, result)
                 if rid is not None and result == "defer":
                     # Which class the call ends in decides whether the memory is
@@ -1404,6 +1403,9 @@ class Analysis:
                 continue
             if site.origin is not None and rid in world.failed and TORN in world.handed:
                 continue  # a teardown ran on this error path: assume it covers the leftovers
+            if site.origin is not None and rid in world.failed and reason == "left-in-caller":
+                self.propagated.add(site.origin)  # still in our caller's structure
+                continue
             if site.origin is not None and rid in world.failed:
                 # A failing callee left it here and we do not free it: the
                 # callee's own exit is where the leak is reported.
@@ -1425,9 +1427,11 @@ class Analysis:
                 error_exit=error_exit,
                 truncated=self.truncated,
             )
-            if reason == "left-in-caller" and self.has_callers:
-                # Same-file callers see this memory through the summary; the
-                # leak is reported here only if one of them drops it.
+            if reason == "left-in-caller":
+                # Memory left in the caller's structure is a leak for sure only
+                # where a caller in this file drops it (frees or loses the
+                # structure); otherwise long-lived structures often have a
+                # teardown we cannot see, and the finding is tentative.
                 self.deferred[key] = (self._param_key(rid, world), leak)
             else:
                 self.leaks[key] = leak

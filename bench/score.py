@@ -20,6 +20,7 @@ from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from analyzer.checker import Options, check_file  # noqa: E402
+from analyzer.findings import CONFIDENCES  # noqa: E402
 from analyzer.plugins import discover  # noqa: E402
 
 
@@ -29,6 +30,12 @@ def main() -> int:
     ap.add_argument("tree")
     ap.add_argument("--rule", help="only rows of this rule")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the findings of misses")
+    ap.add_argument(
+        "--min-confidence",
+        choices=CONFIDENCES,
+        default="medium",
+        help="count only findings the output would show at this level (default: medium)",
+    )
     args = ap.parse_args()
     rows = [json.loads(line) for line in open(args.labels) if line.strip()]
     if args.rule:
@@ -44,7 +51,12 @@ def main() -> int:
             if result.error:
                 print(f"  error on {row['file']}: {result.error}")
             cache[path] = result.findings
-        findings = [f for f in cache[path] if f.rule == row["rule"]]
+        floor = CONFIDENCES.index(args.min_confidence)
+        findings = [
+            f
+            for f in cache[path]
+            if f.rule == row["rule"] and CONFIDENCES.index(f.confidence) >= floor
+        ]
         lines = set(row["lines"])
         if row["expect"] == "report":
             hit = [

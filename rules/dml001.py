@@ -80,11 +80,12 @@ the bound device, or hold it with `__free(kfree)`.
             or site.via_summary
             or leak.truncated
         )
+        confidence = "low" if leak.tentative else "medium" if medium else "high"
         return Finding(
             rule=self.code,
             name=self.name,
             severity=self.severity,
-            confidence="medium" if medium else "high",
+            confidence=confidence,
             file=ctx.path,
             line=where.line,
             column=where.col,
