@@ -694,7 +694,8 @@ class Analysis:
                     rid = self._param_field(v, world)
                 derived = self._derived
                 if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
-                    rid = None  # a derived value bound only to pointer locals
+                    if not _pointer_cast(v):
+                        rid = None  # a derived value goes only where a pointer goes
                 self.store(t, rid, world, holder, derived)
                 if isinstance(t, ir.Name):
                     self._alias(t.name, v, world)
@@ -1469,6 +1470,11 @@ def _constant(expr: ir.Expr) -> bool:
     if isinstance(expr, ir.Const):
         return expr.value is not None and expr.value != 0
     return isinstance(expr, ir.Name) and bool(_MACRO_CONSTANT.match(expr.name))
+
+
+def _pointer_cast(expr: ir.Expr) -> bool:
+    """`(u8 *)L1_CACHE_ALIGN((unsigned long)buf)`: the value is a pointer."""
+    return isinstance(expr, ir.Cast) and re.match(r"^\([^()]*\*\s*\)", expr.text) is not None
 
 
 def _member(expr: ir.Expr) -> bool:
