@@ -255,7 +255,10 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
-        self.regrown: set[int] = set()  # reallocations of memory the caller owns
+        self.regrown: set[int] = set()
+        self.older: set[int] = (
+            set()
+        )  # resources standing for earlier loop iterations  # reallocations of memory the caller owns
         self._reused = False  # the last field allocation found memory already there
         self._derived = False  # the last value came from an unknown callee
         self.pointers = {p.name for p in fn.params if p.pointer} | {
@@ -602,7 +605,11 @@ class Analysis:
             return
         c = containers[0]
         if not _multi(chain):
-            world.heap.pop((c, chain), None)
+            old = world.heap.pop((c, chain), None)
+            if old is not None and old in self.older and world.status.get(c) == PARAM:
+                # `for (...; iommu++) iommu->pgtable = kzalloc(...)`: earlier
+                # iterations filled other elements of the caller's array.
+                self.escape(old, world)
         parent = self.rid_sites.get(c)
         if parent is not None and parent.param is not None:
             # Remember that this exit wrote something else there (see summaries).
@@ -913,6 +920,7 @@ class Analysis:
             managed=s.managed,
             via_summary=s.via_summary,
         )
+        self.older.add(old.rid)
         rid = s.rid
         world.env = {
             (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k): (
@@ -1267,6 +1275,13 @@ class Analysis:
                     fresh = self.rid_sites.get(returned)  # not also kept in caller memory
             for rid in self._returned(node.expr, world):
                 self.escape(rid, world)
+            if self.fn.returns_pointer and isinstance(node.expr, ir.Call):
+                # `return vchan_tx_prep(&c->vc, &d->vd, flags)`: the result may
+                # point into any block it was given.
+                for arg in node.expr.args:
+                    for rid in self.owner_of(arg, world):
+                        if world.status.get(rid) in OWNED:
+                            self.escape(rid, world)
             if returned is not None:
                 self.escape(returned, world)
         for name, _fn in self.cleanups.items():
