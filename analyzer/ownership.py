@@ -255,10 +255,8 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
-        self.regrown: set[int] = set()
-        self.older: set[int] = (
-            set()
-        )  # resources standing for earlier loop iterations  # reallocations of memory the caller owns
+        self.regrown: set[int] = set()  # reallocations of memory the caller owns
+        self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
         self._derived = False  # the last value came from an unknown callee
         self.pointers = {p.name for p in fn.params if p.pointer} | {
