@@ -40,6 +40,9 @@ NULL = "null"
 REALLOC_OLD = "realloc_old"  # the caller's block a krealloc() result overwrote
 
 OWNED = (MAYBE, MAYBE_ERR, LIVE)
+# World.lent values: handed to a keeper, passed to any other callee, or given
+# whole to a release-named callee.
+KEPT, PASSED, RELEASED = "kept", "passed", "released"
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
 
@@ -121,7 +124,7 @@ class World:
     freed_container: dict[int, str]  # resource -> container path freed around it
     # (param, chain) -> (family, container, heap key) of new memory stored there
     into: dict[tuple[int, str], tuple[str, int, str]]
-    lent: dict[int, bool]  # resources a pointer into which was handed out
+    lent: dict[int, str]  # resources handed to callees: KEPT, PASSED or RELEASED
     handed: dict[int, bool]  # caller's structures passed whole to a callee since a store
     failed: dict[int, bool]  # memory a callee left in our structures when it failed
     aliases: dict[str, tuple[str, tuple[str, ...]]]  # `img = &pieces->img[t]`
@@ -800,7 +803,18 @@ class Analysis:
                     self.escape(rid, world)
                 world.vals.pop(arg.operand.name, None)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
-                world.lent[value] = True
+                world.lent[value] = KEPT
+            elif (
+                isinstance(arg, ir.Unary)
+                and arg.op == "&"
+                and _member(arg.operand)
+                and world.status.get(value) in OWNED
+            ):
+                # `tb_ring_rx(ring, &tf->frame)`: an embedded member handed to code
+                # we cannot see is usually queued or registered, not borrowed.
+                world.lent[value] = KEPT
+            elif value is not None and world.status.get(value) in OWNED:
+                world.lent.setdefault(value, PASSED)
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
         if len(owners) == 1:
@@ -829,7 +843,9 @@ class Analysis:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
                 elif whole and world.status.get(rid) in OWNED:
-                    self.free(rid, world)  # `foo_destroy(obj)`: released by code we cannot see
+                    # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
+                    # it holds: obj stays tracked but is not reported.
+                    world.lent[rid] = RELEASED
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
         """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
@@ -934,8 +950,13 @@ class Analysis:
             for (c, f), v in world.heap.items()
         }
         # Blocks of earlier iterations that were handed out (registered, queued,
-        # linked) went with the iteration that completed: they are not ours now.
-        handed = world.lent.pop(rid, False) or world.lent.get(old.rid, False)
+        # linked, given to any callee, stored anywhere) went with the iteration
+        # that completed: they are not ours now.
+        handed = (
+            world.lent.pop(rid, None) is not None
+            or old.rid in world.lent
+            or any(v == old.rid for v in world.heap.values())
+        )
         world.status[old.rid] = ESCAPED if handed else LIVE
         world.holders[old.rid] = world.holders.get(rid, "?")
 
@@ -1015,7 +1036,7 @@ class Analysis:
         elif what == "escaped":
             self.escape(rid, world)
         elif what == "lent":
-            world.lent[rid] = True
+            world.lent[rid] = KEPT
         elif what == "handed":
             if world.status.get(rid) in (PARAM, P_ESCAPED):
                 world.handed[rid] = True
@@ -1410,7 +1431,9 @@ class Analysis:
                 reason = "container-freed"
             elif rid not in world.env.values():
                 reason = "overwritten" if self._was_bound(rid, world) else "unfreed"
-            if rid in world.lent and error_exit is not True:
+            if world.lent.get(rid) == RELEASED:
+                continue  # given whole to a release-named function we cannot see
+            if world.lent.get(rid) == KEPT and error_exit is not True:
                 continue  # handed to a framework by a pointer into it, on a success path
             site = self._rids_site(rid)
             if site is None:

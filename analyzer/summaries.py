@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from analyzer import ir
-from analyzer.ownership import P_ESCAPED, P_FREED, Analysis, Effect, Summary
+from analyzer.ownership import KEPT, P_ESCAPED, P_FREED, Analysis, Effect, Summary
 
 
 def call_order(functions: list[ir.Function]) -> list[ir.Function]:
@@ -84,7 +84,7 @@ def summarize(a: Analysis) -> Summary:
     handed: set[tuple[int, str]] = set()
     for world, cls, fresh in a.exits:
         for rid, site in param_sites.items():
-            if rid in world.lent:
+            if world.lent.get(rid) == KEPT:
                 lent.add(site.param)
             if rid in world.handed and not site.param[1]:
                 handed.add(site.param)
