@@ -58,6 +58,7 @@ class ApiTable:
     constructs_patterns: list[str] = field(default_factory=list)
     releases_patterns: list[str] = field(default_factory=list)
     teardown_patterns: list[str] = field(default_factory=list)
+    borrows_patterns: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
@@ -75,6 +76,10 @@ class ApiTable:
     def tears_down(self, name: str | None) -> bool:
         """Is a callee of this name a whole-object teardown (disconnect, destroy, fini)?"""
         return self._matches("teardown", self.teardown_patterns, name)
+
+    def borrows(self, name: str | None) -> bool:
+        """Is a callee of this name known to only use what it is given (init, lock, log)?"""
+        return self._matches("borrows", self.borrows_patterns, name)
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -111,6 +116,7 @@ class ApiTable:
             ("constructs", self.constructs_patterns),
             ("releases", self.releases_patterns),
             ("teardown", self.teardown_patterns),
+            ("borrows", self.borrows_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -273,6 +279,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.constructs_patterns),
         list(base.releases_patterns),
         list(base.teardown_patterns),
+        list(base.borrows_patterns),
     )
     for data, origin in extra:
         table.merge(data, origin)

@@ -805,7 +805,8 @@ class Analysis:
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
                 world.lent[value] = KEPT
             elif (
-                isinstance(arg, ir.Unary)
+                not self.apis.borrows(name)
+                and isinstance(arg, ir.Unary)
                 and arg.op == "&"
                 and _member(arg.operand)
                 and world.status.get(value) in OWNED
