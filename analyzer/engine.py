@@ -39,6 +39,7 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
     for role in _INTERESTING:
         interesting |= apis.names(role)
     called = {c for fn in unit.functions for c in fn.calls}
+    names = frozenset(fn.name for fn in unit.functions)
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()
@@ -47,7 +48,7 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
         releasing = any(apis.releases(c) for c in fn.calls)
         if not (fn.calls & relevant) and not releasing and not _keeps_memory(fn):
             continue
-        a = Analysis(fn, apis, result.summaries, result.sites, fn.name in called)
+        a = Analysis(fn, apis, result.summaries, result.sites, fn.name in called, names)
         a.run()
         summary = summarize(a)
         if fn.name not in result.summaries:

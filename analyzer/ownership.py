@@ -227,8 +227,10 @@ class Analysis:
         summaries: dict[str, Summary],
         sites: dict[tuple, Site],
         has_callers: bool = False,
+        functions: frozenset[str] = frozenset(),
     ) -> None:
         self.fn = fn
+        self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
         self.summaries = summaries
@@ -793,7 +795,14 @@ class Analysis:
             return self.apply_summary(summary, expr, world, holder, None)
         self._hand_over(name, expr, world)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
-        keeps = self.apis.keeps(name)
+        # A callee given one of our functions as a callback (`adb_request(req,
+        # done_fn, ...)`) usually hands the request to it later: it keeps it.
+        # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
+        keeps = (
+            name is None
+            or self.apis.keeps(name)
+            or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
+        )
         owners = set()
         if not self.apis.constructs(name):
             owners = {v for v in values if world.status.get(v) in OWNED + (MANAGED, PARAM)}
