@@ -19,12 +19,17 @@ from analyzer.plugins import Context, Rule
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 
+class Skipped(ValueError):
+    """A file deliberately not analysed (binary, too large): a notice, not an error."""
+
+
 @dataclass
 class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     functions: int = 0
-    error: str | None = None  # the file could not be checked at all
+    error: str | None = None  # the file could not be read: an input error
+    skipped: str | None = None  # deliberately not checked (binary, too large)
 
 
 @dataclass
@@ -38,9 +43,9 @@ def read_source(path: str, max_bytes: int) -> bytes:
     with open(path, "rb") as f:
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ValueError(f"skipped: larger than {max_bytes} bytes")
+        raise Skipped(f"larger than {max_bytes} bytes (--max-bytes)")
     if b"\0" in data[:65536]:
-        raise ValueError("skipped: binary file (NUL bytes)")
+        raise Skipped("binary file (NUL bytes)")
     return data
 
 
@@ -56,6 +61,9 @@ def check_file(path: str, options: Options) -> FileResult:
         return result
     except IsADirectoryError:
         result.error = "is a directory"
+        return result
+    except Skipped as exc:
+        result.skipped = str(exc)
         return result
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)

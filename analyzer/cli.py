@@ -126,12 +126,16 @@ def cmd_check(args) -> int:
     floor = CONFIDENCES.index(args.min_confidence)
     findings: list[Finding] = []
     errors = len(missing)
+    skipped = 0
     functions = 0
     for res in results:
         functions += res.functions
         if res.error:
             errors += 1
             print(f"devmlint: error: {res.path}: {res.error}", file=sys.stderr)
+        elif res.skipped:
+            skipped += 1
+            print(f"devmlint: warning: {res.path}: skipped: {res.skipped}", file=sys.stderr)
         findings.extend(f for f in res.findings if CONFIDENCES.index(f.confidence) >= floor)
     findings.sort(key=Finding.sort_key)
     summary = {
@@ -139,6 +143,7 @@ def cmd_check(args) -> int:
         "functions": functions,
         "findings": len(findings),
         "errors": errors,
+        "skipped": skipped,
         "seconds": round(time.monotonic() - start, 2),
     }
     out = sys.stdout
@@ -149,7 +154,7 @@ def cmd_check(args) -> int:
         if not args.quiet and not out.isatty():
             print(
                 f"devmlint: {len(findings)} findings in {len(files)} files, "
-                f"{errors} errors, {summary['seconds']} s",
+                f"{errors} errors, {skipped} skipped, {summary['seconds']} s",
                 file=sys.stderr,
             )
     if errors:
