@@ -89,14 +89,14 @@ def test_missing_path_exit_2(capsys):
 def test_binary_and_huge_files_are_skipped_not_fatal(tmp_path, capsys):
     (tmp_path / "bin.c").write_bytes(b"\x7fELF\0\0\0binary")
     (tmp_path / "latin1.c").write_bytes(CLEAN_DRIVER.replace(b"ok", b"ok_\xe9"))
-    (tmp_path / "huge.c").write_bytes(CLEAN_DRIVER * 100)
+    (tmp_path / "huge.c").write_bytes(CLEAN_DRIVER * 3000)
     code, out, err = run(
-        capsys, "check", "--format", "json", "--max-bytes", "4000", str(tmp_path), LEAKY
+        capsys, "check", "--format", "json", "--max-bytes", "100000", str(tmp_path), LEAKY
     )
     doc = json.loads(out)
     assert code == 1  # the findings of the rest decide
     assert doc["summary"]["errors"] == 0 and doc["summary"]["skipped"] == 2
-    assert "binary" in err and "larger than 4000 bytes" in err
+    assert "binary" in err and "larger than 100000 bytes" in err
     assert any(f["file"] == LEAKY for f in doc["findings"])
 
 
