@@ -1104,28 +1104,8 @@ class Analysis:
                 return []
             case ir.Unary(op="!", operand=o):
                 return self.refine(o, world, not truth)
-            case ir.Binary(op="&&", left=left, right=right):
-                if truth:
-                    return [
-                        w2
-                        for w in self.refine(left, world, True)
-                        for w2 in self.refine(right, w, True)
-                    ]
-                out = self.refine(left, world.copy(), False)
-                for w in self.refine(left, world, True):
-                    out.extend(self.refine(right, w, False))
-                return out
-            case ir.Binary(op="||", left=left, right=right):
-                if not truth:
-                    return [
-                        w2
-                        for w in self.refine(left, world, False)
-                        for w2 in self.refine(right, w, False)
-                    ]
-                out = self.refine(left, world.copy(), True)
-                for w in self.refine(left, world, False):
-                    out.extend(self.refine(right, w, True))
-                return out
+            case ir.Binary(op=("&&" | "||") as op, left=left, right=right):
+                return self._refine_logical(left, right, world, truth, stop=op == "||")
             case ir.Binary(op=("==" | "!=") as op, left=left, right=right):
                 zero = _is_zero(right) or _is_zero(left)
                 if zero:
@@ -1166,6 +1146,19 @@ class Analysis:
             case ir.Cast(operand=o):
                 return self.refine(o, world, truth)
         return self._refine_value(cond, world, truth)
+
+    def _refine_logical(
+        self, left: ir.Expr, right: ir.Expr, world: World, truth: bool, stop: bool
+    ) -> list[World]:
+        """`a && b` (stop=False) or `a || b` (stop=True): `a == stop` decides alone."""
+        if truth == stop:
+            out = self.refine(left, world.copy(), stop)
+            for w in self.refine(left, world, not stop):
+                out.extend(self.refine(right, w, stop))
+            return out
+        return [
+            w2 for w in self.refine(left, world, not stop) for w2 in self.refine(right, w, not stop)
+        ]
 
     def _refine_equal(self, a: ir.Expr, b: ir.Expr, world: World, equal: bool) -> list[World]:
         """`cmd == REQ_X`: remember it, so that a later `if (cmd == REQ_X)` agrees.
