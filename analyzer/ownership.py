@@ -267,6 +267,22 @@ class Analysis:
         self.pointers = {p.name for p in fn.params if p.pointer} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_pointer and n.name
         }
+        # Pointers that walk an array (`cur_map++`, `p += n`): stores through
+        # them land in different elements.
+        self.iterators = {
+            e.operand.name
+            for n in fn.nodes
+            if n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Unary) and e.op in ("++", "--") and isinstance(e.operand, ir.Name)
+        } | {
+            e.target.name
+            for n in fn.nodes
+            if n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
+        }
+        self.iterators &= self.pointers
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -456,7 +472,13 @@ class Analysis:
     def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
         if not self.is_local(root):
             return []
-        return self.resolve_segments(_segments(root, tokens, root in self.arrays), world, create)
+        return self.resolve_segments(self._segments(root, tokens), world, create)
+
+    def _segments(self, root: str, tokens: list[str]) -> list[str]:
+        """Segments of a path; `p->x` through a walking pointer (`p++`) is `p[i].x`."""
+        if root in self.iterators and tokens and tokens[0].startswith("->"):
+            tokens = ["[]", "." + tokens[0][2:], *tokens[1:]]
+        return _segments(root, tokens, root in self.arrays)
 
     def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
         cur = self._lookup_env(segs[0], world)
@@ -587,7 +609,7 @@ class Analysis:
                 self.escape(rid, world)
             return
         root, tokens = p
-        segs = _segments(root, tokens, root in self.arrays)
+        segs = self._segments(root, tokens)
         if not self.is_local(root):
             if rid is not None:
                 self.escape(rid, world)  # a global
