@@ -943,8 +943,7 @@ class Analysis:
         if arg is None:
             return None
         if role == "free":
-            if self._via_derived(arg, world):
-                return None
+            # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
             for rid in self.resolve(arg, world, create=True):
                 self.free(rid, world)
         elif role == "sink":
