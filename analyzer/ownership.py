@@ -561,15 +561,17 @@ class Analysis:
     def _path(self, expr: ir.Expr, world: World) -> tuple[str, list[str]] | None:
         """path_of, seeing through `img = &pieces->img[t]` aliases."""
         p = path_of(expr)
-        if p is None or not p[1] or p[0] not in world.aliases:
-            return p  # a bare alias name is bound to the block it points into
-        root, base = world.aliases[p[0]]
-        rest = p[1]
-        if rest and rest[0].startswith("->"):
+        return None if p is None else self._unalias(p[0], p[1], world)
+
+    def _unalias(self, root: str, rest: list[str], world: World) -> tuple[str, list[str]]:
+        if not rest or root not in world.aliases:
+            return root, rest  # a bare alias name is bound to the block it points into
+        alias_root, base = world.aliases[root]
+        if rest[0].startswith("->"):
             rest = ["." + rest[0][2:], *rest[1:]]  # img->sec == pieces->img[t].sec
-        elif rest and rest[0] == "*":
+        elif rest[0] == "*":
             rest = rest[1:]
-        return root, [*base, *rest]
+        return alias_root, [*base, *rest]
 
     def _alias(self, name: str, value: ir.Expr, world: World) -> None:
         """Record or drop `name` as an alias of a member reached through a pointer."""
@@ -1054,7 +1056,7 @@ class Analysis:
                 # `foo_put(&obj->base)`: the callee's parameter is obj's member.
                 return self._direct_owner(arg.operand, world) if _member(arg.operand) else []
             return self.resolve(arg, world, create=True)
-        p = self._path(arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg, world)
+        p = path_of(arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg)
         if p is None:
             return []
         root, tokens = p
@@ -1064,7 +1066,8 @@ class Analysis:
                 extra = extra[1:]
             elif extra and extra[0].startswith("->"):
                 extra = ["." + extra[0][2:], *extra[1:]]
-        return self.resolve_path(root, tokens + extra, world, create=True)
+        root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
+        return self.resolve_path(root, path, world, create=True)
 
     def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
         if what == "freed":
@@ -1263,6 +1266,10 @@ class Analysis:
                     self._set_null(rid, world)
             elif st in (LIVE, MANAGED) and not truth and not self._maybe_null(rid):
                 return []
+            elif st == PARAM and not truth and self.rid_sites[rid].param[1]:
+                # `if (!p->buf) return; kfree(p->buf);`: on this path there is
+                # nothing to free, so the summary may say the field is freed.
+                world.status[rid] = P_FREED
             return [world]
         self.eval(cond, world)
         if isinstance(cond, ir.Name) and cond.name in self.locals:
