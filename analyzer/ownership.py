@@ -397,7 +397,7 @@ class Analysis:
                     continue
                 for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
                     w.because = (
-                        f"`{_short(node.expr)}` is {_truth(node.expr, truth)} "
+                        f"`{_short(node.expr)}` is {'true' if truth else 'false'} "
                         f"(line {node.span.line})"
                         if node.expr
                         else ""
@@ -506,7 +506,7 @@ class Analysis:
         if found or not create or world.status.get(c) != PARAM:
             return found
         # First touch of a parameter's field: a PARAM resource of its own.
-        parent = self._rids_site(c)
+        parent = self.rid_sites.get(c)
         if parent is None or parent.param is None:
             return []
         index, base = parent.param
@@ -520,9 +520,6 @@ class Analysis:
         world.heap[(c, chain)] = s.rid
         world.status[s.rid] = PARAM
         return [s.rid]
-
-    def _rids_site(self, rid: int) -> Site | None:
-        return self.rid_sites.get(rid)
 
     def owner_of(self, expr: ir.Expr, world: World) -> list[int]:
         """The resource an argument points into: `&obj->node` -> obj."""
@@ -601,9 +598,7 @@ class Analysis:
             return False  # fields reached through an accessor's result are real fields
         return p[0] in world.derived
 
-    def store(
-        self, target: ir.Expr, rid: int | None, world: World, text: str, derived: bool = False
-    ) -> None:
+    def store(self, target: ir.Expr, rid: int | None, world: World, derived: bool = False) -> None:
         """`target = value`: bind, contain, or let the value escape."""
         p = path_of(target) if isinstance(target, ir.Name) else self._path(target, world)
         if p is None:
@@ -717,7 +712,7 @@ class Analysis:
                     for a in v.args:
                         self.eval(a, world)
                     rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
-                    self.store(t, rid, world, holder)
+                    self.store(t, rid, world)
                     self.assign_int(t.name, v, world)
                     if self._deferred:
                         world.pending[t.name] = self._deferred
@@ -730,7 +725,7 @@ class Analysis:
                 if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
                     if not _pointer_cast(v):
                         rid = None  # a derived value goes only where a pointer goes
-                self.store(t, rid, world, holder, derived)
+                self.store(t, rid, world, derived)
                 if isinstance(t, ir.Name):
                     self._alias(t.name, v, world)
                 if isinstance(t, ir.Name):
@@ -1117,7 +1112,7 @@ class Analysis:
         world.status[s.rid] = LIVE
         if result == summary.error_class:
             world.failed[s.rid] = True
-        self.store(target, s.rid, world, target.text)
+        self.store(target, s.rid, world)
         if world.status.get(s.rid) == LIVE:
             world.holders[s.rid] = target.text
         return s.rid
@@ -1264,7 +1259,7 @@ class Analysis:
                     self._set_live(rid, world)
                 else:
                     self._set_null(rid, world)
-            elif st in (LIVE, MANAGED) and not truth and not self._maybe_null(rid):
+            elif st in (LIVE, MANAGED) and not truth:
                 return []
             elif st == PARAM and not truth and self.rid_sites[rid].param[1]:
                 # `if (!p->buf) return; kfree(p->buf);`: on this path there is
@@ -1283,9 +1278,6 @@ class Analysis:
         """A field of a parameter or local that this function never assigns."""
         p = path_of(expr)
         return p is not None and p[0] in self.locals and expr.text not in self.assigned
-
-    def _maybe_null(self, rid: int) -> bool:
-        return False
 
     def _refine_int(self, name: str, world: World, nonzero: bool) -> list[World]:
         known = world.vals.get(name)
@@ -1466,7 +1458,7 @@ class Analysis:
             elif rid in world.freed_container:
                 reason = "container-freed"
             elif rid not in world.env.values():
-                reason = "overwritten" if self._was_bound(rid, world) else "unfreed"
+                reason = "overwritten" if self._replaced(rid, world) else "unfreed"
             if world.lent.get(rid) == RELEASED:
                 continue  # given whole to a release-named function we cannot see
             if world.lent.get(rid) == KEPT and error_exit is not True:
@@ -1475,7 +1467,7 @@ class Analysis:
                 # On a success exit, memory given to code we cannot see was
                 # almost always handed over (triage: 13 of 13 such findings).
                 continue
-            site = self._rids_site(rid)
+            site = self.rid_sites.get(rid)
             if site is None:
                 continue
             if site.origin is not None and rid in world.failed and TORN in world.handed:
@@ -1519,8 +1511,9 @@ class Analysis:
                 return key
         return None
 
-    def _was_bound(self, rid: int, world: World) -> bool:
-        return rid in world.realloc.values() or any(old == rid for old in world.realloc.values())
+    def _replaced(self, rid: int, world: World) -> bool:
+        """Is rid the old block of a realloc whose result took its place?"""
+        return rid in world.realloc.values()
 
     def is_error_exit(self, cls: str) -> bool | None:
         if self.fn.returns_void:
@@ -1573,10 +1566,6 @@ def _short(expr: ir.Expr | None, prefix: str = "") -> str:
         return prefix
     text = expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
     return f"{prefix} {text}".strip()
-
-
-def _truth(expr: ir.Expr, truth: bool) -> str:
-    return "true" if truth else "false"
 
 
 def _display(expr: ir.Expr) -> str:
