@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from analyzer import apis as apis_mod
 from analyzer.engine import analyse
 from analyzer.findings import Finding
-from analyzer.frontend import treesitter
+from analyzer.frontend import select
+from analyzer.frontend.flags import FrontendChoice
 from analyzer.plugins import Context, Rule
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
@@ -30,6 +31,8 @@ class FileResult:
     functions: int = 0
     error: str | None = None  # the file could not be read: an input error
     skipped: str | None = None  # deliberately not checked (binary, too large)
+    frontends: dict[str, str] = field(default_factory=dict)  # function -> frontend
+    fallback: dict[str, str] = field(default_factory=dict)  # function -> why not clang
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Options:
     rules: list[type[Rule]]
     api_extra: list[tuple[dict, str]] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    frontend: FrontendChoice = field(default_factory=FrontendChoice)
 
 
 def read_source(path: str, max_bytes: int) -> bytes:
@@ -70,8 +74,11 @@ def check_file(path: str, options: Options) -> FileResult:
         return result
     try:
         table = apis_mod.load(options.api_extra)
-        unit = treesitter.parse(path, source)
+        parsed = select.parse(path, source, options.frontend, frozenset(table.by_name))
+        unit = parsed.unit
         result.functions = len(unit.functions)
+        result.frontends = {fn.name: fn.frontend for fn in unit.functions}
+        result.fallback = parsed.fallback if options.frontend.mode == "clang" else {}
         engine_result = analyse(unit, table)
         ctx = Context(engine_result, table, path)
         for rule_cls in options.rules:

@@ -183,6 +183,7 @@ class Function:
     calls: set[str] = field(default_factory=set)  # names of direct callees
     parse_errors: int = 0  # ERROR regions the frontend had to skip
     returns_bool: bool = False  # `bool` functions succeed with a non-zero result
+    frontend: str = "treesitter"  # which frontend built this function ("treesitter", "clang")
 
     def node(self, i: int) -> Node:
         return self.nodes[i]

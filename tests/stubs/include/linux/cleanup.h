@@ -1,0 +1,13 @@
+/* Stub of <linux/cleanup.h> (as merged in 6.5). */
+#ifndef _STUB_LINUX_CLEANUP_H
+#define _STUB_LINUX_CLEANUP_H
+#include <linux/compiler.h>
+
+#define DEFINE_FREE(_name, _type, _free) \
+	static inline void __free_##_name(void *p) { _type _T = *(_type *)p; _free; }
+#define __free(_name)	__cleanup(__free_##_name)
+#define __get_and_null_ptr(p) \
+	({ __auto_type __ptr = &(p); __auto_type __val = *__ptr; *__ptr = NULL; __val; })
+#define no_free_ptr(p)	((typeof(p)) __get_and_null_ptr(p))
+#define return_ptr(p)	return no_free_ptr(p)
+#endif

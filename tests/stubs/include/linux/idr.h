@@ -1,0 +1,12 @@
+/* Stub of <linux/idr.h>. */
+#ifndef _STUB_LINUX_IDR_H
+#define _STUB_LINUX_IDR_H
+#include <linux/types.h>
+struct idr {
+	void *idr_rt;
+	unsigned int idr_base;
+	unsigned int idr_next;
+};
+int idr_alloc(struct idr *idr, void *ptr, int start, int end, gfp_t gfp);
+void *idr_remove(struct idr *idr, unsigned long id);
+#endif

@@ -1,0 +1,22 @@
+/* Stub of <linux/usb.h>. */
+#ifndef _STUB_LINUX_USB_H
+#define _STUB_LINUX_USB_H
+#include <linux/device.h>
+struct usb_interface {
+	int minor;
+	struct device dev;
+};
+struct usb_device_id {
+	u16 match_flags;
+	u16 idVendor;
+	u16 idProduct;
+};
+static inline void usb_set_intfdata(struct usb_interface *intf, void *data)
+{
+	dev_set_drvdata(&intf->dev, data);
+}
+static inline void *usb_get_intfdata(struct usb_interface *intf)
+{
+	return dev_get_drvdata(&intf->dev);
+}
+#endif

@@ -1,0 +1,8 @@
+/* Stub of <linux/vmalloc.h>. */
+#ifndef _STUB_LINUX_VMALLOC_H
+#define _STUB_LINUX_VMALLOC_H
+#include <linux/types.h>
+void *vmalloc(unsigned long size);
+void *vzalloc(unsigned long size);
+void vfree(const void *addr);
+#endif
