@@ -18,6 +18,7 @@ from analyzer import __version__
 from analyzer.apis import ApiError
 from analyzer.checker import DEFAULT_MAX_BYTES, FileResult, Options, check_file
 from analyzer.findings import CONFIDENCES, Finding
+from analyzer.frontend.flags import FlagsError, resolve
 from analyzer.plugins import PluginError, discover
 from analyzer.report import json_format, text
 
@@ -53,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     c.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    c.add_argument(
+        "--frontend",
+        choices=("auto", "treesitter", "clang"),
+        default="auto",
+        help="auto: libclang when compiler flags are available, else tree-sitter",
+    )
+    c.add_argument("--compile-commands", metavar="FILE", help="compile_commands.json for clang")
+    c.add_argument(
+        "--kernel-tree", metavar="DIR", help="configured and prepared kernel tree (or O= dir)"
+    )
     sub.add_parser("rules", help="list the installed rules")
     r = sub.add_parser("rule", help="show a rule's documentation page")
     r.add_argument("code")
@@ -120,16 +131,30 @@ def cmd_check(args) -> int:
         print(f"devmlint: error: {path}: {why}", file=sys.stderr)
     if not files and missing:
         return EXIT_ERROR
+    choice = resolve(args.frontend, args.compile_commands, args.kernel_tree, args.paths)
+    if choice.mode == "clang":
+        from analyzer.frontend import clang
+
+        why = clang.available()
+        if why is not None:
+            raise UsageError(f"--frontend {args.frontend}: {why}")
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
-    results = _run_files(files, Options(chosen, max_bytes=args.max_bytes), jobs)
+    options = Options(chosen, max_bytes=args.max_bytes, frontend=choice)
+    results = _run_files(files, options, jobs)
     floor = CONFIDENCES.index(args.min_confidence)
     findings: list[Finding] = []
     errors = len(missing)
     skipped = 0
     functions = 0
+    by_frontend: dict[str, int] = {}
+    fallback: list[dict] = []
     for res in results:
         functions += res.functions
+        for frontend in res.frontends.values():
+            by_frontend[frontend] = by_frontend.get(frontend, 0) + 1
+        for name, why in res.fallback.items():
+            fallback.append({"file": res.path, "function": name, "reason": why})
         if res.error:
             errors += 1
             print(f"devmlint: error: {res.path}: {res.error}", file=sys.stderr)
@@ -145,7 +170,10 @@ def cmd_check(args) -> int:
         "errors": errors,
         "skipped": skipped,
         "seconds": round(time.monotonic() - start, 2),
+        "frontends": by_frontend,
     }
+    if choice.mode == "clang":
+        summary["fallback"] = fallback  # functions tree-sitter analysed, and why
     out = sys.stdout
     if args.format == "json":
         json_format.write(out, findings, summary)
@@ -191,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
     try:
         return handlers[args.command](args)
-    except (UsageError, ApiError, PluginError) as exc:
+    except (UsageError, ApiError, PluginError, FlagsError) as exc:
         print(f"devmlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -36,6 +36,7 @@ class KernelTree:
     objtree: str
     srcarch: str
     triple: str
+    defines: tuple[str, ...] = ()  # what the Makefiles add from the configuration
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ def kernel_tree(directory: str) -> KernelTree:
             f"{directory}: kernel tree is not configured (no .config): run `make defconfig` "
             "(or allmodconfig) and `make prepare` there, or pass the O= build directory"
         )
-    srcarch, is64 = _arch_of(config)
+    srcarch, options = _read_config(config)
+    is64 = options.get("CONFIG_64BIT") == "y"
     needed = ["include/generated/autoconf.h", f"arch/{srcarch}/include/generated"]
     missing = [n for n in needed if not os.path.exists(os.path.join(objtree, n))]
     if missing:
@@ -196,24 +198,29 @@ def kernel_tree(directory: str) -> KernelTree:
             f"{directory}: kernel tree is not prepared (no {missing[0]}): run `make prepare` there"
         )
     triple = _TRIPLES.get((srcarch, is64)) or _TRIPLES.get((srcarch, not is64), "")
-    return KernelTree(srctree, objtree, srcarch, triple)
+    defines = []
+    if options.get("CONFIG_FUNCTION_TRACER") == "y" and options.get("CONFIG_HAVE_FENTRY") == "y":
+        defines.append("-DCC_USING_FENTRY")  # the top-level Makefile, with -mfentry
+    return KernelTree(srctree, objtree, srcarch, triple, tuple(defines))
 
 
-def _arch_of(config: str) -> tuple[str, bool]:
+def _read_config(config: str) -> tuple[str, dict[str, str]]:
+    """The architecture a .config was made for, and its options."""
     srcarch = ""
-    is64 = False
+    options: dict[str, str] = {}
     try:
         with open(config, encoding="utf-8", errors="replace") as f:
             for line in f:
                 if line.startswith("# Linux/") and not srcarch:
                     srcarch = line[len("# Linux/") :].split()[0]
-                elif line.strip() == "CONFIG_64BIT=y":
-                    is64 = True
+                elif line.startswith("CONFIG_") and "=" in line:
+                    key, _, value = line.strip().partition("=")
+                    options[key] = value
     except OSError as exc:
         raise FlagsError(f"{config}: {exc.strerror or exc}") from exc
     if not srcarch:
         raise FlagsError(f"{config}: cannot tell the architecture (no `# Linux/ARCH` line)")
-    return srcarch, is64
+    return srcarch, options
 
 
 def kbuild_args(tree: KernelTree, path: str) -> list[str]:
@@ -221,6 +228,9 @@ def kbuild_args(tree: KernelTree, path: str) -> list[str]:
     src, obj, arch = tree.srctree, tree.objtree, tree.srcarch
     name = os.path.splitext(os.path.basename(path))[0].replace("-", "_")
     here = os.path.dirname(os.path.abspath(path))
+    modfile = os.path.splitext(os.path.relpath(os.path.abspath(path), src))[0]
+    if modfile.startswith(".."):
+        modfile = os.path.splitext(os.path.basename(path))[0]
     args = [
         "-nostdinc",
         f"-I{src}/arch/{arch}/include",
@@ -242,6 +252,8 @@ def kbuild_args(tree: KernelTree, path: str) -> list[str]:
         f'-DKBUILD_MODNAME="{name}"',
         f'-DKBUILD_BASENAME="{name}"',
         f"-D__KBUILD_MODNAME=kmod_{name}",
+        f'-DKBUILD_MODFILE="{modfile}"',
+        *tree.defines,
     ]
     if tree.triple:
         args.append(f"--target={tree.triple}")

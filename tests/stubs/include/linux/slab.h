@@ -1,6 +1,7 @@
 /* Stub of <linux/slab.h>: kzalloc and friends are static inline, as in 6.1. */
 #ifndef _STUB_LINUX_SLAB_H
 #define _STUB_LINUX_SLAB_H
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/types.h>
 #include <linux/cleanup.h>

@@ -1,0 +1,259 @@
+"""Precise mode: where flags come from, errors, fallback, and what only clang sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from analyzer import ir
+from analyzer.checker import Options, check_file
+from analyzer.cli import main
+from analyzer.frontend import clang
+from analyzer.frontend.flags import FlagsError, clang_args, kbuild_args, kernel_tree
+from analyzer.plugins import discover
+from tests.clang_setup import STUB_ARGS, STUBS, clang_choice
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "dml001")
+needs_clang = pytest.mark.skipif(clang.available() is not None, reason="libclang not loadable")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _write_db(root, files, args=STUB_ARGS):
+    entries = [
+        {"directory": str(root), "file": os.path.basename(f), "arguments": ["cc", *args, "-c", f]}
+        for f in files
+    ]
+    (root / "compile_commands.json").write_text(json.dumps(entries))
+
+
+@needs_clang
+def test_compile_commands_at_tree_root_is_used_by_auto(tmp_path, capsys):
+    src = tmp_path / "basic.c"
+    shutil.copy(os.path.join(FIXTURES, "basic.c"), src)
+    _write_db(tmp_path, [str(src)])
+    code, out, _ = run(capsys, "check", "--format", "json", str(src))
+    precise = json.loads(out)
+    code_ts, out_ts, _ = run(
+        capsys, "check", "--format", "json", "--frontend", "treesitter", str(src)
+    )
+    plain = json.loads(out_ts)
+    assert code == code_ts == 1
+    assert set(precise["summary"]["frontends"]) == {"clang"}
+    assert precise["summary"]["fallback"] == []
+    assert set(plain["summary"]["frontends"]) == {"treesitter"}
+    key = [(f["line"], f["column"], f["message"]) for f in precise["findings"]]
+    assert key == [(f["line"], f["column"], f["message"]) for f in plain["findings"]]
+
+
+@needs_clang
+def test_function_the_configuration_leaves_out_falls_back_to_treesitter(tmp_path, capsys):
+    src = tmp_path / "drv.c"
+    src.write_text(
+        "#include <linux/slab.h>\n"
+        "int send(void *p);\n"
+        "static int always(void)\n{\n\treturn 0;\n}\n"
+        "#ifdef CONFIG_FOO_EXTRA\n"
+        "static int extra(void)\n{\n"
+        "\tchar *b = kzalloc(8, GFP_KERNEL);\n"
+        "\tif (!b)\n\t\treturn -ENOMEM;\n"
+        "\tif (send(b))\n\t\treturn -EIO;\n"  # line 14: leaks b
+        "\tkfree(b);\n\treturn 0;\n}\n"
+        "#endif\n"
+    )
+    _write_db(tmp_path, [str(src)])
+    code, out, _ = run(capsys, "check", "--format", "json", "--frontend", "clang", str(src))
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["summary"]["frontends"] == {"clang": 1, "treesitter": 1}
+    assert doc["summary"]["fallback"] == [
+        {"file": str(src), "function": "extra", "reason": clang.NOT_COMPILED}
+    ]
+    assert [(f["function"], f["line"]) for f in doc["findings"]] == [("extra", 14)]
+
+
+@needs_clang
+def test_allocator_behind_a_driver_macro_only_clang_sees(tmp_path):
+    src = tmp_path / "macro.c"
+    src.write_text(
+        "#include <linux/slab.h>\n"
+        "#define FOO_GET_BUF(n) kmalloc((n) + 4, GFP_KERNEL)\n"
+        "int send(void *p);\n"
+        "static int xfer(int n)\n{\n"
+        "\tvoid *b = FOO_GET_BUF(n);\n"
+        "\tif (unlikely(!b))\n\t\treturn -ENOMEM;\n"
+        "\tif (send(b))\n\t\treturn -EIO;\n"  # line 10
+        "\tkfree(b);\n\treturn 0;\n}\n"
+    )
+    rules = list(discover()[0].values())
+    precise = check_file(str(src), Options(rules, frontend=clang_choice()))
+    plain = check_file(str(src), Options(rules))
+    assert [f.line for f in precise.findings] == [10]
+    assert "kmalloc() at line 6" in precise.findings[0].message
+    assert plain.findings == []
+
+
+@needs_clang
+def test_macro_argument_keeps_its_own_line(tmp_path):
+    src = tmp_path / "lines.c"
+    src.write_text(
+        "#include <linux/slab.h>\n"
+        "#define CHECKED(x) (x)\n"
+        "static int f(void)\n{\n\tchar *b;\n"
+        "\tb = CHECKED(\n\t\tkzalloc(4, GFP_KERNEL));\n"  # kzalloc on line 7
+        "\tif (!b)\n\t\treturn -ENOMEM;\n\treturn 0;\n}\n"
+    )
+    unit = clang.parse(str(src), src.read_bytes(), list(STUB_ARGS)).unit
+    calls = [
+        e
+        for node in unit.functions[0].nodes
+        if node.expr is not None
+        for e in ir.walk(node.expr)
+        if getattr(e, "func", None) == "kzalloc"
+    ]
+    assert [(c.span.line, c.span.col, c.text) for c in calls] == [(7, 3, "kzalloc(4, GFP_KERNEL)")]
+
+
+def test_clang_without_flags_is_a_usage_error(tmp_path, capsys):
+    src = tmp_path / "a.c"
+    src.write_text("int f(void) { return 0; }\n")
+    code, out, err = run(capsys, "check", "--frontend", "clang", str(src))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "--compile-commands" in err and "--kernel-tree" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "content, needle",
+    [(None, "no such file"), ("{not json", "not a readable"), ('{"a": 1}', "expected a JSON list")],
+)
+def test_bad_compile_commands_exit_2(tmp_path, capsys, content, needle):
+    db = tmp_path / "cc.json"
+    if content is not None:
+        db.write_text(content)
+    src = tmp_path / "a.c"
+    src.write_text("int f(void) { return 0; }\n")
+    code, _, err = run(capsys, "check", "--compile-commands", str(db), str(src))
+    assert code == 2
+    assert needle in err and err.startswith("devmlint: error: ")
+
+
+def _fake_tree(root, prepared=True, configured=True):
+    """A kernel tree skeleton: the stub headers as include/, a .config, generated dirs."""
+    shutil.copytree(STUBS, root / "include")
+    (root / "include/linux/kconfig.h").write_text("#include <generated/autoconf.h>\n")
+    (root / "include/linux/compiler_types.h").write_text("#define __kernel_tree_stub 1\n")
+    (root / "Makefile").write_text("# kernel\n")
+    if configured:
+        (root / ".config").write_text(
+            "#\n# Linux/x86 6.1.0 Kernel Configuration\n#\nCONFIG_64BIT=y\n"
+        )
+    if prepared:
+        (root / "include/generated").mkdir()
+        (root / "include/generated/autoconf.h").write_text("#define CONFIG_64BIT 1\n")
+        (root / "arch/x86/include/generated/asm").mkdir(parents=True)
+    return root
+
+
+def test_kernel_tree_flags_follow_kbuild(tmp_path):
+    tree = kernel_tree(str(_fake_tree(tmp_path)))
+    args = kbuild_args(tree, str(tmp_path / "drivers/foo/foo-bar.c"))
+    inc = str(tmp_path)
+    for needed in (
+        f"-I{inc}/arch/x86/include",
+        f"-I{inc}/arch/x86/include/generated",
+        f"-I{inc}/include",
+        f"-I{inc}/arch/x86/include/uapi",
+        f"-I{inc}/arch/x86/include/generated/uapi",
+        f"-I{inc}/include/uapi",
+        f"-I{inc}/include/generated/uapi",
+        "-D__KERNEL__",
+        '-DKBUILD_MODNAME="foo_bar"',
+        '-DKBUILD_MODFILE="drivers/foo/foo-bar"',
+        "--target=x86_64-linux-gnu",
+    ):
+        assert needed in args
+    pairs = list(zip(args, args[1:], strict=False))
+    assert ("-include", f"{inc}/include/linux/kconfig.h") in pairs
+    assert ("-include", f"{inc}/include/linux/compiler_types.h") in pairs
+
+
+@pytest.mark.parametrize(
+    "prepared, configured, needle",
+    [(False, True, "not prepared"), (False, False, "not configured")],
+)
+def test_unprepared_kernel_tree_exit_2(tmp_path, capsys, prepared, configured, needle):
+    _fake_tree(tmp_path / "k", prepared=prepared, configured=configured)
+    src = tmp_path / "a.c"
+    src.write_text("int f(void) { return 0; }\n")
+    with pytest.raises(FlagsError):
+        kernel_tree(str(tmp_path / "k"))
+    code, out, err = run(capsys, "check", "--kernel-tree", str(tmp_path / "k"), str(src))
+    assert code == 2 and out == ""
+    assert needle in err and "make" in err
+
+
+def test_not_a_kernel_tree_exit_2(tmp_path, capsys):
+    src = tmp_path / "a.c"
+    src.write_text("int f(void) { return 0; }\n")
+    code, _, err = run(capsys, "check", "--kernel-tree", str(tmp_path), str(src))
+    assert code == 2
+    assert "not a kernel tree" in err
+
+
+@needs_clang
+def test_kernel_tree_end_to_end(tmp_path, capsys):
+    root = _fake_tree(tmp_path / "linux")
+    (root / "drivers").mkdir()
+    src = root / "drivers/gotos.c"
+    shutil.copy(os.path.join(FIXTURES, "gotos.c"), src)
+    code, out, _ = run(capsys, "check", "--format", "json", "--kernel-tree", str(root), str(src))
+    precise = json.loads(out)
+    _, out_ts, _ = run(capsys, "check", "--format", "json", "--frontend", "treesitter", str(src))
+    assert code == 1
+    assert set(precise["summary"]["frontends"]) == {"clang"}
+    lines = [(f["line"], f["message"]) for f in precise["findings"]]
+    assert lines == [(f["line"], f["message"]) for f in json.loads(out_ts)["findings"]]
+
+
+def test_compile_command_flags_clang_does_not_need_are_dropped(tmp_path):
+    argv = [
+        "gcc",
+        "-Wp,-MMD,drivers/foo/.foo.o.d",
+        "-nostdinc",
+        "-I./arch/x86/include",
+        "-I",
+        "include",
+        "-include",
+        "./include/linux/kconfig.h",
+        "-D__KERNEL__",
+        '-DKBUILD_MODNAME="foo"',
+        "-mpreferred-stack-boundary=3",
+        "-fconserve-stack",
+        "-std=gnu11",
+        "-c",
+        "-o",
+        "drivers/foo/foo.o",
+        "drivers/foo/foo.c",
+    ]
+    got = clang_args(argv, str(tmp_path))
+    assert got == [
+        "-nostdinc",
+        f"-I{tmp_path}/arch/x86/include",
+        "-I",
+        f"{tmp_path}/include",
+        "-include",
+        f"{tmp_path}/include/linux/kconfig.h",
+        "-D__KERNEL__",
+        '-DKBUILD_MODNAME="foo"',
+        "-std=gnu11",
+    ]
