@@ -2,6 +2,7 @@
 """Score devmlint on labelled real bugs (../shared/corpus/README.md, "A simple scorer").
 
     python3 bench/score.py LABELS.jsonl TREE_ROOT [--rule DML001] [-v]
+                           [--frontend clang --kernel-tree BUILD_DIR]
 
 `report` rows: found when a finding of the row's rule has its primary line
 or a related line among the row's `lines`. `silent` rows: a finding of the
@@ -21,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from analyzer.checker import Options, check_file  # noqa: E402
 from analyzer.findings import CONFIDENCES  # noqa: E402
+from analyzer.frontend.flags import resolve  # noqa: E402
 from analyzer.plugins import discover  # noqa: E402
 
 
@@ -36,12 +38,16 @@ def main() -> int:
         default="medium",
         help="count only findings the output would show at this level (default: medium)",
     )
+    ap.add_argument("--frontend", choices=("auto", "treesitter", "clang"), default="treesitter")
+    ap.add_argument("--kernel-tree", help="prepared kernel tree (O= dir) for --frontend clang")
+    ap.add_argument("--compile-commands", help="compile_commands.json for --frontend clang")
     args = ap.parse_args()
     rows = [json.loads(line) for line in open(args.labels) if line.strip()]
     if args.rule:
         rows = [r for r in rows if r["rule"] == args.rule]
     rules, _ = discover()
-    options = Options(list(rules.values()))
+    choice = resolve(args.frontend, args.compile_commands, args.kernel_tree, [args.tree])
+    options = Options(list(rules.values()), frontend=choice)
     cache: dict[str, list] = {}
     totals: Counter = Counter()
     for row in rows:

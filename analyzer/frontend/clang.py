@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -162,10 +163,10 @@ class _Locator:
         self._macros: dict[int, tuple[str, int] | None] = {}
         self.source = source
         self.prepared = prepared
-        self._line_starts = [0]
+        self.line_starts = [0]
         for i, b in enumerate(source):
             if b == 0x0A:
-                self._line_starts.append(i + 1)
+                self.line_starts.append(i + 1)
 
     def _loc(self, fn, loc) -> tuple[int | None, int]:
         f = ctypes.c_void_p()
@@ -192,14 +193,14 @@ class _Locator:
         return Span(l0, c0, l1, c1)
 
     def _line_col(self, off: int) -> tuple[int, int]:
-        lo, hi = 0, len(self._line_starts)
+        lo, hi = 0, len(self.line_starts)
         while hi - lo > 1:
             mid = (lo + hi) // 2
-            if self._line_starts[mid] <= off:
+            if self.line_starts[mid] <= off:
                 lo = mid
             else:
                 hi = mid
-        return lo + 1, off - self._line_starts[lo] + 1
+        return lo + 1, off - self.line_starts[lo] + 1
 
     def text(self, s: int, e: int) -> str:
         raw = self.prepared[s : min(e, s + _MAX_TEXT * 4)].decode("utf-8", "replace")
@@ -312,6 +313,7 @@ _CONST_KINDS = {
     "CXX_UNARY_EXPR",
     "GNU_NULL_EXPR",
 }
+_FUNCTION_DECL = 8  # CXCursor_FunctionDecl
 _JUMPS = {"RETURN_STMT", "GOTO_STMT", "INDIRECT_GOTO_STMT", "BREAK_STMT", "CONTINUE_STMT"}
 
 
@@ -495,11 +497,11 @@ class _ExprBuilder:
                 return ir.Const(span, text, _CONSTANT_NAMES[m.name])
             return ir.Name(span, m.name, m.name)
         self.ctx.calls.add(m.name)
-        args = tuple(self.macro_arg(c, a, b) for a, b in m.args)
+        found = _find_ranges(c, self.loc, set(m.args))
+        args = tuple(self.macro_arg(found.get((a, b)), a, b) for a, b in m.args)
         return ir.Call(span, text, m.name, args)
 
-    def macro_arg(self, c, a: int, b: int) -> ir.Expr:
-        found = _find_range(c, self.loc, a, b)
+    def macro_arg(self, found, a: int, b: int) -> ir.Expr:
         if found is not None:
             return self.build(found, (a, b))
         span, text = self.loc.span(a, b), self.loc.text(a, b)
@@ -548,17 +550,23 @@ def _contains(c, test) -> bool:
     return False
 
 
-def _find_range(c, loc: _Locator, a: int, b: int):
-    """The outermost descendant of c whose file range is exactly [a, b)."""
-    queue = list(c.get_children())
-    while queue:
-        k = queue.pop(0)
+def _find_ranges(c, loc: _Locator, wanted: set[tuple[int, int]]) -> dict:
+    """For each [a, b) wanted, the outermost descendant of c whose file range it is."""
+    starts = {a for a, _ in wanted}
+    found: dict[tuple[int, int], object] = {}
+    queue = deque(c.get_children())
+    while queue and len(found) < len(wanted):
+        k = queue.popleft()
         if k.kind.is_expression():
-            r = loc.range(k)
-            if r == (a, b):
-                return k
+            ext = k.extent
+            a = loc.file_offset(ext.start)
+            if a in starts:
+                r = (a, loc.file_offset(ext.end))
+                if r in wanted and r not in found:
+                    found[r] = k
+                    continue
         queue.extend(k.get_children())
-    return None
+    return found
 
 
 # ---------------------------------------------------------------- statements
@@ -1013,18 +1021,7 @@ def parse(
     outcome = Outcome(unit)
     built: dict[str, ir.Function] = {}
     broken: set[str] = set()
-    for c in tu.cursor.get_children():
-        kind = c.kind.name
-        if kind not in ("FUNCTION_DECL", "VAR_DECL"):
-            continue
-        at = loc.file_offset(c.location)
-        if at is None or source[at : at + len(c.spelling)] != c.spelling.encode():
-            continue  # not in this file, or made by a macro
-        if kind == "VAR_DECL":
-            unit.globals.add(c.spelling)
-            continue
-        if not c.is_definition():
-            continue
+    for c in _definitions(loc, ts_unit):
         fn = _function(ctx, c, prepared.cleanups, errors_at)
         if fn is None:
             continue
@@ -1032,9 +1029,6 @@ def parse(
             broken.add(fn.name)
         else:
             built[fn.name] = fn
-    by_name: dict[str, ir.Function] = {}
-    for fn in ts_unit.functions:
-        by_name.setdefault(fn.name, fn)
     # Keep the file's order: tree-sitter's functions, replaced by clang's where it compiled them.
     seen: set[str] = set()
     for fn in ts_unit.functions:
@@ -1045,7 +1039,31 @@ def parse(
             continue
         unit.functions.append(fn)
         outcome.fallback[fn.name] = HAS_ERRORS if fn.name in broken else NOT_COMPILED
-    for name, fn in built.items():
-        if name not in seen:
-            unit.functions.append(fn)
     return outcome
+
+
+def _definitions(loc: _Locator, ts_unit: ir.Unit):
+    """clang's definition of each function tree-sitter found, where the configuration has one.
+
+    Looking the names up (`clang_getCursor`) instead of walking the whole
+    translation unit skips the tens of thousands of header declarations.
+    """
+    seen: set[str] = set()
+    for fn in ts_unit.functions:
+        if fn.name in seen:
+            continue
+        line = fn.span.line - 1
+        if not 0 <= line < len(loc.line_starts):
+            continue
+        pattern = re.compile(rb"\b" + re.escape(fn.name.encode()) + rb"\s*\(")
+        m = pattern.search(loc.source, loc.line_starts[line])
+        if m is None:
+            continue
+        where = ci.SourceLocation.from_offset(loc.tu, loc.file, m.start())
+        c = ci.Cursor.from_location(loc.tu, where)
+        if c is None or c._kind_id != _FUNCTION_DECL or c.spelling != fn.name:
+            continue
+        if not c.is_definition():
+            continue
+        seen.add(fn.name)
+        yield c

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Precise (libclang) vs default (tree-sitter) mode on random drivers/ files.
+
+    python3 bench/clang_compare.py KERNEL_SRC BUILD_DIR [-n 300] [--seed 8] [--out FILE.json]
+
+BUILD_DIR is a configured and prepared tree (`make O=BUILD_DIR allmodconfig
+prepare`).  For each sampled file: the kzalloc()/kfree() call sites each
+mode sees (tree-sitter reads every one in the text; clang only those in
+functions it compiled), the time per file in each mode, and the findings
+that differ.  One process, one file at a time: times are per file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from analyzer import apis, ir  # noqa: E402
+from analyzer.checker import Options, check_file  # noqa: E402
+from analyzer.frontend import select  # noqa: E402
+from analyzer.frontend.flags import FlagSource, FrontendChoice, kernel_tree  # noqa: E402
+from analyzer.plugins import discover  # noqa: E402
+
+WATCHED = ("kzalloc", "kfree")
+
+
+def sample(src: str, n: int, seed: int) -> list[str]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(os.path.join(src, "drivers")):
+        dirnames.sort()
+        files.extend(os.path.join(dirpath, f) for f in sorted(filenames) if f.endswith(".c"))
+    return random.Random(seed).sample(files, n)
+
+
+def watched_calls(unit: ir.Unit, frontend: str | None) -> set[tuple[str, int, int]]:
+    out = set()
+    for fn in unit.functions:
+        if frontend is not None and fn.frontend != frontend:
+            continue
+        for node in fn.nodes:
+            if node.expr is None:
+                continue
+            for e in ir.walk(node.expr):
+                if isinstance(e, ir.Call) and e.func in WATCHED:
+                    out.add((e.func, e.span.line, e.span.col))
+    return out
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("src")
+    ap.add_argument("build")
+    ap.add_argument("-n", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--out", default="/tmp/clang_compare.json")
+    args = ap.parse_args()
+    tree = kernel_tree(args.build)
+    precise = FrontendChoice("clang", FlagSource(kernel=tree), "clang")
+    rules = list(discover()[0].values())
+    known = frozenset(apis.load().by_name)
+    rows = []
+    for i, path in enumerate(sample(args.src, args.n, args.seed)):
+        rel = os.path.relpath(path, args.src)
+        source = open(path, "rb").read()
+        t0 = time.perf_counter()
+        ts_res = check_file(path, Options(rules))
+        t1 = time.perf_counter()
+        cl_res = check_file(path, Options(rules, frontend=precise))
+        t2 = time.perf_counter()
+        ts_unit = select.parse(path, source, FrontendChoice(), known).unit
+        parsed = select.parse(path, source, precise, known)
+        seen_ts = watched_calls(ts_unit, None)
+        seen_cl = {(f, line) for f, line, _ in watched_calls(parsed.unit, "clang")}
+        seen_ts_lines = {(f, line) for f, line, _ in seen_ts}
+
+        def key(f):
+            return (f.rule, f.function, f.line, f.confidence, f.message)
+
+        ts_f = {key(f) for f in ts_res.findings}
+        cl_f = {key(f) for f in cl_res.findings}
+        rows.append(
+            {
+                "file": rel,
+                "ts_seconds": t1 - t0,
+                "clang_seconds": t2 - t1,
+                "file_fallback": parsed.file_note,
+                "functions": len(parsed.unit.functions),
+                "clang_functions": sum(fn.frontend == "clang" for fn in parsed.unit.functions),
+                "watched_ts": len(seen_ts_lines),
+                "watched_clang": len(seen_cl & seen_ts_lines),
+                "watched_clang_only": len(seen_cl - seen_ts_lines),
+                "only_ts": sorted(ts_f - cl_f),
+                "only_clang": sorted(cl_f - ts_f),
+                "frontends": cl_res.frontends,
+            }
+        )
+        print(
+            f"{i + 1:3} {rel}: {t2 - t1:.2f}s clang, {len(seen_cl)}/{len(seen_ts_lines)} calls"
+            f"{'  [' + parsed.file_note[:60] + ']' if parsed.file_note else ''}",
+            flush=True,
+        )
+    with open(args.out, "w") as f:
+        json.dump(rows, f, indent=1)
+    report(rows)
+    return 0
+
+
+def report(rows: list[dict]) -> None:
+    n = len(rows)
+    whole = sum(1 for r in rows if r["file_fallback"])
+    watched = sum(r["watched_ts"] for r in rows)
+    seen = sum(r["watched_clang"] for r in rows)
+    fns = sum(r["functions"] for r in rows)
+    cfns = sum(r["clang_functions"] for r in rows)
+    cl = [r["clang_seconds"] for r in rows]
+    ts = [r["ts_seconds"] for r in rows]
+    print(f"files: {n}; parsed by clang: {n - whole}; whole file to tree-sitter: {whole}")
+    print(f"functions read by clang: {cfns}/{fns} = {100 * cfns / max(fns, 1):.1f} %")
+    print(
+        f"kzalloc/kfree call sites clang sees: {seen}/{watched} "
+        f"= {100 * seen / max(watched, 1):.1f} %"
+    )
+    print(f"clang-only call sites (behind macros): {sum(r['watched_clang_only'] for r in rows)}")
+    print(
+        f"seconds per file, clang mode: median {statistics.median(cl):.3f}, p95 {pct(cl, 95):.3f}; "
+        f"tree-sitter mode: median {statistics.median(ts):.3f}, p95 {pct(ts, 95):.3f}"
+    )
+    diff = [r for r in rows if r["only_ts"] or r["only_clang"]]
+    print(f"files whose findings differ: {len(diff)}")
+    for r in diff:
+        for k in r["only_ts"]:
+            print(f"  only tree-sitter  {r['file']}:{k[2]} {k[1]} [{k[3]}] {k[4][:110]}")
+        for k in r["only_clang"]:
+            print(f"  only clang        {r['file']}:{k[2]} {k[1]} [{k[3]}] {k[4][:110]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
