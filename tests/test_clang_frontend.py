@@ -257,3 +257,20 @@ def test_compile_command_flags_clang_does_not_need_are_dropped(tmp_path):
         '-DKBUILD_MODNAME="foo"',
         "-std=gnu11",
     ]
+
+
+def test_kbuild_makefile_flags_of_the_driver_are_added(tmp_path):
+    root = _fake_tree(tmp_path)
+    drv = root / "drivers/foo"
+    (drv / "core").mkdir(parents=True)
+    (drv / "Makefile").write_text(
+        "obj-$(CONFIG_FOO) += foo.o\nfoo-y := core/main.o\n"
+        "ccflags-y += -I$(srctree)/$(src)/include -DFOO_LEVEL=2\n"
+        "ccflags-$(CONFIG_FOO_DEBUG) += -DDEBUG\n"
+    )
+    (root / "drivers/Makefile").write_text("subdir-ccflags-y += -I$(srctree)/drivers/common\n")
+    args = kbuild_args(kernel_tree(str(root)), str(drv / "core/main.c"))
+    assert f"-I{drv}/include" in args
+    assert "-DFOO_LEVEL=2" in args
+    assert f"-I{root}/drivers/common" in args
+    assert "-DDEBUG" not in args  # CONFIG_FOO_DEBUG is not set in this .config

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ class KernelTree:
     srcarch: str
     triple: str
     defines: tuple[str, ...] = ()  # what the Makefiles add from the configuration
+    enabled: frozenset[str] = frozenset()  # CONFIG_ options set to y or m
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ def kernel_tree(directory: str) -> KernelTree:
     defines = []
     if options.get("CONFIG_FUNCTION_TRACER") == "y" and options.get("CONFIG_HAVE_FENTRY") == "y":
         defines.append("-DCC_USING_FENTRY")  # the top-level Makefile, with -mfentry
-    return KernelTree(srctree, objtree, srcarch, triple, tuple(defines))
+    enabled = frozenset(k for k, v in options.items() if v in ("y", "m"))
+    return KernelTree(srctree, objtree, srcarch, triple, tuple(defines), enabled)
 
 
 def _read_config(config: str) -> tuple[str, dict[str, str]]:
@@ -254,10 +257,96 @@ def kbuild_args(tree: KernelTree, path: str) -> list[str]:
         f"-D__KBUILD_MODNAME=kmod_{name}",
         f'-DKBUILD_MODFILE="{modfile}"',
         *tree.defines,
+        *makefile_args(tree, path),
     ]
     if tree.triple:
         args.append(f"--target={tree.triple}")
     return args
+
+
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()\-]+)\s*(?::=|\+=|=)\s*(.*)$")
+_COND = re.compile(r"^(?:subdir-)?ccflags-\$\((CONFIG_\w+)\)$")
+
+
+def makefile_args(tree: KernelTree, path: str) -> list[str]:
+    """-I/-D/-include flags a driver's kbuild Makefile adds (ccflags-y, CFLAGS_foo.o,
+    subdir-ccflags-y of the directories above), with $(srctree), $(src), $(obj) expanded."""
+    here = os.path.dirname(os.path.abspath(path))
+    rel = os.path.relpath(here, tree.srctree)
+    if rel.startswith(".."):
+        return []
+    obj_name = os.path.splitext(os.path.basename(path))[0] + ".o"
+    out: list[str] = []
+    parts = [] if rel == "." else rel.split(os.sep)
+    for depth in range(len(parts), -1, -1):
+        d = os.path.join(tree.srctree, *parts[:depth])
+        text, assignments = _makefile_assignments(d)
+        # A Makefile that builds the object from a subdirectory ("core/foo.o") owns it too.
+        below = "/".join(parts[depth:] + [obj_name])
+        own = depth == len(parts) or below in text
+        for name, value in assignments:
+            cond = _COND.match(name)
+            wanted = (
+                name.startswith("subdir-ccflags-")
+                or (own and (name.startswith("ccflags-") or name == f"CFLAGS_{obj_name}"))
+                or (own and name == "EXTRA_CFLAGS")
+            )
+            if not wanted:
+                continue
+            if cond and cond.group(1) not in tree.enabled:
+                continue
+            if not cond and not name.endswith(("-y", obj_name, "EXTRA_CFLAGS")):
+                continue
+            sub_rel = os.path.relpath(d, tree.srctree)
+            obj_dir = os.path.join(tree.objtree, sub_rel)
+            value = (
+                value.replace("$(srctree)/$(src)", d)
+                .replace("$(objtree)/$(obj)", obj_dir)
+                .replace("$(srctree)", tree.srctree)
+                .replace("$(objtree)", tree.objtree)
+                .replace("$(src)", d)
+                .replace("$(obj)", obj_dir)
+            )
+            out.extend(_preprocessor_words(value.split(), d))
+    return out
+
+
+def _makefile_assignments(directory: str) -> tuple[str, list[tuple[str, str]]]:
+    """The kbuild file of a directory and its variable assignments."""
+    for name in ("Kbuild", "Makefile"):
+        full = os.path.join(directory, name)
+        if os.path.isfile(full):
+            break
+    else:
+        return "", []
+    try:
+        with open(full, encoding="utf-8", errors="replace") as f:
+            text = f.read().replace("\\\n", " ")
+    except OSError:
+        return "", []
+    out = []
+    for line in text.splitlines():
+        m = _ASSIGN.match(line.split("#", 1)[0])
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return text, out
+
+
+def _preprocessor_words(words: list[str], directory: str) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in ("-I", "-include") and i + 1 < len(words):
+            out += [w, os.path.normpath(os.path.join(directory, words[i + 1]))]
+            i += 2
+            continue
+        if w.startswith("-I") and "$(" not in w:
+            out.append("-I" + os.path.normpath(os.path.join(directory, w[2:])))
+        elif w.startswith(("-D", "-U")) and "$(" not in w:
+            out.append(w)
+        i += 1
+    return out
 
 
 # ---------------------------------------------------------------- per file
