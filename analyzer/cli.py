@@ -18,7 +18,7 @@ from analyzer import __version__
 from analyzer.apis import ApiError
 from analyzer.checker import DEFAULT_MAX_BYTES, FileResult, Options, check_file
 from analyzer.findings import CONFIDENCES, Finding
-from analyzer.frontend.flags import FlagsError, resolve
+from analyzer.frontend.flags import FlagsError, FrontendChoice, resolve
 from analyzer.plugins import PluginError, discover
 from analyzer.report import json_format, text
 
@@ -136,8 +136,11 @@ def cmd_check(args) -> int:
         from analyzer.frontend import clang
 
         why = clang.available()
+        if why is not None and args.frontend == "clang":
+            raise UsageError(f"--frontend clang: {why}")
         if why is not None:
-            raise UsageError(f"--frontend {args.frontend}: {why}")
+            print(f"devmlint: warning: using tree-sitter: {why}", file=sys.stderr)
+            choice = FrontendChoice("treesitter", None, args.frontend)
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
     options = Options(chosen, max_bytes=args.max_bytes, frontend=choice)
