@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from analyzer import apis, ir  # noqa: E402
+from analyzer import ir  # noqa: E402
 from analyzer.checker import Options, check_file  # noqa: E402
 from analyzer.frontend import select  # noqa: E402
 from analyzer.frontend.flags import FlagSource, FrontendChoice, kernel_tree  # noqa: E402
@@ -69,18 +69,28 @@ def main() -> int:
     tree = kernel_tree(args.build)
     precise = FrontendChoice("clang", FlagSource(kernel=tree), "clang")
     rules = list(discover()[0].values())
-    known = frozenset(apis.load().by_name)
     rows = []
+    captured: list = []
+    real_parse = select.parse
+
+    def capture(*a, **kw):  # keep the unit check_file builds: parse each file once per mode
+        parsed = real_parse(*a, **kw)
+        captured.append(parsed)
+        return parsed
+
+    select.parse = capture
     for i, path in enumerate(sample(args.src, args.n, args.seed)):
         rel = os.path.relpath(path, args.src)
-        source = open(path, "rb").read()
-        t0 = time.perf_counter()
+        captured.clear()
+        c0, t0 = time.process_time(), time.perf_counter()
         ts_res = check_file(path, Options(rules))
-        t1 = time.perf_counter()
+        c1, t1 = time.process_time(), time.perf_counter()
         cl_res = check_file(path, Options(rules, frontend=precise))
-        t2 = time.perf_counter()
-        ts_unit = select.parse(path, source, FrontendChoice(), known).unit
-        parsed = select.parse(path, source, precise, known)
+        c2, t2 = time.process_time(), time.perf_counter()
+        if len(captured) != 2:
+            print(f"{i + 1:3} {rel}: not parsed ({ts_res.error or cl_res.error})", flush=True)
+            continue
+        ts_unit, parsed = captured[0].unit, captured[1]
         seen_ts = watched_calls(ts_unit, None)
         seen_cl = {(f, line) for f, line, _ in watched_calls(parsed.unit, "clang")}
         seen_ts_lines = {(f, line) for f, line, _ in seen_ts}
@@ -95,12 +105,16 @@ def main() -> int:
                 "file": rel,
                 "ts_seconds": t1 - t0,
                 "clang_seconds": t2 - t1,
+                "ts_cpu": c1 - c0,
+                "clang_cpu": c2 - c1,
                 "file_fallback": parsed.file_note,
                 "functions": len(parsed.unit.functions),
                 "clang_functions": sum(fn.frontend == "clang" for fn in parsed.unit.functions),
                 "watched_ts": len(seen_ts_lines),
                 "watched_clang": len(seen_cl & seen_ts_lines),
                 "watched_clang_only": len(seen_cl - seen_ts_lines),
+                "findings_ts": len(ts_f),
+                "findings_clang": len(cl_f),
                 "only_ts": sorted(ts_f - cl_f),
                 "only_clang": sorted(cl_f - ts_f),
                 "frontends": cl_res.frontends,
@@ -126,6 +140,8 @@ def report(rows: list[dict]) -> None:
     cfns = sum(r["clang_functions"] for r in rows)
     cl = [r["clang_seconds"] for r in rows]
     ts = [r["ts_seconds"] for r in rows]
+    clc = [r["clang_cpu"] for r in rows]
+    tsc = [r["ts_cpu"] for r in rows]
     print(f"files: {n}; parsed by clang: {n - whole}; whole file to tree-sitter: {whole}")
     print(f"functions read by clang: {cfns}/{fns} = {100 * cfns / max(fns, 1):.1f} %")
     print(
@@ -136,6 +152,15 @@ def report(rows: list[dict]) -> None:
     print(
         f"seconds per file, clang mode: median {statistics.median(cl):.3f}, p95 {pct(cl, 95):.3f}; "
         f"tree-sitter mode: median {statistics.median(ts):.3f}, p95 {pct(ts, 95):.3f}"
+    )
+    print(
+        f"CPU seconds per file, clang mode: median {statistics.median(clc):.3f}, "
+        f"p95 {pct(clc, 95):.3f}; tree-sitter mode: median {statistics.median(tsc):.3f}, "
+        f"p95 {pct(tsc, 95):.3f}"
+    )
+    print(
+        f"findings: {sum(r.get('findings_ts', 0) for r in rows)} tree-sitter mode, "
+        f"{sum(r.get('findings_clang', 0) for r in rows)} clang mode"
     )
     diff = [r for r in rows if r["only_ts"] or r["only_clang"]]
     print(f"files whose findings differ: {len(diff)}")

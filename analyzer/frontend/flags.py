@@ -272,14 +272,19 @@ def makefile_args(tree: KernelTree, path: str) -> list[str]:
     """-I/-D/-include flags a driver's kbuild Makefile adds (ccflags-y, CFLAGS_foo.o,
     subdir-ccflags-y of the directories above), with $(srctree), $(src), $(obj) expanded."""
     here = os.path.dirname(os.path.abspath(path))
-    rel = os.path.relpath(here, tree.srctree)
+    root = tree.srctree
+    rel = os.path.relpath(here, root)
     if rel.startswith(".."):
-        return []
+        # A copy of the tree (a patched checkout): its own Makefiles, the same configuration.
+        root = _tree_root(here)
+        if root is None:
+            return []
+        rel = os.path.relpath(here, root)
     obj_name = os.path.splitext(os.path.basename(path))[0] + ".o"
     out: list[str] = []
     parts = [] if rel == "." else rel.split(os.sep)
     for depth in range(len(parts), -1, -1):
-        d = os.path.join(tree.srctree, *parts[:depth])
+        d = os.path.join(root, *parts[:depth])
         text, assignments = _makefile_assignments(d)
         # A Makefile that builds the object from a subdirectory ("core/foo.o") owns it too.
         below = "/".join(parts[depth:] + [obj_name])
@@ -297,7 +302,7 @@ def makefile_args(tree: KernelTree, path: str) -> list[str]:
                 continue
             if not cond and not name.endswith(("-y", obj_name, "EXTRA_CFLAGS")):
                 continue
-            sub_rel = os.path.relpath(d, tree.srctree)
+            sub_rel = os.path.relpath(d, root)
             obj_dir = os.path.join(tree.objtree, sub_rel)
             value = (
                 value.replace("$(srctree)/$(src)", d)
@@ -309,6 +314,17 @@ def makefile_args(tree: KernelTree, path: str) -> list[str]:
             )
             out.extend(_preprocessor_words(value.split(), d))
     return out
+
+
+def _tree_root(directory: str) -> str | None:
+    d = directory
+    while True:
+        if os.path.isfile(os.path.join(d, "include/linux/kconfig.h")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
 
 
 def _makefile_assignments(directory: str) -> tuple[str, list[tuple[str, str]]]:
