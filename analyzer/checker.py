@@ -76,13 +76,15 @@ def check_file(path: str, options: Options) -> FileResult:
         table = apis_mod.load(options.api_extra)
         parsed = select.parse(path, source, options.frontend, frozenset(table.by_name))
         unit = parsed.unit
-        result.functions = len(unit.functions)
-        result.frontends = {fn.name: fn.frontend for fn in unit.functions}
+        own = [fn for fn in unit.functions if fn.header is None]
+        result.functions = len(own)
+        result.frontends = {fn.name: fn.frontend for fn in own}
         result.fallback = parsed.fallback if options.frontend.mode == "clang" else {}
         engine_result = analyse(unit, table)
         ctx = Context(engine_result, table, path)
+        helpers = {fn.name for fn in unit.functions if fn.header is not None}
         for rule_cls in options.rules:
-            result.findings.extend(rule_cls().check(ctx))
+            result.findings.extend(f for f in rule_cls().check(ctx) if f.function not in helpers)
     except RecursionError:
         result.error = "internal error: nesting too deep to analyse"
     except Exception as exc:  # a bug of ours must not stop the run

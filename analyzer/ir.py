@@ -184,6 +184,7 @@ class Function:
     parse_errors: int = 0  # ERROR regions the frontend had to skip
     returns_bool: bool = False  # `bool` functions succeed with a non-zero result
     frontend: str = "treesitter"  # which frontend built this function ("treesitter", "clang")
+    header: str | None = None  # set: a header's inline helper, summarised, never reported
 
     def node(self, i: int) -> Node:
         return self.nodes[i]

@@ -274,3 +274,66 @@ def test_kbuild_makefile_flags_of_the_driver_are_added(tmp_path):
     assert "-DFOO_LEVEL=2" in args
     assert f"-I{root}/drivers/common" in args
     assert "-DDEBUG" not in args  # CONFIG_FOO_DEBUG is not set in this .config
+
+
+HELPER_H = """\
+#include <linux/slab.h>
+struct foo {
+	char *buf;
+	int len;
+};
+static inline struct foo *foo_create(int len)
+{
+	struct foo *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (f)
+		f->len = len;
+	return f;
+}
+static inline void foo_destroy(struct foo *f)
+{
+	kfree(f->buf);
+	kfree(f);
+}
+"""
+
+HELPER_C = """\
+#include "foo_helpers.h"
+int foo_hw_init(struct foo *f);
+static int foo_setup(int len)
+{
+	struct foo *f = foo_create(len);
+
+	if (!f)
+		return -ENOMEM;
+	if (foo_hw_init(f))
+		return -EIO;
+	foo_destroy(f);
+	return 0;
+}
+static int foo_setup_ok(int len)
+{
+	struct foo *f = foo_create(len);
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = foo_hw_init(f);
+	foo_destroy(f);
+	return ret;
+}
+"""
+
+
+@needs_clang
+def test_inline_helpers_in_a_header_are_summarised_not_reported(tmp_path):
+    (tmp_path / "foo_helpers.h").write_text(HELPER_H)
+    src = tmp_path / "foo.c"
+    src.write_text(HELPER_C)
+    rules = list(discover()[0].values())
+    precise = check_file(str(src), Options(rules, frontend=clang_choice()))
+    plain = check_file(str(src), Options(rules))
+    assert [(f.function, f.line) for f in precise.findings] == [("foo_setup", 10)]
+    assert all(f.file == str(src) for f in precise.findings)
+    assert precise.functions == 2 and set(precise.frontends) == {"foo_setup", "foo_setup_ok"}
+    assert plain.findings == []  # default mode does not read the header

@@ -325,6 +325,7 @@ class _Context:
     known: frozenset[str]  # API names: macros of these names stay calls
     calls: set[str] = field(default_factory=set)
     collapse_cache: dict[tuple[int, int], bool] = field(default_factory=dict)
+    callees: dict[str, object] = field(default_factory=dict)  # name -> referenced decl cursor
 
 
 def _children(c) -> list:
@@ -468,6 +469,8 @@ class _ExprBuilder:
         if target.kind.name == "DECL_REF_EXPR":
             name = target.spelling
             self.ctx.calls.add(name)
+            if name not in self.ctx.callees and name not in self.ctx.known:
+                self.ctx.callees[name] = target.referenced
             return ir.Call(span, text, name, args)
         return ir.Call(span, text, None, args, self.build(callee_c, outer))
 
@@ -538,6 +541,10 @@ def _calls_or_jumps_known(known: frozenset[str]):
         return False
 
     return test
+
+
+def _calls_known(known: frozenset[str]):
+    return lambda k: k.kind.name == "CALL_EXPR" and k.spelling in known
 
 
 def _contains(c, test) -> bool:
@@ -1039,7 +1046,54 @@ def parse(
             continue
         unit.functions.append(fn)
         outcome.fallback[fn.name] = HAS_ERRORS if fn.name in broken else NOT_COMPILED
+    defined = {fn.name for fn in unit.functions}
+    unit.functions.extend(_header_helpers(tu, ctx, defined))
     return outcome
+
+
+_MAX_HELPERS = 40
+
+
+def _header_helpers(tu, ctx: _Context, defined: set[str]) -> list[ir.Function]:
+    """Inline helpers in headers that the file calls and that allocate or free.
+
+    `static inline void foo_free(struct foo *f) { kfree(f->buf); kfree(f); }`
+    in a driver's header is a free to its callers: built like any other
+    function so the bottom-up summaries see through it, marked `header`
+    so nothing is reported inside it.  Helpers of helpers are followed.
+    """
+    out: list[ir.Function] = []
+    locators: dict[str, _Locator] = {}
+    test = _calls_known(ctx.known)
+    done: set[str] = set(defined)
+    while len(out) < _MAX_HELPERS:
+        pending = [(n, d) for n, d in ctx.callees.items() if n not in done]
+        if not pending:
+            break
+        for name, decl in pending:
+            done.add(name)
+            definition = decl.get_definition() if decl is not None else None
+            if definition is None or definition.kind != ci.CursorKind.FUNCTION_DECL:
+                continue
+            where = definition.location.file
+            if where is None or not _contains(definition, test):
+                continue
+            header = where.name
+            loc = locators.get(header)
+            if loc is None:
+                try:
+                    with open(header, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    continue
+                loc = _Locator(tu, header, data, prepare(data).text)
+                locators[header] = loc
+            sub = _Context(loc, ctx.known, callees=ctx.callees)
+            fn = _function(sub, definition, {}, [])
+            if fn is not None:
+                fn.header = header
+                out.append(fn)
+    return out
 
 
 def _definitions(loc: _Locator, ts_unit: ir.Unit):
