@@ -337,3 +337,59 @@ def test_inline_helpers_in_a_header_are_summarised_not_reported(tmp_path):
     assert all(f.file == str(src) for f in precise.findings)
     assert precise.functions == 2 and set(precise.frontends) == {"foo_setup", "foo_setup_ok"}
     assert plain.findings == []  # default mode does not read the header
+
+
+TABLE_C = """\
+#include <linux/slab.h>
+struct foo;
+struct foo_ops {
+	int (*start)(struct foo *f);
+	void (*release)(struct foo *f);
+};
+struct foo {
+	char *buf;
+	const struct foo_ops *ops;
+};
+static void foo_release(struct foo *f)
+{
+	kfree(f->buf);
+	kfree(f);
+}
+static int foo_start(struct foo *f)
+{
+	return f->buf ? 0 : -EINVAL;
+}
+static const struct foo_ops foo_default_ops = {
+	.start = foo_start,
+	.release = foo_release,
+};
+static int foo_run(const struct foo_ops *ops)
+{
+	struct foo *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return -ENOMEM;
+	f->ops = ops;
+	if (ops->start(f)) {
+		ops->release(f);
+		return -EIO;
+	}
+	ops->release(f);
+	return 0;
+}
+"""
+
+
+@needs_clang
+def test_call_through_the_files_ops_table_reaches_its_function(tmp_path):
+    src = tmp_path / "ops.c"
+    src.write_text(TABLE_C)
+    unit = clang.parse(str(src), TABLE_C.encode(), list(STUB_ARGS)).unit
+    run_fn = next(fn for fn in unit.functions if fn.name == "foo_run")
+    assert {"foo_start", "foo_release"} <= run_fn.calls
+    rules = list(discover()[0].values())
+    precise = check_file(str(src), Options(rules, frontend=clang_choice()))
+    plain = check_file(str(src), Options(rules))
+    assert precise.findings == []
+    # Without types, `ops->release(f)` is an unknown callee that borrows f.
+    assert [f.line for f in plain.findings] == [33]

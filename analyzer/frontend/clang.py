@@ -326,6 +326,8 @@ class _Context:
     calls: set[str] = field(default_factory=set)
     collapse_cache: dict[tuple[int, int], bool] = field(default_factory=dict)
     callees: dict[str, object] = field(default_factory=dict)  # name -> referenced decl cursor
+    # (struct tag, member) -> the one function the file's initialisers put there
+    tables: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _children(c) -> list:
@@ -472,7 +474,23 @@ class _ExprBuilder:
             if name not in self.ctx.callees and name not in self.ctx.known:
                 self.ctx.callees[name] = target.referenced
             return ir.Call(span, text, name, args)
+        resolved = self.through_table(target)
+        if resolved is not None:
+            self.ctx.calls.add(resolved)
+            return ir.Call(span, text, resolved, args)
         return ir.Call(span, text, None, args, self.build(callee_c, outer))
+
+    def through_table(self, target) -> str | None:
+        """`ops->release(x)` where the file fills `struct foo_ops` with one function: that one."""
+        if not self.ctx.tables or target.kind.name != "MEMBER_REF_EXPR":
+            return None
+        member = target.referenced
+        if member is None or member.kind != ci.CursorKind.FIELD_DECL:
+            return None
+        parent = member.semantic_parent
+        if parent is None or not parent.spelling:
+            return None
+        return self.ctx.tables.get((parent.spelling, member.spelling))
 
     # -- macros
 
@@ -1019,8 +1037,8 @@ def parse(
             off = loc.file_offset(d.location)
             if off is not None:
                 errors_at.append(off)
-    ctx = _Context(loc, known)
     ts_unit = treesitter.parse(path, source)
+    ctx = _Context(loc, known, tables=_tables(ts_unit))
     unit = ir.Unit(path=path, functions=[], frontend="clang")
     unit.lines = ts_unit.lines
     unit.initializers = ts_unit.initializers
@@ -1052,6 +1070,20 @@ def parse(
 
 
 _MAX_HELPERS = 40
+
+
+def _tables(unit: ir.Unit) -> dict[tuple[str, str], str]:
+    """Function-pointer members the file's struct initialisers fill with exactly one function."""
+    defined = {fn.name for fn in unit.functions}
+    seen: dict[tuple[str, str], set[str]] = {}
+    for init in unit.initializers:
+        if not init.struct_type:
+            continue
+        for path, value in init.fields:
+            if "." in path:
+                continue
+            seen.setdefault((init.struct_type, path), set()).add(value)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and v <= defined}
 
 
 def _header_helpers(tu, ctx: _Context, defined: set[str]) -> list[ir.Function]:
