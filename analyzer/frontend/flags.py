@@ -264,13 +264,15 @@ def kbuild_args(tree: KernelTree, path: str) -> list[str]:
     return args
 
 
-_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()\-]+)\s*(?::=|\+=|=)\s*(.*)$")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.$()\-]+)\s*(?::=|\+=|\?=|=)\s*(.*)$")
 _COND = re.compile(r"^(?:subdir-)?ccflags-\$\((CONFIG_\w+)\)$")
 
 
 def makefile_args(tree: KernelTree, path: str) -> list[str]:
-    """-I/-D/-include flags a driver's kbuild Makefile adds (ccflags-y, CFLAGS_foo.o,
-    subdir-ccflags-y of the directories above), with $(srctree), $(src), $(obj) expanded."""
+    """-I/-D/-include flags a driver's kbuild Makefiles add (ccflags-y, CFLAGS_foo.o,
+    subdir-ccflags-y of the directories above), with make variables expanded as
+    kbuild does from the tree root: $(srctree), $(src), $(obj) and plain
+    `NAME := value` definitions of the same Makefiles."""
     here = os.path.dirname(os.path.abspath(path))
     root = tree.srctree
     rel = os.path.relpath(here, root)
@@ -281,20 +283,29 @@ def makefile_args(tree: KernelTree, path: str) -> list[str]:
             return []
         rel = os.path.relpath(here, root)
     obj_name = os.path.splitext(os.path.basename(path))[0] + ".o"
-    out: list[str] = []
     parts = [] if rel == "." else rel.split(os.sep)
-    for depth in range(len(parts), -1, -1):
+    chain = []  # (directory, owns the object, assignments), the tree root first
+    for depth in range(len(parts) + 1):
         d = os.path.join(root, *parts[:depth])
         text, assignments = _makefile_assignments(d)
-        # A Makefile that builds the object from a subdirectory ("core/foo.o") owns it too.
         below = "/".join(parts[depth:] + [obj_name])
-        own = depth == len(parts) or below in text
+        # A Makefile owns the object when it lists it ("core/foo.o") or pulls in the
+        # Kbuild files of its subdirectories (`include $(src)/nvkm/Kbuild`).
+        own = depth == len(parts) or below in text or "include $(src)/" in text
+        chain.append((d, own, assignments))
+    variables: dict[str, str] = {}
+    out: list[str] = []
+    for d, own, assignments in chain:
+        sub_rel = os.path.relpath(d, root)
+        builtin = {"srctree": root, "objtree": tree.objtree, "src": sub_rel, "obj": sub_rel}
         for name, value in assignments:
+            if _VARNAME.fullmatch(name) and not name.startswith(("ccflags", "subdir", "CFLAGS")):
+                variables.setdefault(name, value)
+                continue
             cond = _COND.match(name)
-            wanted = (
-                name.startswith("subdir-ccflags-")
-                or (own and (name.startswith("ccflags-") or name == f"CFLAGS_{obj_name}"))
-                or (own and name == "EXTRA_CFLAGS")
+            wanted = name.startswith("subdir-ccflags-") or (
+                own
+                and (name.startswith("ccflags-") or name in (f"CFLAGS_{obj_name}", "EXTRA_CFLAGS"))
             )
             if not wanted:
                 continue
@@ -302,18 +313,20 @@ def makefile_args(tree: KernelTree, path: str) -> list[str]:
                 continue
             if not cond and not name.endswith(("-y", obj_name, "EXTRA_CFLAGS")):
                 continue
-            sub_rel = os.path.relpath(d, root)
-            obj_dir = os.path.join(tree.objtree, sub_rel)
-            value = (
-                value.replace("$(srctree)/$(src)", d)
-                .replace("$(objtree)/$(obj)", obj_dir)
-                .replace("$(srctree)", tree.srctree)
-                .replace("$(objtree)", tree.objtree)
-                .replace("$(src)", d)
-                .replace("$(obj)", obj_dir)
-            )
-            out.extend(_preprocessor_words(value.split(), d))
+            value = _expand(value, {**variables, **builtin})
+            out.extend(_preprocessor_words(value.split(), root))
     return out
+
+
+_VARNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def _expand(value: str, variables: dict[str, str], depth: int = 0) -> str:
+    if depth > 8 or "$(" not in value:
+        return value
+    expanded = _REF.sub(lambda m: variables.get(m.group(1), m.group(0)), value)
+    return expanded if expanded == value else _expand(expanded, variables, depth + 1)
 
 
 def _tree_root(directory: str) -> str | None:
@@ -354,7 +367,8 @@ def _preprocessor_words(words: list[str], directory: str) -> list[str]:
     while i < len(words):
         w = words[i]
         if w in ("-I", "-include") and i + 1 < len(words):
-            out += [w, os.path.normpath(os.path.join(directory, words[i + 1]))]
+            if "$(" not in words[i + 1]:
+                out += [w, os.path.normpath(os.path.join(directory, words[i + 1]))]
             i += 2
             continue
         if w.startswith("-I") and "$(" not in w:
