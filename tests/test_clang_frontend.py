@@ -267,6 +267,8 @@ def test_kbuild_makefile_flags_of_the_driver_are_added(tmp_path):
         "obj-$(CONFIG_FOO) += foo.o\nfoo-y := core/main.o\n"
         "ccflags-y += -I$(srctree)/$(src)/include -DFOO_LEVEL=2\n"
         "ccflags-$(CONFIG_FOO_DEBUG) += -DDEBUG\n"
+        "FOO_PATH ?= $(srctree)/$(src)\n"
+        "ccflags-y += -I $(FOO_PATH)/regs -I$(UNKNOWN_PATH)/x\n"
     )
     (root / "drivers/Makefile").write_text("subdir-ccflags-y += -I$(srctree)/drivers/common\n")
     args = kbuild_args(kernel_tree(str(root)), str(drv / "core/main.c"))
@@ -274,6 +276,8 @@ def test_kbuild_makefile_flags_of_the_driver_are_added(tmp_path):
     assert "-DFOO_LEVEL=2" in args
     assert f"-I{root}/drivers/common" in args
     assert "-DDEBUG" not in args  # CONFIG_FOO_DEBUG is not set in this .config
+    assert ("-I", f"{drv}/regs") in list(zip(args, args[1:], strict=False))
+    assert not any("$(" in a for a in args)  # what cannot be expanded is left out
 
 
 HELPER_H = """\
