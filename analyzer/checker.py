@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
+from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
 from analyzer.frontend import treesitter
@@ -68,6 +69,12 @@ def check_file(path: str, options: Options) -> FileResult:
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
         return result
+    return check_source(path, source, options)
+
+
+def check_source(path: str, source: bytes, options: Options) -> FileResult:
+    """Check source text already in memory (the CI gate analyses old and patched versions)."""
+    result = FileResult(path)
     try:
         table = apis_mod.load(options.api_extra)
         unit = treesitter.parse(path, source)
@@ -80,6 +87,7 @@ def check_file(path: str, options: Options) -> FileResult:
         result.error = "internal error: nesting too deep to analyse"
     except Exception as exc:  # a bug of ours must not stop the run
         result.error = f"internal error: {type(exc).__name__}: {exc}"
+    result.findings = apply_suppressions(source, result.findings)
     result.findings.sort(key=Finding.sort_key)
     return result
 
