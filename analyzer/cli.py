@@ -174,7 +174,7 @@ def cmd_check(args) -> int:
     start = time.monotonic()
     missing: list[tuple[str, str]] = []
     if gating:
-        outcome = gate.run(_gate_changes(args, cfg), options)
+        outcome = gate.run(_gate_changes(args, cfg), options, jobs)
         results, files = outcome.results, [r.path for r in outcome.results]
         for res in results:
             res.findings = []  # the gate's findings replace the files' own

@@ -51,7 +51,7 @@ class Config:
     @property
     def root(self) -> Path:
         """Exclude patterns are relative to the directory of the configuration file."""
-        return self.path.parent if self.path else Path.cwd()
+        return Path(os.path.abspath(self.path)).parent if self.path else Path.cwd()
 
     def where(self, key: str) -> str:
         """`file:line` of a key, for messages about its value."""
@@ -63,7 +63,7 @@ class Config:
         if not self.exclude:
             return False
         try:
-            rel = Path(os.path.abspath(path)).relative_to(self.root.resolve()).as_posix()
+            rel = Path(os.path.abspath(path)).relative_to(self.root).as_posix()
         except ValueError:
             rel = Path(path).as_posix()
         parts = rel.split("/")

@@ -230,3 +230,37 @@ def test_apply_file_finds_moved_hunks_and_missing_final_newline():
         gate.apply_file(shifted.encode(), pf).decode()
         == "".join(f"extra {i}\n" for i in range(5)) + new
     )
+
+
+def test_diff_base_follows_renames_and_works_from_a_subdirectory(repo, capsys, monkeypatch):
+    git(repo, "mv", DRIVER, "drivers/misc/gate-i2c.c")
+    (repo / "drivers/other").mkdir()
+    shutil.copy(os.path.join(GATE, "before.c"), repo / "drivers/other/new.c")  # untracked
+    monkeypatch.chdir(repo / "drivers/misc")
+    code, findings, _ = run_json(capsys, "check", "--diff-base", "HEAD")
+    assert code == 1  # the renamed file's two leaks are not new; the untracked file's is
+    assert [(f["file"], f["function"]) for f in findings] == [("../other/new.c", "gate_read")]
+
+
+def test_parallel_gate_matches_serial():
+    from analyzer.checker import Options
+    from analyzer.plugins import discover
+
+    with open(os.path.join(GATE, "before.c"), "rb") as f:
+        before = f.read()
+    with open(os.path.join(GATE, "after.c"), "rb") as f:
+        after = f.read()
+    changes = [gate.Change(f"d{i}.c", before, after, set()) for i in range(8)]
+    changes.append(gate.Change("new.c", None, after, set()))
+    options = Options(list(discover()[0].values()))
+    serial = gate.run(changes, options, jobs=1)
+    parallel = gate.run(changes, options, jobs=2)
+    assert [f.to_json() for f in serial.findings] == [f.to_json() for f in parallel.findings]
+    assert len(serial.findings) == 8 + 2 and len(parallel.results) == 9
+
+
+def test_check_needs_paths_or_a_gate_and_one_gate_at_a_time(capsys):
+    code, _, err = run_json(capsys, "check")
+    assert code == 2 and "check needs a PATH" in err
+    code = main(["check", "--diff-base", "HEAD", "--patch", "-"])
+    assert code == 2 and "not allowed with argument" in capsys.readouterr().err
