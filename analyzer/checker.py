@@ -7,6 +7,7 @@ file costs only itself.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 
@@ -72,11 +73,24 @@ def check_file(path: str, options: Options) -> FileResult:
     return check_source(path, source, options)
 
 
+_TABLES: dict[str, apis_mod.ApiTable] = {}
+
+
+def _api_table(extra: list[tuple[dict, str]]) -> apis_mod.ApiTable:
+    """Built-in plus configured APIs, parsed once per process, not once per file."""
+    if not extra:
+        return apis_mod.load()
+    key = json.dumps(extra, sort_keys=True, default=str)
+    if key not in _TABLES:
+        _TABLES[key] = apis_mod.load(extra)
+    return _TABLES[key]
+
+
 def check_source(path: str, source: bytes, options: Options) -> FileResult:
     """Check source text already in memory (the CI gate analyses old and patched versions)."""
     result = FileResult(path)
     try:
-        table = apis_mod.load(options.api_extra)
+        table = _api_table(options.api_extra)
         unit = treesitter.parse(path, source)
         result.functions = len(unit.functions)
         engine_result = analyse(unit, table)

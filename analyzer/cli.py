@@ -233,7 +233,7 @@ def _write(args, findings: list[Finding], summary: dict, rules: list) -> None:
     elif args.format == "sarif":
         sarif.write(out, findings, summary, rules, _source_root())
     elif args.format == "github":
-        github.write(out, findings, summary)
+        github.write(out, findings, summary, _source_root())
     else:
         text.write(out, findings, summary, color=out.isatty())
         if not args.quiet and not out.isatty():

@@ -187,7 +187,7 @@ def _line_of(text: str, table: str, key: str) -> int | None:
 
 # -- inline suppression ------------------------------------------------------------
 
-_SUPPRESS = re.compile(rb"devmlint:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_SUPPRESS = re.compile(rb"devmlint:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\]|(?![\w-]))")
 
 
 def suppressed_codes(line: bytes) -> set[str] | None:

@@ -166,3 +166,12 @@ def test_suppression_comments_are_what_hides_the_findings(tmp_path, capsys):
         stripped.write_text(re.sub(r"devmlint: ignore\[[^\]]*\]", "", f.read()))
     code, out, _ = run(capsys, "check", str(stripped))
     assert code == 1 and len(out.splitlines()) == 4
+
+
+def test_suppression_comment_parsing():
+    from analyzer.config import suppressed_codes
+
+    assert suppressed_codes(b"x; /* devmlint: ignore[dml001, DML003] */") == {"DML001", "DML003"}
+    assert suppressed_codes(b"x; // devmlint: ignore") == {"*"}
+    assert suppressed_codes(b"/* devmlint: ignored for now */") is None
+    assert suppressed_codes(b"/* devmlint ignore[DML001] */") is None

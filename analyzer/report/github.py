@@ -7,6 +7,7 @@ Values are escaped as the runner's toolkit does (`%`, CR, LF everywhere;
 
 from __future__ import annotations
 
+import os
 from typing import TextIO
 
 from analyzer.findings import Finding
@@ -22,15 +23,23 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def line_of(f: Finding) -> str:
+def _relative(path: str, root: str | None) -> str:
+    """Annotations attach to a file by its path in the repository."""
+    if root is None:
+        return path
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def line_of(f: Finding, root: str | None = None) -> str:
     command = _COMMAND.get(f.severity, "notice")
-    props = [f"file={_prop(f.file)}", f"line={f.line}", f"col={f.column}"]
+    props = [f"file={_prop(_relative(f.file, root))}", f"line={f.line}", f"col={f.column}"]
     if f.end_line and f.end_line > f.line:
         props.append(f"endLine={f.end_line}")
     props.append(f"title={_prop(f'{f.rule} {f.name} ({f.confidence})')}")
     return f"::{command} {','.join(props)}::{_data(f.message)}"
 
 
-def write(out: TextIO, findings: list[Finding], summary: dict) -> None:
+def write(out: TextIO, findings: list[Finding], summary: dict, root: str | None = None) -> None:
     for f in findings:
-        out.write(line_of(f) + "\n")
+        out.write(line_of(f, root) + "\n")
