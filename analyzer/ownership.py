@@ -18,6 +18,7 @@ memory can be summarised.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -107,6 +108,9 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
+    # This function frees the same allocation on another path: the path
+    # reported is the odd one out (the strongest sign of a real leak).
+    freed_elsewhere: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -284,6 +288,7 @@ class Analysis:
         }
         self.iterators &= self.pointers
         self.leaks: dict[tuple, Leak] = {}
+        self.freed_sites: set[Span] = set()  # allocation sites freed on some path
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
         self.truncated = False
@@ -381,6 +386,13 @@ class Analysis:
             for succ, out in self.transfer(node, world):
                 self.collect(out)
                 queue.append((succ, out))
+        for key, leak in self.leaks.items():
+            self.leaks[key] = self._judged(leak)
+        for key, (param, leak) in self.deferred.items():
+            self.deferred[key] = (param, self._judged(leak))
+
+    def _judged(self, leak: Leak) -> Leak:
+        return dataclasses.replace(leak, freed_elsewhere=leak.site.span in self.freed_sites)
 
     # -------------------------------------------------------------- transfer
 
@@ -680,6 +692,9 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
+            site = self.rid_sites.get(rid)
+            if site is not None:
+                self.freed_sites.add(site.span)
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED
@@ -1154,13 +1169,11 @@ class Analysis:
             case ir.Call(func=name) if self.apis.role(name, "condition") is not None:
                 api = self.apis.role(name, "condition")
                 return self._refine_predicate(api, cond, world, truth)
-            case ir.Call(func=name) if name in self.summaries and self.summaries[name].relevant:
+            case ir.Call() if (callee := self._summary_call(cond)) is not None:
                 for a in cond.args:
                     self.eval(a, world)
-                rid = self.apply_summary(
-                    self.summaries[name], cond, world, None, "nonzero" if truth else "zero"
-                )
-                if rid is not None and self.summaries[name].returns_alloc is not None:
+                rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
+                if rid is not None and callee.returns_alloc is not None:
                     # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
                     (self._set_live if truth else self._set_null)(rid, world)
                 return [world]
