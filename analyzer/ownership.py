@@ -724,9 +724,10 @@ class Analysis:
                     return None
                 holder = _display(t)
                 if isinstance(t, ir.Name) and self._summary_call(v) is not None:
-                    for a in v.args:
-                        self.eval(a, world)
+                    values = [self.eval(a, world) for a in v.args]
                     rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
+                    if self._external(v.func):
+                        self._unknown_callee(v.func, v, values, world)
                     self.store(t, rid, world)
                     self.assign_int(t.name, v, world)
                     if self._deferred:
@@ -826,7 +827,21 @@ class Analysis:
             return result
         summary = self.summaries.get(name or "")
         if summary is not None:
-            return self.apply_summary(summary, expr, world, holder, None)
+            result = self.apply_summary(summary, expr, world, holder, None)
+            if not self._external(name):
+                return result
+        return self._unknown_callee(name, expr, values, world)
+
+    def _external(self, name: str | None) -> bool:
+        """Is this callee defined in another file (known, if at all, from the database)?"""
+        return name not in self.functions
+
+    def _unknown_callee(self, name: str | None, expr: ir.Call, values, world: World) -> int | None:
+        """What a callee we cannot see does: borrows, or keeps by its name.
+
+        Also applies after a database summary of another file's function:
+        what the summary does not cover is still unknown.
+        """
         self._hand_over(name, expr, world)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         # A callee given one of our functions as a callback (`adb_request(req,
@@ -1170,9 +1185,10 @@ class Analysis:
                 api = self.apis.role(name, "condition")
                 return self._refine_predicate(api, cond, world, truth)
             case ir.Call() if (callee := self._summary_call(cond)) is not None:
-                for a in cond.args:
-                    self.eval(a, world)
+                values = [self.eval(a, world) for a in cond.args]
                 rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
+                if self._external(cond.func):
+                    self._unknown_callee(cond.func, cond, values, world)
                 if rid is not None and callee.returns_alloc is not None:
                     # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
                     (self._set_live if truth else self._set_null)(rid, world)
