@@ -842,7 +842,7 @@ class Analysis:
         Also applies after a database summary of another file's function:
         what the summary does not cover is still unknown.
         """
-        self._hand_over(name, expr, world)
+        self._hand_over(name, expr, values, world)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         # A callee given one of our functions as a callback (`adb_request(req,
         # done_fn, ...)`) usually hands the request to it later: it keeps it.
@@ -885,14 +885,14 @@ class Analysis:
             return owners.pop()
         return None
 
-    def _hand_over(self, name: str | None, expr: ir.Call, world: World) -> None:
+    def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
         went to code we cannot see, which may undo what was stored in it."""
         if not self.apis.releases(name) or self.apis.borrows(name):
             return
         if self.apis.tears_down(name):
             world.handed[TORN] = True
-        for arg in expr.args:
+        for arg, value in zip(expr.args, values, strict=False):
             while isinstance(arg, ir.Cast):
                 arg = arg.operand
             whole = isinstance(arg, ir.Name)
@@ -900,6 +900,8 @@ class Analysis:
                 found = self.resolve(arg, world)
             elif isinstance(arg, ir.Unary) and arg.op == "&":
                 found = self._direct_owner(arg.operand, world)  # `list_del(&x->node)`
+            elif isinstance(arg, ir.Call) and value is not None:
+                found = [value]  # `kobject_put(foo_to_kobj(foo))`: through an accessor
             else:
                 found = []
             for rid in found:
