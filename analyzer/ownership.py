@@ -50,6 +50,7 @@ TERMINAL = (FREED, ESCAPED, NULL)
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
 _ERRNO = re.compile(r"^E[A-Z0-9]+$")
+_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +258,14 @@ class Analysis:
             if n.expr is not None
             for e in ir.walk(n.expr)
             if isinstance(e, ir.Assign)
+        }
+        # Everything the function writes: assignment targets and `x++` operands.
+        self.mutated = self.assigned | {
+            e.operand.text
+            for n in fn.nodes
+            if n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Unary) and e.op in ("++", "--")
         }
         self.rid_sites: dict[int, Site] = {}
         # Leaks that only count if a caller confirms them, and confirmations.
@@ -1153,6 +1162,36 @@ class Analysis:
 
     def refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
         """The worlds in which `cond` evaluates to `truth` (evaluating its effects)."""
+        fact = self._fact(cond)
+        if fact is None:
+            return self._refine(cond, world, truth)
+        # `if (len > MAX) buf = kmalloc(..); ... if (len > MAX) kfree(buf);`:
+        # the same test of values the function never changes agrees with itself.
+        if world.vals.get(fact, truth) != truth:
+            return []
+        out = self._refine(cond, world, truth)
+        for w in out:
+            w.vals[fact] = truth
+        return out
+
+    def _fact(self, cond: ir.Expr) -> str | None:
+        """A key for a comparison whose operands this function never changes."""
+        if not (isinstance(cond, ir.Binary) and cond.op in _COMPARISONS):
+            return None
+        for e in ir.walk(cond):
+            if isinstance(e, (ir.Call, ir.Assign, ir.Opaque, ir.Conditional)):
+                return None
+            if isinstance(e, ir.Unary) and e.op in ("++", "--", "*"):
+                return None
+            if isinstance(e, (ir.Name, ir.Field, ir.Index)) and self._changes(e.text):
+                return None
+        return f"?{cond.text}"
+
+    def _changes(self, text: str) -> bool:
+        root = re.match(r"\w+", text)
+        return text in self.mutated or (root is not None and root[0] in self.mutated)
+
+    def _refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
         match cond:
             case ir.Const(value=v):
                 if v is None or bool(v) == truth:
