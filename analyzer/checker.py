@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
+from analyzer import summarydb
 from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
@@ -39,6 +40,7 @@ class Options:
     rules: list[type[Rule]]
     api_extra: list[tuple[dict, str]] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    summaries: str | None = None  # summary database path; None = built-in, "none" = off
 
 
 def read_source(path: str, max_bytes: int) -> bytes:
@@ -93,7 +95,7 @@ def check_source(path: str, source: bytes, options: Options) -> FileResult:
         table = _api_table(options.api_extra)
         unit = treesitter.parse(path, source)
         result.functions = len(unit.functions)
-        engine_result = analyse(unit, table)
+        engine_result = analyse(unit, table, summarydb.load(options.summaries))
         ctx = Context(engine_result, table, path)
         for rule_cls in options.rules:
             result.findings.extend(rule_cls().check(ctx))
