@@ -69,8 +69,8 @@ def git_root(cwd: str = ".") -> str:
 def from_git(rev: str, paths: list[str], cwd: str = ".") -> list[Change]:
     """The C files changed between REV and the work tree (staged or not, and untracked)."""
     root = git_root(cwd)
-    try:
-        _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd)
+    try:  # one commit id for the diff and the blobs, however REV is spelled
+        base = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd).decode().strip()
     except GateError:
         raise GateError(f"--diff-base: unknown revision {rev!r}") from None
     spec = ["--", *paths] if paths else []
@@ -80,7 +80,7 @@ def from_git(rev: str, paths: list[str], cwd: str = ".") -> list[Change]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Pathspecs are relative to cwd; without any, the whole work tree counts.
         where = cwd if paths else root
-        diff_job = pool.submit(_git, [*diff_cmd, rev, *spec], where)
+        diff_job = pool.submit(_git, [*diff_cmd, base, *spec], where)
         untracked_job = pool.submit(_git, listing, where)
         diff = diff_job.result().decode("utf-8", "surrogateescape")
         untracked = untracked_job.result()
@@ -97,7 +97,7 @@ def from_git(rev: str, paths: list[str], cwd: str = ".") -> list[Change]:
     for name in untracked.decode("utf-8", "surrogateescape").split("\0"):
         if name.endswith(SOURCE_SUFFIXES):
             wanted.append((None, name, None))
-    olds = _blobs(rev, [old for old, _, _ in wanted if old], root)
+    olds = _blobs(base, [old for old, _, _ in wanted if old], root)
     changes = []
     for old_path, new_path, added in wanted:
         full = os.path.join(root, new_path)
