@@ -195,6 +195,7 @@ def cmd_check(args) -> int:
         for res in results:
             res.findings = []  # the gate's findings replace the files' own
         gated: list[Finding] = outcome.findings
+        sources = outcome.sources
     else:
         files, missing = discover_files(args.paths)
         files = [f for f in files if not cfg.excluded(f)]
@@ -203,7 +204,7 @@ def cmd_check(args) -> int:
         if not files and missing:
             return EXIT_ERROR
         results = _run_files(files, options, jobs)
-        gated = []
+        gated, sources = [], {}
     floor = CONFIDENCES.index(args.min_confidence or cfg.min_confidence or "medium")
     findings: list[Finding] = []
     errors = len(missing)
@@ -234,7 +235,7 @@ def cmd_check(args) -> int:
         "skipped": skipped,
         "seconds": round(time.monotonic() - start, 2),
     }
-    _write(args, findings, summary, chosen)
+    _write(args, findings, summary, chosen, sources)
     if errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
@@ -242,7 +243,9 @@ def cmd_check(args) -> int:
     return EXIT_CLEAN
 
 
-def _write(args, findings: list[Finding], summary: dict, rules: list) -> None:
+def _write(
+    args, findings: list[Finding], summary: dict, rules: list, sources: dict[str, bytes]
+) -> None:
     out = sys.stdout
     if args.format == "json":
         json_format.write(out, findings, summary)
@@ -251,7 +254,7 @@ def _write(args, findings: list[Finding], summary: dict, rules: list) -> None:
     elif args.format == "github":
         github.write(out, findings, summary, _source_root())
     else:
-        text.write(out, findings, summary, color=out.isatty())
+        text.write(out, findings, summary, color=out.isatty(), sources=sources)
         if not args.quiet and not out.isatty():
             print(
                 f"devmlint: {len(findings)} findings in {summary['files']} files, "

@@ -241,6 +241,7 @@ def _added_lines(pf: PatchedFile) -> set[int]:
 class GateResult:
     findings: list[Finding]
     results: list[FileResult]  # of the new versions: errors, skips and counts
+    sources: dict[str, bytes] = field(default_factory=dict)  # the new versions' text
 
 
 def run(changes: list[Change], options: Options, jobs: int = 1) -> GateResult:
@@ -251,7 +252,8 @@ def run(changes: list[Change], options: Options, jobs: int = 1) -> GateResult:
     else:
         pairs = [compare(change, options) for change in changes]
     findings = sorted((f for _, new in pairs for f in new), key=Finding.sort_key)
-    return GateResult(findings, [after for after, _ in pairs])
+    sources = {change.path: change.new for change in changes}
+    return GateResult(findings, [after for after, _ in pairs], sources)
 
 
 def compare(change: Change, options: Options) -> tuple[FileResult, list[Finding]]:

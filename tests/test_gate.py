@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -264,3 +265,26 @@ def test_check_needs_paths_or_a_gate_and_one_gate_at_a_time(capsys):
     assert code == 2 and "check needs a PATH" in err
     code = main(["check", "--diff-base", "HEAD", "--patch", "-"])
     assert code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
+def test_patch_code_frame_shows_the_patched_text(repo):
+    """On a terminal the code frame is the patched version, not the file on disk."""
+    import io
+
+    from analyzer.report import text
+
+    mail = git(repo, "format-patch", "-1", "--stdout")
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    outcome = gate.run(gate.from_patch(mail), _options())
+    out = io.StringIO()
+    text.write(out, outcome.findings, {}, color=True, sources=outcome.sources)
+    assert "kmemdup(data, len, GFP_KERNEL)" not in (repo / DRIVER).read_text()
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+    assert "return ret; // expect: DML001 (the new leak)" in shown
+
+
+def _options():
+    from analyzer.checker import Options
+    from analyzer.plugins import discover
+
+    return Options(list(discover()[0].values()))
