@@ -12,6 +12,7 @@ does the same against a saved run.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import subprocess
@@ -137,10 +138,12 @@ def _blobs(rev: str, paths: list[str], root: str) -> dict[str, bytes]:
 
 
 def from_patch(text: str, cwd: str = ".") -> list[Change]:
-    """The C files a unified diff / format-patch mail changes, applied in memory.
+    """The C files a unified diff, `git format-patch` mail or series changes, in memory.
 
     Paths in the patch are relative to the git work tree holding `cwd`
-    (as `git am` reads them), or to `cwd` outside git.
+    (as `git am` reads them), or to `cwd` outside git.  In a series a file
+    may be patched several times: each patch applies to the text the ones
+    before it left.
     """
     try:
         root = git_root(cwd)
@@ -152,27 +155,65 @@ def from_patch(text: str, cwd: str = ".") -> list[Change]:
         raise GateError(f"--patch: not a unified diff: {exc}") from None
     if not len(patch):
         raise GateError("--patch: no file changes found in the patch")
-    changes = []
+    before: dict[str, bytes | None] = {}  # path -> its text before the series (None: new)
+    now: dict[str, bytes | None] = {}  # path -> its text after the patches so far
+    added: dict[str, set[int]] = {}
     for pf in patch:
-        if pf.is_removed_file or pf.is_binary_file or not pf.path.endswith(SOURCE_SUFFIXES):
-            continue
+        source = os.path.join(root, _strip(pf.source_file))
         target = os.path.join(root, _strip(pf.target_file))
-        if pf.is_added_file:
-            old = None
-            if os.path.exists(target):
-                raise GateError(f"--patch: {pf.path}: patch creates a file that already exists")
-        else:
-            source = os.path.join(root, _strip(pf.source_file))
-            try:
-                with open(source, "rb") as f:
-                    old = f.read()
-            except OSError as exc:
-                raise GateError(
-                    f"--patch: {pf.path}: patch does not apply: {exc.strerror or exc}"
-                ) from None
-        new = apply_file(old or b"", pf)
-        changes.append(Change(os.path.relpath(target), old, new, _added_lines(pf)))
+        if pf.is_binary_file or not (_is_c(source) or _is_c(target)):
+            continue
+        old = None if pf.is_added_file else _current(source, now, pf.path)
+        if pf.is_added_file and (now.get(target) or target not in now and os.path.exists(target)):
+            raise GateError(f"--patch: {pf.path}: patch does not apply: the file it creates exists")
+        if source not in before and not pf.is_added_file:
+            before[source] = old
+        if pf.is_removed_file or (source != target and not pf.is_added_file):
+            now[source] = None  # removed, or renamed away
+        if pf.is_removed_file:
+            continue
+        before.setdefault(target, before.get(source) if not pf.is_added_file else None)
+        now[target] = apply_file(old or b"", pf)
+        added[target] = _added_lines(pf) if target not in added else set()
+    changes = []
+    for path, new in now.items():
+        if new is None or not _is_c(path):
+            continue
+        lines = added[path] or _diff_added(before[path] or b"", new)
+        changes.append(Change(os.path.relpath(path), before[path], new, lines))
     return changes
+
+
+def _is_c(path: str) -> bool:
+    return path.endswith(SOURCE_SUFFIXES)
+
+
+def _current(path: str, now: dict[str, bytes | None], shown: str) -> bytes:
+    """A file's text as the patches so far left it, else as it is on disk."""
+    if path in now:
+        text = now[path]
+        if text is None:
+            raise GateError(
+                f"--patch: {shown}: patch does not apply: removed earlier in the series"
+            )
+        return text
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as exc:
+        raise GateError(f"--patch: {shown}: patch does not apply: {exc.strerror or exc}") from None
+
+
+def _diff_added(old: bytes, new: bytes) -> set[int]:
+    """Lines of `new` that are not in `old` (for files a series patched more than once)."""
+    a, b = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return {
+        j + 1
+        for tag, _, _, j1, j2 in matcher.get_opcodes()
+        if tag in ("insert", "replace")
+        for j in range(j1, j2)
+    }
 
 
 def apply_file(old: bytes, pf: PatchedFile) -> bytes:

@@ -288,3 +288,33 @@ def _options():
     from analyzer.plugins import discover
 
     return Options(list(discover()[0].values()))
+
+
+def test_patch_series_applies_in_order(repo, capsys):
+    """`git format-patch --stdout A..B`: later patches apply on top of earlier ones."""
+    (repo / DRIVER).write_text((repo / DRIVER).read_text().replace("gate_write", "gate_send"))
+    git(repo, "commit", "-qam", "misc: gate: rename gate_write()")
+    series = repo.parent / "series.mbox"
+    series.write_text(git(repo, "format-patch", "--stdout", "HEAD~2..HEAD"))
+    assert series.read_text().count("\ndiff --git a/drivers/misc/gate.c") == 2
+    git(repo, "reset", "-q", "--hard", "HEAD~2")
+    code, findings, _ = run_json(capsys, "check", "--patch", str(series))
+    assert code == 1
+    assert [(f["line"], f["function"]) for f in findings] == [(NEW_LEAK_LINE, "gate_send")]
+
+
+def test_patch_deleting_and_creating_files(repo, capsys):
+    shutil.copy(os.path.join(GATE, "before.c"), repo / "drivers/misc/fresh.c")
+    git(repo, "rm", "-q", DRIVER)
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "misc: replace gate by fresh")
+    mail = repo.parent / "p.patch"
+    mail.write_text(git(repo, "format-patch", "-1", "--stdout"))
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    code, findings, _ = run_json(capsys, "check", "--patch", str(mail))
+    assert code == 1
+    assert [(f["file"], f["function"]) for f in findings] == [("drivers/misc/fresh.c", "gate_read")]
+    # Applied again on the tree that already has it: the new file exists.
+    git(repo, "am", "-q", str(mail))
+    code, _, err = run_json(capsys, "check", "--patch", str(mail))
+    assert code == 2 and "does not apply" in err
