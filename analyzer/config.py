@@ -138,26 +138,27 @@ def load(path: Path) -> Config:
         else:
             raise ConfigError(f"{config.where(key)}: {prefix}unknown key {key!r}")
     if api:
-        origin = str(path)
-        try:
-            apis_mod.load([(api, origin)])
-        except (apis_mod.ApiError, TypeError, AttributeError) as exc:
-            raise ConfigError(_api_error(config, header, str(exc))) from None
-        config.api_extra = [(api, origin)]
+        _check_api(config, header, api)
+        config.api_extra = [(api, str(path))]
     return config
 
 
-def _api_error(config: Config, header: str, message: str) -> str:
-    """Put the line of the offending [[section]] entry in front of an ApiError message."""
-    message = message.removeprefix(f"{config.path}: ")
-    m = _API_ENTRY.search(message)
-    line = None
-    if m:
-        section = f"{header}.{m.group(1)}" if header else m.group(1)
-        line = _nth_header(config._text, section, int(m.group(2)))
-        if header:
-            message = message.replace(f"[[{m.group(1)}]]", f"[[{section}]]", 1)
-    return f"{config.path}:{line}: {message}" if line else f"{config.path}: {message}"
+def _check_api(config: Config, header: str, api: dict) -> None:
+    """Load each API entry alone, so an error names the entry (and so its line)."""
+    for section, entries in api.items():
+        name = f"{header}.{section}" if header else section
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            line = _line_of(config._text, header, section)
+            where = f"{config.path}:{line}" if line else str(config.path)
+            raise ConfigError(f"{where}: {section}: expected [[{name}]] tables")
+        for n, entry in enumerate(entries, 1):
+            try:
+                apis_mod.load([({section: [entry]}, "")])
+            except (apis_mod.ApiError, TypeError, ValueError, AttributeError) as exc:
+                line = _nth_header(config._text, name, n)
+                where = f"{config.path}:{line}" if line else str(config.path)
+                why = _API_ENTRY.sub("", str(exc).removeprefix(": ")).lstrip(" :")
+                raise ConfigError(f"{where}: [[{name}]] entry {n}: {why}") from None
 
 
 def _nth_header(text: str, section: str, n: int) -> int | None:

@@ -139,6 +139,18 @@ BAD = [
         "[[tool.devmlint.allocator]] entry 1: allocator entries need 'family'",
     ),
     (
+        "pyproject.toml",
+        "[tool.devmlint]\n\nsink = 3\n",
+        3,
+        "sink: expected [[tool.devmlint.sink]] tables",
+    ),
+    (
+        ".devmlint.toml",
+        '[[sink]]\npointer = "p"\nprototypes = ["int q(void *p"]\n',
+        1,
+        "[[sink]] entry 1: cannot parse prototype 'int q(void *p'",
+    ),
+    (
         ".devmlint.toml",
         '[[free]]\npointer = "p"\nprototypes = ["void g(void *p)"]\n\n'
         '[[free]]\npointer = "q"\nprototypes = ["void h(void *p)"]\n',
