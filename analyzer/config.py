@@ -113,7 +113,11 @@ def load(path: Path) -> Config:
         where = f"{path}:{m.group(1)}" if m else str(path)
         raise ConfigError(f"{where}: invalid TOML: {_TOML_POS.sub('', str(exc)).strip()}") from None
     if path.name == "pyproject.toml":
-        table, header = doc.get("tool", {}).get("devmlint", {}), "tool.devmlint"
+        tool = doc.get("tool")
+        table, header = (
+            (tool.get("devmlint", {}) if isinstance(tool, dict) else {}),
+            "tool.devmlint",
+        )
     else:
         table, header = doc, ""
     config = Config(path=path, _text=text, _table=header)

@@ -155,6 +155,8 @@ def from_patch(text: str, cwd: str = ".") -> list[Change]:
         raise GateError(f"--patch: not a unified diff: {exc}") from None
     if not len(patch):
         raise GateError("--patch: no file changes found in the patch")
+    if _hunk_headers(text) != sum(len(pf) for pf in patch):
+        raise GateError("--patch: corrupt patch: a line starting with '@@' is not a hunk header")
     before: dict[str, bytes | None] = {}  # path -> its text before the series (None: new)
     now: dict[str, bytes | None] = {}  # path -> its text after the patches so far
     added: dict[str, set[int]] = {}
@@ -182,6 +184,12 @@ def from_patch(text: str, cwd: str = ".") -> list[Change]:
         lines = added[path] or _diff_added(before[path] or b"", new)
         changes.append(Change(os.path.relpath(path), before[path], new, lines))
     return changes
+
+
+def _hunk_headers(text: str) -> int:
+    """Lines that start a hunk, after the mail's message (unidiff skips malformed ones)."""
+    start = min((i for i in (text.find("\ndiff "), text.find("\n--- ")) if i >= 0), default=0)
+    return sum(1 for line in text[start:].splitlines() if line.startswith("@@ "))
 
 
 def _is_c(path: str) -> bool:

@@ -318,3 +318,12 @@ def test_patch_deleting_and_creating_files(repo, capsys):
     git(repo, "am", "-q", str(mail))
     code, _, err = run_json(capsys, "check", "--patch", str(mail))
     assert code == 2 and "does not apply" in err
+
+
+def test_corrupt_hunk_header_is_exit_2(repo, capsys):
+    mail = git(repo, "format-patch", "-1", "--stdout")
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    patch = repo.parent / "bad.patch"
+    patch.write_text(re.sub(r"^@@ -\d+", "@@ -abc", mail, count=1, flags=re.M))
+    code, _, err = run_json(capsys, "check", "--patch", str(patch))
+    assert code == 2 and "corrupt patch" in err
