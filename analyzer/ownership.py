@@ -50,7 +50,15 @@ TERMINAL = (FREED, ESCAPED, NULL)
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
 _ERRNO = re.compile(r"^E[A-Z0-9]+$")
-_COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
+# Comparison -> (the operator it is or negates, negated?)
+_COMPARISONS = {
+    ">": (">", False),
+    "<=": (">", True),
+    ">=": (">=", False),
+    "<": (">=", True),
+    "==": ("==", False),
+    "!=": ("==", True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1167,15 +1175,18 @@ class Analysis:
             return self._refine(cond, world, truth)
         # `if (len > MAX) buf = kmalloc(..); ... if (len > MAX) kfree(buf);`:
         # the same test of values the function never changes agrees with itself.
-        if world.vals.get(fact, truth) != truth:
+        key, negated = fact
+        holds = truth != negated
+        if world.vals.get(key, holds) != holds:
             return []
         out = self._refine(cond, world, truth)
         for w in out:
-            w.vals[fact] = truth
+            w.vals[key] = holds
         return out
 
-    def _fact(self, cond: ir.Expr) -> str | None:
-        """A key for a comparison whose operands this function never changes."""
+    def _fact(self, cond: ir.Expr) -> tuple[str, bool] | None:
+        """A key for a comparison whose operands this function never changes,
+        and whether `cond` is its negation (`a <= b` is `!(a > b)`)."""
         if not (isinstance(cond, ir.Binary) and cond.op in _COMPARISONS):
             return None
         for e in ir.walk(cond):
@@ -1185,7 +1196,8 @@ class Analysis:
                 return None
             if isinstance(e, (ir.Name, ir.Field, ir.Index)) and self._changes(e.text):
                 return None
-        return f"?{cond.text}"
+        op, negated = _COMPARISONS[cond.op]
+        return f"?{cond.left.text} {op} {cond.right.text}", negated
 
     def _changes(self, text: str) -> bool:
         root = re.match(r"\w+", text)
