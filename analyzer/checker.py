@@ -7,10 +7,13 @@ file costs only itself.
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
+from analyzer import summarydb
+from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
 from analyzer.frontend import select
@@ -40,6 +43,7 @@ class Options:
     rules: list[type[Rule]]
     api_extra: list[tuple[dict, str]] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    summaries: str | None = None  # summary database path; None = built-in, "none" = off
     frontend: FrontendChoice = field(default_factory=FrontendChoice)
 
 
@@ -72,15 +76,34 @@ def check_file(path: str, options: Options) -> FileResult:
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
         return result
+    return check_source(path, source, options)
+
+
+_TABLES: dict[str, apis_mod.ApiTable] = {}
+
+
+def _api_table(extra: list[tuple[dict, str]]) -> apis_mod.ApiTable:
+    """Built-in plus configured APIs, parsed once per process, not once per file."""
+    if not extra:
+        return apis_mod.load()
+    key = json.dumps(extra, sort_keys=True, default=str)
+    if key not in _TABLES:
+        _TABLES[key] = apis_mod.load(extra)
+    return _TABLES[key]
+
+
+def check_source(path: str, source: bytes, options: Options) -> FileResult:
+    """Check source text already in memory (the CI gate analyses old and patched versions)."""
+    result = FileResult(path)
     try:
-        table = apis_mod.load(options.api_extra)
+        table = _api_table(options.api_extra)
         parsed = select.parse(path, source, options.frontend, frozenset(table.by_name))
         unit = parsed.unit
         own = [fn for fn in unit.functions if fn.header is None]
         result.functions = len(own)
         result.frontends = {fn.name: fn.frontend for fn in own}
         result.fallback = parsed.fallback if options.frontend.mode == "clang" else {}
-        engine_result = analyse(unit, table)
+        engine_result = analyse(unit, table, summarydb.load(options.summaries))
         ctx = Context(engine_result, table, path)
         helpers = {fn.name for fn in unit.functions if fn.header is not None}
         for rule_cls in options.rules:
@@ -89,6 +112,7 @@ def check_file(path: str, options: Options) -> FileResult:
         result.error = "internal error: nesting too deep to analyse"
     except Exception as exc:  # a bug of ours must not stop the run
         result.error = f"internal error: {type(exc).__name__}: {exc}"
+    result.findings = apply_suppressions(source, result.findings)
     result.findings.sort(key=Finding.sort_key)
     return result
 

@@ -13,14 +13,18 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
-from analyzer import __version__
+from analyzer import __version__, gate, summarydb
+from analyzer import config as config_mod
 from analyzer.apis import ApiError
 from analyzer.checker import DEFAULT_MAX_BYTES, FileResult, Options, check_file
+from analyzer.config import Config, ConfigError
 from analyzer.findings import CONFIDENCES, Finding
 from analyzer.frontend.flags import FlagsError, FrontendChoice, resolve
+from analyzer.gate import GateError
 from analyzer.plugins import PluginError, discover
-from analyzer.report import json_format, text
+from analyzer.report import github, json_format, sarif, text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _SOURCE_SUFFIXES = (".c", ".h")
@@ -38,16 +42,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"devmlint {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="check C files or directories")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (*.c, *.h)")
-    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (*.c, *.h)")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument("--select", default="", help="comma-separated rule codes to run")
     c.add_argument("--ignore", default="", help="comma-separated rule codes to skip")
     c.add_argument(
         "--min-confidence",
         choices=CONFIDENCES,
-        default="medium",
+        default=None,
         help="hide findings below this (default: medium; low adds tentative findings)",
     )
+    c.add_argument("--config", metavar="FILE", help="configuration file (default: found upward)")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("--diff-base", metavar="REV", help="only findings new since git revision REV")
+    g.add_argument("--patch", metavar="FILE", help="only findings a patch (or - for stdin) adds")
+    c.add_argument("--baseline", metavar="FILE", help="hide the findings saved in FILE")
+    c.add_argument("--write-baseline", metavar="FILE", help="save the findings to FILE, exit 0")
     c.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     c.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this"
@@ -64,6 +74,19 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--kernel-tree", metavar="DIR", help="configured and prepared kernel tree (or O= dir)"
     )
+    c.add_argument(
+        "--summaries",
+        metavar="DB",
+        help="summaries of functions in other files (from `devmlint summarize`; "
+        "default: the built-in Linux 6.1 database; `none` for none)",
+    )
+    s = sub.add_parser(
+        "summarize", help="build a database of what a tree's functions do to their arguments"
+    )
+    s.add_argument("paths", nargs="+", metavar="PATH", help="source tree(s) to summarise")
+    s.add_argument("-o", "--output", required=True, metavar="DB", help="file to write (JSON)")
+    s.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
+    s.add_argument("--passes", type=int, default=2, help="rounds, each using the last (default: 2)")
     sub.add_parser("rules", help="list the installed rules")
     r = sub.add_parser("rule", help="show a rule's documentation page")
     r.add_argument("code")
@@ -117,21 +140,53 @@ def _run_files(files: list[str], options: Options, jobs: int) -> list[FileResult
         return list(pool.map(check_file, files, [options] * len(files), chunksize=chunk))
 
 
-def cmd_check(args) -> int:
-    rules, problems = discover()
-    for problem in problems:
-        print(f"devmlint: warning: {problem}", file=sys.stderr)
-    selected = _codes(args.select) or set(rules)
+def _config(args) -> Config:
+    if args.config:
+        return config_mod.load(Path(args.config))
+    found = config_mod.find(os.path.commonpath([os.path.abspath(p) for p in args.paths or "."]))
+    return config_mod.load(found) if found else Config()
+
+
+def _choose(rules: dict, args, cfg: Config) -> list:
+    """Rules to run: --select (else the config's select, else all) less both ignores."""
+    for key, codes in (("select", cfg.select), ("ignore", cfg.ignore)):
+        unknown = set(codes) - set(rules)
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise UsageError(f"{cfg.where(key)}: {key}: unknown rule code(s): {names}")
     unknown = (_codes(args.select) | _codes(args.ignore)) - set(rules)
     if unknown:
         raise UsageError(f"unknown rule code(s): {', '.join(sorted(unknown))}")
-    chosen = [rules[c] for c in sorted(selected - _codes(args.ignore))]
-    files, missing = discover_files(args.paths)
-    for path, why in missing:
-        print(f"devmlint: error: {path}: {why}", file=sys.stderr)
-    if not files and missing:
-        return EXIT_ERROR
-    choice = resolve(args.frontend, args.compile_commands, args.kernel_tree, args.paths)
+    selected = _codes(args.select) or set(cfg.select) or set(rules)
+    return [rules[c] for c in sorted(selected - _codes(args.ignore) - set(cfg.ignore))]
+
+
+def _read_patch(name: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"--patch: {name}: {exc.strerror or exc}") from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _gate_changes(args, cfg: Config) -> list[gate.Change]:
+    if args.diff_base:
+        changes = gate.from_git(args.diff_base, args.paths)
+    else:
+        changes = gate.from_patch(_read_patch(args.patch))
+        if args.paths:
+            roots = [os.path.abspath(p) for p in args.paths]
+            changes = [c for c in changes if _under(os.path.abspath(c.path), roots)]
+    return [c for c in changes if not cfg.excluded(c.path)]
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _frontend(args) -> FrontendChoice:
+    """--frontend/--compile-commands/--kernel-tree -> what this run parses with."""
+    choice = resolve(args.frontend, args.compile_commands, args.kernel_tree, args.paths or [])
     if choice.mode == "clang":
         from analyzer.frontend import clang
 
@@ -141,11 +196,47 @@ def cmd_check(args) -> int:
         if why is not None:
             print(f"devmlint: warning: using tree-sitter: {why}", file=sys.stderr)
             choice = FrontendChoice("treesitter", None, args.frontend)
+    return choice
+
+
+def cmd_check(args) -> int:
+    rules, problems = discover()
+    for problem in problems:
+        print(f"devmlint: warning: {problem}", file=sys.stderr)
+    gating = bool(args.diff_base or args.patch)
+    if not args.paths and not gating:
+        raise UsageError("check needs a PATH (or --diff-base REV / --patch FILE)")
+    cfg = _config(args)
+    chosen = _choose(rules, args, cfg)
+    summarydb.load(args.summaries)  # a bad database is a usage error, before any work
+    choice = _frontend(args)
+    options = Options(
+        chosen,
+        api_extra=cfg.api_extra,
+        max_bytes=args.max_bytes,
+        summaries=args.summaries,
+        frontend=choice,
+    )
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
-    options = Options(chosen, max_bytes=args.max_bytes, frontend=choice)
-    results = _run_files(files, options, jobs)
-    floor = CONFIDENCES.index(args.min_confidence)
+    missing: list[tuple[str, str]] = []
+    if gating:
+        outcome = gate.run(_gate_changes(args, cfg), options, jobs)
+        results, files = outcome.results, [r.path for r in outcome.results]
+        for res in results:
+            res.findings = []  # the gate's findings replace the files' own
+        gated: list[Finding] = outcome.findings
+        sources = outcome.sources
+    else:
+        files, missing = discover_files(args.paths)
+        files = [f for f in files if not cfg.excluded(f)]
+        for path, why in missing:
+            print(f"devmlint: error: {path}: {why}", file=sys.stderr)
+        if not files and missing:
+            return EXIT_ERROR
+        results = _run_files(files, options, jobs)
+        gated, sources = [], {}
+    floor = CONFIDENCES.index(args.min_confidence or cfg.min_confidence or "medium")
     findings: list[Finding] = []
     errors = len(missing)
     skipped = 0
@@ -164,8 +255,15 @@ def cmd_check(args) -> int:
         elif res.skipped:
             skipped += 1
             print(f"devmlint: warning: {res.path}: skipped: {res.skipped}", file=sys.stderr)
-        findings.extend(f for f in res.findings if CONFIDENCES.index(f.confidence) >= floor)
+        findings.extend(res.findings)
+    findings = [f for f in findings + gated if CONFIDENCES.index(f.confidence) >= floor]
+    if args.baseline:
+        findings = gate.filter_baseline(args.baseline, findings)
     findings.sort(key=Finding.sort_key)
+    if args.write_baseline:
+        gate.write_baseline(args.write_baseline, findings)
+        print(f"devmlint: wrote {len(findings)} findings to {args.write_baseline}", file=sys.stderr)
+        return EXIT_ERROR if errors else EXIT_CLEAN
     summary = {
         "files": len(files),
         "functions": functions,
@@ -177,21 +275,63 @@ def cmd_check(args) -> int:
     }
     if choice.mode == "clang":
         summary["fallback"] = fallback  # functions tree-sitter analysed, and why
-    out = sys.stdout
-    if args.format == "json":
-        json_format.write(out, findings, summary)
-    else:
-        text.write(out, findings, summary, color=out.isatty())
-        if not args.quiet and not out.isatty():
-            print(
-                f"devmlint: {len(findings)} findings in {len(files)} files, "
-                f"{errors} errors, {skipped} skipped, {summary['seconds']} s",
-                file=sys.stderr,
-            )
+    _write(args, findings, summary, chosen, sources)
     if errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _write(
+    args, findings: list[Finding], summary: dict, rules: list, sources: dict[str, bytes]
+) -> None:
+    out = sys.stdout
+    if args.format == "json":
+        json_format.write(out, findings, summary)
+    elif args.format == "sarif":
+        sarif.write(out, findings, summary, rules, _source_root())
+    elif args.format == "github":
+        github.write(out, findings, summary, _source_root())
+    else:
+        text.write(out, findings, summary, color=out.isatty(), sources=sources)
+        if not args.quiet and not out.isatty():
+            print(
+                f"devmlint: {len(findings)} findings in {summary['files']} files, "
+                f"{summary['errors']} errors, {summary['skipped']} skipped, "
+                f"{summary['seconds']} s",
+                file=sys.stderr,
+            )
+
+
+def _source_root() -> str:
+    """SARIF paths are relative to the git work tree (as code scanning wants), else cwd."""
+    try:
+        return gate.git_root(".")
+    except GateError:
+        return os.getcwd()
+
+
+def cmd_summarize(args) -> int:
+    files, missing = discover_files(args.paths)
+    for path, why in missing:
+        print(f"devmlint: error: {path}: {why}", file=sys.stderr)
+    if missing:
+        return EXIT_ERROR
+    files = [f for f in files if f.endswith(".c")]
+    jobs = args.jobs or os.cpu_count() or 1
+    base = "none"
+    for round_ in range(1, max(1, args.passes) + 1):
+        start = time.monotonic()
+        db = summarydb.build(files, jobs, base, source=" ".join(args.paths))
+        summarydb.write(db, args.output)
+        base = args.output
+        summarydb.forget(args.output)
+        print(
+            f"devmlint: pass {round_}: {len(db.functions)} functions summarised "
+            f"from {len(files)} files in {time.monotonic() - start:.0f} s",
+            file=sys.stderr,
+        )
     return EXIT_CLEAN
 
 
@@ -219,10 +359,23 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
-    handlers = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+    handlers = {
+        "check": cmd_check,
+        "summarize": cmd_summarize,
+        "rules": cmd_rules,
+        "rule": cmd_rule,
+    }
     try:
         return handlers[args.command](args)
-    except (UsageError, ApiError, PluginError, FlagsError) as exc:
+    except (
+        UsageError,
+        ApiError,
+        PluginError,
+        ConfigError,
+        GateError,
+        summarydb.SummaryDbError,
+        FlagsError,
+    ) as exc:
         print(f"devmlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ from analyzer import ir
 from analyzer.apis import ApiTable
 from analyzer.ownership import Analysis, Leak, Site, Summary
 from analyzer.summaries import call_order, summarize
+from analyzer.summarydb import SummaryDb
 
 _INTERESTING = ("allocator", "reallocator", "free", "sink", "transfer")
 
@@ -33,13 +34,31 @@ class UnitResult:
     sites: dict[tuple, Site] = field(default_factory=dict)
 
 
-def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
+class _Known(dict):
+    """The file's own summaries, then the database's for callees the file does not define."""
+
+    def __init__(self, db: SummaryDb | None, defined: frozenset[str]) -> None:
+        super().__init__()
+        self.db = db
+        self.defined = defined
+
+    def get(self, name, default=None):
+        found = super().get(name)
+        if found is None and self.db is not None and name not in self.defined:
+            found = self.db.get(name)
+        return default if found is None else found
+
+
+def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitResult:
     result = UnitResult(unit)
+    names = frozenset(fn.name for fn in unit.functions)
+    result.summaries = _Known(db, names)
     interesting: set[str] = set()
     for role in _INTERESTING:
         interesting |= apis.names(role)
     called = {c for fn in unit.functions for c in fn.calls}
-    names = frozenset(fn.name for fn in unit.functions)
+    if db is not None:
+        interesting |= {c for c in called - names if db.get(c) is not None}
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()

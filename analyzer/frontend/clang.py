@@ -1017,7 +1017,10 @@ def parse(
     index = _get_index()
     opts = ci.TranslationUnit.PARSE_INCOMPLETE | ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD
     try:
-        tu = index.parse(path, args=list(args) + _LENIENT, options=opts)
+        # The text checked may not be the file on disk (the CI gate checks patched versions).
+        tu = index.parse(
+            path, args=list(args) + _LENIENT, unsaved_files=[(path, source)], options=opts
+        )
     except ci.TranslationUnitLoadError as exc:
         raise ClangUnavailable(f"libclang could not parse the file: {exc}") from exc
     prepared = prepare(source)
