@@ -397,3 +397,44 @@ def test_call_through_the_files_ops_table_reaches_its_function(tmp_path):
     assert precise.findings == []
     # Without types, `ops->release(f)` is an unknown callee that borrows f.
     assert [f.line for f in plain.findings] == [33]
+
+
+@needs_clang
+def test_function_clang_cannot_compile_falls_back_with_its_reason(tmp_path):
+    src = tmp_path / "broken.c"
+    src.write_text(
+        "#include <linux/slab.h>\n"
+        "int send(void *p);\n"
+        "static int fine(void)\n{\n\treturn 0;\n}\n"
+        "static int broken(void)\n{\n"
+        "\tchar *b = kzalloc(NOT_DEFINED_ANYWHERE, GFP_KERNEL);\n"
+        "\tif (!b)\n\t\treturn -ENOMEM;\n"
+        "\tif (send(b))\n\t\treturn -EIO;\n"  # line 13: leaks b
+        "\tkfree(b);\n\treturn 0;\n}\n"
+    )
+    rules = list(discover()[0].values())
+    result = check_file(str(src), Options(rules, frontend=clang_choice()))
+    assert result.frontends == {"fine": "clang", "broken": "treesitter"}
+    assert result.fallback == {"broken": clang.HAS_ERRORS}
+    assert [(f.function, f.line) for f in result.findings] == [("broken", 13)]
+
+
+def test_headers_and_unparseable_files_go_to_treesitter_whole(tmp_path, monkeypatch):
+    header = tmp_path / "foo.h"
+    header.write_text("static inline int foo(void)\n{\n\treturn 0;\n}\n")
+    rules = list(discover()[0].values())
+    result = check_file(str(header), Options(rules, frontend=clang_choice()))
+    assert result.error is None
+    assert result.frontends == {"foo": "treesitter"}
+    assert "tree-sitter" in result.fallback["foo"]
+
+    def explode(*args, **kwargs):
+        raise ValueError("boom")
+
+    src = tmp_path / "a.c"
+    src.write_text("int f(void)\n{\n\treturn 0;\n}\n")
+    monkeypatch.setattr(clang, "parse", explode)
+    result = check_file(str(src), Options(rules, frontend=clang_choice()))
+    assert result.error is None
+    assert result.frontends == {"f": "treesitter"}
+    assert "boom" in result.fallback["f"]

@@ -38,6 +38,10 @@ def parse(path: str, source: bytes, choice: FrontendChoice, known: frozenset[str
         outcome = clang.parse(path, source, args, known)
     except clang.ClangUnavailable as exc:
         return _whole_file(path, source, str(exc))
+    except RecursionError:
+        return _whole_file(path, source, "clang frontend: nesting too deep")
+    except Exception as exc:  # a bug of the precise frontend costs precision, not the file
+        return _whole_file(path, source, f"clang frontend error: {type(exc).__name__}: {exc}")
     return Parsed(outcome.unit, outcome.fallback)
 
 
