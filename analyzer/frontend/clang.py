@@ -295,16 +295,6 @@ def _split_args(src: bytes, open_at: int, close_at: int) -> tuple[tuple[int, int
 
 # ---------------------------------------------------------------- expressions
 
-_K = None  # CursorKind, bound once libclang is loaded
-
-
-def _kinds():
-    global _K
-    if _K is None:
-        _K = ci.CursorKind
-    return _K
-
-
 _PASS_THROUGH = {"UNEXPOSED_EXPR", "PAREN_EXPR"}
 _CONST_KINDS = {
     "STRING_LITERAL",
