@@ -438,3 +438,53 @@ def test_headers_and_unparseable_files_go_to_treesitter_whole(tmp_path, monkeypa
     assert result.error is None
     assert result.frontends == {"f": "treesitter"}
     assert "boom" in result.fallback["f"]
+
+
+LOOP_C = """\
+#include <linux/slab.h>
+#define STORE_ONCE(x, val) do { *(volatile typeof(x) *)&(x) = (val); } while (0)
+#define for_each_slot(d, i) for ((i) = 0; (i) < (d)->n; (i)++)
+struct slot {
+	int id;
+};
+struct dev {
+	int n;
+	struct slot *slots[8];
+};
+int bring_up(struct dev *d);
+static int alloc_slots(struct dev *d)
+{
+	int i;
+
+	for_each_slot(d, i) {
+		struct slot *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+		if (!s)
+			return -ENOMEM;
+		STORE_ONCE(d->slots[i], s);
+	}
+	if (bring_up(d))
+		return -EIO;
+	return 0;
+}
+"""
+
+
+@needs_clang
+def test_iterator_macro_is_a_loop_and_a_store_through_a_macro_argument_is_a_store(tmp_path):
+    src = tmp_path / "loop.c"
+    src.write_text(LOOP_C)
+    unit = clang.parse(str(src), LOOP_C.encode(), list(STUB_ARGS), frozenset({"kzalloc"})).unit
+    fn = unit.functions[0]
+    heads = [n for n in fn.nodes if n.kind is ir.Kind.BRANCH and n.loop_end >= 0]
+    assert [(n.expr.op, n.expr.text) for n in heads] == [("<", "for_each_slot(d, i)")]
+    stores = [
+        e
+        for n in fn.nodes
+        if n.expr is not None
+        for e in ir.walk(n.expr)
+        if isinstance(e, ir.Assign) and isinstance(e.value, ir.Name) and e.value.name == "s"
+    ]
+    assert len(stores) == 1  # STORE_ONCE expanded: it writes through its argument
+    rules = list(discover()[0].values())
+    assert check_file(str(src), Options(rules, frontend=clang_choice())).findings == []

@@ -202,8 +202,10 @@ class _Locator:
                 hi = mid
         return lo + 1, off - self.line_starts[lo] + 1
 
-    def text(self, s: int, e: int) -> str:
-        raw = self.prepared[s : min(e, s + _MAX_TEXT * 4)].decode("utf-8", "replace")
+    def text(self, s: int, e: int, original: bool = False) -> str:
+        """Whitespace-folded text; from the rewritten source tree-sitter reads, so texts match."""
+        data = self.source if original else self.prepared
+        raw = data[s : min(e, s + _MAX_TEXT * 4)].decode("utf-8", "replace")
         return _WS.sub(" ", raw).strip()[:_MAX_TEXT]
 
     def with_semicolon(self, e: int) -> int:
@@ -316,6 +318,9 @@ class _Context:
     calls: set[str] = field(default_factory=set)
     collapse_cache: dict[tuple[int, int], bool] = field(default_factory=dict)
     callees: dict[str, object] = field(default_factory=dict)  # name -> referenced decl cursor
+    # Macro uses that begin a statement (`list_for_each_entry(...) {`): the header of
+    # the loop they expand to is that loop's, not a call to the macro.
+    prefixes: set[tuple[int, int]] = field(default_factory=set)
     # (struct tag, member) -> the one function the file's initialisers put there
     tables: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -348,7 +353,7 @@ class _ExprBuilder:
     def build(self, c, outer: tuple[int, int] = (0, 0)) -> ir.Expr:
         s, e = self.where(c, outer)
         span = self.loc.span(s, e)
-        text = self.loc.text(s, e)
+        text = self.loc.text(s, e, original=(s, e) in self.ctx.prefixes)
         kind = c.kind.name
         macro = self.macro_use(c, s, e)
         if macro is not None:
@@ -486,7 +491,7 @@ class _ExprBuilder:
 
     def macro_use(self, c, s: int, e: int) -> _Macro | None:
         """The macro whose use this cursor is, when it is to be read as that macro."""
-        if s >= e:
+        if s >= e or (s, e) in self.ctx.prefixes:
             return None
         m = self.loc.macro_at(s, e)
         if m is None:
@@ -497,7 +502,7 @@ class _ExprBuilder:
         hit = self.ctx.collapse_cache.get(key)
         if hit is None:
             hit = m.name in self.ctx.known or not _contains(
-                c, _calls_or_jumps_known(self.ctx.known)
+                c, _expansion_matters(self.ctx.known, self.loc, m.args)
             )
             self.ctx.collapse_cache[key] = hit
         return m if hit else None
@@ -533,10 +538,7 @@ def _is_pointer(t) -> bool:
 
 def _literal_value(c, text: str) -> int | None:
     v = treesitter._int_value(text)
-    if v is not None:
-        return v
-    toks = [t.spelling for t in c.get_tokens()]
-    return treesitter._int_value(toks[0]) if len(toks) == 1 else None
+    return v if v is not None else _evaluate_int(c)  # a literal a macro body wrote
 
 
 def _calls_or_jumps_known(known: frozenset[str]):
@@ -547,6 +549,28 @@ def _calls_or_jumps_known(known: frozenset[str]):
         if name == "CALL_EXPR":
             return k.spelling in known
         return False
+
+    return test
+
+
+def _expansion_matters(known: frozenset[str], loc: _Locator, args):
+    """Calls a known API, jumps, or stores through one of its arguments (`WRITE_ONCE(x, v)`)."""
+    calls_or_jumps = _calls_or_jumps_known(known)
+
+    def test(k) -> bool:
+        if calls_or_jumps(k):
+            return True
+        name = k.kind.name
+        if name == "COMPOUND_ASSIGNMENT_OPERATOR" or (
+            name == "BINARY_OPERATOR" and _binary_op(k) == "="
+        ):
+            kids = _children(k)
+            return bool(kids) and _contains(kids[0], in_argument)
+        return False
+
+    def in_argument(k) -> bool:
+        r = loc.range(k)
+        return r is not None and r[0] < r[1] and any(a <= r[0] and r[1] <= b for a, b in args)
 
     return test
 
@@ -668,6 +692,11 @@ class _CFGBuilder(treesitter._CFGBuilder):
                 n = self.add(Kind.EXPR, self.sspan(c, True), expr=collapsed)
                 return self.chain(dangling, n)
         kids = _children(c)
+        if kind in ("IF_STMT", "WHILE_STMT", "FOR_STMT", "SWITCH_STMT"):
+            s, e = self.rng(c)
+            use = self.loc.macro_use_at(s)
+            if use is not None and use[1] < e:
+                self.ctx.prefixes.add((s, use[1]))
         if kind == "IF_STMT":
             cond_c = kids[0]
             b = self.add(Kind.BRANCH, self.cond_span(cond_c), 2)
@@ -866,11 +895,34 @@ def _declarator_start(src: bytes, name_at: int, floor: int) -> int:
 
 
 def _is_zero(c) -> bool:
+    """Is c the literal 0 (`while (0)`), also when a macro body wrote it?"""
     c = _strip(c)
     if c.kind.name != "INTEGER_LITERAL":
         return False
-    toks = [t.spelling for t in c.get_tokens()]
-    return len(toks) == 1 and treesitter._int_value(toks[0]) == 0
+    return _evaluate_int(c) == 0
+
+
+def _evaluate_int(c) -> int | None:
+    lib = _library()
+    if not getattr(lib, "_devmlint_eval", False):
+        lib.clang_Cursor_Evaluate.argtypes = [ci.Cursor]
+        lib.clang_Cursor_Evaluate.restype = ctypes.c_void_p
+        lib.clang_EvalResult_getKind.argtypes = [ctypes.c_void_p]
+        lib.clang_EvalResult_getKind.restype = ctypes.c_int
+        lib.clang_EvalResult_getAsLongLong.argtypes = [ctypes.c_void_p]
+        lib.clang_EvalResult_getAsLongLong.restype = ctypes.c_longlong
+        lib.clang_EvalResult_dispose.argtypes = [ctypes.c_void_p]
+        lib.clang_EvalResult_dispose.restype = None
+        lib._devmlint_eval = True
+    result = lib.clang_Cursor_Evaluate(c)
+    if not result:
+        return None
+    try:
+        if lib.clang_EvalResult_getKind(result) != 1:  # CXEval_Int
+            return None
+        return int(lib.clang_EvalResult_getAsLongLong(result))
+    finally:
+        lib.clang_EvalResult_dispose(result)
 
 
 def _for_parts(c, kids, loc: _Locator):
