@@ -429,6 +429,14 @@ class _ExprBuilder:
         for k in _children(c):
             if k.kind.is_expression():
                 out.append(self.build(k, outer))
+            elif k.kind.name == "VAR_DECL":
+                # `T *lock = alloc();` inside `({ ... })`: the local is bound, as in a body.
+                inits = [i for i in _children(k) if i.kind.is_expression()]
+                if inits:
+                    value = self.build(inits[-1], outer)
+                    s, e = self.where(k, outer)
+                    target = ir.Name(self.loc.span(s, e), k.spelling, k.spelling)
+                    out.append(ir.Assign(value.span, value.text, target, value, "="))
             else:
                 out.extend(self.stmt_parts(k, outer))
         return out
