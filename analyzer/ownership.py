@@ -682,8 +682,22 @@ class Analysis:
                         c,
                         stored,
                     )
-            else:
+            elif not self._within(c, rid, world):
+                # `obj->resv = &obj->_resv` points the block at itself: nothing escapes.
                 self.escape(rid, world)
+
+    def _within(self, c: int, rid: int, world: World) -> bool:
+        """Is resource `c` the block `rid` or held (through fields) inside it?"""
+        parents = {v: k[0] for k, v in world.heap.items()}
+        seen: set[int] = set()
+        while c not in seen:
+            if c == rid:
+                return True
+            seen.add(c)
+            if c not in parents:
+                return False
+            c = parents[c]
+        return False
 
     def escape(self, rid: int, world: World, seen: set[int] | None = None) -> None:
         """Ownership leaves the function: the resource and what it holds."""
