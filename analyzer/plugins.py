@@ -18,7 +18,11 @@ from analyzer.engine import UnitResult
 from analyzer.findings import Finding
 
 GROUP = "devmlint.rules"
-_BUILTIN = {"DML001": "rules.dml001:LeakOnErrorPath"}
+_BUILTIN = {
+    "DML001": "rules.dml001:LeakOnErrorPath",
+    "DML004": "rules.dml004:KfreeOfDevm",
+    "DML005": "rules.dml005:DevmKfreeOfUnmanaged",
+}
 
 
 @dataclass
