@@ -197,12 +197,92 @@ class DriverModel:
                 return call.args[api.device]
         return None
 
-    def remove_of(self, name: str) -> str:
-        """The remove/disconnect callback bound next to a probe-context function."""
+    def binding_of(self, name: str) -> Binding | None:
+        """The driver whose probe reaches `name` through probe-only helpers."""
         for b in self.bindings:
-            if b.remove:
-                return b.remove[0]
-        return ""
+            seen: set[str] = set()
+            todo = list(b.probe)
+            while todo:
+                f = todo.pop()
+                if f in seen or f not in self.functions:
+                    continue
+                if f == name:
+                    return b
+                seen.add(f)
+                todo.extend(c for c in self.functions[f].calls if PROBE in self.context(c))
+        return None
+
+    def lifetime_stores(self) -> Iterator[tuple[str, str, Site]]:
+        """(function, field chain, site): plain allocations probe keeps in the drvdata object."""
+        for fr in self.result.functions:
+            name = fr.function.name
+            if PROBE not in self.context(name):
+                continue
+            for root, tokens, site in sorted(fr.stores, key=lambda x: x[2].rid):
+                if site.param is None and site.api and not self.is_managed(site):
+                    if root in self.roots.get(name, ()):
+                        yield name, "".join(tokens), site
+
+    def field_released(self, chain: str) -> bool:
+        """Could anything in the file free, hand over or copy a field of this name?
+
+        Deliberately name-based and file-wide: a field is taken as released
+        when any function frees a path ending in it, passes it to a callee that
+        may keep or release it, copies it elsewhere, or hands the whole
+        drvdata object to a release-named callee defined outside the file.
+        """
+        last = _last_field(_tokens(chain))
+        if not last:
+            return True
+        for fn in self.functions.values():
+            for node in fn.nodes:
+                if node.expr is None:
+                    continue
+                for e in ir.walk(node.expr):
+                    if isinstance(e, ir.Call) and self._releases_field(fn, e, last):
+                        return True
+                    if (
+                        isinstance(e, ir.Assign)
+                        and _ends_with(e.value, last)
+                        and not _ends_with(e.target, last)
+                    ):
+                        return True  # copied elsewhere: ownership may move
+                if node.kind is Kind.DECL and node.expr is not None:
+                    if _ends_with(node.expr, last):
+                        return True
+                if node.kind is Kind.RETURN and node.expr is not None:
+                    if _ends_with(node.expr, last):
+                        return True
+        return False
+
+    def _releases_field(self, fn: ir.Function, call: ir.Call, last: str) -> bool:
+        name = call.func
+        for index, arg in enumerate(call.args):
+            if not _ends_with(arg, last):
+                if (
+                    isinstance(_strip(arg), ir.Name)
+                    and _strip(arg).name in self.roots.get(fn.name, ())
+                    and name not in self.functions
+                    and self.apis.releases(name)
+                    and not self.apis.borrows(name)
+                ):
+                    return True  # `foo_destroy(priv)`: may free what priv holds
+                continue
+            if name is None:
+                return True  # through a function pointer: anything may happen
+            if name in self.functions:
+                summary = self.result.summaries.get(name)
+                if summary is not None and any(e.index == index for e in summary.effects):
+                    return True  # the callee frees, keeps or lends it
+                continue
+            roles = {a.role for a in self.apis.lookup(name)}
+            if roles & {"free", "sink", "transfer", "reallocator"}:
+                return True
+            if self.apis.keeps(name) or self.apis.releases(name):
+                return True
+            if not roles and not self.apis.borrows(name) and self.apis.constructs(name):
+                return True
+        return False
 
     # ------------------------------------------------------------ internals
 
@@ -662,6 +742,15 @@ def _assigned_values(fn: ir.Function, name: str) -> Iterator[ir.Expr]:
             if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name):
                 if e.target.name == name:
                     yield e.value
+
+
+def _ends_with(e: ir.Expr, last: str) -> bool:
+    """Is e (seen through casts and `&`) an access path whose last field is `last`?"""
+    e = _strip(e)
+    if isinstance(e, ir.Unary) and e.op == "&":
+        e = _strip(e.operand)
+    p = path_of(e)
+    return p is not None and bool(p[1]) and _last_field(p[1]) == last
 
 
 def _last_field(tokens) -> str:
