@@ -94,6 +94,20 @@ class DriverModel:
     def managed_reach(self, fc: FreeCall) -> list[Site]:
         return [s for s, st in self.reached(fc) if st == MANAGED and self.is_managed(s)]
 
+    def stored_reach(self, fr: FunctionResult, fc: FreeCall) -> list[Site]:
+        """When the engine lost the memory (`pf->buf` in a block it does not track):
+        the allocations this function stored under the very same access path."""
+        if any(self.reached(fc)) or fc.api.pointer is None or fc.api.pointer >= len(fc.call.args):
+            return []
+        p = path_of(_strip(fc.call.args[fc.api.pointer]))
+        if p is None or not p[1]:
+            return []
+        key = (p[0], tuple(p[1]))
+        return sorted(
+            {s for root, tokens, s in fr.stores if (root, tokens) == key and s.api},
+            key=lambda s: s.rid,
+        )
+
     def unmanaged_reach(self, fc: FreeCall) -> list[Site]:
         return [s for s, st in self.reached(fc) if st in OWNED and not self.is_managed(s)]
 

@@ -80,6 +80,10 @@ did): devres frees the memory when probe fails or after remove.
         sites: list[Site] = []
         if PROBE in context:
             sites = m.managed_reach(fc)
+            if not sites and fc.unresolved:
+                stored = m.stored_reach(fr, fc)
+                if stored and all(m.is_managed(s) for s in stored):
+                    sites = stored
             if not sites or m.unmanaged_reach(fc) or not self._same_owner(m, fn, sites):
                 return
             classes = m.exit_classes(fn, fc)
