@@ -175,6 +175,13 @@ class DriverModel:
         if fc.api.pointer is None or fc.api.pointer >= len(fc.call.args):
             return False
         target = _strip(fc.call.args[fc.api.pointer]).text
+        # Also the longer-lived places it was copied to (`spi->dev.platform_data = pdata`).
+        places = {target}
+        for node in fn.nodes:
+            if node.expr is not None:
+                for e in ir.walk(node.expr):
+                    if isinstance(e, ir.Assign) and _strip(e.value).text == target:
+                        places.add(e.target.text)
         seen: set[int] = set()
         todo = [fc.node]
         while todo:
@@ -185,7 +192,7 @@ class DriverModel:
             node = fn.nodes[nid]
             if node.expr is not None:
                 for e in ir.walk(node.expr):
-                    if isinstance(e, ir.Assign) and e.op == "=" and e.target.text == target:
+                    if isinstance(e, ir.Assign) and e.op == "=" and e.target.text in places:
                         if _is_null(e.value):
                             return True
             if node.kind is not Kind.RETURN:
@@ -232,7 +239,12 @@ class DriverModel:
             name = fr.function.name
             if PROBE not in self.context(name):
                 continue
+            paths: dict[int, set] = {}
+            for root, tokens, site in fr.stores:
+                paths.setdefault(site.rid, set()).add((root, tokens))
             for root, tokens, site in sorted(fr.stores, key=lambda x: x[2].rid):
+                if len(paths[site.rid]) > 1:
+                    continue  # also kept elsewhere (`a->x = p; b->y = p;`): whose is it?
                 if site.param is None and site.api and not self.is_managed(site):
                     if root in self.roots.get(name, ()):
                         yield name, "".join(tokens), site
@@ -246,7 +258,7 @@ class DriverModel:
         drvdata object to a release-named callee defined outside the file.
         """
         last = _last_field(_tokens(chain))
-        if not last:
+        if not last or self._delegates_remove():
             return True
         for fn in self.functions.values():
             for node in fn.nodes:
@@ -268,6 +280,33 @@ class DriverModel:
                     if _ends_with(node.expr, last):
                         return True
         return False
+
+    def _delegates_remove(self) -> bool:
+        """Remove hands a whole object (`mptscsih_remove(pdev)`) to a release-named
+        function of another file, which may free what probe stored."""
+        for name, fn in self.functions.items():
+            if REMOVE not in self.context(name):
+                continue
+            for call in _calls(fn):
+                if (
+                    call.func
+                    and call.func not in self.functions
+                    and not self.apis.lookup(call.func)
+                    and self.apis.releases(call.func)
+                    and not self.apis.borrows(call.func)
+                    and any(self._whole_device(fn, a) for a in call.args)
+                ):
+                    return True
+        return False
+
+    def _whole_device(self, fn: ir.Function, arg: ir.Expr) -> bool:
+        """The bus device a remove callback gets, or this function's drvdata object."""
+        arg = _strip(arg)
+        if not isinstance(arg, ir.Name):
+            return False
+        if arg.name in self.roots.get(fn.name, ()):
+            return True
+        return bool(fn.params) and fn.params[0].name == arg.name and self._is_root(fn.name)
 
     def _releases_field(self, fn: ir.Function, call: ir.Call, last: str) -> bool:
         name = call.func
@@ -735,6 +774,14 @@ def _calls_of(fn: ir.Function, name: str) -> Iterator[ir.Call]:
         call = _call_in(node, name)
         if call is not None:
             yield call
+
+
+def _calls(fn: ir.Function) -> Iterator[ir.Call]:
+    for node in fn.nodes:
+        if node.expr is not None:
+            for e in ir.walk(node.expr):
+                if isinstance(e, ir.Call):
+                    yield e
 
 
 def _call_in(node: ir.Node, name: str) -> ir.Call | None:

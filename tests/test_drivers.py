@@ -117,3 +117,21 @@ static struct usb_driver t_driver = { .probe = t_probe };
     )
     assert "devm_kfree" in shared
     assert _findings(tmp_path, shared, "DML003") == []
+
+
+def test_published_pointer_nulled_after_the_free_is_silent(tmp_path):
+    text = open(SILENT, encoding="utf-8").read()
+    nulled = "\tspi->dev.platform_data = NULL;\n\treturn ret;"
+    assert nulled in text
+    variant = text.replace(nulled, "\treturn ret;")
+    line = variant.splitlines().index("\tdevm_kfree(&spi->dev, pdata);") + 1
+    assert _findings(tmp_path, variant, "DML003") == [line]
+
+
+def test_remove_delegating_to_another_files_remove_silences_dml002(tmp_path):
+    path = os.path.join(FIXTURES, "dml002", "delegate.c")
+    text = open(path, encoding="utf-8").read()
+    assert _findings(tmp_path, text, "DML002") == []
+    variant = text.replace("\tcm_core_remove(pdev);\n", "")
+    line = variant.splitlines().index("\tcm->lookup = kcalloc(16, sizeof(void *), GFP_KERNEL);") + 1
+    assert _findings(tmp_path, variant, "DML002") == [line]
