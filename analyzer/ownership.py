@@ -629,7 +629,7 @@ class Analysis:
                 self.escape(rid, world)
             return
         root, tokens = p
-        if rid is not None and tokens and rid in self.rid_sites:
+        if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
             self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
         segs = self._segments(root, tokens)
         if not self.is_local(root):

@@ -135,3 +135,12 @@ def test_remove_delegating_to_another_files_remove_silences_dml002(tmp_path):
     variant = text.replace("\tcm_core_remove(pdev);\n", "")
     line = variant.splitlines().index("\tcm->lookup = kcalloc(16, sizeof(void *), GFP_KERNEL);") + 1
     assert _findings(tmp_path, variant, "DML002") == [line]
+
+
+def test_block_also_kept_in_a_global_is_not_dml002(tmp_path):
+    path = os.path.join(FIXTURES, "dml002", "shared.c")
+    text = open(path, encoding="utf-8").read()
+    assert _findings(tmp_path, text, "DML002") == []
+    variant = text.replace("\tck_devs = hw;\n", "")
+    line = variant.splitlines().index("\thw = kzalloc(sizeof(*hw), GFP_KERNEL);") + 1
+    assert _findings(tmp_path, variant, "DML002") == [line]
