@@ -1379,7 +1379,7 @@ class Analysis:
                     self._set_live(rid, world)
                 else:
                     self._set_null(rid, world)
-            elif st in (LIVE, MANAGED) and not truth:
+            elif st == LIVE and not truth:
                 return []
             elif st == PARAM and not truth and self.rid_sites[rid].param[1]:
                 # `if (!p->buf) return; kfree(p->buf);`: on this path there is
