@@ -18,7 +18,6 @@ memory can be summarised.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -117,12 +116,27 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
-    # This function frees the same allocation on another path: the path
-    # reported is the odd one out (the strongest sign of a real leak).
-    freed_elsewhere: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
+
+
+@dataclass(slots=True)
+class FreeCall:
+    """A call of a free API and what reached its argument, over every world.
+
+    Recorded for the driver-model rules (DML003-DML005): which allocation
+    site, with which status, reached this free on some path, and the
+    integer facts (`ret` is non-zero) known there, so a rule can tell a
+    probe error path from a success path without walking syntax.
+    """
+
+    call: ir.Call
+    api: Api
+    node: int  # the CFG node evaluating the call
+    reached: set[tuple[Site, str]] = field(default_factory=set)  # (site, status)
+    unresolved: bool = False  # some world had no tracked memory in the argument
+    vals: set[frozenset] = field(default_factory=set)  # world.vals snapshots
 
 
 @dataclass(slots=True)
@@ -305,10 +319,13 @@ class Analysis:
         }
         self.iterators &= self.pointers
         self.leaks: dict[tuple, Leak] = {}
-        self.freed_sites: set[Span] = set()  # allocation sites freed on some path
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
         self.truncated = False
+        # Observations for the driver-model rules; they change no state.
+        self.free_calls: dict[Span, FreeCall] = {}
+        self.field_stores: set[tuple[str, tuple[str, ...], Site]] = set()
+        self._node = -1
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -403,18 +420,12 @@ class Analysis:
             for succ, out in self.transfer(node, world):
                 self.collect(out)
                 queue.append((succ, out))
-        for key, leak in self.leaks.items():
-            self.leaks[key] = self._judged(leak)
-        for key, (param, leak) in self.deferred.items():
-            self.deferred[key] = (param, self._judged(leak))
-
-    def _judged(self, leak: Leak) -> Leak:
-        return dataclasses.replace(leak, freed_elsewhere=leak.site.span in self.freed_sites)
 
     # -------------------------------------------------------------- transfer
 
     def transfer(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
         kind = node.kind
+        self._node = node.id
         if kind is Kind.BRANCH:
             out = []
             for slot, truth in ((0, True), (1, False)):
@@ -635,6 +646,8 @@ class Analysis:
                 self.escape(rid, world)
             return
         root, tokens = p
+        if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
+            self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
         segs = self._segments(root, tokens)
         if not self.is_local(root):
             if rid is not None:
@@ -682,8 +695,22 @@ class Analysis:
                         c,
                         stored,
                     )
-            else:
+            elif not self._within(c, rid, world):
+                # `obj->resv = &obj->_resv` points the block at itself: nothing escapes.
                 self.escape(rid, world)
+
+    def _within(self, c: int, rid: int, world: World) -> bool:
+        """Is resource `c` the block `rid` or held (through fields) inside it?"""
+        parents = {v: k[0] for k, v in world.heap.items()}
+        seen: set[int] = set()
+        while c not in seen:
+            if c == rid:
+                return True
+            seen.add(c)
+            if c not in parents:
+                return False
+            c = parents[c]
+        return False
 
     def escape(self, rid: int, world: World, seen: set[int] | None = None) -> None:
         """Ownership leaves the function: the resource and what it holds."""
@@ -709,9 +736,6 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
-            site = self.rid_sites.get(rid)
-            if site is not None:
-                self.freed_sites.add(site.span)
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED
@@ -990,7 +1014,9 @@ class Analysis:
             return None
         if role == "free":
             # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
-            for rid in self.resolve(arg, world, create=True):
+            rids = self.resolve(arg, world, create=True)
+            self._record_free(api, expr, rids, world)
+            for rid in rids:
                 self.free(rid, world)
         elif role == "sink":
             for rid in self.owner_of(arg, world):
@@ -1004,6 +1030,18 @@ class Analysis:
         elif role == "condition":
             return values[api.pointer] if api.pointer < len(values) else None
         return None
+
+    def _record_free(self, api: Api, expr: ir.Call, rids: list[int], world: World) -> None:
+        fc = self.free_calls.get(expr.span)
+        if fc is None:
+            fc = self.free_calls[expr.span] = FreeCall(expr, api, self._node)
+        fc.vals.add(frozenset(world.vals.items()))
+        if not rids:
+            fc.unresolved = True
+        for rid in rids:
+            site = self.rid_sites.get(rid)
+            if site is not None:
+                fc.reached.add((site, world.status.get(rid, "")))
 
     def _age(self, s: Site, world: World) -> None:
         """A site allocates again (a loop): earlier blocks become one "older" resource."""
@@ -1341,7 +1379,7 @@ class Analysis:
                     self._set_live(rid, world)
                 else:
                     self._set_null(rid, world)
-            elif st in (LIVE, MANAGED) and not truth:
+            elif st == LIVE and not truth:
                 return []
             elif st == PARAM and not truth and self.rid_sites[rid].param[1]:
                 # `if (!p->buf) return; kfree(p->buf);`: on this path there is
