@@ -16,6 +16,7 @@ struct device {
 	struct device_node *of_node;
 	const char *init_name;
 	void *driver_data;
+	void *platform_data;
 	void (*release)(struct device *dev);
 };
 
@@ -72,4 +73,15 @@ int device_property_read_u32_array(const struct device *dev, const char *propnam
 				   u32 *val, size_t nval);
 int device_property_read_u8_array(const struct device *dev, const char *propname,
 				  u8 *val, size_t nval);
+#define module_driver(__driver, __register, __unregister)		\
+static int __init __driver##_init(void)					\
+{									\
+	return __register(&(__driver));					\
+}									\
+static void __exit __driver##_exit(void)				\
+{									\
+	__unregister(&(__driver));					\
+}									\
+static int (*__driver##_initcall)(void) __maybe_unused = __driver##_init;	\
+static void (*__driver##_exitcall)(void) __maybe_unused = __driver##_exit
 #endif

@@ -39,6 +39,19 @@ static inline void *i2c_get_clientdata(const struct i2c_client *client)
 	return dev_get_drvdata(&client->dev);
 }
 
+struct i2c_driver {
+	int (*probe)(struct i2c_client *client);
+	int (*probe_new)(struct i2c_client *client);
+	void (*remove)(struct i2c_client *client);
+	struct device_driver driver;
+	const struct i2c_device_id *id_table;
+};
+int i2c_register_driver(void *owner, struct i2c_driver *driver);
+void i2c_del_driver(struct i2c_driver *driver);
+#define i2c_add_driver(driver) i2c_register_driver(NULL, driver)
+#define module_i2c_driver(__i2c_driver) \
+	module_driver(__i2c_driver, i2c_add_driver, i2c_del_driver)
+
 s32 i2c_smbus_read_i2c_block_data(const struct i2c_client *client, u8 command, u8 length,
 				  u8 *values);
 #endif

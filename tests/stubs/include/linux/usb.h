@@ -11,6 +11,16 @@ struct usb_device_id {
 	u16 idVendor;
 	u16 idProduct;
 };
+struct usb_driver {
+	const char *name;
+	int (*probe)(struct usb_interface *intf, const struct usb_device_id *id);
+	void (*disconnect)(struct usb_interface *intf);
+	const struct usb_device_id *id_table;
+};
+int usb_register(struct usb_driver *driver);
+void usb_deregister(struct usb_driver *driver);
+#define module_usb_driver(__usb_driver) \
+	module_driver(__usb_driver, usb_register, usb_deregister)
 static inline void usb_set_intfdata(struct usb_interface *intf, void *data)
 {
 	dev_set_drvdata(&intf->dev, data);

@@ -9,6 +9,20 @@ struct spi_device {
 	u32 mode;
 	int irq;
 };
+struct spi_device_id {
+	char name[32];
+	unsigned long driver_data;
+};
+struct spi_driver {
+	const struct spi_device_id *id_table;
+	int (*probe)(struct spi_device *spi);
+	void (*remove)(struct spi_device *spi);
+	struct device_driver driver;
+};
+int spi_register_driver(struct spi_driver *sdrv);
+void spi_unregister_driver(struct spi_driver *sdrv);
+#define module_spi_driver(__spi_driver) \
+	module_driver(__spi_driver, spi_register_driver, spi_unregister_driver)
 int spi_setup(struct spi_device *spi);
 static inline void spi_set_drvdata(struct spi_device *spi, void *data)
 {
