@@ -7,6 +7,8 @@ file costs only itself.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -17,10 +19,15 @@ from analyzer.frontend import treesitter
 from analyzer.plugins import Context, Rule
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+DEFAULT_TIMEOUT = 30.0  # seconds a file may take; the slowest of drivers/ takes about 3
 
 
 class Skipped(ValueError):
     """A file deliberately not analysed (binary, too large): a notice, not an error."""
+
+    def __init__(self, reason: str, stamp: tuple[int, int, str] | None = None) -> None:
+        super().__init__(reason)
+        self.stamp = stamp
 
 
 @dataclass
@@ -29,7 +36,9 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     functions: int = 0
     error: str | None = None  # the file could not be read: an input error
-    skipped: str | None = None  # deliberately not checked (binary, too large)
+    skipped: str | None = None  # deliberately not checked (binary, too large, too slow)
+    # (mtime_ns, size, sha256) of the bytes that were read: what a cache entry is valid for.
+    stamp: tuple[int, int, str] | None = None
 
 
 @dataclass
@@ -37,22 +46,26 @@ class Options:
     rules: list[type[Rule]]
     api_extra: list[tuple[dict, str]] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT  # 0: no limit (enforced by analyzer.runner)
 
 
-def read_source(path: str, max_bytes: int) -> bytes:
+def read_source(path: str, max_bytes: int) -> tuple[bytes, tuple[int, int, str]]:
+    """The file's bytes and the stamp (mtime, size, content hash) of what was read."""
     with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
         data = f.read(max_bytes + 1)
+    stamp = (st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
     if len(data) > max_bytes:
-        raise Skipped(f"larger than {max_bytes} bytes (--max-bytes)")
+        raise Skipped(f"larger than {max_bytes} bytes (--max-bytes)", stamp)
     if b"\0" in data[:65536]:
-        raise Skipped("binary file (NUL bytes)")
-    return data
+        raise Skipped("binary file (NUL bytes)", stamp)
+    return data, stamp
 
 
 def check_file(path: str, options: Options) -> FileResult:
     result = FileResult(path)
     try:
-        source = read_source(path, options.max_bytes)
+        source, result.stamp = read_source(path, options.max_bytes)
     except FileNotFoundError:
         result.error = "no such file"
         return result
@@ -64,6 +77,7 @@ def check_file(path: str, options: Options) -> FileResult:
         return result
     except Skipped as exc:
         result.skipped = str(exc)
+        result.stamp = exc.stamp
         return result
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)

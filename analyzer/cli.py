@@ -12,11 +12,13 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from pathlib import Path
 
-from analyzer import __version__
+from analyzer import __version__, progress, runner
 from analyzer.apis import ApiError
-from analyzer.checker import DEFAULT_MAX_BYTES, FileResult, Options, check_file
+from analyzer.cache import Cache, default_dir
+from analyzer.checker import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
 from analyzer.findings import CONFIDENCES, Finding
 from analyzer.plugins import PluginError, discover
 from analyzer.report import json_format, text
@@ -51,8 +53,22 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this"
     )
+    c.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"skip a file that takes longer than this (default: {DEFAULT_TIMEOUT:g}; 0: no limit)",
+    )
+    c.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="results cache (default: $DEVMLINT_CACHE_DIR, else $XDG_CACHE_HOME/devmlint)",
+    )
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    c.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    c.add_argument("-q", "--quiet", action="store_true", help="no summary line, no progress bar")
     sub.add_parser("rules", help="list the installed rules")
     r = sub.add_parser("rule", help="show a rule's documentation page")
     r.add_argument("code")
@@ -98,14 +114,6 @@ def _codes(text_value: str) -> set[str]:
     return {c.strip().upper() for c in text_value.split(",") if c.strip()}
 
 
-def _run_files(files: list[str], options: Options, jobs: int) -> list[FileResult]:
-    if jobs <= 1 or len(files) < 8:
-        return [check_file(f, options) for f in files]
-    chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(check_file, files, [options] * len(files), chunksize=chunk))
-
-
 def cmd_check(args) -> int:
     rules, problems = discover()
     for problem in problems:
@@ -120,9 +128,17 @@ def cmd_check(args) -> int:
         print(f"devmlint: error: {path}: {why}", file=sys.stderr)
     if not files and missing:
         return EXIT_ERROR
+    if args.timeout < 0 or args.max_bytes < 0 or args.jobs < 0:
+        raise UsageError("--timeout, --max-bytes and --jobs take a number >= 0")
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
-    results = _run_files(files, Options(chosen, max_bytes=args.max_bytes), jobs)
+    options = Options(chosen, max_bytes=args.max_bytes, timeout=args.timeout)
+    cache = None if args.no_cache else Cache.open(args.cache_dir or default_dir(), options)
+    show = progress.wanted(len(files), args.quiet)
+    with progress.bar(len(files), args.min_confidence) if show else nullcontext() as advance:
+        results = runner.run(files, options, jobs, cache, advance)
+    if cache is not None and cache.problem:
+        print(f"devmlint: warning: {cache.problem}", file=sys.stderr)
     floor = CONFIDENCES.index(args.min_confidence)
     findings: list[Finding] = []
     errors = len(missing)
