@@ -9,6 +9,7 @@ newline, so line and column numbers of the result are those of the file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -39,9 +40,12 @@ _ANNOTATION_RE = re.compile(
     r"|(?P<call>" + "|".join(_CALL_ANNOTATIONS) + r")\s*\()"
 )
 _FREE_RE = re.compile(r"\*?\s*(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
+# A whole word that holds `for_each`/`_foreach`, then `(`. (`\w*` once, not
+# `[A-Za-z_]*\w*?`: the same matches without quadratic backtracking in every word.)
 _ITERATOR_RE = re.compile(
-    r"\b(?P<name>[A-Za-z_]*\w*?(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
+    r"\b(?P<name>\w*(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
 )
+_ITERATOR_HINTS = (b"for_each", b"_foreach", b"scoped_")
 _CONDITIONAL_RE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 
 
@@ -158,9 +162,10 @@ def _strip_conditionals(buf: bytearray, directives: list[tuple[int, int, bytes]]
 
 
 def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
+    starts = [s for s, _ in skip]
     for m in _ANNOTATION_RE.finditer(text.decode("latin-1")):
         start = m.start()
-        if _inside(skip, start):
+        if _inside(skip, start, starts):
             continue
         if m.group("word"):
             _blank(buf, start, m.end())
@@ -185,13 +190,10 @@ def _match_paren_loose(text: bytes, open_at: int) -> int:
     return -1
 
 
-def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
-    for start, end in ranges:
-        if start <= pos < end:
-            return True
-        if start > pos:
-            return False
-    return False
+def _inside(ranges: list[tuple[int, int]], pos: int, starts: list[int]) -> bool:
+    """Is pos in one of the sorted, disjoint ranges? (`starts`: their start offsets)."""
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and pos < ranges[k][1]
 
 
 def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
@@ -202,9 +204,12 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
     expression is a call and stays one.  `scoped_guard(...)` becomes `if`,
     since its body runs once.
     """
+    if not any(hint in text for hint in _ITERATOR_HINTS):
+        return
+    starts = [s for s, _ in skip]
     for m in _ITERATOR_RE.finditer(text.decode("latin-1")):
         start = m.start("name")
-        if _inside(skip, start):
+        if _inside(skip, start, starts):
             continue
         end = _match_paren(text, m.end() - 1)
         if end == -1:
@@ -257,7 +262,8 @@ def prepare(text: bytes) -> Prepared:
     # Defines keep their text; macros inside them must not be rewritten.
     skip = [(s, e) for s, e, logical in directives if logical.lstrip().startswith(b"#")]
     cleanups: dict[tuple[int, str], str] = {}
-    for m in _FREE_RE.finditer(stage.decode("latin-1")):
+    # The pattern is slow on every word of a file; most files have no `__free`.
+    for m in _FREE_RE.finditer(stage.decode("latin-1") if b"__free" in stage else ""):
         line = stage.count(b"\n", 0, m.start("var")) + 1
         cleanups[(line, m.group("var"))] = m.group("fn")
     _blank_annotations(buf, stage, skip)
