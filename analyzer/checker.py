@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ class Options:
 
 def read_source(path: str, max_bytes: int) -> tuple[bytes, tuple[int, int, str]]:
     """The file's bytes and the stamp (mtime, size, content hash) of what was read."""
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device would block or never end
+        raise Skipped("not a regular file")
     with open(path, "rb") as f:
         st = os.fstat(f.fileno())
         data = f.read(max_bytes + 1)
