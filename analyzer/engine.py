@@ -39,15 +39,12 @@ def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
     interesting = _interesting(apis)
     names = frozenset(fn.name for fn in unit.functions)
     candidates = _candidates(unit.functions, interesting, apis)
-    # Functions that can neither be analysed nor call a same-file function
-    # are leaves of the call graph that the loop below would skip: leaving
-    # them out changes no order and no result, and spares building their CFG.
+    # A function that calls a candidate is one itself, so the others reach no
+    # candidate: leaving them out of the call order changes neither the order
+    # of the candidates nor which of them are called, and spares their CFGs.
+    # (A name defined twice stays: the call order resolves it to one definition.)
     defined = Counter(fn.name for fn in unit.functions)
-    needed = [
-        fn
-        for fn in unit.functions
-        if id(fn) in candidates or fn.call_hint() & names or defined[fn.name] > 1
-    ]
+    needed = [fn for fn in unit.functions if id(fn) in candidates or defined[fn.name] > 1]
     called = {c for fn in needed for c in fn.calls}
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
     confirmed: set[tuple[str, int, str]] = set()

@@ -541,15 +541,31 @@ class LazyFunction(ir.Function):
         return self._keeps if self._pending is not None else None
 
 
-def _keeps_hint(fn: ir.Function, raw: bytes, cleanups) -> bool:
-    """Might the body store a pointer parameter (`x->f = (T *)p;`) or hold `__free` locals?"""
+# Strings, character constants and comments, lexed left to right, so that a
+# `foo()` in a comment or a message is no call hint.
+_NOT_CODE = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*', re.S)
+
+
+def _code_only(raw: bytes) -> bytes:
+    return _NOT_CODE.sub(b" ", raw)
+
+
+def _keeps_hint(fn: ir.Function, code: bytes, cleanups) -> bool:
+    """Might the body store a pointer parameter (`x->f = (T *)p;`) or hold `__free` locals?
+
+    The engine asks for an assignment whose value, casts and parentheses
+    aside, is the parameter: here, `=` followed by cast-like text and the
+    name, and then nothing that continues an expression.
+    """
     if any(fn.span.line <= line <= fn.span.end_line for line, _ in cleanups):
         return True
     pointers = [re.escape(p.name.encode()) for p in fn.params if p.pointer]
     if not pointers:
         return False
-    stored = re.compile(rb"=[^;]*?\b(?:" + b"|".join(pointers) + rb")\b")
-    return stored.search(raw) is not None
+    stored = re.compile(
+        rb"=[\s()*\w\\]*?\b(?:" + b"|".join(pointers) + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))"
+    )
+    return stored.search(code) is not None
 
 
 def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Function | None:
@@ -600,8 +616,9 @@ def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Functio
     )
     if lazy:
         fn._pending = (body, span_of(closing), cleanups)
-        fn._hint = {m.decode() for m in _CALL_HINT.findall(raw)}
-        fn._keeps = _keeps_hint(fn, raw, cleanups)
+        code = _code_only(raw)
+        fn._hint = {m.decode() for m in _CALL_HINT.findall(code)}
+        fn._keeps = _keeps_hint(fn, code, cleanups)
     else:
         exprs = _ExprBuilder()
         cfg = _CFGBuilder(exprs, cleanups)
