@@ -20,7 +20,6 @@ from analyzer.frontend.preprocess import prepare
 from analyzer.ir import Kind, Span
 
 _LANGUAGE = Language(tree_sitter_c.language())
-_WS = re.compile(r"\s+")
 _INT = re.compile(r"^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*$")
 _MAX_TEXT = 160
 
@@ -68,7 +67,7 @@ def _text(node: TSNode) -> str:
     raw = node.text.decode("utf-8", "replace")
     if len(raw) > _MAX_TEXT * 4:
         raw = raw[: _MAX_TEXT * 4]
-    return _WS.sub(" ", raw).strip()[:_MAX_TEXT]
+    return " ".join(raw.split())[:_MAX_TEXT]  # = re.sub(r"\s+", " ", raw).strip(), faster
 
 
 def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
