@@ -9,6 +9,7 @@ are still built.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import tree_sitter_c
@@ -558,13 +559,15 @@ def _keeps_hint(fn: ir.Function, code: bytes, cleanups) -> bool:
     """
     if any(fn.span.line <= line <= fn.span.end_line for line, _ in cleanups):
         return True
-    pointers = [re.escape(p.name.encode()) for p in fn.params if p.pointer]
-    if not pointers:
-        return False
-    stored = re.compile(
-        rb"=[\s()*\w\\]*?\b(?:" + b"|".join(pointers) + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))"
-    )
-    return stored.search(code) is not None
+    pointers = tuple(p.name for p in fn.params if p.pointer)
+    return bool(pointers) and _stored_pattern(pointers).search(code) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _stored_pattern(pointers: tuple[str, ...]) -> re.Pattern[bytes]:
+    """`= <casts> p` then the end of the value; parameter names repeat across a tree."""
+    names = b"|".join(re.escape(p.encode()) for p in pointers)
+    return re.compile(rb"=[\s()*\w\\]*?\b(?:" + names + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))")
 
 
 def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Function | None:
