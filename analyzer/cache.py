@@ -1,12 +1,12 @@
 """Per-file results cache, so a re-run over an unchanged tree parses nothing.
 
 An entry is valid for one configuration: the devmlint version, a hash of
-the engine's and the rules' own source (an edited checkout must not serve
-results of the code it replaced), the selected rules, the API tables and
-user extensions, and the options that change a result (size and time
-limits).  Each configuration has a directory of its own under the cache
-root, so changing the configuration never serves, nor destroys, another's
-entries.
+the engine's and the rules' own source and data (an edited checkout must
+not serve results of the code it replaced), the selected rules, the API
+tables and user extensions, the summary database, and the options that
+change a result (size and time limits).  Each configuration has a
+directory of its own under the cache root, so changing the configuration
+never serves, nor destroys, another's entries.
 
 Inside it, entries are sharded by the directory of the checked file (one
 JSON file a source directory, like ruff's per-package cache): a warm run
@@ -63,7 +63,7 @@ def _source_files(options: Options) -> list[Path]:
 
     roots.add(Path(rules.__file__).resolve().parent)
     for root in roots:
-        files.update(p for p in root.rglob("*") if p.suffix in (".py", ".toml"))
+        files.update(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".json"))
     return sorted(files)
 
 
@@ -76,12 +76,21 @@ def config_key(options: Options) -> str:
             h.update(path.name.encode() + b"\0" + path.read_bytes())
         except OSError:
             h.update(path.name.encode() + b"\0unreadable")
+    # The summary database: the built-in one is a file of the rules package
+    # (hashed above); a user's is hashed here; "none" is a name.
+    db = options.summaries
+    if db and db != "none":
+        try:
+            h.update(b"summaries\0" + Path(db).read_bytes())
+        except OSError:
+            h.update(f"summaries\0unreadable {db}".encode())
     rules = [f"{c.code}={c.__module__}.{c.__qualname__}" for c in options.rules]
     config = {
         "rules": rules,
         "api_extra": [data for data, _ in options.api_extra],
         "max_bytes": options.max_bytes,
         "timeout": options.timeout,
+        "summaries": db,
     }
     h.update(json.dumps(config, sort_keys=True, default=str).encode())
     return h.hexdigest()[:24]

@@ -14,21 +14,18 @@ import sys
 from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
+from analyzer import summarydb
 from analyzer.engine import analyse
 from analyzer.findings import Finding
 from analyzer.frontend import treesitter
 from analyzer.plugins import Context, Rule
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
-DEFAULT_TIMEOUT = 30.0  # seconds a file may take; the slowest of drivers/ takes about 3
+DEFAULT_TIMEOUT = 30.0  # seconds one file may take: a guard against pathological input
 
 
 class Skipped(ValueError):
     """A file deliberately not analysed (binary, too large): a notice, not an error."""
-
-    def __init__(self, reason: str, stamp: tuple[int, int, str] | None = None) -> None:
-        super().__init__(reason)
-        self.stamp = stamp
 
 
 @dataclass
@@ -38,8 +35,8 @@ class FileResult:
     functions: int = 0
     error: str | None = None  # the file could not be read: an input error
     skipped: str | None = None  # deliberately not checked (binary, too large, too slow)
-    # (mtime_ns, size, sha256) of the bytes that were read: what a cache entry is valid for.
-    stamp: tuple[int, int, str] | None = None
+    # (mtime_ns, size, sha256 or None) of the file as read: what a cache entry is valid for.
+    stamp: tuple[int, int, str | None] | None = None
 
 
 @dataclass
@@ -48,27 +45,29 @@ class Options:
     api_extra: list[tuple[dict, str]] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = DEFAULT_TIMEOUT  # 0: no limit (enforced by analyzer.runner)
+    summaries: str | None = None  # summary database path; None = built-in, "none" = off
 
 
-def read_source(path: str, max_bytes: int) -> tuple[bytes, tuple[int, int, str]]:
-    """The file's bytes and the stamp (mtime, size, content hash) of what was read."""
+def read_source(path: str, max_bytes: int) -> bytes:
     if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device would block or never end
         raise Skipped("not a regular file")
     with open(path, "rb") as f:
-        st = os.fstat(f.fileno())
         data = f.read(max_bytes + 1)
-    stamp = (st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
     if len(data) > max_bytes:
-        raise Skipped(f"larger than {max_bytes} bytes (--max-bytes)", stamp)
+        raise Skipped(f"larger than {max_bytes} bytes (--max-bytes)")
     if b"\0" in data[:65536]:
-        raise Skipped("binary file (NUL bytes)", stamp)
-    return data, stamp
+        raise Skipped("binary file (NUL bytes)")
+    return data
 
 
 def check_file(path: str, options: Options) -> FileResult:
     result = FileResult(path)
     try:
-        source, result.stamp = read_source(path, options.max_bytes)
+        # Stat before reading: if the file changes in between, the next run sees
+        # a new mtime and compares content hashes (never a stale hit).
+        st = os.stat(path)
+        source = read_source(path, options.max_bytes)
+        result.stamp = (st.st_mtime_ns, st.st_size, hashlib.sha256(source).hexdigest())
     except FileNotFoundError:
         result.error = "no such file"
         return result
@@ -80,7 +79,7 @@ def check_file(path: str, options: Options) -> FileResult:
         return result
     except Skipped as exc:
         result.skipped = str(exc)
-        result.stamp = exc.stamp
+        result.stamp = (st.st_mtime_ns, st.st_size, None)
         return result
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
@@ -89,7 +88,7 @@ def check_file(path: str, options: Options) -> FileResult:
         table = apis_mod.load(options.api_extra)
         unit = treesitter.parse(path, source)
         result.functions = len(unit.functions)
-        engine_result = analyse(unit, table)
+        engine_result = analyse(unit, table, summarydb.load(options.summaries))
         ctx = Context(engine_result, table, path)
         for rule_cls in options.rules:
             result.findings.extend(rule_cls().check(ctx))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
-from analyzer import __version__, progress, runner
+from analyzer import __version__, progress, runner, summarydb
 from analyzer.apis import ApiError
 from analyzer.cache import Cache, default_dir
 from analyzer.checker import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
@@ -69,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     c.add_argument("-q", "--quiet", action="store_true", help="no summary line, no progress bar")
+    c.add_argument(
+        "--summaries",
+        metavar="DB",
+        help="summaries of functions in other files (from `devmlint summarize`; "
+        "default: the built-in Linux 6.1 database; `none` for none)",
+    )
+    s = sub.add_parser(
+        "summarize", help="build a database of what a tree's functions do to their arguments"
+    )
+    s.add_argument("paths", nargs="+", metavar="PATH", help="source tree(s) to summarise")
+    s.add_argument("-o", "--output", required=True, metavar="DB", help="file to write (JSON)")
+    s.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
+    s.add_argument("--passes", type=int, default=2, help="rounds, each using the last (default: 2)")
     sub.add_parser("rules", help="list the installed rules")
     r = sub.add_parser("rule", help="show a rule's documentation page")
     r.add_argument("code")
@@ -132,7 +145,10 @@ def cmd_check(args) -> int:
         raise UsageError("--timeout, --max-bytes and --jobs take a number >= 0")
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
-    options = Options(chosen, max_bytes=args.max_bytes, timeout=args.timeout)
+    summarydb.load(args.summaries)  # a bad database is a usage error, before any work
+    options = Options(
+        chosen, max_bytes=args.max_bytes, timeout=args.timeout, summaries=args.summaries
+    )
     cache = None if args.no_cache else Cache.open(args.cache_dir or default_dir(), options)
     show = progress.wanted(len(files), args.quiet)
     with progress.bar(len(files), args.min_confidence) if show else nullcontext() as advance:
@@ -180,6 +196,29 @@ def cmd_check(args) -> int:
     return EXIT_CLEAN
 
 
+def cmd_summarize(args) -> int:
+    files, missing = discover_files(args.paths)
+    for path, why in missing:
+        print(f"devmlint: error: {path}: {why}", file=sys.stderr)
+    if missing:
+        return EXIT_ERROR
+    files = [f for f in files if f.endswith(".c")]
+    jobs = args.jobs or os.cpu_count() or 1
+    base = "none"
+    for round_ in range(1, max(1, args.passes) + 1):
+        start = time.monotonic()
+        db = summarydb.build(files, jobs, base, source=" ".join(args.paths))
+        summarydb.write(db, args.output)
+        base = args.output
+        summarydb.forget(args.output)
+        print(
+            f"devmlint: pass {round_}: {len(db.functions)} functions summarised "
+            f"from {len(files)} files in {time.monotonic() - start:.0f} s",
+            file=sys.stderr,
+        )
+    return EXIT_CLEAN
+
+
 def cmd_rules(args) -> int:
     rules, problems = discover()
     for problem in problems:
@@ -204,10 +243,15 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
-    handlers = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule}
+    handlers = {
+        "check": cmd_check,
+        "summarize": cmd_summarize,
+        "rules": cmd_rules,
+        "rule": cmd_rule,
+    }
     try:
         return handlers[args.command](args)
-    except (UsageError, ApiError, PluginError) as exc:
+    except (UsageError, ApiError, PluginError, summarydb.SummaryDbError) as exc:
         print(f"devmlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

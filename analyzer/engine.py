@@ -14,6 +14,7 @@ from analyzer import ir
 from analyzer.apis import ApiTable
 from analyzer.ownership import Analysis, Leak, Site, Summary
 from analyzer.summaries import call_order, summarize
+from analyzer.summarydb import SummaryDb
 
 _INTERESTING = ("allocator", "reallocator", "free", "sink", "transfer")
 
@@ -34,10 +35,32 @@ class UnitResult:
     sites: dict[tuple, Site] = field(default_factory=dict)
 
 
-def analyse(unit: ir.Unit, apis: ApiTable) -> UnitResult:
+class _Known(dict):
+    """The file's own summaries, then the database's for callees the file does not define."""
+
+    def __init__(self, db: SummaryDb | None, defined: frozenset[str]) -> None:
+        super().__init__()
+        self.db = db
+        self.defined = defined
+
+    def get(self, name, default=None):
+        found = super().get(name)
+        if found is None and self.db is not None and name not in self.defined:
+            found = self.db.get(name)
+        return default if found is None else found
+
+
+def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitResult:
     result = UnitResult(unit)
-    interesting = _interesting(apis)
     names = frozenset(fn.name for fn in unit.functions)
+    result.summaries = _Known(db, names)
+    interesting = _interesting(apis)
+    if db is not None:
+        # Other files' functions the database knows, called here (by the hints:
+        # a superset of the calls, so no function the loop analyses is missed,
+        # and a name no function calls changes no `fn.calls & relevant`).
+        hinted = {c for fn in unit.functions for c in fn.call_hint()}
+        interesting = interesting | {c for c in hinted - names if db.get(c) is not None}
     candidates = _candidates(unit.functions, interesting, apis)
     # A function that calls a candidate is one itself, so the others reach no
     # candidate: leaving them out of the call order changes neither the order

@@ -18,6 +18,7 @@ memory can be summarised.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -49,6 +50,15 @@ TERMINAL = (FREED, ESCAPED, NULL)
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
 _ERRNO = re.compile(r"^E[A-Z0-9]+$")
+# Comparison -> (the operator it is or negates, negated?)
+_COMPARISONS = {
+    ">": (">", False),
+    "<=": (">", True),
+    ">=": (">=", False),
+    "<": (">=", True),
+    "==": ("==", False),
+    "!=": ("==", True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,9 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
+    # This function frees the same allocation on another path: the path
+    # reported is the odd one out (the strongest sign of a real leak).
+    freed_elsewhere: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -254,6 +267,14 @@ class Analysis:
             for e in ir.walk(n.expr)
             if isinstance(e, ir.Assign)
         }
+        # Everything the function writes: assignment targets and `x++` operands.
+        self.mutated = self.assigned | {
+            e.operand.text
+            for n in fn.nodes
+            if n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Unary) and e.op in ("++", "--")
+        }
         self.rid_sites: dict[int, Site] = {}
         # Leaks that only count if a caller confirms them, and confirmations.
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
@@ -284,6 +305,7 @@ class Analysis:
         }
         self.iterators &= self.pointers
         self.leaks: dict[tuple, Leak] = {}
+        self.freed_sites: set[Span] = set()  # allocation sites freed on some path
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
         self.truncated = False
@@ -381,6 +403,13 @@ class Analysis:
             for succ, out in self.transfer(node, world):
                 self.collect(out)
                 queue.append((succ, out))
+        for key, leak in self.leaks.items():
+            self.leaks[key] = self._judged(leak)
+        for key, (param, leak) in self.deferred.items():
+            self.deferred[key] = (param, self._judged(leak))
+
+    def _judged(self, leak: Leak) -> Leak:
+        return dataclasses.replace(leak, freed_elsewhere=leak.site.span in self.freed_sites)
 
     # -------------------------------------------------------------- transfer
 
@@ -680,6 +709,9 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
+            site = self.rid_sites.get(rid)
+            if site is not None:
+                self.freed_sites.add(site.span)
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED
@@ -709,9 +741,10 @@ class Analysis:
                     return None
                 holder = _display(t)
                 if isinstance(t, ir.Name) and self._summary_call(v) is not None:
-                    for a in v.args:
-                        self.eval(a, world)
+                    values = [self.eval(a, world) for a in v.args]
                     rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
+                    if self._external(v.func):
+                        self._unknown_callee(v.func, v, values, world)
                     self.store(t, rid, world)
                     self.assign_int(t.name, v, world)
                     if self._deferred:
@@ -811,8 +844,22 @@ class Analysis:
             return result
         summary = self.summaries.get(name or "")
         if summary is not None:
-            return self.apply_summary(summary, expr, world, holder, None)
-        self._hand_over(name, expr, world)
+            result = self.apply_summary(summary, expr, world, holder, None)
+            if not self._external(name):
+                return result
+        return self._unknown_callee(name, expr, values, world)
+
+    def _external(self, name: str | None) -> bool:
+        """Is this callee defined in another file (known, if at all, from the database)?"""
+        return name not in self.functions
+
+    def _unknown_callee(self, name: str | None, expr: ir.Call, values, world: World) -> int | None:
+        """What a callee we cannot see does: borrows, or keeps by its name.
+
+        Also applies after a database summary of another file's function:
+        what the summary does not cover is still unknown.
+        """
+        self._hand_over(name, expr, values, world)
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         # A callee given one of our functions as a callback (`adb_request(req,
         # done_fn, ...)`) usually hands the request to it later: it keeps it.
@@ -855,14 +902,14 @@ class Analysis:
             return owners.pop()
         return None
 
-    def _hand_over(self, name: str | None, expr: ir.Call, world: World) -> None:
+    def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
         went to code we cannot see, which may undo what was stored in it."""
         if not self.apis.releases(name) or self.apis.borrows(name):
             return
         if self.apis.tears_down(name):
             world.handed[TORN] = True
-        for arg in expr.args:
+        for arg, value in zip(expr.args, values, strict=False):
             while isinstance(arg, ir.Cast):
                 arg = arg.operand
             whole = isinstance(arg, ir.Name)
@@ -870,6 +917,8 @@ class Analysis:
                 found = self.resolve(arg, world)
             elif isinstance(arg, ir.Unary) and arg.op == "&":
                 found = self._direct_owner(arg.operand, world)  # `list_del(&x->node)`
+            elif isinstance(arg, ir.Call) and value is not None:
+                found = [value]  # `kobject_put(foo_to_kobj(foo))`: through an accessor
             else:
                 found = []
             for rid in found:
@@ -1121,6 +1170,40 @@ class Analysis:
 
     def refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
         """The worlds in which `cond` evaluates to `truth` (evaluating its effects)."""
+        fact = self._fact(cond)
+        if fact is None:
+            return self._refine(cond, world, truth)
+        # `if (len > MAX) buf = kmalloc(..); ... if (len > MAX) kfree(buf);`:
+        # the same test of values the function never changes agrees with itself.
+        key, negated = fact
+        holds = truth != negated
+        if world.vals.get(key, holds) != holds:
+            return []
+        out = self._refine(cond, world, truth)
+        for w in out:
+            w.vals[key] = holds
+        return out
+
+    def _fact(self, cond: ir.Expr) -> tuple[str, bool] | None:
+        """A key for a comparison whose operands this function never changes,
+        and whether `cond` is its negation (`a <= b` is `!(a > b)`)."""
+        if not (isinstance(cond, ir.Binary) and cond.op in _COMPARISONS):
+            return None
+        for e in ir.walk(cond):
+            if isinstance(e, (ir.Call, ir.Assign, ir.Opaque, ir.Conditional)):
+                return None
+            if isinstance(e, ir.Unary) and e.op in ("++", "--", "*"):
+                return None
+            if isinstance(e, (ir.Name, ir.Field, ir.Index)) and self._changes(e.text):
+                return None
+        op, negated = _COMPARISONS[cond.op]
+        return f"?{cond.left.text} {op} {cond.right.text}", negated
+
+    def _changes(self, text: str) -> bool:
+        root = re.match(r"\w+", text)
+        return text in self.mutated or (root is not None and root[0] in self.mutated)
+
+    def _refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
         match cond:
             case ir.Const(value=v):
                 if v is None or bool(v) == truth:
@@ -1154,13 +1237,12 @@ class Analysis:
             case ir.Call(func=name) if self.apis.role(name, "condition") is not None:
                 api = self.apis.role(name, "condition")
                 return self._refine_predicate(api, cond, world, truth)
-            case ir.Call(func=name) if name in self.summaries and self.summaries[name].relevant:
-                for a in cond.args:
-                    self.eval(a, world)
-                rid = self.apply_summary(
-                    self.summaries[name], cond, world, None, "nonzero" if truth else "zero"
-                )
-                if rid is not None and self.summaries[name].returns_alloc is not None:
+            case ir.Call() if (callee := self._summary_call(cond)) is not None:
+                values = [self.eval(a, world) for a in cond.args]
+                rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
+                if self._external(cond.func):
+                    self._unknown_callee(cond.func, cond, values, world)
+                if rid is not None and callee.returns_alloc is not None:
                     # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
                     (self._set_live if truth else self._set_null)(rid, world)
                 return [world]

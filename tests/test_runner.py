@@ -84,6 +84,16 @@ def test_configuration_is_part_of_the_key():
     assert config_key(Options(rules, timeout=1)) != base
     assert config_key(Options([])) != base
     assert config_key(Options(rules, api_extra=[({"allocator": []}, "x")])) != base
+    assert config_key(Options(rules, summaries="none")) != base
+
+
+def test_summary_database_content_is_part_of_the_key(tmp_path):
+    rules = list(discover()[0].values())
+    db = tmp_path / "db.json"
+    db.write_text('{"a": 1}')
+    first = config_key(Options(rules, summaries=str(db)))
+    db.write_text('{"a": 2}')
+    assert config_key(Options(rules, summaries=str(db))) != first
 
 
 def test_no_cache_writes_nothing(tmp_path, capsys):

@@ -1,0 +1,207 @@
+"""Summaries of functions defined in other files, built from a source tree.
+
+A driver hands its objects to its subsystem's core: `drm_connector_init()`
+links the connector into the device's list, `clk_hw_register()` keeps the
+clock, `rtw_enqueue_cmd()` queues the command or frees it. Seen from the
+driver file alone these are unknown callees that borrow, so memory they
+keep is reported as leaking when the driver later fails; triage found this
+to be the largest class of false DML001 findings.
+
+`devmlint summarize TREE -o DB` runs the same engine over a whole tree and
+records, for every function with external linkage, what it does to the
+memory its arguments reach: frees it, keeps it (stores it somewhere that
+outlives the call, queues or links it), split by the class of its return
+value. `devmlint check` then applies those effects to callees that the
+checked file does not define and that `rules/apis.toml` does not know.
+
+What is deliberately not recorded: memory a function returns or leaves in
+an argument. A kernel function that returns a new object usually comes
+with its own put/release discipline that the file at hand cannot see, so
+taking it for a kmalloc-family allocation would report every refcounted
+object as a leak.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+
+from analyzer import apis as apis_mod
+from analyzer.ownership import Effect, Summary
+
+FORMAT = 1
+_KEPT_EFFECTS = ("freed", "escaped", "lent")
+BUILTIN_NAME = "summaries-linux-6.1.json"
+
+
+class SummaryDbError(ValueError):
+    """A summary database that cannot be read; the message names the file."""
+
+
+@dataclass
+class SummaryDb:
+    """Function name -> summary, for callees defined outside the checked file."""
+
+    functions: dict[str, Summary] = field(default_factory=dict)
+    source: str = ""
+
+    def get(self, name: str) -> Summary | None:
+        return self.functions.get(name)
+
+
+def exported(summary: Summary) -> Summary | None:
+    """The part of a summary that another file may rely on (see the module doc)."""
+    effects = []
+    for e in summary.effects:
+        on_zero = e.on_zero if e.on_zero in _KEPT_EFFECTS else None
+        on_nonzero = e.on_nonzero if e.on_nonzero in _KEPT_EFFECTS else None
+        if on_zero or on_nonzero:
+            effects.append(Effect(e.index, e.chain, on_zero, on_nonzero))
+    if not effects:
+        return None
+    return Summary(
+        summary.name,
+        effects=effects,
+        returns_pointer=summary.returns_pointer,
+        error_class=summary.error_class,
+    )
+
+
+def to_json(db: SummaryDb) -> dict:
+    return {
+        "format": FORMAT,
+        "source": db.source,
+        "functions": {
+            name: {
+                "effects": [[e.index, e.chain, e.on_zero, e.on_nonzero] for e in s.effects],
+                "error_class": s.error_class,
+                "returns_pointer": s.returns_pointer,
+            }
+            for name, s in sorted(db.functions.items())
+        },
+    }
+
+
+def from_json(data: dict, origin: str) -> SummaryDb:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise SummaryDbError(f"{origin}: not a devmlint summary database (format {FORMAT})")
+    db = SummaryDb(source=str(data.get("source", "")))
+    try:
+        for name, entry in data["functions"].items():
+            effects = [Effect(int(i), str(c), z, n) for i, c, z, n in entry["effects"]]
+            db.functions[name] = Summary(
+                name,
+                effects=effects,
+                returns_pointer=bool(entry["returns_pointer"]),
+                error_class=str(entry["error_class"]),
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
+    return db
+
+
+_LOADED: dict[str, SummaryDb] = {}
+
+
+def load(path: str | None) -> SummaryDb:
+    """The database at `path`, the built-in one for None, an empty one for "none"."""
+    key = path or ""
+    if key in _LOADED:
+        return _LOADED[key]
+    if path == "none":
+        db = SummaryDb()
+    else:
+        try:
+            if path is None:
+                text = resources.files("rules").joinpath(BUILTIN_NAME).read_text("utf-8")
+            else:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+            db = from_json(json.loads(text), path or f"rules/{BUILTIN_NAME}")
+        except FileNotFoundError:
+            if path is None:
+                db = SummaryDb()  # a checkout without the generated file still works
+            else:
+                raise SummaryDbError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SummaryDbError(f"{path}: cannot read summary database: {exc}") from None
+    _LOADED[key] = db
+    return db
+
+
+def forget(path: str) -> None:
+    """Drop a cached database (it was rewritten)."""
+    _LOADED.pop(path, None)
+
+
+# ------------------------------------------------------------------ building
+
+
+def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict]]:
+    """Names with external linkage defined in `path`, and their exported summaries."""
+    from analyzer.checker import read_source
+    from analyzer.engine import analyse
+    from analyzer.frontend import treesitter
+
+    try:
+        source = read_source(path, 4 * 1024 * 1024)
+        unit = treesitter.parse(path, source)
+        result = analyse(unit, apis_mod.load(), load(base))
+    except Exception:  # noqa: BLE001 - one bad file costs only itself
+        return [], {}
+    defined = [f.name for f in unit.functions if not f.static]
+    out = {}
+    for name in defined:
+        s = result.summaries.get(name)
+        e = exported(s) if s is not None else None
+        if e is not None:
+            out[name] = to_json(SummaryDb({name: e}))["functions"][name]
+    return defined, out
+
+
+def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "") -> SummaryDb:
+    """Summaries of every external function in `files`.
+
+    A name defined in several files (per-architecture or per-config
+    variants) keeps only the effects all its definitions agree on.
+    """
+    files = list(files)
+    definitions: dict[str, int] = {}
+    agreed: dict[str, list[dict]] = {}
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
+        for defined, summaries in pool.map(
+            _summarise_file, files, [base] * len(files), chunksize=chunk
+        ):
+            for name in defined:
+                definitions[name] = definitions.get(name, 0) + 1
+            for name, entry in summaries.items():
+                agreed.setdefault(name, []).append(entry)
+    data = {}
+    for name, entries in agreed.items():
+        if len(entries) != definitions.get(name, 0):
+            continue  # some definition does nothing to its arguments
+        if any(e != entries[0] for e in entries[1:]):
+            continue
+        data[name] = entries[0]
+    return from_json({"format": FORMAT, "source": source, "functions": data}, "build")
+
+
+def write(db: SummaryDb, path: str) -> None:
+    tmp = f"{path}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(to_json(db), f, separators=(",", ":"))
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def names_of(db: Mapping[str, Summary]) -> set[str]:
+    return {name for name, s in db.items() if s.relevant}
+
+
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A subsystem core in its own file: what drivers hand it, it keeps or frees. */
+#include <linux/list.h>
+#include <linux/slab.h>
+
+static LIST_HEAD(widgets);
+
+/* Links the widget into a global list: the core owns it from now on. */
+int widget_register(struct widget *w)
+{
+	if (!w->name)
+		return -EINVAL;
+	list_add_tail(&w->node, &widgets);
+	return 0;
+}
+
+/* Frees the request it is given, whatever happens. */
+void widget_req_done(struct widget_req *req)
+{
+	kfree(req->data);
+	kfree(req);
+}
+
+/* Only reads what it is given. */
+int widget_checksum(const u8 *buf, size_t len)
+{
+	int sum = 0;
+
+	while (len--)
+		sum += *buf++;
+	return sum;
+}
+
+/* Two definitions of one name disagree (one keeps, one borrows): neither is trusted. */
+int widget_attach(struct widget *w)
+{
+	list_add(&w->node, &widgets);
+	return 0;
+}
+
+/* A static helper is not visible to other files. */
+static void widget_drop(struct widget *w)
+{
+	kfree(w);
+}

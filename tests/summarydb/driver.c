@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A driver calling into core.c. `// expect:` = reported with the database
+ * built from core.c; `// without-db:` = reported only without it. */
+#include <linux/slab.h>
+
+static int demo_add(struct demo *d)
+{
+	struct widget *w;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	ret = widget_register(w);
+	if (ret) {
+		kfree(w);
+		return ret;
+	}
+	ret = demo_enable(d);
+	if (ret)
+		return ret; // without-db: DML001
+	return 0;
+}
+
+static int demo_send(struct demo *d)
+{
+	struct widget_req *req;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	req->data = kmalloc(64, GFP_KERNEL);
+	if (!req->data) {
+		widget_req_done(req);
+		return -ENOMEM; // without-db: DML001
+	}
+	if (demo_busy(d)) {
+		widget_req_done(req);
+		return -EBUSY; // without-db: DML001
+	}
+	return demo_queue(d, req);
+}
+
+static int demo_sum(struct demo *d)
+{
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(16, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = demo_read(d, buf, 16);
+	if (ret)
+		goto out;
+	if (widget_checksum(buf, 16) != d->sum)
+		return -EIO; // expect: DML001
+	ret = 0;
+out:
+	kfree(buf);
+	return ret;
+}
+
+static int demo_attach(struct demo *d)
+{
+	struct widget *w;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	widget_attach(w);
+	if (demo_busy(d))
+		return -EBUSY; // expect: DML001
+	d->w = w;
+	return 0;
+}

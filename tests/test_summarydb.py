@@ -1,0 +1,63 @@
+"""Summaries of other files' functions: built from a tree, applied to a driver.
+
+tests/summarydb/core.c plays a subsystem core, driver.c a driver calling it.
+driver.c marks `// expect:` findings (shown with the database) and
+`// without-db:` ones (shown only when the callees are unknown).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from analyzer import summarydb
+from analyzer.checker import Options, check_file
+from analyzer.cli import main
+from analyzer.plugins import discover
+
+HERE = os.path.join(os.path.dirname(__file__), "summarydb")
+CORE = [os.path.join(HERE, "core.c"), os.path.join(HERE, "core_other.c")]
+DRIVER = os.path.join(HERE, "driver.c")
+
+
+def _marked(tag: str) -> set[int]:
+    with open(DRIVER) as f:
+        return {i for i, line in enumerate(f, 1) if re.search(rf"// {tag}: DML001\b", line)}
+
+
+def _lines(db: str) -> set[int]:
+    rules, _ = discover()
+    result = check_file(DRIVER, Options(list(rules.values()), summaries=db))
+    assert result.error is None
+    return {f.line for f in result.findings}
+
+
+def test_build_keeps_external_effects_only(tmp_path):
+    db = summarydb.build(CORE, jobs=1)
+    assert set(db.functions) == {"widget_register", "widget_req_done"}
+    register = db.functions["widget_register"].effects
+    assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
+    # A round trip through the file format changes nothing.
+    path = tmp_path / "db.json"
+    summarydb.write(db, str(path))
+    again = summarydb.load(str(path))
+    assert again.functions == db.functions
+
+
+def test_database_applies_to_callees_from_other_files(tmp_path):
+    path = tmp_path / "db.json"
+    summarydb.write(summarydb.build(CORE, jobs=1), str(path))
+    assert _lines(str(path)) == _marked("expect")
+    assert _lines("none") == _marked("expect") | _marked("without-db")
+
+
+def test_summarize_command_and_bad_database(tmp_path, capsys):
+    out = tmp_path / "db.json"
+    assert main(["summarize", HERE, "-o", str(out), "-j", "1", "--passes", "1"]) == 0
+    assert "widget_register" in json.loads(out.read_text())["functions"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert main(["check", "--summaries", str(bad), DRIVER]) == 2
+    assert "cannot read summary database" in capsys.readouterr().err
+    assert main(["check", "--summaries", str(tmp_path / "missing.json"), DRIVER]) == 2
