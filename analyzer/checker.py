@@ -8,6 +8,7 @@ file costs only itself.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
 from analyzer import summarydb
+from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
 from analyzer.frontend import treesitter
@@ -84,8 +86,29 @@ def check_file(path: str, options: Options) -> FileResult:
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
         return result
+    checked = check_source(path, source, options)
+    checked.stamp = result.stamp
+    return checked
+
+
+_TABLES: dict[str, apis_mod.ApiTable] = {}
+
+
+def _api_table(extra: list[tuple[dict, str]]) -> apis_mod.ApiTable:
+    """Built-in plus configured APIs, parsed once per process, not once per file."""
+    if not extra:
+        return apis_mod.load()
+    key = json.dumps(extra, sort_keys=True, default=str)
+    if key not in _TABLES:
+        _TABLES[key] = apis_mod.load(extra)
+    return _TABLES[key]
+
+
+def check_source(path: str, source: bytes, options: Options) -> FileResult:
+    """Check source text already in memory (the CI gate analyses old and patched versions)."""
+    result = FileResult(path)
     try:
-        table = apis_mod.load(options.api_extra)
+        table = _api_table(options.api_extra)
         unit = treesitter.parse(path, source)
         result.functions = len(unit.functions)
         engine_result = analyse(unit, table, summarydb.load(options.summaries))
@@ -96,6 +119,7 @@ def check_file(path: str, options: Options) -> FileResult:
         result.error = "internal error: nesting too deep to analyse"
     except Exception as exc:  # a bug of ours must not stop the run
         result.error = f"internal error: {type(exc).__name__}: {exc}"
+    result.findings = apply_suppressions(source, result.findings)
     result.findings.sort(key=Finding.sort_key)
     return result
 

@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
-from analyzer import __version__, progress, runner, summarydb
+from analyzer import __version__, gate, progress, runner, summarydb
+from analyzer import config as config_mod
 from analyzer.apis import ApiError
 from analyzer.cache import Cache, default_dir
 from analyzer.checker import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
+from analyzer.config import Config, ConfigError
 from analyzer.findings import CONFIDENCES, Finding
+from analyzer.gate import GateError
 from analyzer.plugins import PluginError, discover
-from analyzer.report import json_format, text
+from analyzer.report import github, json_format, sarif, text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _SOURCE_SUFFIXES = (".c", ".h")
@@ -39,16 +42,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"devmlint {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="check C files or directories")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (*.c, *.h)")
-    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (*.c, *.h)")
+    c.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     c.add_argument("--select", default="", help="comma-separated rule codes to run")
     c.add_argument("--ignore", default="", help="comma-separated rule codes to skip")
     c.add_argument(
         "--min-confidence",
         choices=CONFIDENCES,
-        default="medium",
+        default=None,
         help="hide findings below this (default: medium; low adds tentative findings)",
     )
+    c.add_argument("--config", metavar="FILE", help="configuration file (default: found upward)")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("--diff-base", metavar="REV", help="only findings new since git revision REV")
+    g.add_argument("--patch", metavar="FILE", help="only findings a patch (or - for stdin) adds")
+    c.add_argument("--baseline", metavar="FILE", help="hide the findings saved in FILE")
+    c.add_argument("--write-baseline", metavar="FILE", help="save the findings to FILE, exit 0")
     c.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     c.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this"
@@ -127,35 +136,95 @@ def _codes(text_value: str) -> set[str]:
     return {c.strip().upper() for c in text_value.split(",") if c.strip()}
 
 
+def _config(args) -> Config:
+    if args.config:
+        return config_mod.load(Path(args.config))
+    found = config_mod.find(os.path.commonpath([os.path.abspath(p) for p in args.paths or "."]))
+    return config_mod.load(found) if found else Config()
+
+
+def _choose(rules: dict, args, cfg: Config) -> list:
+    """Rules to run: --select (else the config's select, else all) less both ignores."""
+    for key, codes in (("select", cfg.select), ("ignore", cfg.ignore)):
+        unknown = set(codes) - set(rules)
+        if unknown:
+            names = ", ".join(sorted(unknown))
+            raise UsageError(f"{cfg.where(key)}: {key}: unknown rule code(s): {names}")
+    unknown = (_codes(args.select) | _codes(args.ignore)) - set(rules)
+    if unknown:
+        raise UsageError(f"unknown rule code(s): {', '.join(sorted(unknown))}")
+    selected = _codes(args.select) or set(cfg.select) or set(rules)
+    return [rules[c] for c in sorted(selected - _codes(args.ignore) - set(cfg.ignore))]
+
+
+def _read_patch(name: str) -> str:
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"--patch: {name}: {exc.strerror or exc}") from None
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _gate_changes(args, cfg: Config) -> list[gate.Change]:
+    if args.diff_base:
+        changes = gate.from_git(args.diff_base, args.paths)
+    else:
+        changes = gate.from_patch(_read_patch(args.patch))
+        if args.paths:
+            roots = [os.path.abspath(p) for p in args.paths]
+            changes = [c for c in changes if _under(os.path.abspath(c.path), roots)]
+    return [c for c in changes if not cfg.excluded(c.path)]
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
 def cmd_check(args) -> int:
     rules, problems = discover()
     for problem in problems:
         print(f"devmlint: warning: {problem}", file=sys.stderr)
-    selected = _codes(args.select) or set(rules)
-    unknown = (_codes(args.select) | _codes(args.ignore)) - set(rules)
-    if unknown:
-        raise UsageError(f"unknown rule code(s): {', '.join(sorted(unknown))}")
-    chosen = [rules[c] for c in sorted(selected - _codes(args.ignore))]
-    files, missing = discover_files(args.paths)
-    for path, why in missing:
-        print(f"devmlint: error: {path}: {why}", file=sys.stderr)
-    if not files and missing:
-        return EXIT_ERROR
+    gating = bool(args.diff_base or args.patch)
+    if not args.paths and not gating:
+        raise UsageError("check needs a PATH (or --diff-base REV / --patch FILE)")
+    cfg = _config(args)
+    chosen = _choose(rules, args, cfg)
+    summarydb.load(args.summaries)  # a bad database is a usage error, before any work
     if args.timeout < 0 or args.max_bytes < 0 or args.jobs < 0:
         raise UsageError("--timeout, --max-bytes and --jobs take a number >= 0")
+    options = Options(
+        chosen,
+        api_extra=cfg.api_extra,
+        max_bytes=args.max_bytes,
+        timeout=args.timeout,
+        summaries=args.summaries,
+    )
+    min_confidence = args.min_confidence or cfg.min_confidence or "medium"
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
-    summarydb.load(args.summaries)  # a bad database is a usage error, before any work
-    options = Options(
-        chosen, max_bytes=args.max_bytes, timeout=args.timeout, summaries=args.summaries
-    )
-    cache = None if args.no_cache else Cache.open(args.cache_dir or default_dir(), options)
-    show = progress.wanted(len(files), args.quiet)
-    with progress.bar(len(files), args.min_confidence) if show else nullcontext() as advance:
-        results = runner.run(files, options, jobs, cache, advance)
-    if cache is not None and cache.problem:
-        print(f"devmlint: warning: {cache.problem}", file=sys.stderr)
-    floor = CONFIDENCES.index(args.min_confidence)
+    missing: list[tuple[str, str]] = []
+    if gating:
+        outcome = gate.run(_gate_changes(args, cfg), options, jobs)
+        results, files = outcome.results, [r.path for r in outcome.results]
+        for res in results:
+            res.findings = []  # the gate's findings replace the files' own
+        gated: list[Finding] = outcome.findings
+        sources = outcome.sources
+    else:
+        files, missing = discover_files(args.paths)
+        files = [f for f in files if not cfg.excluded(f)]
+        for path, why in missing:
+            print(f"devmlint: error: {path}: {why}", file=sys.stderr)
+        if not files and missing:
+            return EXIT_ERROR
+        cache = None if args.no_cache else Cache.open(args.cache_dir or default_dir(), options)
+        show = progress.wanted(len(files), args.quiet)
+        with progress.bar(len(files), min_confidence) if show else nullcontext() as advance:
+            results = runner.run(files, options, jobs, cache, advance)
+        if cache is not None and cache.problem:
+            print(f"devmlint: warning: {cache.problem}", file=sys.stderr)
+        gated, sources = [], {}
+    floor = CONFIDENCES.index(min_confidence)
     findings: list[Finding] = []
     errors = len(missing)
     skipped = 0
@@ -168,8 +237,15 @@ def cmd_check(args) -> int:
         elif res.skipped:
             skipped += 1
             print(f"devmlint: warning: {res.path}: skipped: {res.skipped}", file=sys.stderr)
-        findings.extend(f for f in res.findings if CONFIDENCES.index(f.confidence) >= floor)
+        findings.extend(res.findings)
+    findings = [f for f in findings + gated if CONFIDENCES.index(f.confidence) >= floor]
+    if args.baseline:
+        findings = gate.filter_baseline(args.baseline, findings)
     findings.sort(key=Finding.sort_key)
+    if args.write_baseline:
+        gate.write_baseline(args.write_baseline, findings)
+        print(f"devmlint: wrote {len(findings)} findings to {args.write_baseline}", file=sys.stderr)
+        return EXIT_ERROR if errors else EXIT_CLEAN
     summary = {
         "files": len(files),
         "functions": functions,
@@ -178,22 +254,41 @@ def cmd_check(args) -> int:
         "skipped": skipped,
         "seconds": round(time.monotonic() - start, 2),
     }
-    out = sys.stdout
-    if args.format == "json":
-        json_format.write(out, findings, summary)
-    else:
-        text.write(out, findings, summary, color=out.isatty())
-        if not args.quiet and not out.isatty():
-            print(
-                f"devmlint: {len(findings)} findings in {len(files)} files, "
-                f"{errors} errors, {skipped} skipped, {summary['seconds']} s",
-                file=sys.stderr,
-            )
+    _write(args, findings, summary, chosen, sources)
     if errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _write(
+    args, findings: list[Finding], summary: dict, rules: list, sources: dict[str, bytes]
+) -> None:
+    out = sys.stdout
+    if args.format == "json":
+        json_format.write(out, findings, summary)
+    elif args.format == "sarif":
+        sarif.write(out, findings, summary, rules, _source_root())
+    elif args.format == "github":
+        github.write(out, findings, summary, _source_root())
+    else:
+        text.write(out, findings, summary, color=out.isatty(), sources=sources)
+        if not args.quiet and not out.isatty():
+            print(
+                f"devmlint: {len(findings)} findings in {summary['files']} files, "
+                f"{summary['errors']} errors, {summary['skipped']} skipped, "
+                f"{summary['seconds']} s",
+                file=sys.stderr,
+            )
+
+
+def _source_root() -> str:
+    """SARIF paths are relative to the git work tree (as code scanning wants), else cwd."""
+    try:
+        return gate.git_root(".")
+    except GateError:
+        return os.getcwd()
 
 
 def cmd_summarize(args) -> int:
@@ -251,7 +346,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except (UsageError, ApiError, PluginError, summarydb.SummaryDbError) as exc:
+    except (
+        UsageError,
+        ApiError,
+        PluginError,
+        ConfigError,
+        GateError,
+        summarydb.SummaryDbError,
+    ) as exc:
         print(f"devmlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -19,7 +19,15 @@ def line_of(f: Finding) -> str:
     return f"{f.file}:{f.line}:{f.column}: {f.severity}: {f.message} [{f.rule}]"
 
 
-def write(out: TextIO, findings: list[Finding], summary: dict, color: bool) -> None:
+def write(
+    out: TextIO,
+    findings: list[Finding],
+    summary: dict,
+    color: bool,
+    sources: dict[str, bytes] | None = None,
+) -> None:
+    """`sources`: text to show instead of the file on disk (--patch checks a version
+    that exists only in memory)."""
     if not color:
         for f in findings:
             out.write(line_of(f) + "\n")
@@ -31,7 +39,7 @@ def write(out: TextIO, findings: list[Finding], summary: dict, color: bool) -> N
             f"[bold]{f.file}:{f.line}:{f.column}:[/bold] [{style}]{f.severity}:[/{style}] "
             f"{_escape(f.message)} [cyan]\\[{f.rule}][/cyan] [dim]({f.confidence})[/dim]"
         )
-        frame = _frame(f)
+        frame = _frame(f, (sources or {}).get(f.file))
         if frame is not None:
             console.print(frame)
         for r in f.related:
@@ -47,12 +55,15 @@ def _escape(text: str) -> str:
     return text.replace("[", "\\[")
 
 
-def _frame(f: Finding) -> Syntax | None:
-    try:
-        with open(f.file, encoding="utf-8", errors="replace") as fh:
-            code = fh.read()
-    except OSError:
-        return None
+def _frame(f: Finding, source: bytes | None = None) -> Syntax | None:
+    if source is not None:
+        code = source.decode("utf-8", "replace")
+    else:
+        try:
+            with open(f.file, encoding="utf-8", errors="replace") as fh:
+                code = fh.read()
+        except OSError:
+            return None
     return Syntax(
         code,
         "c",
