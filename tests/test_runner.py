@@ -191,3 +191,17 @@ def test_piped_run_prints_no_progress(capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert "files/s" not in err and "ETA" not in err
+
+
+def test_a_crashing_worker_costs_only_its_file(tmp_path):
+    from crashing_rule import CrashOnBoom
+
+    files = []
+    for i in range(12):
+        f = tmp_path / ("boom.c" if i == 5 else f"ok{i}.c")
+        f.write_bytes(b"int f(void) { return 0; }\n")
+        files.append(str(f))
+    results = runner.run(files, Options([CrashOnBoom]), 2)
+    assert [r.path for r in results] == files
+    assert results[5].error == "internal error: the worker checking it crashed"
+    assert all(r.error is None for i, r in enumerate(results) if i != 5)
