@@ -2,9 +2,12 @@
 
 Results come back in the order of the input whatever the number of
 workers, so output is deterministic; progress is reported as chunks
-finish (in any order).  Workers are recycled after a number of chunks,
-which bounds the memory a long run can hold; a file that takes longer
-than the time limit is reported as skipped and the worker goes on.
+finish (in any order).  Workers are replaced after a number of chunks,
+which bounds the memory a long run can hold: a run is a series of pools,
+each given at most CHUNKS_PER_WORKER chunks a worker.  (Not the pool's own
+`max_tasks_per_child`: on Python 3.11-3.13 it deadlocks once a worker
+retires with tasks still queued, CPython gh-115634.)  A file that takes
+longer than the time limit is reported as skipped and the worker goes on.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from analyzer.cache import Cache
 from analyzer.checker import FileResult, Options, check_file
 
-TASKS_PER_WORKER = 100  # chunks a worker process runs before it is replaced (bounds memory)
+CHUNKS_PER_WORKER = 100  # chunks a worker process runs before it is replaced (bounds memory)
 _SERIAL_BELOW = 8  # fewer files than this are not worth starting processes for
 
 Progress = Callable[[list[FileResult]], None]
@@ -56,13 +59,11 @@ def _check_chunk(paths: list[str], options: Options) -> list[FileResult]:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    # forkserver: workers fork from a small process that imported the engine
-    # once, and may be recycled (max_tasks_per_child needs a non-fork start).
+    # forkserver: each worker forks from a small process that imported the
+    # engine once, not from this one (threads, a progress bar, results).
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["analyzer.checker", "analyzer.runner"])
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, max_tasks_per_child=TASKS_PER_WORKER
-    )
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
 
 
 def run(
@@ -105,6 +106,12 @@ def run(
 def _run_parallel(files, todo, options, jobs, done) -> None:
     size = max(1, min(32, len(todo) // (jobs * 8)))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+    per_pool = max(1, CHUNKS_PER_WORKER * jobs)
+    for first in range(0, len(chunks), per_pool):
+        _run_pool(files, chunks[first : first + per_pool], options, jobs, done)
+
+
+def _run_pool(files, chunks, options, jobs, done) -> None:
     pool = _pool(jobs)
     try:
         pending = {

@@ -205,3 +205,20 @@ def test_a_crashing_worker_costs_only_its_file(tmp_path):
     assert [r.path for r in results] == files
     assert results[5].error == "internal error: the worker checking it crashed"
     assert all(r.error is None for i, r in enumerate(results) if i != 5)
+
+
+def test_workers_are_replaced_and_the_run_finishes(monkeypatch, tmp_path):
+    # Several pools in a row (one chunk per worker each): every file is
+    # checked once, in order, with the same results as one process.
+    monkeypatch.setattr(runner, "CHUNKS_PER_WORKER", 1)
+    files = []
+    for i in range(40):
+        f = tmp_path / f"f{i:02}.c"
+        f.write_bytes(open(LEAKY, "rb").read() if i % 7 == 0 else b"int f(void){return 0;}\n")
+        files.append(str(f))
+    rules = list(discover()[0].values())
+    serial = runner.run(files, Options(rules), 1)
+    pooled = runner.run(files, Options(rules), 2)
+    assert [r.path for r in pooled] == files
+    assert [r.findings for r in pooled] == [r.findings for r in serial]
+    assert sum(1 for r in pooled if r.findings) == 6
