@@ -18,7 +18,6 @@ memory can be summarised.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -117,9 +116,6 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
-    # This function frees the same allocation on another path: the path
-    # reported is the odd one out (the strongest sign of a real leak).
-    freed_elsewhere: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -305,7 +301,6 @@ class Analysis:
         }
         self.iterators &= self.pointers
         self.leaks: dict[tuple, Leak] = {}
-        self.freed_sites: set[Span] = set()  # allocation sites freed on some path
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
         self.truncated = False
@@ -403,13 +398,6 @@ class Analysis:
             for succ, out in self.transfer(node, world):
                 self.collect(out)
                 queue.append((succ, out))
-        for key, leak in self.leaks.items():
-            self.leaks[key] = self._judged(leak)
-        for key, (param, leak) in self.deferred.items():
-            self.deferred[key] = (param, self._judged(leak))
-
-    def _judged(self, leak: Leak) -> Leak:
-        return dataclasses.replace(leak, freed_elsewhere=leak.site.span in self.freed_sites)
 
     # -------------------------------------------------------------- transfer
 
@@ -682,8 +670,22 @@ class Analysis:
                         c,
                         stored,
                     )
-            else:
+            elif not self._within(c, rid, world):
+                # `obj->resv = &obj->_resv` points the block at itself: nothing escapes.
                 self.escape(rid, world)
+
+    def _within(self, c: int, rid: int, world: World) -> bool:
+        """Is resource `c` the block `rid` or held (through fields) inside it?"""
+        parents = {v: k[0] for k, v in world.heap.items()}
+        seen: set[int] = set()
+        while c not in seen:
+            if c == rid:
+                return True
+            seen.add(c)
+            if c not in parents:
+                return False
+            c = parents[c]
+        return False
 
     def escape(self, rid: int, world: World, seen: set[int] | None = None) -> None:
         """Ownership leaves the function: the resource and what it holds."""
@@ -709,9 +711,6 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
-            site = self.rid_sites.get(rid)
-            if site is not None:
-                self.freed_sites.add(site.span)
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED

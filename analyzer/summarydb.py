@@ -60,6 +60,13 @@ def exported(summary: Summary) -> Summary | None:
     for e in summary.effects:
         on_zero = e.on_zero if e.on_zero in _KEPT_EFFECTS else None
         on_nonzero = e.on_nonzero if e.on_nonzero in _KEPT_EFFECTS else None
+        # A kernel function that fails leaves its arguments to its caller
+        # (what it "kept" on that path went into objects it tore down again,
+        # e.g. a put_device() of a half-built device): only a free counts.
+        if summary.error_class == "zero" and on_zero != "freed":
+            on_zero = None
+        if summary.error_class == "nonzero" and on_nonzero != "freed":
+            on_nonzero = None
         if on_zero or on_nonzero:
             effects.append(Effect(e.index, e.chain, on_zero, on_nonzero))
     if not effects:

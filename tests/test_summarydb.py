@@ -35,7 +35,7 @@ def _lines(db: str) -> set[int]:
 
 def test_build_keeps_external_effects_only(tmp_path):
     db = summarydb.build(CORE, jobs=1)
-    assert set(db.functions) == {"widget_register", "widget_req_done"}
+    assert set(db.functions) == {"widget_register", "widget_req_done", "gadget_register"}
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
     # A round trip through the file format changes nothing.

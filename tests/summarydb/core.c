@@ -43,3 +43,22 @@ static void widget_drop(struct widget *w)
 {
 	kfree(w);
 }
+
+/* Keeps the attributes only when it succeeds: on failure the half-built
+ * gadget is put, and the caller still owns `attr`. */
+int gadget_register(struct gadget_attr *attr)
+{
+	struct gadget *g;
+	int ret;
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	g->attr = attr;
+	ret = device_register(&g->dev);
+	if (ret) {
+		put_device(&g->dev);
+		return ret;
+	}
+	return 0;
+}

@@ -73,3 +73,18 @@ static int demo_attach(struct demo *d)
 	d->w = w;
 	return 0;
 }
+
+static int demo_gadget(struct demo *d)
+{
+	struct gadget_attr *attr;
+	int ret;
+
+	attr = kzalloc(sizeof(*attr), GFP_KERNEL);
+	if (!attr)
+		return -ENOMEM;
+	ret = gadget_register(attr);
+	if (ret)
+		return ret; // expect: DML001
+	d->registered = true;
+	return 0;
+}
