@@ -48,6 +48,17 @@ class Api:
     returns_pointer: bool = True
 
 
+@dataclass(frozen=True, slots=True)
+class DriverType:
+    """A driver struct ([[driver]] in apis.toml): which initialiser fields bind
+    the probe, remove/disconnect and shutdown callbacks (designator paths)."""
+
+    types: tuple[str, ...]
+    probe: tuple[str, ...]
+    remove: tuple[str, ...]
+    shutdown: tuple[str, ...] = ()
+
+
 @dataclass
 class ApiTable:
     """Name -> APIs; a function may have several roles (sink of two arguments)."""
@@ -59,6 +70,9 @@ class ApiTable:
     releases_patterns: list[str] = field(default_factory=list)
     teardown_patterns: list[str] = field(default_factory=list)
     borrows_patterns: list[str] = field(default_factory=list)
+    # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
+    drivers: list[DriverType] = field(default_factory=list)
+    drvdata_getters: dict[str, Api] = field(default_factory=dict)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
@@ -126,11 +140,34 @@ class ApiTable:
                     )
                 target.extend(patterns)
         self._cache.clear()
+        self._merge_driver_model(data, origin)
         for role in ROLES:
             for i, entry in enumerate(data.get(role, [])):
                 where = f"{origin}: [[{role}]] entry {i + 1}"
                 for api in _entries(role, entry, where):
                     self.add(api)
+
+    def _merge_driver_model(self, data: dict, origin: str) -> None:
+        for i, entry in enumerate(data.get("driver", [])):
+            where = f"{origin}: [[driver]] entry {i + 1}"
+            if not isinstance(entry, dict):
+                raise ApiError(f"{where}: expected a table")
+            lists = {}
+            for key in ("types", "probe", "remove", "shutdown"):
+                value = entry.get(key, [])
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ApiError(f"{where}: {key!r} must be a list of names")
+                lists[key] = tuple(value)
+            unknown = set(entry) - set(lists)
+            if unknown:
+                raise ApiError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            if not lists["types"] or not lists["probe"]:
+                raise ApiError(f"{where}: needs 'types' and 'probe'")
+            self.drivers.append(DriverType(**lists))
+        for i, entry in enumerate(data.get("drvdata_getter", [])):
+            where = f"{origin}: [[drvdata_getter]] entry {i + 1}"
+            for api in _entries("drvdata_getter", entry, where):
+                self.drvdata_getters[api.name] = api
 
 
 def _declared(proto: str) -> c_ast.FuncDecl:
@@ -280,6 +317,8 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.releases_patterns),
         list(base.teardown_patterns),
         list(base.borrows_patterns),
+        list(base.drivers),
+        dict(base.drvdata_getters),
     )
     for data, origin in extra:
         table.merge(data, origin)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import ApiTable
-from analyzer.ownership import Analysis, Leak, Site, Summary
+from analyzer.ownership import Analysis, FreeCall, Leak, Site, Summary
 from analyzer.summaries import call_order, summarize
 from analyzer.summarydb import SummaryDb
 
@@ -25,6 +25,10 @@ class FunctionResult:
     leaks: list[Leak]
     summary: Summary
     truncated: bool
+    # For the driver-model rules: free calls and what reached them, and the
+    # allocations stored into fields ((root, field tokens, site)).
+    frees: list[FreeCall] = field(default_factory=list)
+    stores: set[tuple[str, tuple[str, ...], Site]] = field(default_factory=set)
 
 
 @dataclass
@@ -84,7 +88,10 @@ def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitR
         summary = summarize(a)
         if fn.name not in result.summaries:
             result.summaries[fn.name] = summary
-        fr = FunctionResult(fn, list(a.leaks.values()), summary, a.truncated)
+        fr = FunctionResult(
+            fn, list(a.leaks.values()), summary, a.truncated, list(a.free_calls.values())
+        )
+        fr.stores = a.field_stores
         result.functions.append(fr)
         deferred.extend((fr, key, leak) for key, leak in a.deferred.values())
         confirmed |= a.confirmed

@@ -122,6 +122,24 @@ class Leak:
 
 
 @dataclass(slots=True)
+class FreeCall:
+    """A call of a free API and what reached its argument, over every world.
+
+    Recorded for the driver-model rules (DML003-DML005): which allocation
+    site, with which status, reached this free on some path, and the
+    integer facts (`ret` is non-zero) known there, so a rule can tell a
+    probe error path from a success path without walking syntax.
+    """
+
+    call: ir.Call
+    api: Api
+    node: int  # the CFG node evaluating the call
+    reached: set[tuple[Site, str]] = field(default_factory=set)  # (site, status)
+    unresolved: bool = False  # some world had no tracked memory in the argument
+    vals: set[frozenset] = field(default_factory=set)  # world.vals snapshots
+
+
+@dataclass(slots=True)
 class World:
     env: dict[str, int]  # local access path (or "arr[]#rid") -> resource
     heap: dict[tuple[int, str], int]  # (container, field chain[#rid]) -> resource
@@ -304,6 +322,10 @@ class Analysis:
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
         self.truncated = False
+        # Observations for the driver-model rules; they change no state.
+        self.free_calls: dict[Span, FreeCall] = {}
+        self.field_stores: set[tuple[str, tuple[str, ...], Site]] = set()
+        self._node = -1
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -403,6 +425,7 @@ class Analysis:
 
     def transfer(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
         kind = node.kind
+        self._node = node.id
         if kind is Kind.BRANCH:
             out = []
             for slot, truth in ((0, True), (1, False)):
@@ -623,6 +646,8 @@ class Analysis:
                 self.escape(rid, world)
             return
         root, tokens = p
+        if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
+            self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
         segs = self._segments(root, tokens)
         if not self.is_local(root):
             if rid is not None:
@@ -989,7 +1014,9 @@ class Analysis:
             return None
         if role == "free":
             # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
-            for rid in self.resolve(arg, world, create=True):
+            rids = self.resolve(arg, world, create=True)
+            self._record_free(api, expr, rids, world)
+            for rid in rids:
                 self.free(rid, world)
         elif role == "sink":
             for rid in self.owner_of(arg, world):
@@ -1003,6 +1030,18 @@ class Analysis:
         elif role == "condition":
             return values[api.pointer] if api.pointer < len(values) else None
         return None
+
+    def _record_free(self, api: Api, expr: ir.Call, rids: list[int], world: World) -> None:
+        fc = self.free_calls.get(expr.span)
+        if fc is None:
+            fc = self.free_calls[expr.span] = FreeCall(expr, api, self._node)
+        fc.vals.add(frozenset(world.vals.items()))
+        if not rids:
+            fc.unresolved = True
+        for rid in rids:
+            site = self.rid_sites.get(rid)
+            if site is not None:
+                fc.reached.add((site, world.status.get(rid, "")))
 
     def _age(self, s: Site, world: World) -> None:
         """A site allocates again (a loop): earlier blocks become one "older" resource."""

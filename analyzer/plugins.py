@@ -18,7 +18,13 @@ from analyzer.engine import UnitResult
 from analyzer.findings import Finding
 
 GROUP = "devmlint.rules"
-_BUILTIN = {"DML001": "rules.dml001:LeakOnErrorPath"}
+_BUILTIN = {
+    "DML001": "rules.dml001:LeakOnErrorPath",
+    "DML002": "rules.dml002:LeakOnRemove",
+    "DML003": "rules.dml003:RedundantDevmKfree",
+    "DML004": "rules.dml004:KfreeOfDevm",
+    "DML005": "rules.dml005:DevmKfreeOfUnmanaged",
+}
 
 
 @dataclass

@@ -68,3 +68,33 @@ def test_name_patterns():
     assert table.keeps("clk_hw_register") and not table.keeps("memcpy")
     assert table.releases("foo_destroy") and not table.releases("foo_read")
     assert table.constructs("rdma_zalloc_drv_obj") and not table.constructs("to_foo")
+
+
+def test_driver_model_tables():
+    table = apis.builtin()
+    by_type = {t: d for d in table.drivers for t in d.types}
+    assert "probe_new" in by_type["i2c_driver"].probe
+    assert "remove_new" in by_type["platform_driver"].remove
+    assert "disconnect" in by_type["usb_driver"].remove
+    for bus in ("spi_driver", "pci_driver", "serdev_device_driver", "sdio_driver", "hid_driver"):
+        assert bus in by_type, bus
+    assert "platform_get_drvdata" in table.drvdata_getters
+    assert "usb_get_intfdata" in table.drvdata_getters
+    devm = apis.builtin().names("allocator") | apis.builtin().names("reallocator")
+    for name in (
+        "devm_kmalloc devm_kzalloc devm_kcalloc devm_kmalloc_array devm_krealloc devm_kstrdup "
+        "devm_kstrdup_const devm_kmemdup devm_kasprintf devm_kvasprintf devm_get_free_pages"
+    ).split():
+        assert name in devm, name
+    free = table.role("devm_kfree", "free")
+    assert free.managed and free.params[free.device] == "dev"
+
+
+def test_user_extension_adds_a_driver_type():
+    table = apis.load([({"driver": [{"types": ["foo_driver"], "probe": ["attach"]}]}, "x")])
+    assert any("foo_driver" in d.types and d.probe == ("attach",) for d in table.drivers)
+    assert not any("foo_driver" in d.types for d in apis.builtin().drivers)
+    with pytest.raises(ApiError, match="needs 'types' and 'probe'"):
+        apis.load([({"driver": [{"types": ["foo_driver"]}]}, "x")])
+    with pytest.raises(ApiError, match="unknown key"):
+        apis.load([({"driver": [{"types": ["a"], "probe": ["p"], "bogus": []}]}, "x")])

@@ -1,0 +1,90 @@
+"""DML004 kfree-of-devm: kfree()/kvfree() of memory a devm allocator returned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer import drivers
+from analyzer.findings import Finding, Related
+from analyzer.plugins import Context, Rule
+from rules._devm import arg_text, finding
+
+
+class KfreeOfDevm(Rule):
+    code = "DML004"
+    name = "kfree-of-devm"
+    severity = "error"
+    summary = "kfree()/kvfree()/kfree_sensitive() of device-managed memory: a double free"
+    doc = """\
+## What it finds
+A plain free (`kfree()`, `kvfree()`, `kfree_sensitive()`, `kfree_const()`)
+of memory that a devm allocator (`devm_kzalloc()`, `devm_kmalloc_array()`,
+`devm_kstrdup()`, ...) returned on the path that reaches the free: in the
+same function, through a field of a structure, or in remove through a
+field of the drvdata object that probe filled with devm memory. The
+analysis follows values, not names: a `kfree(buf)` in one function and a
+`buf = devm_kzalloc(...)` in another are unrelated unless the drvdata
+link connects them.
+
+## Why it matters
+devres still holds the block and frees it again when probe fails or the
+device unbinds: a double free, usually a slab corruption report much later
+and far from the cause.
+
+## Example
+```c
+priv->buf = devm_kzalloc(&pdev->dev, len, GFP_KERNEL);
+...
+static int foo_remove(struct platform_device *pdev)
+{
+        struct foo *priv = platform_get_drvdata(pdev);
+
+        kfree(priv->buf);       /* DML004: devres frees it again */
+        return 0;
+}
+```
+
+## Fix
+Drop the `kfree()`: devres frees the memory. If it must go early, use
+`devm_kfree()` with the same device.
+"""
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        m = drivers.model(ctx.result, ctx.apis)
+        for fr in ctx.result.functions:
+            fn = fr.function
+            for fc in fr.frees:
+                if fc.api.managed:
+                    continue
+                what = arg_text(fc.call, fc.api.pointer)
+                sites = m.managed_reach(fc)
+                where = "here"
+                if not sites and not any(m.reached(fc)) and drivers.REMOVE in m.context(fn.name):
+                    fact = m.drvdata_field(fn, fc.call.args[fc.api.pointer])
+                    if fact is not None and fact.managed:
+                        sites = list(fact.sites)
+                        where = "in probe"
+                if not sites:
+                    continue
+                site = sites[0]
+                message = (
+                    f"`{what}` is device-managed ({site.api}() at line {site.span.line}, "
+                    f"{where}): {fc.call.func}() frees it and devres frees it again "
+                    "when the device unbinds (double free)"
+                )
+                related = [
+                    Related(ctx.path, s.span.line, f"allocated here by {s.api}()") for s in sites
+                ]
+                confidence = "medium" if where != "here" or site.via_summary else "high"
+                yield finding(
+                    self,
+                    ctx,
+                    fn.name,
+                    fc.call.span,
+                    message,
+                    related,
+                    confidence,
+                    what,
+                    fc.call.func or "",
+                    site.api,
+                )

@@ -1,0 +1,82 @@
+"""DML005 devm-kfree-of-unmanaged: devm_kfree() of memory no devm allocator returned."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from analyzer import drivers
+from analyzer.findings import Finding, Related
+from analyzer.plugins import Context, Rule
+from rules._devm import arg_text, finding
+
+
+class DevmKfreeOfUnmanaged(Rule):
+    code = "DML005"
+    name = "devm-kfree-of-unmanaged"
+    severity = "error"
+    summary = "devm_kfree() of memory that no devm allocator returned"
+    doc = """\
+## What it finds
+`devm_kfree()` of memory that a plain allocator (`kmalloc()`, `kzalloc()`,
+`kstrdup()`, `kmemdup()`, a same-file wrapper around them, ...) returned on
+the path that reaches the call: in the same function, or in remove through
+a field of the drvdata object that probe filled with plain memory.
+
+## Why it matters
+`devm_kfree()` looks the pointer up among the device's devres entries; it
+is not there, so the kernel WARNs and nothing is freed: the memory leaks,
+and the code that was meant to release it silently does not.
+
+## Example
+```c
+buf = kzalloc(len, GFP_KERNEL);
+if (!buf)
+        return -ENOMEM;
+...
+devm_kfree(&pdev->dev, buf);    /* DML005: WARN, and buf leaks */
+```
+
+## Fix
+Free it with the matching plain free (`kfree()`), or allocate it with the
+devm variant if it should live as long as the bound device.
+"""
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        m = drivers.model(ctx.result, ctx.apis)
+        for fr in ctx.result.functions:
+            fn = fr.function
+            for fc in fr.frees:
+                if not fc.api.managed:
+                    continue
+                what = arg_text(fc.call, fc.api.pointer)
+                sites = m.unmanaged_reach(fc)
+                where = "here"
+                if not sites and not any(m.reached(fc)) and drivers.REMOVE in m.context(fn.name):
+                    fact = m.drvdata_field(fn, fc.call.args[fc.api.pointer])
+                    if fact is not None and not fact.managed:
+                        sites = list(fact.sites)
+                        where = "in probe"
+                if not sites:
+                    continue
+                site = sites[0]
+                message = (
+                    f"`{what}` was allocated by {site.api}() (line {site.span.line}, {where}), "
+                    f"not by a devm allocator: {fc.call.func}() WARNs and frees nothing, "
+                    "so the memory leaks"
+                )
+                related = [
+                    Related(ctx.path, s.span.line, f"allocated here by {s.api}()") for s in sites
+                ]
+                confidence = "medium" if where != "here" or site.via_summary else "high"
+                yield finding(
+                    self,
+                    ctx,
+                    fn.name,
+                    fc.call.span,
+                    message,
+                    related,
+                    confidence,
+                    what,
+                    fc.call.func or "",
+                    site.api,
+                )
