@@ -7,7 +7,10 @@ file costs only itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 
@@ -21,6 +24,7 @@ from analyzer.frontend.flags import FrontendChoice
 from analyzer.plugins import Context, Rule
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+DEFAULT_TIMEOUT = 30.0  # seconds one file may take: a guard against pathological input
 
 
 class Skipped(ValueError):
@@ -33,7 +37,9 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     functions: int = 0
     error: str | None = None  # the file could not be read: an input error
-    skipped: str | None = None  # deliberately not checked (binary, too large)
+    skipped: str | None = None  # deliberately not checked (binary, too large, too slow)
+    # (mtime_ns, size, sha256 or None) of the file as read: what a cache entry is valid for.
+    stamp: tuple[int, int, str | None] | None = None
     frontends: dict[str, str] = field(default_factory=dict)  # function -> frontend
     fallback: dict[str, str] = field(default_factory=dict)  # function -> why not clang
 
@@ -43,11 +49,14 @@ class Options:
     rules: list[type[Rule]]
     api_extra: list[tuple[dict, str]] = field(default_factory=list)
     max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = DEFAULT_TIMEOUT  # 0: no limit (enforced by analyzer.runner)
     summaries: str | None = None  # summary database path; None = built-in, "none" = off
     frontend: FrontendChoice = field(default_factory=FrontendChoice)
 
 
 def read_source(path: str, max_bytes: int) -> bytes:
+    if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or a device would block or never end
+        raise Skipped("not a regular file")
     with open(path, "rb") as f:
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -60,7 +69,11 @@ def read_source(path: str, max_bytes: int) -> bytes:
 def check_file(path: str, options: Options) -> FileResult:
     result = FileResult(path)
     try:
+        # Stat before reading: if the file changes in between, the next run sees
+        # a new mtime and compares content hashes (never a stale hit).
+        st = os.stat(path)
         source = read_source(path, options.max_bytes)
+        result.stamp = (st.st_mtime_ns, st.st_size, hashlib.sha256(source).hexdigest())
     except FileNotFoundError:
         result.error = "no such file"
         return result
@@ -72,11 +85,14 @@ def check_file(path: str, options: Options) -> FileResult:
         return result
     except Skipped as exc:
         result.skipped = str(exc)
+        result.stamp = (st.st_mtime_ns, st.st_size, None)
         return result
     except (OSError, ValueError) as exc:
         result.error = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
         return result
-    return check_source(path, source, options)
+    checked = check_source(path, source, options)
+    checked.stamp = result.stamp
+    return checked
 
 
 _TABLES: dict[str, apis_mod.ApiTable] = {}

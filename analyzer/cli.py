@@ -12,13 +12,14 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
-from analyzer import __version__, gate, summarydb
+from analyzer import __version__, gate, progress, runner, summarydb
 from analyzer import config as config_mod
 from analyzer.apis import ApiError
-from analyzer.checker import DEFAULT_MAX_BYTES, FileResult, Options, check_file
+from analyzer.cache import Cache, default_dir
+from analyzer.checker import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
 from analyzer.config import Config, ConfigError
 from analyzer.findings import CONFIDENCES, Finding
 from analyzer.frontend.flags import FlagsError, FrontendChoice, resolve
@@ -62,8 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="skip files larger than this"
     )
+    c.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"skip a file that takes longer than this (default: {DEFAULT_TIMEOUT:g}; 0: no limit)",
+    )
+    c.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="results cache (default: $DEVMLINT_CACHE_DIR, else $XDG_CACHE_HOME/devmlint)",
+    )
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
-    c.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    c.add_argument("-q", "--quiet", action="store_true", help="no summary line, no progress bar")
     c.add_argument(
         "--frontend",
         choices=("auto", "treesitter", "clang"),
@@ -130,14 +145,6 @@ def _walk(root: str) -> Iterator[str]:
 
 def _codes(text_value: str) -> set[str]:
     return {c.strip().upper() for c in text_value.split(",") if c.strip()}
-
-
-def _run_files(files: list[str], options: Options, jobs: int) -> list[FileResult]:
-    if jobs <= 1 or len(files) < 8:
-        return [check_file(f, options) for f in files]
-    chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(check_file, files, [options] * len(files), chunksize=chunk))
 
 
 def _config(args) -> Config:
@@ -209,14 +216,18 @@ def cmd_check(args) -> int:
     cfg = _config(args)
     chosen = _choose(rules, args, cfg)
     summarydb.load(args.summaries)  # a bad database is a usage error, before any work
+    if args.timeout < 0 or args.max_bytes < 0 or args.jobs < 0:
+        raise UsageError("--timeout, --max-bytes and --jobs take a number >= 0")
     choice = _frontend(args)
     options = Options(
         chosen,
         api_extra=cfg.api_extra,
         max_bytes=args.max_bytes,
+        timeout=args.timeout,
         summaries=args.summaries,
         frontend=choice,
     )
+    min_confidence = args.min_confidence or cfg.min_confidence or "medium"
     jobs = args.jobs or os.cpu_count() or 1
     start = time.monotonic()
     missing: list[tuple[str, str]] = []
@@ -234,9 +245,16 @@ def cmd_check(args) -> int:
             print(f"devmlint: error: {path}: {why}", file=sys.stderr)
         if not files and missing:
             return EXIT_ERROR
-        results = _run_files(files, options, jobs)
+        # Precise mode reads headers the cache does not watch: no cache there.
+        uncached = args.no_cache or choice.mode == "clang"
+        cache = None if uncached else Cache.open(args.cache_dir or default_dir(), options)
+        show = progress.wanted(len(files), args.quiet)
+        with progress.bar(len(files), min_confidence) if show else nullcontext() as advance:
+            results = runner.run(files, options, jobs, cache, advance)
+        if cache is not None and cache.problem:
+            print(f"devmlint: warning: {cache.problem}", file=sys.stderr)
         gated, sources = [], {}
-    floor = CONFIDENCES.index(args.min_confidence or cfg.min_confidence or "medium")
+    floor = CONFIDENCES.index(min_confidence)
     findings: list[Finding] = []
     errors = len(missing)
     skipped = 0

@@ -7,6 +7,7 @@ leaks the ownership dataflow found and the summary of the function.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -57,16 +58,27 @@ def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitR
     result = UnitResult(unit)
     names = frozenset(fn.name for fn in unit.functions)
     result.summaries = _Known(db, names)
-    interesting: set[str] = set()
-    for role in _INTERESTING:
-        interesting |= apis.names(role)
-    called = {c for fn in unit.functions for c in fn.calls}
+    interesting = _interesting(apis)
     if db is not None:
-        interesting |= {c for c in called - names if db.get(c) is not None}
+        # Other files' functions the database knows, called here (by the hints:
+        # a superset of the calls, so no function the loop analyses is missed,
+        # and a name no function calls changes no `fn.calls & relevant`).
+        hinted = {c for fn in unit.functions for c in fn.call_hint()}
+        interesting = interesting | {c for c in hinted - names if db.get(c) is not None}
+    candidates = _candidates(unit.functions, interesting, apis)
+    # A function that calls a candidate is one itself, so the others reach no
+    # candidate: leaving them out of the call order changes neither the order
+    # of the candidates nor which of them are called, and spares their CFGs.
+    # (A name defined twice stays: the call order resolves it to one definition.)
+    defined = Counter(fn.name for fn in unit.functions)
+    needed = [fn for fn in unit.functions if id(fn) in candidates or defined[fn.name] > 1]
+    called = {c for fn in needed for c in fn.calls}
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()
-    for fn in call_order(unit.functions):
+    for fn in call_order(needed):
+        if id(fn) not in candidates:
+            continue
         relevant = interesting | {n for n, s in result.summaries.items() if s.relevant}
         releasing = any(apis.releases(c) for c in fn.calls)
         if not (fn.calls & relevant) and not releasing and not _keeps_memory(fn):
@@ -96,6 +108,55 @@ def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitR
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)
     return result
+
+
+_INTERESTING_CACHE: dict[int, tuple[ApiTable, frozenset[str]]] = {}
+
+
+def _interesting(apis: ApiTable) -> frozenset[str]:
+    """Names of every API with a memory role (asked once per table, not per function)."""
+    hit = _INTERESTING_CACHE.get(id(apis))
+    if hit is not None and hit[0] is apis:
+        return hit[1]
+    names: set[str] = set()
+    for role in _INTERESTING:
+        names |= apis.names(role)
+    frozen = frozenset(names)
+    _INTERESTING_CACHE.clear()
+    _INTERESTING_CACHE[id(apis)] = (apis, frozen)
+    return frozen
+
+
+def _candidates(functions: list[ir.Function], interesting, apis: ApiTable) -> set[int]:
+    """ids of the functions the analysis loop may analyse: a superset, from cheap hints.
+
+    The loop analyses a function that calls an API with a memory role, a
+    same-file function whose summary matters, a release-named callee, or
+    that keeps memory.  Every hint is a superset of the fact it stands for,
+    and same-file summaries matter only for functions analysed, so a
+    function outside this set would be skipped by the loop as well.
+    """
+    hints = {id(fn): fn.call_hint() for fn in functions}
+    chosen: set[int] = set()
+    for fn in functions:
+        hint = hints[id(fn)]
+        keeps = fn.keeps_hint()
+        if (
+            hint & interesting
+            or any(apis.releases(c) for c in hint)
+            or (keeps if keeps is not None else _keeps_memory(fn))
+        ):
+            chosen.add(id(fn))
+    chosen_names = {fn.name for fn in functions if id(fn) in chosen}
+    grew = True
+    while grew:
+        grew = False
+        for fn in functions:
+            if id(fn) not in chosen and hints[id(fn)] & chosen_names:
+                chosen.add(id(fn))
+                chosen_names.add(fn.name)
+                grew = True
+    return chosen
 
 
 def _leak_order(leak: Leak):

@@ -189,6 +189,17 @@ class Function:
     def node(self, i: int) -> Node:
         return self.nodes[i]
 
+    # Cheap questions the engine asks before it needs the CFG, so a frontend
+    # may build CFGs lazily (most functions of a driver never touch memory).
+    def call_hint(self) -> set[str]:
+        """Names this function may call directly: a superset of `calls`."""
+        return self.calls
+
+    def keeps_hint(self) -> bool | None:
+        """False if the function surely neither stores a pointer parameter nor has
+        `__free()` locals; None when only the CFG can tell."""
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Initializer:

@@ -9,6 +9,7 @@ newline, so line and column numbers of the result are those of the file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,14 +35,17 @@ _CALL_ANNOTATIONS = (
     "__assume_aligned __sized_by __ends_by __copy __no_sanitize_or_inline __has_attribute"
 ).split()
 
-_ANNOTATION_RE = re.compile(
-    r"\b(?:(?P<word>" + "|".join(_WORD_ANNOTATIONS) + r")\b(?!\s*\()"
-    r"|(?P<call>" + "|".join(_CALL_ANNOTATIONS) + r")\s*\()"
-)
+_WORD_SET = frozenset(_WORD_ANNOTATIONS)
+_CALL_SET = frozenset(_CALL_ANNOTATIONS)
+_ANNOTATION_WORD = re.compile(r"\b(?:__|noinline|notrace|asmlinkage)\w*")
+_OPEN_PAREN = re.compile(r"\s*\(")
 _FREE_RE = re.compile(r"\*?\s*(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
+# A whole word that holds `for_each`/`_foreach`, then `(`. (`\w*` once, not
+# `[A-Za-z_]*\w*?`: the same matches without quadratic backtracking in every word.)
 _ITERATOR_RE = re.compile(
-    r"\b(?P<name>[A-Za-z_]*\w*?(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
+    r"\b(?P<name>\w*(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
 )
+_ITERATOR_HINTS = (b"for_each", b"_foreach", b"scoped_")
 _CONDITIONAL_RE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 
 
@@ -79,28 +83,28 @@ def _match_paren(text: bytes, open_at: int) -> int:
     return -1
 
 
+_DIRECTIVE_START = re.compile(rb"^[ \t\r\x0b\x0c]*#", re.M)
+
+
 def _directive_lines(text: bytes) -> list[tuple[int, int, bytes]]:
     """(start, end, logical text) of each preprocessor line, continuations joined."""
     out = []
-    pos = 0
-    lines = text.split(b"\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        start = pos
-        if line.lstrip().startswith(b"#"):
-            logical = line
-            end = pos + len(line)
-            while logical.endswith(b"\\") and i + 1 < len(lines):
-                i += 1
-                pos = end + 1
-                logical = logical[:-1] + lines[i]
-                end = pos + len(lines[i])
-            out.append((start, end, logical))
-            pos = end + 1
-        else:
-            pos += len(line) + 1
-        i += 1
+    resume = 0  # continuation lines of a directive start no directive
+    n = len(text)
+    for m in _DIRECTIVE_START.finditer(text):
+        start = m.start()
+        if start < resume:
+            continue
+        end = text.find(b"\n", start)
+        end = n if end == -1 else end
+        logical = text[start:end]
+        while logical.endswith(b"\\") and end < n:
+            nxt = text.find(b"\n", end + 1)
+            nxt = n if nxt == -1 else nxt
+            logical = logical[:-1] + text[end + 1 : nxt]
+            end = nxt
+        out.append((start, end, logical))
+        resume = end + 1
     return out
 
 
@@ -158,16 +162,31 @@ def _strip_conditionals(buf: bytearray, directives: list[tuple[int, int, bytes]]
 
 
 def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
-    for m in _ANNOTATION_RE.finditer(text.decode("latin-1")):
-        start = m.start()
-        if _inside(skip, start):
+    """Blank every annotation word, and every annotation call with its arguments.
+
+    One pass over the words that could be annotations (all begin with `__`
+    or one of three other prefixes), each looked up in a set: the same
+    matches as one alternation of every name, at a fraction of the cost.
+    """
+    starts = [s for s, _ in skip]
+    decoded = text.decode("latin-1")
+    for m in _ANNOTATION_WORD.finditer(decoded):
+        word = m.group()
+        is_word = word in _WORD_SET
+        if not is_word and word not in _CALL_SET:
             continue
-        if m.group("word"):
+        opens = _OPEN_PAREN.match(decoded, m.end()) is not None
+        if is_word == opens:  # a word annotation used as a call, or a call name alone
+            continue
+        start = m.start()
+        if _inside(skip, start, starts):
+            continue
+        if is_word:
             _blank(buf, start, m.end())
             continue
-        paren = text.index(b"(", m.start("call"))
+        paren = text.index(b"(", start)
         end = _match_paren(text, paren)
-        if end == -1 and m.group("call").startswith("__attribute"):
+        if end == -1 and word.startswith("__attribute"):
             end = _match_paren_loose(text, paren)
         if end != -1:
             _blank(buf, start, end)
@@ -185,13 +204,10 @@ def _match_paren_loose(text: bytes, open_at: int) -> int:
     return -1
 
 
-def _inside(ranges: list[tuple[int, int]], pos: int) -> bool:
-    for start, end in ranges:
-        if start <= pos < end:
-            return True
-        if start > pos:
-            return False
-    return False
+def _inside(ranges: list[tuple[int, int]], pos: int, starts: list[int]) -> bool:
+    """Is pos in one of the sorted, disjoint ranges? (`starts`: their start offsets)."""
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and pos < ranges[k][1]
 
 
 def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
@@ -202,9 +218,12 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
     expression is a call and stays one.  `scoped_guard(...)` becomes `if`,
     since its body runs once.
     """
+    if not any(hint in text for hint in _ITERATOR_HINTS):
+        return
+    starts = [s for s, _ in skip]
     for m in _ITERATOR_RE.finditer(text.decode("latin-1")):
         start = m.start("name")
-        if _inside(skip, start):
+        if _inside(skip, start, starts):
             continue
         end = _match_paren(text, m.end() - 1)
         if end == -1:
@@ -257,7 +276,8 @@ def prepare(text: bytes) -> Prepared:
     # Defines keep their text; macros inside them must not be rewritten.
     skip = [(s, e) for s, e, logical in directives if logical.lstrip().startswith(b"#")]
     cleanups: dict[tuple[int, str], str] = {}
-    for m in _FREE_RE.finditer(stage.decode("latin-1")):
+    # The pattern is slow on every word of a file; most files have no `__free`.
+    for m in _FREE_RE.finditer(stage.decode("latin-1") if b"__free" in stage else ""):
         line = stage.count(b"\n", 0, m.start("var")) + 1
         cleanups[(line, m.group("var"))] = m.group("fn")
     _blank_annotations(buf, stage, skip)
