@@ -943,6 +943,8 @@ class Analysis:
                 found = self._direct_owner(arg.operand, world)  # `list_del(&x->node)`
             elif isinstance(arg, ir.Call) and value is not None:
                 found = [value]  # `kobject_put(foo_to_kobj(foo))`: through an accessor
+            elif isinstance(arg, ir.Field):
+                found = self.resolve(arg, world)  # `dma_fence_put(wt.f)`: the block in a field
             else:
                 found = []
             for rid in found:
