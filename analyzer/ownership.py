@@ -1547,6 +1547,8 @@ class Analysis:
         for (c, _), v in world.heap.items():
             contained[v] = c
         error_exit = self.is_error_exit(cls)
+        if error_exit and _positive(node.expr):
+            error_exit = None  # `return 1;`: kernel errors are negative; a count or a flag
         for rid, st in world.status.items():
             if st not in OWNED:
                 continue
@@ -1654,6 +1656,12 @@ class Analysis:
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+def _positive(expr: ir.Expr | None) -> bool:
+    while isinstance(expr, ir.Cast):
+        expr = expr.operand
+    return isinstance(expr, ir.Const) and isinstance(expr.value, int) and expr.value > 0
 
 
 def _constant(expr: ir.Expr) -> bool:
