@@ -336,7 +336,6 @@ def cmd_summarize(args) -> int:
         print(f"devmlint: error: {path}: {why}", file=sys.stderr)
     if missing:
         return EXIT_ERROR
-    files = [f for f in files if f.endswith(".c")]
     jobs = args.jobs or os.cpu_count() or 1
     base = "none"
     for round_ in range(1, max(1, args.passes) + 1):

@@ -8,8 +8,9 @@ keep is reported as leaking when the driver later fails; triage found this
 to be the largest class of false DML001 findings.
 
 `devmlint summarize TREE -o DB` runs the same engine over a whole tree and
-records, for every function with external linkage, what it does to the
-memory its arguments reach: frees it, keeps it (stores it somewhere that
+records, for every function with external linkage (and every function a
+header defines: its `static inline` helpers), what it does to the memory
+its arguments reach: frees it, keeps it (stores it somewhere that
 outlives the call, queues or links it), split by the class of its return
 value. `devmlint check` then applies those effects to callees that the
 checked file does not define and that `rules/apis.toml` does not know.
@@ -161,7 +162,9 @@ def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict]]:
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
         return [], {}
-    defined = [f.name for f in unit.functions if not f.static]
+    # A header's `static inline` helpers are seen by every file that includes it.
+    header = path.endswith(".h")
+    defined = [f.name for f in unit.functions if header or not f.static]
     out = {}
     for name in defined:
         s = result.summaries.get(name)

@@ -17,7 +17,7 @@ from analyzer.cli import main
 from analyzer.plugins import discover
 
 HERE = os.path.join(os.path.dirname(__file__), "summarydb")
-CORE = [os.path.join(HERE, "core.c"), os.path.join(HERE, "core_other.c")]
+CORE = [os.path.join(HERE, name) for name in ("core.c", "core_other.c", "core.h")]
 DRIVER = os.path.join(HERE, "driver.c")
 
 
@@ -35,7 +35,13 @@ def _lines(db: str) -> set[int]:
 
 def test_build_keeps_external_effects_only(tmp_path):
     db = summarydb.build(CORE, jobs=1)
-    assert set(db.functions) == {"widget_register", "widget_req_done", "gadget_register"}
+    # External functions of .c files, and a header's static inline; not a .c file's statics.
+    assert set(db.functions) == {
+        "widget_register",
+        "widget_req_done",
+        "gadget_register",
+        "widget_discard",
+    }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
     # A round trip through the file format changes nothing.

@@ -88,3 +88,20 @@ static int demo_gadget(struct demo *d)
 	d->registered = true;
 	return 0;
 }
+
+static int demo_try(struct demo *d)
+{
+	struct widget *w;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	ret = demo_probe_widget(d, w);
+	if (ret) {
+		widget_discard(w);
+		return ret; // without-db: DML001
+	}
+	d->w = w;
+	return 0;
+}
