@@ -11,9 +11,9 @@ from analyzer.plugins import Context, Rule
 _WHY = {
     "unfreed": "is not freed, stored or returned",
     "overwritten": "loses its last reference (the pointer is overwritten) and is never freed",
-    "container-freed": "is still live when the structure holding it is freed",
-    "managed-container": "sits in devm-managed memory that devres frees when this fails, "
-    "and nothing frees it",
+    "container-freed": "is still live when {container}, which holds it, is freed",
+    "managed-container": "is held by {container}, which is devm-managed memory that devres "
+    "frees when this fails; nothing frees it",
     "left-in-caller": "is left in the caller's structure although this function fails",
 }
 
@@ -71,7 +71,8 @@ the bound device, or hold it with `__free(kfree)`.
             )
         else:
             leaves = f"`{leak.exit_text}` (line {leak.exit.line}) leaves"
-        message = f"{what} {_WHY.get(leak.reason, _WHY['unfreed'])}{path}: {leaves}"
+        why = _WHY.get(leak.reason, _WHY["unfreed"]).format(container=_container(leak.holder))
+        message = f"{what} {why}{path}: {leaves}"
         related = [Related(ctx.path, site.span.line, f"allocated here by {site.api}()")]
         if leak.via:
             related.append(Related(ctx.path, leak.exit.line, "the function exits here"))
@@ -97,3 +98,9 @@ the bound device, or hold it with `__free(kfree)`.
                 self.code, function, leak.holder, site.api, leak.via_text or leak.exit_text
             ),
         )
+
+
+def _container(holder: str) -> str:
+    """`priv->buf` -> "`priv`": name the structure, so the message says which block is meant."""
+    cut = max(holder.rfind("->"), holder.rfind("."), holder.rfind("["))
+    return f"`{holder[:cut]}`" if cut > 0 else "the structure holding it"
