@@ -1230,6 +1230,8 @@ class Analysis:
         if not (isinstance(cond, ir.Binary) and cond.op in _COMPARISONS):
             return None
         for e in ir.walk(cond):
+            if isinstance(e, ir.Call) and self.apis.role(e.func, "count") is not None:
+                continue  # `ARRAY_SIZE(x)`: a constant
             if isinstance(e, (ir.Call, ir.Assign, ir.Opaque, ir.Conditional)):
                 return None
             if isinstance(e, ir.Unary) and e.op in ("++", "--", "*"):
