@@ -130,6 +130,8 @@ doing both; labels are left in place).
         if binding is None or not binding.remove:
             return None
         fn = m.functions[function]
+        if function not in binding.probe and not m.failure_fails_probe(function):
+            return None  # a helper whose failure probe survives: its error frees are runtime
         found = m.allocation_call(site)
         if found is None or found[0] is not fn or found[1].func != site.api:
             return None
@@ -157,10 +159,15 @@ doing both; labels are left in place).
                     return None  # freed on success too: a temporary, not device memory
             elif owner.name in binding.remove and m.context(owner.name) == {REMOVE}:
                 fact = m.drvdata_field(owner, arg)
-                if fact is None or fact.chain != chain or [s.rid for s in fact.sites] != [
-                    site.rid
-                ]:
-                    return None
+                if (
+                    fact is None
+                    or fact.chain != chain
+                    or not all(
+                        s.rid == site.rid or (s.origin is not None and s.origin[0] == function)
+                        for s in fact.sites
+                    )
+                ):
+                    return None  # the field may hold other memory too
             else:
                 return None  # freed elsewhere (a helper, a runtime path): not only probe/remove
             removed.append((owner, fc))
@@ -204,11 +211,7 @@ def _ends_with_field(e: ir.Expr, last: str) -> bool:
 def _in_loop(fn: ir.Function, call: ir.Call) -> bool:
     """Is the node evaluating `call` inside a loop body (the CFG's loop ranges)?"""
     nid = next(
-        (
-            n.id
-            for n in fn.nodes
-            if n.expr is not None and any(e is call for e in ir.walk(n.expr))
-        ),
+        (n.id for n in fn.nodes if n.expr is not None and any(e is call for e in ir.walk(n.expr))),
         None,
     )
     if nid is None:
