@@ -1,0 +1,93 @@
+"""DML006 convert-to-devm: the fix is an exact, applicable unified diff."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from analyzer.checker import Options, check_file
+from analyzer.plugins import discover
+from rules.dml006 import ConvertToDevm
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURE = "tests/fixtures/dml006/platform.c"
+
+EXPECTED = """\
+--- a/tests/fixtures/dml006/platform.c
++++ b/tests/fixtures/dml006/platform.c
+@@ -29,17 +29,15 @@
+ 	if (!priv->buf)
+ 		return -ENOMEM;
+ 
+-	priv->name = kstrdup(pdev->name, GFP_KERNEL); // expect: DML006
++	priv->name = devm_kstrdup(dev, pdev->name, GFP_KERNEL); // expect: DML006
+ 	if (!priv->name) {
+ 		ret = -ENOMEM;
+ 		goto err_buf;
+ 	}
+ 
+ 	ret = cv_init_hw(priv);
+-	if (ret) {
+-		kfree(priv->name);
++	if (ret)
+ 		goto err_buf;
+-	}
+ 
+ 	platform_set_drvdata(pdev, priv);
+ 	return 0;
+@@ -53,7 +51,6 @@
+ {
+ 	struct cv_priv *priv = platform_get_drvdata(pdev);
+ 
+-	kfree(priv->name);
+ 	if (priv->buf)
+ 		kfree(priv->buf);
+ 	return 0;
+"""
+
+
+def _fixes(path: str) -> dict[int, str]:
+    result = check_file(path, Options([ConvertToDevm]))
+    assert result.error is None
+    return {f.line: f.fix for f in result.findings}
+
+
+def test_exact_fix(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    fixes = _fixes(FIXTURE)
+    assert set(fixes) == {28, 32, 83}
+    assert fixes[32] == EXPECTED
+    assert all(fix for fix in fixes.values())
+
+
+@pytest.mark.parametrize("line", [28, 32, 83])
+def test_fix_applies_and_rechecks_clean(tmp_path, monkeypatch, line):
+    monkeypatch.chdir(ROOT)
+    fix = _fixes(FIXTURE)[line]
+    target = tmp_path / FIXTURE
+    target.parent.mkdir(parents=True)
+    shutil.copy(os.path.join(ROOT, FIXTURE), target)
+    (tmp_path / "fix.diff").write_text(fix)
+    tool = shutil.which("git")
+    if tool is not None:
+        cmd = [tool, "apply", "--check", "fix.diff"]
+    else:
+        cmd = ["patch", "--dry-run", "-p1", "-i", "fix.diff"]
+    subprocess.run(cmd, cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(["patch", "-p1", "-s", "-i", "fix.diff"], cwd=tmp_path, check=True)
+    # Patched: no DML006 left for that allocation, and no DML001-DML005 anywhere.
+    monkeypatch.chdir(tmp_path)
+    rules = list(discover()[0].values())
+    result = check_file(FIXTURE, Options(rules))
+    assert result.error is None
+    codes = [(f.rule, f.line) for f in result.findings]
+    assert not [c for c in codes if c[0] != "DML006"], codes
+    assert len([c for c in codes if c[0] == "DML006"]) == 2
+    # A second run offers no fix that changes this allocation again.
+    again = [f.fix for f in result.findings if f.rule == "DML006"]
+    assert all(
+        "devm_" not in line_ for fix in again for line_ in fix.splitlines() if line_[:1] == "-"
+    )
