@@ -15,38 +15,8 @@ from rules.dml006 import ConvertToDevm
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURE = "tests/fixtures/dml006/platform.c"
 
-EXPECTED = """\
---- a/tests/fixtures/dml006/platform.c
-+++ b/tests/fixtures/dml006/platform.c
-@@ -29,17 +29,15 @@
- 	if (!priv->buf)
- 		return -ENOMEM;
- 
--	priv->name = kstrdup(pdev->name, GFP_KERNEL); // expect: DML006
-+	priv->name = devm_kstrdup(dev, pdev->name, GFP_KERNEL); // expect: DML006
- 	if (!priv->name) {
- 		ret = -ENOMEM;
- 		goto err_buf;
- 	}
- 
- 	ret = cv_init_hw(priv);
--	if (ret) {
--		kfree(priv->name);
-+	if (ret)
- 		goto err_buf;
--	}
- 
- 	platform_set_drvdata(pdev, priv);
- 	return 0;
-@@ -53,7 +51,6 @@
- {
- 	struct cv_priv *priv = platform_get_drvdata(pdev);
- 
--	kfree(priv->name);
- 	if (priv->buf)
- 		kfree(priv->buf);
- 	return 0;
-"""
+# The exact fix of the kstrdup() at line 32 (kernel style: tabs, braces dropped).
+EXPECTED = os.path.join(ROOT, "tests/fixtures/dml006/platform.c.line32.diff")
 
 
 def _fixes(path: str) -> dict[int, str]:
@@ -59,7 +29,8 @@ def test_exact_fix(monkeypatch):
     monkeypatch.chdir(ROOT)
     fixes = _fixes(FIXTURE)
     assert set(fixes) == {28, 32, 83}
-    assert fixes[32] == EXPECTED
+    with open(EXPECTED, encoding="utf-8") as f:
+        assert fixes[32] == f.read()
     assert all(fix for fix in fixes.values())
 
 
