@@ -62,3 +62,38 @@ def test_fix_applies_and_rechecks_clean(tmp_path, monkeypatch, line):
     assert all(
         "devm_" not in line_ for fix in again for line_ in fix.splitlines() if line_[:1] == "-"
     )
+
+
+def _copy(tmp_path) -> str:
+    shutil.copytree(os.path.join(ROOT, "tests/fixtures/dml006"), tmp_path / "tests/fixtures/dml006")
+    return "tests/fixtures/dml006"
+
+
+def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
+    from analyzer.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    where = _copy(tmp_path)
+    assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
+    diff = capsys.readouterr().out
+    assert diff.count("--- a/") == 1 and diff.count("devm_k") == 3
+    (tmp_path / "all.diff").write_text(diff)
+    subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
+    subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
+
+
+def test_cli_fix_applies_once_and_rechecks_clean(tmp_path, monkeypatch, capsys):
+    from analyzer.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    where = _copy(tmp_path)
+    before = (tmp_path / FIXTURE).read_text()
+    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 0
+    after = (tmp_path / FIXTURE).read_text()
+    assert after != before and after.count("devm_k") == before.count("devm_k") + 3
+    # Idempotent: a second --fix changes nothing.
+    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 0
+    assert (tmp_path / FIXTURE).read_text() == after
+    # And the fixed tree has no finding of any rule.
+    capsys.readouterr()
+    assert main(["check", where, "--no-cache", "-q", "--format", "json"]) == 0
