@@ -257,6 +257,8 @@ def make_fix(ctx: Context, call: ir.Call, device: str, removed: list[FreeCall]) 
     if not old:
         return None
     new = list(old)
+    if call.span.end_line != call.span.line:
+        return None  # continuation lines aligned to the old parenthesis: no realignment yet
     i = call.span.line - 1
     line = new[i]
     col = call.span.col - 1

@@ -88,12 +88,19 @@ def test_cli_fix_applies_once_and_rechecks_clean(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     where = _copy(tmp_path)
     before = (tmp_path / FIXTURE).read_text()
-    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 0
+    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 1  # multiline.c: no fix
     after = (tmp_path / FIXTURE).read_text()
     assert after != before and after.count("devm_k") == before.count("devm_k") + 3
     # Idempotent: a second --fix changes nothing.
-    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 0
+    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 1  # multiline.c: no fix
     assert (tmp_path / FIXTURE).read_text() == after
     # And the fixed tree has no finding of any rule.
     capsys.readouterr()
-    assert main(["check", where, "--no-cache", "-q", "--format", "json"]) == 0
+    # And the fixed tree has no finding but the one whose call spans lines (no fix yet).
+    assert main(["check", where, "--no-cache", "-q", "--format", "json"]) == 1
+    assert '"line": 20' in capsys.readouterr().out
+
+
+def test_multiline_call_has_no_fix(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert _fixes("tests/fixtures/dml006/multiline.c") == {20: None}
