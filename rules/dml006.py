@@ -184,7 +184,7 @@ doing both; labels are left in place).
             for owner, fc in sorted(removed, key=lambda x: x[1].call.span.line)
         ]
         f = finding(self, ctx, function, site.span, message, related, "medium", chain, site.api)
-        f.fix = make_fix(ctx, call, device, [fc for _, fc in removed])
+        f.fix = make_fix(ctx, call, device, removed)
         return f
 
 
@@ -251,8 +251,11 @@ def _columns(line: str) -> int:
     return len(line.rstrip("\n").expandtabs(8))
 
 
-def make_fix(ctx: Context, call: ir.Call, device: str, removed: list[FreeCall]) -> str | None:
-    """The unified diff: the devm_ call, and each now-redundant kfree() line deleted."""
+def make_fix(
+    ctx: Context, call: ir.Call, device: str, removed: list[tuple[ir.Function, FreeCall]]
+) -> str | None:
+    """The unified diff: the devm_ call, and each now-redundant kfree() line deleted
+    (with a drvdata local that nothing else in its function uses any more)."""
     old = [line if line.endswith("\n") else line + "\n" for line in ctx.result.unit.lines]
     if not old:
         return None
@@ -269,7 +272,7 @@ def make_fix(ctx: Context, call: ir.Call, device: str, removed: list[FreeCall]) 
     if _columns(new[i]) > _MAX_COLUMNS:
         return None
     drop: set[int] = set()
-    for fc in removed:
+    for _, fc in removed:
         j = fc.call.span.line - 1
         arg = re.escape(_pointer(fc).text)
         text = old[j].strip()
@@ -283,6 +286,8 @@ def make_fix(ctx: Context, call: ir.Call, device: str, removed: list[FreeCall]) 
         else:
             return None  # shares its line with other code: no safe edit
     _unbrace(old, new, drop)
+    for owner in {id(o): o for o, _ in removed}.values():
+        _drop_unused_local(old, drop, owner, ctx.apis.drvdata_getters)
     new = [text for k, text in enumerate(new) if k not in drop]
     path = os.path.normpath(ctx.path)
     if os.path.isabs(path):
@@ -316,3 +321,24 @@ def _unbrace(old: list[str], new: list[str], drop: set[int]) -> None:
             continue
         new[start] = new[start][: -len(" {\n")] + "\n"
         drop.add(end)
+
+
+_LOCAL = re.compile(r"\t(?:const )?struct \w+ \*(\w+) = (\w+)\(.*\);\n")
+
+
+def _drop_unused_local(old: list[str], drop: set[int], fn: ir.Function, getters) -> None:
+    """`struct foo *priv = platform_get_drvdata(pdev);` left unused: delete it (and the
+    blank line after it when it opened the body), or -Wunused-variable breaks -Werror."""
+    lines = range(fn.span.line, min(fn.span.end_line, len(old)))  # 0-based: after the `{` line
+    if not any(k in drop for k in lines):
+        return
+    for k in lines:
+        m = _LOCAL.fullmatch(old[k])
+        if k in drop or m is None or m.group(2) not in getters:
+            continue
+        used = re.compile(rf"\b{re.escape(m.group(1))}\b")
+        if any(used.search(old[i]) for i in lines if i != k and i not in drop):
+            continue
+        drop.add(k)
+        if k + 1 < len(old) and not old[k + 1].strip() and old[k - 1].strip() == "{":
+            drop.add(k + 1)

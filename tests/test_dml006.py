@@ -32,6 +32,11 @@ def test_exact_fix(monkeypatch):
     with open(EXPECTED, encoding="utf-8") as f:
         assert fixes[32] == f.read()
     assert all(fix for fix in fixes.values())
+    # hp_remove is left with nothing using its drvdata local: it goes (-Werror=unused-variable).
+    assert (
+        "-\tstruct hp_priv *hp = platform_get_drvdata(pdev);\n-\n-\tkfree(hp->cfg);\n"
+        in (fixes[83])
+    )
 
 
 @pytest.mark.parametrize("line", [28, 32, 83])
