@@ -249,13 +249,15 @@ class DriverModel:
                     if root in self.roots.get(name, ()):
                         yield name, "".join(tokens), site
 
-    def field_released(self, chain: str) -> bool:
+    def field_released(self, chain: str, frees: bool = True) -> bool:
         """Could anything in the file free, hand over or copy a field of this name?
 
         Deliberately name-based and file-wide: a field is taken as released
         when any function frees a path ending in it, passes it to a callee that
         may keep or release it, copies it elsewhere, or hands the whole
         drvdata object to a release-named callee defined outside the file.
+        With `frees=False`, direct calls of free APIs on the field do not count
+        (DML006 accounts for those itself): only hand-overs, copies and teardowns.
         """
         last = _last_field(_tokens(chain))
         if not last or self._delegates_remove():
@@ -265,6 +267,8 @@ class DriverModel:
                 if node.expr is None:
                     continue
                 for e in ir.walk(node.expr):
+                    if not frees and isinstance(e, ir.Call) and self._frees_field(e, last):
+                        continue
                     if isinstance(e, ir.Call) and self._releases_field(fn, e, last):
                         return True
                     if (
@@ -280,6 +284,16 @@ class DriverModel:
                     if _ends_with(node.expr, last):
                         return True
         return False
+
+    def _frees_field(self, call: ir.Call, last: str) -> bool:
+        """A free API called on a path ending in the field, and on nothing else of it."""
+        apis = [a for a in self.apis.lookup(call.func) if a.role == "free"]
+        if len(apis) != 1 or apis[0].pointer is None or apis[0].pointer >= len(call.args):
+            return False
+        others = [a for i, a in enumerate(call.args) if i != apis[0].pointer]
+        return _ends_with(call.args[apis[0].pointer], last) and not any(
+            _ends_with(a, last) for a in others
+        )
 
     def _delegates_remove(self) -> bool:
         """Remove hands a whole object (`mptscsih_remove(pdev)`) to a release-named

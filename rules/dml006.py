@@ -141,6 +141,8 @@ doing both; labels are left in place).
         device = _device(m, fn, call)
         if device is None:
             return None
+        if m.field_released(chain, frees=False):
+            return None  # copied, handed to a callee that may keep or free it, or torn down
         last = chain.split(">")[-1].split(".")[-1]
         removed: list[tuple[ir.Function, FreeCall]] = []
         for owner, fc in frees:
