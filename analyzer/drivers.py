@@ -256,11 +256,13 @@ class DriverModel:
         when any function frees a path ending in it, passes it to a callee that
         may keep or release it, copies it elsewhere, or hands the whole
         drvdata object to a release-named callee defined outside the file.
-        With `frees=False`, direct calls of free APIs on the field do not count
-        (DML006 accounts for those itself): only hand-overs, copies and teardowns.
+        With `frees=False` (DML006, which itself requires remove to free the
+        field directly and accounts for every free of it), free API calls do not
+        count, nor does remove handing the device to a release-named function,
+        nor a same-file callee that only borrows the field.
         """
         last = _last_field(_tokens(chain))
-        if not last or self._delegates_remove():
+        if not last or (frees and self._delegates_remove()):
             return True
         for fn in self.functions.values():
             for node in fn.nodes:
@@ -269,7 +271,7 @@ class DriverModel:
                 for e in ir.walk(node.expr):
                     if not frees and isinstance(e, ir.Call) and self._frees_field(e, last):
                         continue
-                    if isinstance(e, ir.Call) and self._releases_field(fn, e, last):
+                    if isinstance(e, ir.Call) and self._releases_field(fn, e, last, frees):
                         return True
                     if (
                         isinstance(e, ir.Assign)
@@ -286,14 +288,8 @@ class DriverModel:
         return False
 
     def _frees_field(self, call: ir.Call, last: str) -> bool:
-        """A free API called on a path ending in the field, and on nothing else of it."""
-        apis = [a for a in self.apis.lookup(call.func) if a.role == "free"]
-        if len(apis) != 1 or apis[0].pointer is None or apis[0].pointer >= len(call.args):
-            return False
-        others = [a for i, a in enumerate(call.args) if i != apis[0].pointer]
-        return _ends_with(call.args[apis[0].pointer], last) and not any(
-            _ends_with(a, last) for a in others
-        )
+        """A call of a free API (of the field, or of the object holding it)."""
+        return any(a.role == "free" for a in self.apis.lookup(call.func))
 
     def _delegates_remove(self) -> bool:
         """Remove hands a whole object (`mptscsih_remove(pdev)`) to a release-named
@@ -322,7 +318,9 @@ class DriverModel:
             return True
         return bool(fn.params) and fn.params[0].name == arg.name and self._is_root(fn.name)
 
-    def _releases_field(self, fn: ir.Function, call: ir.Call, last: str) -> bool:
+    def _releases_field(
+        self, fn: ir.Function, call: ir.Call, last: str, lends: bool = True
+    ) -> bool:
         name = call.func
         for index, arg in enumerate(call.args):
             if not _ends_with(arg, last):
@@ -339,7 +337,10 @@ class DriverModel:
                 return True  # through a function pointer: anything may happen
             if name in self.functions:
                 summary = self.result.summaries.get(name)
-                if summary is not None and any(e.index == index for e in summary.effects):
+                if summary is not None and any(
+                    e.index == index and (lends or e.on_zero or e.on_nonzero)
+                    for e in summary.effects
+                ):
                     return True  # the callee frees, keeps or lends it
                 continue
             roles = {a.role for a in self.apis.lookup(name)}
