@@ -338,7 +338,7 @@ class DriverModel:
             if name in self.functions:
                 summary = self.result.summaries.get(name)
                 if summary is not None and any(
-                    e.index == index and (lends or e.on_zero or e.on_nonzero)
+                    e.index == index and (lends or {e.on_zero, e.on_nonzero} - {None, "lent"})
                     for e in summary.effects
                 ):
                     return True  # the callee frees, keeps or lends it
