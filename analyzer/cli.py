@@ -25,7 +25,7 @@ from analyzer.findings import CONFIDENCES, Finding
 from analyzer.frontend.flags import FlagsError, FrontendChoice, resolve
 from analyzer.gate import GateError
 from analyzer.plugins import PluginError, discover
-from analyzer.report import github, json_format, sarif, text
+from analyzer.report import github, json_format, patch, sarif, text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _SOURCE_SUFFIXES = (".c", ".h")
@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     g = c.add_mutually_exclusive_group()
     g.add_argument("--diff-base", metavar="REV", help="only findings new since git revision REV")
     g.add_argument("--patch", metavar="FILE", help="only findings a patch (or - for stdin) adds")
+    fx = c.add_mutually_exclusive_group()
+    fx.add_argument("--diff", action="store_true", help="print one patch of all the fixes")
+    fx.add_argument("--fix", action="store_true", help="apply the fixes in place")
     c.add_argument("--baseline", metavar="FILE", help="hide the findings saved in FILE")
     c.add_argument("--write-baseline", metavar="FILE", help="save the findings to FILE, exit 0")
     c.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
@@ -278,6 +281,24 @@ def cmd_check(args) -> int:
     if args.baseline:
         findings = gate.filter_baseline(args.baseline, findings)
     findings.sort(key=Finding.sort_key)
+    if (args.diff or args.fix) and not args.write_baseline:
+        if gating:
+            raise UsageError("--diff and --fix check files, not a patch (--diff-base / --patch)")
+        patched, done, not_applied = patch.combine(findings)
+        for f in not_applied:
+            print(
+                f"devmlint: warning: {f.file}:{f.line}: fix not applied (overlaps another)",
+                file=sys.stderr,
+            )
+        if args.diff:
+            sys.stdout.write(patch.unified(patched))
+            if errors:
+                return EXIT_ERROR
+            return EXIT_FINDINGS if findings and not args.exit_zero else EXIT_CLEAN
+        changed = patch.write(patched)
+        print(f"devmlint: fixed {len(done)} findings in {changed} files", file=sys.stderr)
+        fixed = {id(f) for f in done}
+        findings = [f for f in findings if id(f) not in fixed]
     if args.write_baseline:
         gate.write_baseline(args.write_baseline, findings)
         print(f"devmlint: wrote {len(findings)} findings to {args.write_baseline}", file=sys.stderr)

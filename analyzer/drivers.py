@@ -249,23 +249,29 @@ class DriverModel:
                     if root in self.roots.get(name, ()):
                         yield name, "".join(tokens), site
 
-    def field_released(self, chain: str) -> bool:
+    def field_released(self, chain: str, frees: bool = True) -> bool:
         """Could anything in the file free, hand over or copy a field of this name?
 
         Deliberately name-based and file-wide: a field is taken as released
         when any function frees a path ending in it, passes it to a callee that
         may keep or release it, copies it elsewhere, or hands the whole
         drvdata object to a release-named callee defined outside the file.
+        With `frees=False` (DML006, which itself requires remove to free the
+        field directly and accounts for every free of it), free API calls do not
+        count, nor does remove handing the device to a release-named function,
+        nor a same-file callee that only borrows the field.
         """
         last = _last_field(_tokens(chain))
-        if not last or self._delegates_remove():
+        if not last or (frees and self._delegates_remove()):
             return True
         for fn in self.functions.values():
             for node in fn.nodes:
                 if node.expr is None:
                     continue
                 for e in ir.walk(node.expr):
-                    if isinstance(e, ir.Call) and self._releases_field(fn, e, last):
+                    if not frees and isinstance(e, ir.Call) and self._frees_field(e, last):
+                        continue
+                    if isinstance(e, ir.Call) and self._releases_field(fn, e, last, frees):
                         return True
                     if (
                         isinstance(e, ir.Assign)
@@ -280,6 +286,10 @@ class DriverModel:
                     if _ends_with(node.expr, last):
                         return True
         return False
+
+    def _frees_field(self, call: ir.Call, last: str) -> bool:
+        """A call of a free API (of the field, or of the object holding it)."""
+        return any(a.role == "free" for a in self.apis.lookup(call.func))
 
     def _delegates_remove(self) -> bool:
         """Remove hands a whole object (`mptscsih_remove(pdev)`) to a release-named
@@ -308,7 +318,9 @@ class DriverModel:
             return True
         return bool(fn.params) and fn.params[0].name == arg.name and self._is_root(fn.name)
 
-    def _releases_field(self, fn: ir.Function, call: ir.Call, last: str) -> bool:
+    def _releases_field(
+        self, fn: ir.Function, call: ir.Call, last: str, lends: bool = True
+    ) -> bool:
         name = call.func
         for index, arg in enumerate(call.args):
             if not _ends_with(arg, last):
@@ -325,7 +337,10 @@ class DriverModel:
                 return True  # through a function pointer: anything may happen
             if name in self.functions:
                 summary = self.result.summaries.get(name)
-                if summary is not None and any(e.index == index for e in summary.effects):
+                if summary is not None and any(
+                    e.index == index and (lends or {e.on_zero, e.on_nonzero} - {None, "lent"})
+                    for e in summary.effects
+                ):
                     return True  # the callee frees, keeps or lends it
                 continue
             roles = {a.role for a in self.apis.lookup(name)}

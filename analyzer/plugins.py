@@ -24,6 +24,7 @@ _BUILTIN = {
     "DML003": "rules.dml003:RedundantDevmKfree",
     "DML004": "rules.dml004:KfreeOfDevm",
     "DML005": "rules.dml005:DevmKfreeOfUnmanaged",
+    "DML006": "rules.dml006:ConvertToDevm",
 }
 
 

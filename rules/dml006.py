@@ -1,0 +1,346 @@
+"""DML006 convert-to-devm: probe memory freed on every error path and in remove."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+
+from analyzer import drivers, ir
+from analyzer.drivers import PROBE, REMOVE, DriverModel
+from analyzer.findings import Finding, Related
+from analyzer.ownership import FreeCall, Site
+from analyzer.plugins import Context, Rule
+from rules._devm import finding
+
+# kmalloc-family allocator -> its devm_ variant (same arguments, device first).
+DEVM = {
+    "kzalloc": "devm_kzalloc",
+    "kmalloc": "devm_kmalloc",
+    "kcalloc": "devm_kcalloc",
+    "kmalloc_array": "devm_kmalloc_array",
+    "krealloc": "devm_krealloc",
+    "kstrdup": "devm_kstrdup",
+    "kstrdup_const": "devm_kstrdup_const",
+    "kmemdup": "devm_kmemdup",
+    "kasprintf": "devm_kasprintf",
+    "kvasprintf": "devm_kvasprintf",
+}
+# The only free the fix removes: devres frees with kfree() (not kfree_sensitive()).
+_FREE = "kfree"
+# A file that calls any of these keeps objects alive past unbind (character
+# devices, misc devices, reference-counted objects, DRM objects needing drmm_):
+# devm is wrong for memory they may reach, so the rule says nothing there.
+_OUTLIVES = frozenset(
+    {
+        "cdev_init",
+        "cdev_add",
+        "cdev_device_add",
+        "cdev_alloc",
+        "misc_register",
+        "kref_init",
+        "kref_get",
+        "kref_put",
+        "drm_dev_alloc",
+        "drm_dev_register",
+        "devm_drm_dev_alloc",
+        "drmm_kzalloc",
+    }
+)
+_MAX_COLUMNS = 100
+
+
+class ConvertToDevm(Rule):
+    code = "DML006"
+    name = "convert-to-devm"
+    severity = "warning"
+    summary = "allocation in probe freed on every error path and in remove: use the devm_ variant"
+    doc = """\
+## What it finds
+A plain kmalloc-family allocation (`kzalloc`, `kmalloc`, `kcalloc`,
+`kmalloc_array`, `krealloc`, `kstrdup`, `kstrdup_const`, `kmemdup`,
+`kasprintf`, `kvasprintf`) made in probe, or in a helper only probe calls,
+kept in the drvdata object (`priv->buf = kzalloc(...)`), that is freed with
+`kfree()` on every error path of probe after it and directly in
+remove/disconnect, and nowhere else in the file.
+
+It stays silent, to be precise, when: the memory is freed anywhere else
+(a helper, a runtime path, a release callback), a free reaches other memory
+too, no bound-device expression is in scope where the allocation is made
+(`&pdev->dev`, `&client->dev`, `&spi->dev`, `&intf->dev`, or a `dev`
+variable set from one of them), the allocation sits inside a loop, or the
+file manages objects that outlive unbind (`cdev`, `miscdevice`, `kref`,
+DRM devices).
+
+## Why it matters
+Device-managed memory is freed by devres when probe fails or after remove
+returns, so the error-path and remove-path frees go away, and with them the
+unwind code where leaks and double frees are usually introduced.
+
+## Example
+```c
+priv->buf = kzalloc(64, GFP_KERNEL);    /* DML006 */
+if (!priv->buf)
+        return -ENOMEM;
+ret = foo_init(priv);
+if (ret) {
+        kfree(priv->buf);
+        return ret;
+}
+...
+static void foo_remove(struct platform_device *pdev)
+{
+        struct foo *priv = platform_get_drvdata(pdev);
+
+        kfree(priv->buf);
+}
+```
+
+## Fix
+```c
+priv->buf = devm_kzalloc(&pdev->dev, 64, GFP_KERNEL);
+```
+and delete each `kfree(priv->buf);` (the finding's fix is a unified diff
+doing both; labels are left in place).
+"""
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        result = ctx.result
+        if any(fn.calls & _OUTLIVES for fn in result.unit.functions):
+            return
+        m = drivers.model(result, ctx.apis)
+        frees = [(fr.function, fc) for fr in result.functions for fc in fr.frees]
+        leaked = {leak.site.rid for fr in result.functions for leak in fr.leaks}
+        seen: set[int] = set()
+        for function, chain, site in m.lifetime_stores():
+            if site.rid in seen or site.rid in leaked:
+                continue
+            seen.add(site.rid)
+            found = self._candidate(ctx, m, frees, function, chain, site)
+            if found is not None:
+                yield found
+
+    def _candidate(self, ctx, m: DriverModel, frees, function: str, chain: str, site: Site):
+        if site.api not in DEVM or site.via_summary or site.origin is not None:
+            return None
+        if m.context(function) != {PROBE}:
+            return None
+        binding = m.binding_of(function)
+        if binding is None or not binding.remove:
+            return None
+        fn = m.functions[function]
+        if function not in binding.probe and not m.failure_fails_probe(function):
+            return None  # a helper whose failure probe survives: its error frees are runtime
+        found = m.allocation_call(site)
+        if found is None or found[0] is not fn or found[1].func != site.api:
+            return None
+        call = found[1]
+        if _in_loop(fn, call):
+            return None
+        device = _device(m, fn, call)
+        if device is None:
+            return None
+        if m.field_released(chain, frees=False):
+            return None  # copied, handed to a callee that may keep or free it, or torn down
+        last = chain.split(">")[-1].split(".")[-1]
+        removed: list[tuple[ir.Function, FreeCall]] = []
+        for owner, fc in frees:
+            sites = {s.rid for s, _ in fc.reached}
+            arg = _pointer(fc)
+            named = arg is not None and _ends_with_field(arg, last)
+            if site.rid not in sites and not named:
+                continue
+            if fc.api.name != _FREE or arg is None:
+                return None
+            if owner is fn:
+                if sites != {site.rid} or fc.unresolved:
+                    return None  # the free may release other memory too
+                classes = m.exit_classes(fn, fc)
+                if classes != {"error"}:
+                    return None  # freed on success too: a temporary, not device memory
+            elif owner.name in binding.remove and m.context(owner.name) == {REMOVE}:
+                fact = m.drvdata_field(owner, arg)
+                if (
+                    fact is None
+                    or fact.chain != chain
+                    or not all(
+                        s.rid == site.rid or (s.origin is not None and s.origin[0] == function)
+                        for s in fact.sites
+                    )
+                ):
+                    return None  # the field may hold other memory too
+            else:
+                return None  # freed elsewhere (a helper, a runtime path): not only probe/remove
+            removed.append((owner, fc))
+        if not any(owner is not fn for owner, _ in removed):
+            return None  # remove does not free it directly
+        what = chain.lstrip("-.>")
+        message = (
+            f"`{what}` ({site.api}() at line {site.span.line}) is freed on every error path "
+            f"of probe and in remove: allocate it with {DEVM[site.api]}({device}, ...) and "
+            f"drop the {len(removed)} kfree() call{'s' if len(removed) > 1 else ''}"
+        )
+        related = [
+            Related(ctx.path, fc.call.span.line, f"kfree() the fix removes (in `{owner.name}()`)")
+            for owner, fc in sorted(removed, key=lambda x: x[1].call.span.line)
+        ]
+        f = finding(self, ctx, function, site.span, message, related, "medium", chain, site.api)
+        f.fix = make_fix(ctx, call, device, removed)
+        return f
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _pointer(fc: FreeCall) -> ir.Expr | None:
+    if fc.api.pointer is None or fc.api.pointer >= len(fc.call.args):
+        return None
+    return fc.call.args[fc.api.pointer]
+
+
+def _strip(e: ir.Expr) -> ir.Expr:
+    while isinstance(e, ir.Cast):
+        e = e.operand
+    return e
+
+
+def _ends_with_field(e: ir.Expr, last: str) -> bool:
+    e = _strip(e)
+    return isinstance(e, ir.Field) and e.field == last
+
+
+def _in_loop(fn: ir.Function, call: ir.Call) -> bool:
+    """Is the node evaluating `call` inside a loop body (the CFG's loop ranges)?"""
+    nid = next(
+        (n.id for n in fn.nodes if n.expr is not None and any(e is call for e in ir.walk(n.expr))),
+        None,
+    )
+    if nid is None:
+        return True  # not found: do not guess
+    return any(n.loop_end >= 0 and n.id < nid <= n.loop_end for n in fn.nodes)
+
+
+def _device(m: DriverModel, fn: ir.Function, call: ir.Call) -> str | None:
+    """The bound device, spelled as this function can reach it at the allocation."""
+    span = call.span
+    for node in fn.nodes:
+        # A `dev` local initialised before the allocation, or a `dev` parameter.
+        if node.kind is ir.Kind.DECL and node.name == "dev" and node.expr is not None:
+            if node.span.line < span.line and m.bound_device(fn, _name("dev", span)):
+                return "dev"
+    if any(p.name == "dev" for p in fn.params) and m.bound_device(fn, _name("dev", span)):
+        return "dev"
+    for p in fn.params:
+        if not p.pointer:
+            continue
+        expr = ir.Unary(
+            span,
+            f"&{p.name}->dev",
+            "&",
+            ir.Field(span, f"{p.name}->dev", _name(p.name, span), "dev", True),
+        )
+        if m.bound_device(fn, expr):
+            return expr.text
+    return None
+
+
+def _name(name: str, span: ir.Span) -> ir.Name:
+    return ir.Name(span, name, name)
+
+
+def _columns(line: str) -> int:
+    return len(line.rstrip("\n").expandtabs(8))
+
+
+def make_fix(
+    ctx: Context, call: ir.Call, device: str, removed: list[tuple[ir.Function, FreeCall]]
+) -> str | None:
+    """The unified diff: the devm_ call, and each now-redundant kfree() line deleted
+    (with a drvdata local that nothing else in its function uses any more)."""
+    old = [line if line.endswith("\n") else line + "\n" for line in ctx.result.unit.lines]
+    if not old:
+        return None
+    new = list(old)
+    if call.span.end_line != call.span.line:
+        return None  # continuation lines aligned to the old parenthesis: no realignment yet
+    i = call.span.line - 1
+    line = new[i]
+    col = call.span.col - 1
+    if not line.startswith(f"{call.func}(", col):
+        return None
+    replaced = f"{DEVM[call.func]}({device}, "
+    new[i] = line[:col] + replaced + line[col + len(call.func) + 1 :]
+    if _columns(new[i]) > _MAX_COLUMNS:
+        return None
+    drop: set[int] = set()
+    for _, fc in removed:
+        j = fc.call.span.line - 1
+        arg = re.escape(_pointer(fc).text)
+        text = old[j].strip()
+        if re.fullmatch(rf"kfree\(\s*{arg}\s*\);", text):
+            prev = old[j - 1].strip() if j > 0 else ""
+            if re.fullmatch(rf"if \(\s*{arg}\s*\)", prev):
+                drop.add(j - 1)  # `if (x)` / `kfree(x);`
+            drop.add(j)
+        elif re.fullmatch(rf"if \(\s*{arg}\s*\)\s*kfree\(\s*{arg}\s*\);", text):
+            drop.add(j)
+        else:
+            return None  # shares its line with other code: no safe edit
+    _unbrace(old, new, drop)
+    for owner in {id(o): o for o, _ in removed}.values():
+        _drop_unused_local(old, drop, owner, ctx.apis.drvdata_getters)
+    new = [text for k, text in enumerate(new) if k not in drop]
+    path = os.path.normpath(ctx.path)
+    if os.path.isabs(path):
+        path = os.path.relpath(path)
+    diff = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}")
+    return "".join(diff) or None
+
+
+def _unbrace(old: list[str], new: list[str], drop: set[int]) -> None:
+    """`if (c) {` / one statement left / `}`: drop the braces (kernel style)."""
+    for j in sorted(drop):
+        start = j - 1
+        while start in drop:
+            start -= 1
+        if start < 0 or not re.fullmatch(r"\s*(if|else if) \(.*\) \{\n", old[start]):
+            continue
+        if old[start].lstrip().startswith("}"):
+            continue
+        indent = old[start][: len(old[start]) - len(old[start].lstrip())]
+        end = start + 1
+        while end < len(old) and old[end] != indent + "}\n":
+            if old[end].strip() and not old[end].startswith(indent + "\t"):
+                end = len(old)
+            end += 1
+        if end >= len(old) or start in drop or end in drop:
+            continue
+        body = [k for k in range(start + 1, end) if k not in drop and old[k].strip()]
+        if len(body) != 1 or not old[body[0]].rstrip().endswith(";"):
+            continue
+        if start > 0 and old[start - 1].strip().startswith("} else"):
+            continue
+        new[start] = new[start][: -len(" {\n")] + "\n"
+        drop.add(end)
+
+
+_LOCAL = re.compile(r"\t(?:const )?struct \w+ \*(\w+) = (\w+)\(.*\);\n")
+
+
+def _drop_unused_local(old: list[str], drop: set[int], fn: ir.Function, getters) -> None:
+    """`struct foo *priv = platform_get_drvdata(pdev);` left unused: delete it (and the
+    blank line after it when it opened the body), or -Wunused-variable breaks -Werror."""
+    lines = range(fn.span.line, min(fn.span.end_line, len(old)))  # 0-based: after the `{` line
+    if not any(k in drop for k in lines):
+        return
+    for k in lines:
+        m = _LOCAL.fullmatch(old[k])
+        if k in drop or m is None or m.group(2) not in getters:
+            continue
+        used = re.compile(rf"\b{re.escape(m.group(1))}\b")
+        if any(used.search(old[i]) for i in lines if i != k and i not in drop):
+            continue
+        drop.add(k)
+        if k + 1 < len(old) and not old[k + 1].strip() and old[k - 1].strip() == "{":
+            drop.add(k + 1)

@@ -1,0 +1,111 @@
+"""DML006 convert-to-devm: the fix is an exact, applicable unified diff."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from analyzer.checker import Options, check_file
+from analyzer.plugins import discover
+from rules.dml006 import ConvertToDevm
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIXTURE = "tests/fixtures/dml006/platform.c"
+
+# The exact fix of the kstrdup() at line 32 (kernel style: tabs, braces dropped).
+EXPECTED = os.path.join(ROOT, "tests/fixtures/dml006/platform.c.line32.diff")
+
+
+def _fixes(path: str) -> dict[int, str]:
+    result = check_file(path, Options([ConvertToDevm]))
+    assert result.error is None
+    return {f.line: f.fix for f in result.findings}
+
+
+def test_exact_fix(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    fixes = _fixes(FIXTURE)
+    assert set(fixes) == {28, 32, 83}
+    with open(EXPECTED, encoding="utf-8") as f:
+        assert fixes[32] == f.read()
+    assert all(fix for fix in fixes.values())
+    # hp_remove is left with nothing using its drvdata local: it goes (-Werror=unused-variable).
+    assert (
+        "-\tstruct hp_priv *hp = platform_get_drvdata(pdev);\n-\n-\tkfree(hp->cfg);\n"
+        in (fixes[83])
+    )
+
+
+@pytest.mark.parametrize("line", [28, 32, 83])
+def test_fix_applies_and_rechecks_clean(tmp_path, monkeypatch, line):
+    monkeypatch.chdir(ROOT)
+    fix = _fixes(FIXTURE)[line]
+    target = tmp_path / FIXTURE
+    target.parent.mkdir(parents=True)
+    shutil.copy(os.path.join(ROOT, FIXTURE), target)
+    (tmp_path / "fix.diff").write_text(fix)
+    tool = shutil.which("git")
+    if tool is not None:
+        cmd = [tool, "apply", "--check", "fix.diff"]
+    else:
+        cmd = ["patch", "--dry-run", "-p1", "-i", "fix.diff"]
+    subprocess.run(cmd, cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run(["patch", "-p1", "-s", "-i", "fix.diff"], cwd=tmp_path, check=True)
+    # Patched: no DML006 left for that allocation, and no DML001-DML005 anywhere.
+    monkeypatch.chdir(tmp_path)
+    rules = list(discover()[0].values())
+    result = check_file(FIXTURE, Options(rules))
+    assert result.error is None
+    codes = [(f.rule, f.line) for f in result.findings]
+    assert not [c for c in codes if c[0] != "DML006"], codes
+    assert len([c for c in codes if c[0] == "DML006"]) == 2
+    # A second run offers no fix that changes this allocation again.
+    again = [f.fix for f in result.findings if f.rule == "DML006"]
+    assert all(
+        "devm_" not in line_ for fix in again for line_ in fix.splitlines() if line_[:1] == "-"
+    )
+
+
+def _copy(tmp_path) -> str:
+    shutil.copytree(os.path.join(ROOT, "tests/fixtures/dml006"), tmp_path / "tests/fixtures/dml006")
+    return "tests/fixtures/dml006"
+
+
+def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
+    from analyzer.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    where = _copy(tmp_path)
+    assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
+    diff = capsys.readouterr().out
+    assert diff.count("--- a/") == 1 and diff.count("devm_k") == 3
+    (tmp_path / "all.diff").write_text(diff)
+    subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
+    subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
+
+
+def test_cli_fix_applies_once_and_rechecks_clean(tmp_path, monkeypatch, capsys):
+    from analyzer.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    where = _copy(tmp_path)
+    before = (tmp_path / FIXTURE).read_text()
+    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 1  # multiline.c: no fix
+    after = (tmp_path / FIXTURE).read_text()
+    assert after != before and after.count("devm_k") == before.count("devm_k") + 3
+    # Idempotent: a second --fix changes nothing.
+    assert main(["check", where, "--no-cache", "-q", "--fix"]) == 1  # multiline.c: no fix
+    assert (tmp_path / FIXTURE).read_text() == after
+    # And the fixed tree has no finding of any rule.
+    capsys.readouterr()
+    # And the fixed tree has no finding but the one whose call spans lines (no fix yet).
+    assert main(["check", where, "--no-cache", "-q", "--format", "json"]) == 1
+    assert '"line": 20' in capsys.readouterr().out
+
+
+def test_multiline_call_has_no_fix(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert _fixes("tests/fixtures/dml006/multiline.c") == {20: None}
