@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer.findings import Finding, Related, fingerprint
+from analyzer.findings import Finding, Related
 from analyzer.ownership import Leak
 from analyzer.plugins import Context, Rule
+from rules._shared import finding
 
 _WHY = {
     "unfreed": "is not freed, stored or returned",
@@ -82,22 +83,8 @@ the bound device, or hold it with `__free(kfree)`.
             or leak.truncated
         )
         confidence = "low" if leak.tentative else "medium" if medium else "high"
-        return Finding(
-            rule=self.code,
-            name=self.name,
-            severity=self.severity,
-            confidence=confidence,
-            file=ctx.path,
-            line=where.line,
-            column=where.col,
-            end_line=where.end_line,
-            function=function,
-            message=message,
-            related=related,
-            fingerprint=fingerprint(
-                self.code, function, leak.holder, site.api, leak.via_text or leak.exit_text
-            ),
-        )
+        key = (leak.holder, site.api, leak.via_text or leak.exit_text)
+        return finding(self, ctx, function, where, message, related, confidence, *key)
 
 
 def _container(holder: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from analyzer import drivers
 from analyzer.findings import Finding, Related
 from analyzer.plugins import Context, Rule
-from rules._devm import finding
+from rules._shared import finding
 
 
 class LeakOnRemove(Rule):

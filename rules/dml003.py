@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from analyzer import drivers
 from analyzer.drivers import PROBE, REMOVE, DriverModel
 from analyzer.engine import FunctionResult
-from analyzer.findings import Finding, Related
+from analyzer.findings import Finding
 from analyzer.ownership import FreeCall, Site
 from analyzer.plugins import Context, Rule
-from rules._devm import arg_text, finding
+from rules._shared import allocated_here, arg_text, finding
 
 
 class RedundantDevmKfree(Rule):
@@ -106,7 +106,7 @@ did): devres frees the memory when probe fails or after remove.
             f"`{what}` ({site.api}() at line {site.span.line}) is freed by devm_kfree() {when}; "
             "the call is redundant"
         )
-        related = [Related(ctx.path, s.span.line, f"allocated here by {s.api}()") for s in sites]
+        related = allocated_here(ctx, sites)
         yield finding(
             self,
             ctx,

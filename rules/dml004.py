@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer import drivers
-from analyzer.findings import Finding, Related
+from analyzer.findings import Finding
 from analyzer.plugins import Context, Rule
-from rules._devm import arg_text, finding
+from rules._shared import allocated_here, arg_text, finding, reaching_sites
 
 
 class KfreeOfDevm(Rule):
@@ -57,13 +57,7 @@ Drop the `kfree()`: devres frees the memory. If it must go early, use
                 if fc.api.managed:
                     continue
                 what = arg_text(fc.call, fc.api.pointer)
-                sites = m.managed_reach(fc)
-                where = "here"
-                if not sites and not any(m.reached(fc)) and drivers.REMOVE in m.context(fn.name):
-                    fact = m.drvdata_field(fn, fc.call.args[fc.api.pointer])
-                    if fact is not None and fact.managed:
-                        sites = list(fact.sites)
-                        where = "in probe"
+                sites, where = reaching_sites(m, fn, fc, managed=True)
                 if not sites:
                     continue
                 site = sites[0]
@@ -72,9 +66,7 @@ Drop the `kfree()`: devres frees the memory. If it must go early, use
                     f"{where}): {fc.call.func}() frees it and devres frees it again "
                     "when the device unbinds (double free)"
                 )
-                related = [
-                    Related(ctx.path, s.span.line, f"allocated here by {s.api}()") for s in sites
-                ]
+                related = allocated_here(ctx, sites)
                 confidence = "medium" if where != "here" or site.via_summary else "high"
                 yield finding(
                     self,

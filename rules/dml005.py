@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer import drivers
-from analyzer.findings import Finding, Related
+from analyzer.findings import Finding
 from analyzer.plugins import Context, Rule
-from rules._devm import arg_text, finding
+from rules._shared import allocated_here, arg_text, finding, reaching_sites
 
 
 class DevmKfreeOfUnmanaged(Rule):
@@ -49,13 +49,7 @@ devm variant if it should live as long as the bound device.
                 if not fc.api.managed:
                     continue
                 what = arg_text(fc.call, fc.api.pointer)
-                sites = m.unmanaged_reach(fc)
-                where = "here"
-                if not sites and not any(m.reached(fc)) and drivers.REMOVE in m.context(fn.name):
-                    fact = m.drvdata_field(fn, fc.call.args[fc.api.pointer])
-                    if fact is not None and not fact.managed:
-                        sites = list(fact.sites)
-                        where = "in probe"
+                sites, where = reaching_sites(m, fn, fc, managed=False)
                 if not sites:
                     continue
                 site = sites[0]
@@ -64,9 +58,7 @@ devm variant if it should live as long as the bound device.
                     f"not by a devm allocator: {fc.call.func}() WARNs and frees nothing, "
                     "so the memory leaks"
                 )
-                related = [
-                    Related(ctx.path, s.span.line, f"allocated here by {s.api}()") for s in sites
-                ]
+                related = allocated_here(ctx, sites)
                 confidence = "medium" if where != "here" or site.via_summary else "high"
                 yield finding(
                     self,

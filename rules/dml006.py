@@ -12,7 +12,7 @@ from analyzer.drivers import PROBE, REMOVE, DriverModel
 from analyzer.findings import Finding, Related
 from analyzer.ownership import FreeCall, Site
 from analyzer.plugins import Context, Rule
-from rules._devm import finding
+from rules._shared import finding
 
 # kmalloc-family allocator -> its devm_ variant (same arguments, device first).
 DEVM = {
