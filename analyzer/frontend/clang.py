@@ -659,21 +659,8 @@ class _CFGBuilder(treesitter._CFGBuilder):
             return self.loc.span(i, j + 1)
         return self.loc.span(s, e)
 
-    def function_body(self, body, end: Span) -> tuple[int, int]:
-        entry = self.add(Kind.ENTRY, self.sspan(body))
-        exit_ = self.add(Kind.EXIT, end, nsuccs=0)
-        self.exit = exit_.id
-        out = self.stmt(body, [(entry.id, 0)])
-        if out:
-            ret = self.add(Kind.RETURN, end, implicit=True)
-            self.link(out, ret.id)
-            ret.succs[0] = exit_.id
-        for g in self.gotos:
-            target = self.labels.get(g.name or "")
-            g.succs[0] = target if target is not None else exit_.id
-        for n in self.nodes:
-            n.succs = [s for s in n.succs if s != -1]
-        return entry.id, exit_.id
+    def body_span(self, body) -> Span:
+        return self.sspan(body)
 
     def collapsed_macro(self, c) -> ir.Expr | None:
         """A statement that is exactly one macro use read as a call (`BUG_ON(x);`)."""
@@ -1030,7 +1017,7 @@ def _function(ctx: _Context, c, cleanups, errors_at: list[int]) -> ir.Function |
     ctx.calls = set()
     cfg = _CFGBuilder(ctx, cleanups)
     end = loc.span(br[1] - 1, br[1])
-    entry, exit_ = cfg.function_body(body, end)
+    entry, exit_ = cfg.function(body, end)
     return ir.Function(
         name=c.spelling,
         span=loc.span(*r),

@@ -239,8 +239,11 @@ class _CFGBuilder:
         self.link(dangling, node.id)
         return [(node.id, 0)]
 
+    def body_span(self, body) -> Span:
+        return span_of(body)
+
     def function(self, body: TSNode, end: Span) -> tuple[int, int]:
-        entry = self.add(Kind.ENTRY, span_of(body))
+        entry = self.add(Kind.ENTRY, self.body_span(body))
         exit_ = self.add(Kind.EXIT, end, nsuccs=0)
         self.exit = exit_.id
         out = self.stmt(body, [(entry.id, 0)])
