@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -208,10 +208,6 @@ def write(db: SummaryDb, path: str) -> None:
         json.dump(to_json(db), f, separators=(",", ":"))
         f.write("\n")
     os.replace(tmp, path)
-
-
-def names_of(db: Mapping[str, Summary]) -> set[str]:
-    return {name for name, s in db.items() if s.relevant}
 
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
