@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
+from analyzer.failure import failed_check
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -116,6 +117,8 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
+    failing: bool = False  # reached through a failed check (analyzer.failure)
+    lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -159,6 +162,10 @@ class World:
     via: ir.Node | None = None
     because: str = ""
     via_because: str = ""
+    # Was the last branch taken a failed check (`!p`, `ret < 0`)? Like
+    # `because`, for reports only: not part of the world's key.
+    failing: bool = False
+    via_failing: bool = False
 
     def copy(self) -> World:
         return World(
@@ -179,6 +186,8 @@ class World:
             self.via,
             self.because,
             self.via_because,
+            self.failing,
+            self.via_failing,
         )
 
     def key(self):
@@ -318,6 +327,10 @@ class Analysis:
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
         self.iterators &= self.pointers
+        self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
+            n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
+        }
+        self.integers = self.locals - self.pointers - self.arrays - self.flags
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -442,6 +455,9 @@ class Analysis:
                         if node.expr
                         else ""
                     )
+                    w.failing = node.expr is not None and failed_check(
+                        node.expr, truth, self.apis, self.pointers | self.flags, self.integers
+                    )
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -466,6 +482,7 @@ class Analysis:
         elif kind is Kind.GOTO:
             world.via = node
             world.via_because = world.because
+            world.via_failing = world.failing
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -1521,14 +1538,25 @@ class Analysis:
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
         """ "zero", "nonzero", "error" (an errno or ERR_PTR: non-zero and a failure),
         or "unknown"."""
-        expr = node.expr
-        if expr is None:
+        if node.expr is None:
             return "unknown"
-        while isinstance(expr, ir.Cast):
-            expr = expr.operand
         if returned is not None:
             return "nonzero"
+        return self._value_class(node.expr, world)
+
+    def _value_class(self, expr: ir.Expr, world: World) -> str:
+        while isinstance(expr, ir.Cast):
+            expr = expr.operand
         match expr:
+            case ir.Conditional(test=test, then=a, other=b):
+                # `return ret < 0 ? ret : -EIO`: an errno either way (the other
+                # arm is the value the test looked at)
+                tested = {e.text for e in ir.walk(test)}
+                arms = [(self._value_class(e, world), e.text) for e in (a, b)]
+                if all(k == "error" or t in tested for k, t in arms) and any(
+                    k == "error" for k, _ in arms
+                ):
+                    return "error"
             case ir.Const(value=v) if v is not None and v < 0:
                 return "error"
             case ir.Const(value=v) if v is not None:
@@ -1617,6 +1645,8 @@ class Analysis:
                 via=via.span if via else None,
                 via_text=f"goto {via.name}" if via else "",
                 because=world.via_because if via else world.because,
+                failing=world.via_failing if via else world.failing,
+                lent=world.lent.get(rid),
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,
