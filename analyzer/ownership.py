@@ -327,6 +327,15 @@ class Analysis:
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
         self.iterators &= self.pointers
+        # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
+        # block may hold it, so releasing that object may release the block.
+        self.made_from: dict[str, set[str]] = {}
+        for n in fn.nodes:
+            for e in ir.walk(n.expr) if n.expr is not None else ():
+                if isinstance(e, ir.Assign) and isinstance(e.value, ir.Call):
+                    given = {a.name for a in e.value.args if isinstance(a, ir.Name)}
+                    if given & self.pointers:
+                        self.made_from.setdefault(e.target.text, set()).update(given)
         self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
@@ -919,7 +928,7 @@ class Analysis:
                     self.escape(rid, world)
                 world.vals.pop(arg.operand.name, None)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
-                world.lent[value] = KEPT
+                _lend(world, value, KEPT)
             elif (
                 not self.apis.borrows(name)
                 and isinstance(arg, ir.Unary)
@@ -929,19 +938,37 @@ class Analysis:
             ):
                 # `tb_ring_rx(ring, &tf->frame)`: an embedded member handed to code
                 # we cannot see is usually queued or registered, not borrowed.
-                world.lent[value] = KEPT
+                _lend(world, value, KEPT)
             elif (
                 value is not None
                 and world.status.get(value) in OWNED
                 and not self.apis.borrows(name)
             ):
-                world.lent.setdefault(value, PASSED)
+                _lend(world, value, PASSED)
+        if any(self._destructor(a) for a in expr.args):
+            # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
+            # function of this file that frees its argument, the callee drops what
+            # it was given through it, on failure too.
+            for value in values:
+                if world.status.get(value) in OWNED:
+                    _lend(world, value, RELEASED)
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
         if len(owners) == 1:
             self._derived = True
             return owners.pop()
         return None
+
+    def _destructor(self, arg: ir.Expr) -> bool:
+        """Is arg (`fn` or `&fn`) a function of this file that frees its first argument?"""
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            arg = arg.operand
+        if not isinstance(arg, ir.Name) or arg.name not in self.functions:
+            return False
+        summary = self.summaries.get(arg.name)
+        return summary is not None and any(
+            e.index == 0 and "freed" in (e.on_zero, e.on_nonzero) for e in summary.effects
+        )
 
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
@@ -964,6 +991,8 @@ class Analysis:
                 found = self.resolve(arg, world)  # `dma_fence_put(wt.f)`: the block in a field
             else:
                 found = []
+            for maker in self.made_from.get(arg.text, ()):
+                found = found + self.resolve_path(maker, [], world, create=False)
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
@@ -971,7 +1000,13 @@ class Analysis:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
                     # callback: obj stays tracked but is not reported.
-                    world.lent[rid] = RELEASED
+                    _lend(world, rid, RELEASED)
+                elif world.status.get(rid) == MANAGED and isinstance(arg, ir.Call):
+                    # `kobject_put(rwtm_to_kobj(rwtm))` with rwtm devm memory: what is
+                    # released is something rwtm holds, not rwtm itself.
+                    for (c, _), v in world.heap.items():
+                        if c == rid and world.status.get(v) in OWNED:
+                            _lend(world, v, RELEASED)
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
         """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
@@ -1176,7 +1211,7 @@ class Analysis:
         elif what == "escaped":
             self.escape(rid, world)
         elif what == "lent":
-            world.lent[rid] = KEPT
+            _lend(world, rid, KEPT)
         elif what == "handed":
             if world.status.get(rid) in (PARAM, P_ESCAPED):
                 world.handed[rid] = True
@@ -1688,6 +1723,17 @@ class Analysis:
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+_LENT_ORDER = (PASSED, KEPT, RELEASED)
+
+
+def _lend(world: World, rid: int, how: str) -> None:
+    """Record what a callee may do with rid; a stronger claim is never weakened
+    (`device_unregister(&pad->dev)` releases pad even though it also keeps a member)."""
+    old = world.lent.get(rid)
+    if old is None or _LENT_ORDER.index(how) > _LENT_ORDER.index(old):
+        world.lent[rid] = how
 
 
 def _positive(expr: ir.Expr | None) -> bool:
