@@ -1074,7 +1074,12 @@ class Analysis:
                 self.free(rid, world)
         elif role == "sink":
             for rid in self.owner_of(arg, world):
-                self.escape(rid, world)
+                if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
+                    # `pci_set_drvdata(pdev, priv)` in an entry point (probe): nothing
+                    # frees drvdata after a failed probe, so it is kept on success only.
+                    _lend(world, rid, KEPT)
+                else:
+                    self.escape(rid, world)
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
