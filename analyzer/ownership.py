@@ -304,6 +304,7 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
+        self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
@@ -507,6 +508,7 @@ class Analysis:
             if world.status.get(c) == ESCAPED and world.status.get(v) in OWNED:
                 self.escape(v, world)
         dead = {r for r, s in world.status.items() if s in TERMINAL}
+        destroyed = {r for r in dead & self.destroyed if world.status[r] == FREED}
         for r in dead:
             del world.status[r]
             world.realloc.pop(r, None)
@@ -520,7 +522,12 @@ class Analysis:
             if c in dead or v in dead:
                 del world.heap[(c, f)]
                 if c in dead and v not in dead and world.status.get(v) in OWNED:
-                    world.freed_container[v] = f
+                    if c in destroyed:
+                        # freed by a function (`hwmon_dev_release(hdev)`), not a bare
+                        # kfree: a destructor frees what the structure holds
+                        world.status[v] = FREED
+                    else:
+                        world.freed_container[v] = f
         world.realloc = {k: v for k, v in world.realloc.items() if v not in dead}
 
     # -------------------------------------------------------------- resolution
@@ -1213,6 +1220,7 @@ class Analysis:
     def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
         if what == "freed":
             self.free(rid, world)
+            self.destroyed.add(rid)
         elif what == "escaped":
             self.escape(rid, world)
         elif what == "lent":
