@@ -13,8 +13,8 @@ _WHY = {
     "unfreed": "is not freed, stored or returned",
     "overwritten": "loses its last reference (the pointer is overwritten) and is never freed",
     "container-freed": "is still live when {container}, which holds it, is freed",
-    "managed-container": "is held by {container}, which is devm-managed memory that devres "
-    "frees when this fails; nothing frees it",
+    "managed-container": "is plain memory held only by {container}, a devm allocation that "
+    "devres frees when this fails; nothing frees the plain memory itself",
     "left-in-caller": "is left in the caller's structure although this function fails",
 }
 
