@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
-from analyzer.failure import failed_check
+from analyzer.failure import failed_check, null_tested
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -119,6 +119,7 @@ class Leak:
     truncated: bool
     failing: bool = False  # reached through a failed check (analyzer.failure)
     lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
+    older_at_null: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -166,6 +167,8 @@ class World:
     # `because`, for reports only: not part of the world's key.
     failing: bool = False
     via_failing: bool = False
+    null_tested: str | None = None  # what the last branch found NULL (`!buf` true: "buf")
+    via_null_tested: str | None = None
 
     def copy(self) -> World:
         return World(
@@ -188,6 +191,8 @@ class World:
             self.via_because,
             self.failing,
             self.via_failing,
+            self.null_tested,
+            self.via_null_tested,
         )
 
     def key(self):
@@ -468,6 +473,9 @@ class Analysis:
                     w.failing = node.expr is not None and failed_check(
                         node.expr, truth, self.apis, self.pointers | self.flags, self.integers
                     )
+                    w.null_tested = (
+                        null_tested(node.expr, truth, self.apis) if node.expr is not None else None
+                    )
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -493,6 +501,7 @@ class Analysis:
             world.via = node
             world.via_because = world.because
             world.via_failing = world.failing
+            world.via_null_tested = world.null_tested
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -1695,6 +1704,9 @@ class Analysis:
                 because=world.via_because if via else world.because,
                 failing=world.via_failing if via else world.failing,
                 lent=world.lent.get(rid),
+                # an earlier loop iteration's block, left where the new one was found NULL
+                older_at_null=rid in self.older
+                and (world.via_null_tested if via else world.null_tested) == world.holders.get(rid),
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,
