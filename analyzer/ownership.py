@@ -309,6 +309,7 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
+        self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -346,6 +347,12 @@ class Analysis:
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
         self.integers = self.locals - self.pointers - self.arrays - self.flags
+        # Variables that carry a status: assigned a call's result, an errno or a
+        # negative value somewhere. `return bufsize` after `if (bufsize == 0)` is a
+        # non-zero size, not a failure.
+        self.status_vars = {
+            t.name for t, v in _assignments(fn) if isinstance(t, ir.Name) and _status_value(v)
+        }
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -849,6 +856,13 @@ class Analysis:
             case ir.Binary(op=",", left=left, right=right):
                 self.eval(left, world)
                 return self.eval(right, world, holder)
+            case ir.Binary(op=("+" | "-"), left=left, right=right):
+                # `p = (void *)si - si->pad; kfree(p)`: a pointer moved within its block
+                base = self.eval(left, world)
+                if self.eval(right, world) is not None or base is None:
+                    return None
+                self._derived = True  # where an int is assigned, it is not the block
+                return base
             case ir.Binary(left=left, right=right):
                 self.eval(left, world)
                 self.eval(right, world)
@@ -908,12 +922,23 @@ class Analysis:
             result = self.apply_api(api, expr, values, world, holder) or result
         if apis:
             return result
+        if self.drvdata and self.apis.releases(name):
+            self._release_drvdata(expr, world)
         summary = self.summaries.get(name or "")
         if summary is not None:
             result = self.apply_summary(summary, expr, world, holder, None)
             if not self._external(name):
                 return result
         return self._unknown_callee(name, expr, values, world)
+
+    def _release_drvdata(self, expr: ir.Call, world: World) -> None:
+        """`netback_remove(dev)` on probe's error path frees what probe stored as
+        dev's drvdata, though no summary can say so."""
+        for arg in expr.args:
+            for dev in self.owner_of(arg, world):
+                for data in self.drvdata.get(dev, ()):
+                    if world.status.get(data) in OWNED:
+                        _lend(world, data, RELEASED)
 
     def _external(self, name: str | None) -> bool:
         """Is this callee defined in another file (known, if at all, from the database)?"""
@@ -1092,8 +1117,13 @@ class Analysis:
             for rid in self.owner_of(arg, world):
                 if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
                     # `pci_set_drvdata(pdev, priv)` in an entry point (probe): nothing
-                    # frees drvdata after a failed probe, so it is kept on success only.
+                    # frees drvdata after a failed probe, so it is kept on success only,
+                    # unless the device goes to a release (`foo_remove(pdev)`) later.
                     _lend(world, rid, KEPT)
+                    for i, other in enumerate(args):
+                        if i != api.pointer:
+                            for dev in self.owner_of(other, world):
+                                self.drvdata.setdefault(dev, set()).add(rid)
                 else:
                     self.escape(rid, world)
         elif role == "transfer":
@@ -1622,8 +1652,10 @@ class Analysis:
                 return "error"
             case ir.Name(name=n) if _ERRNO.match(n):
                 return "error"
-            case ir.Name(name=n) if world.vals.get(n) in ("zero", "nonzero"):
-                return world.vals[n]
+            case ir.Name(name=n) if world.vals.get(n) == "zero":
+                return "zero"
+            case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
+                return "nonzero"
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
                     return "error"
@@ -1748,6 +1780,32 @@ class Analysis:
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+def _assignments(fn: ir.Function):
+    """(target, value) of every `x = v` and initialised declaration."""
+    for n in fn.nodes:
+        if n.kind is Kind.DECL and n.name and n.expr is not None:
+            yield ir.Name(n.span, n.name, n.name), n.expr
+        if n.expr is not None:
+            for e in ir.walk(n.expr):
+                if isinstance(e, ir.Assign) and e.op == "=":
+                    yield e.target, e.value
+
+
+def _status_value(v: ir.Expr) -> bool:
+    while isinstance(v, ir.Cast):
+        v = v.operand
+    match v:
+        case ir.Call() | ir.Unary(op="-"):
+            return True
+        case ir.Const(value=c) if c is not None and c < 0:
+            return True
+        case ir.Name(name=n) if _ERRNO.match(n):
+            return True
+        case ir.Conditional(then=a, other=b):
+            return _status_value(a) or _status_value(b)
+    return False
 
 
 _LENT_ORDER = (PASSED, KEPT, RELEASED)
