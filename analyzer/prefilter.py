@@ -106,7 +106,9 @@ class TextFilter:
 
     def __init__(self, alternatives: list[list[frozenset[str]]]) -> None:
         # Each alternative: name sets that must all be hit (one name of each).
-        self.alternatives = [[frozenset(n.encode() for n in s) for s in alt] for alt in alternatives]
+        self.alternatives = [
+            [frozenset(n.encode() for n in s) for s in alt] for alt in alternatives
+        ]
         self.names = frozenset().union(*(s for alt in self.alternatives for s in alt))
         self.anchors = _anchors(self.names)
 

@@ -105,7 +105,9 @@ def test_kinds():
 
 
 def test_configured_api_is_a_name_to_look_for():
-    extra = [({"allocator": [{"prototype": "void *foo_get_buf(size_t n)", "family": "kmalloc"}]}, "cfg")]
+    extra = [
+        ({"allocator": [{"prototype": "void *foo_get_buf(size_t n)", "family": "kmalloc"}]}, "cfg")
+    ]
     src = b"int f(void) { char *p = foo_get_buf(4); if (!p) return -1; return -2; }"
     assert _check(src, BUILTIN).functions == 0
     res = _check(src, BUILTIN, api_extra=extra)
