@@ -116,9 +116,11 @@ def check_source(path: str, source: bytes, options: Options) -> FileResult:
     try:
         table = _api_table(options.api_extra)
         db = summarydb.load(options.summaries)
-        if options.prefilter and select.file_only(options.frontend):
-            text_filter = prefilter.build(options.rules, table, db)
-            if text_filter is not None and not text_filter.wanted(source):
+        # Every enabled rule declares what it needs (and so reads only the
+        # results of functions that may allocate or free): see prefilter.py.
+        declared = options.prefilter and prefilter.build(options.rules, table, db) is not None
+        if declared and select.file_only(options.frontend):
+            if not prefilter.build(options.rules, table, db).wanted(source):
                 return result  # names nothing any enabled rule needs: nothing to find
         parsed = select.parse(path, source, options.frontend, frozenset(table.by_name))
         unit = parsed.unit
@@ -126,7 +128,7 @@ def check_source(path: str, source: bytes, options: Options) -> FileResult:
         result.functions = len(own)
         result.frontends = {fn.name: fn.frontend for fn in own}
         result.fallback = parsed.fallback if options.frontend.mode == "clang" else {}
-        engine_result = analyse(unit, table, db)
+        engine_result = analyse(unit, table, db, demand=declared)
         ctx = Context(engine_result, table, path)
         helpers = {fn.name for fn in unit.functions if fn.header is not None}
         for rule_cls in options.rules:
