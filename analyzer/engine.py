@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from analyzer import ir
 from analyzer.apis import ApiTable
 from analyzer.ownership import Analysis, FreeCall, Leak, Site, Summary
+from analyzer.prefilter import db_allocators
 from analyzer.summaries import call_order, summarize
 from analyzer.summarydb import SummaryDb
 
@@ -218,15 +219,7 @@ def _eager(functions: list[ir.Function], apis: ApiTable, db: SummaryDb | None) -
     that may; it may record a free if it names a free API.  Hints are
     supersets of calls, so this is a superset of those functions.
     """
-    allocators = apis.names("allocator") | apis.names("reallocator")
-    if db is not None:
-        allocators |= {
-            n
-            for n, s in db.functions.items()
-            if s.returns_alloc is not None
-            or any("alloc" in (e.on_zero, e.on_nonzero) for e in s.effects)
-        }
-    frees = apis.names("free")
+    allocators, frees = _alloc_free_names(apis, db)
     hints = {id(fn): fn.call_hint() for fn in functions}
     allocating = {id(fn) for fn in functions if hints[id(fn)] & allocators}
     names = {fn.name for fn in functions if id(fn) in allocating}
@@ -239,6 +232,22 @@ def _eager(functions: list[ir.Function], apis: ApiTable, db: SummaryDb | None) -
                 names.add(fn.name)
                 grew = True
     return allocating | {id(fn) for fn in functions if hints[id(fn)] & frees}
+
+
+_ALLOC_FREE_CACHE: list[tuple[ApiTable, SummaryDb | None, frozenset[str], frozenset[str]]] = []
+
+
+def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, frozenset]:
+    """Allocator names (with database functions that leave new memory), free names."""
+    for table, known, allocators, frees in _ALLOC_FREE_CACHE:
+        if table is apis and known is db:
+            return allocators, frees
+    names = apis.names("allocator") | apis.names("reallocator")
+    if db is not None:
+        names |= db_allocators(db)
+    entry = (apis, db, frozenset(names), frozenset(apis.names("free")))
+    _ALLOC_FREE_CACHE[:] = [entry]
+    return entry[2], entry[3]
 
 
 _INTERESTING_CACHE: dict[int, tuple[ApiTable, frozenset[str]]] = {}

@@ -64,11 +64,11 @@ def kind_names(table: ApiTable, kind: str, db: SummaryDb | None = None) -> froze
             if qual == "" or (qual == "managed" and managed) or (qual == "plain" and not a.managed):
                 names.add(name)
     if db is not None and role == "allocator":
-        names |= _db_allocators(db)  # plain or managed: its family decides, so both
+        names |= db_allocators(db)  # plain or managed: its family decides, so both
     return frozenset(names)
 
 
-def _db_allocators(db: SummaryDb) -> set[str]:
+def db_allocators(db: SummaryDb) -> set[str]:
     """Database functions that return new memory or leave it in an argument."""
     return {
         name

@@ -137,3 +137,71 @@ def test_same_findings_with_and_without_prefilter(path):
     got = [x.to_json() for x in check_source(path, source, Options(BUILTIN)).findings]
     full = Options(BUILTIN, prefilter=False)
     assert got == [x.to_json() for x in check_source(path, source, full).findings]
+
+
+# ------------------------------------------------------------ demand-driven dataflow
+
+
+def _units(path):
+    from analyzer.frontend import treesitter
+
+    with open(path, "rb") as f:
+        source = f.read()
+    return treesitter.parse(path, source), treesitter.parse(path, source)
+
+
+def _frees(fr):
+    return [(f.call.span, {(s.span, s.api, st) for s, st in f.reached}) for f in fr.frees]
+
+
+def _leaks(fr):
+    return [(x.site.span, x.exit, x.holder, x.reason, x.tentative) for x in fr.leaks]
+
+
+@pytest.mark.parametrize("path", list(_fixtures()), ids=lambda p: os.path.relpath(p, HERE))
+def test_demand_gives_the_same_summaries_and_results(path):
+    from analyzer.engine import analyse
+
+    table, db = apis.load(), summarydb.load(None)
+    full_unit, lazy_unit = _units(path)
+    full = analyse(full_unit, table, db)
+    lazy = analyse(lazy_unit, table, db, demand=True)
+    by_line = {fr.function.span.line: fr for fr in full.functions}
+    for fr in lazy.functions:  # what is listed is what the full run found there
+        other = by_line[fr.function.span.line]
+        assert _leaks(fr) == _leaks(other)
+        assert _frees(fr) == _frees(other)
+        assert fr.summary == other.summary
+    # Every function that may allocate or free is listed.
+    listed = {fr.function.span.line for fr in lazy.functions}
+    for fr in full.functions:
+        if fr.leaks or fr.frees or any(s.param is None for _, _, s in fr.stores):
+            assert fr.function.span.line in listed
+    for fn in full_unit.functions:  # and every summary is there when asked for
+        assert lazy.summaries.get(fn.name) == full.summaries.get(fn.name)
+
+
+def test_demand_skips_functions_nothing_asks_about():
+    from analyzer.engine import analyse
+    from analyzer.frontend import treesitter
+
+    source = b"""
+static int helper(struct foo *f) { return regmap_write(f->map, 1, 2); }
+static int unrelated(struct foo *f, void *data) { f->data = data; return 0; }
+static int probe(struct foo *f)
+{
+        char *buf = kzalloc(16, GFP_KERNEL);
+        if (!buf)
+                return -ENOMEM;
+        if (helper(f))
+                return -EIO;
+        kfree(buf);
+        return 0;
+}
+"""
+    table, db = apis.load(), summarydb.load(None)
+    lazy = analyse(treesitter.parse("x.c", source), table, db, demand=True)
+    assert [fr.function.name for fr in lazy.functions] == ["probe"]
+    assert len(lazy.functions[0].leaks) == 1  # buf leaks when helper() fails
+    full = analyse(treesitter.parse("x.c", source), table, db)
+    assert {fr.function.name for fr in full.functions} >= {"probe", "unrelated"}
