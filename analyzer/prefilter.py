@@ -68,14 +68,22 @@ def kind_names(table: ApiTable, kind: str, db: SummaryDb | None = None) -> froze
     return frozenset(names)
 
 
-def db_allocators(db: SummaryDb) -> set[str]:
+_DB_ALLOCATORS: list[tuple[SummaryDb, frozenset[str]]] = []
+
+
+def db_allocators(db: SummaryDb) -> frozenset[str]:
     """Database functions that return new memory or leave it in an argument."""
-    return {
+    for known, names in _DB_ALLOCATORS:
+        if known is db:
+            return names
+    names = frozenset(
         name
         for name, s in db.functions.items()
         if s.returns_alloc is not None
         or any("alloc" in (e.on_zero, e.on_nonzero) for e in s.effects)
-    }
+    )
+    _DB_ALLOCATORS[:] = [(db, names)]
+    return names
 
 
 def _anchors(names: Iterable[bytes]) -> list[bytes]:
