@@ -93,6 +93,7 @@ def analyse(
     propagated: set[tuple[str, int, str]] = set()
     lazy = _Lazy(result.summaries, order)
     eager = _eager(unit.functions, apis, db) if demand else None
+    barren: set[str] = set()
 
     def step(fn: ir.Function, summaries) -> FunctionResult | None:
         """Analyse one function as the loop in call order would (None: skipped)."""
@@ -120,8 +121,20 @@ def analyse(
 
     lazy.step = step
     for fn in order:
-        if eager is not None and id(fn) not in eager:
-            continue  # analysed if and when its summary is asked for
+        if eager is not None and id(fn) not in eager[0]:
+            # A caller of a same-file allocating function holds memory only if
+            # some callee's summary (as this function's analysis sees it) gives
+            # it some; otherwise it is analysed if and when its summary is asked for.
+            if id(fn) not in eager[1]:
+                continue
+            limit = lazy.position[id(fn)]
+            if not any(
+                c in eager[2] and c not in barren and _gives_memory(lazy.summary(c, limit))
+                for c in sorted(fn.calls)
+            ):
+                if defined[fn.name] == 1:
+                    barren.add(fn.name)  # holds no memory, so its summary gives none
+                continue
         fr = lazy.force(fn)
         if fr is not None:
             result.functions.append(fr)
@@ -211,27 +224,43 @@ class _Upto:
         return default if found is None else found
 
 
-def _eager(functions: list[ir.Function], apis: ApiTable, db: SummaryDb | None) -> set[int]:
-    """ids of the functions whose results rules read: they may allocate or free.
+def _gives_memory(summary: Summary | None) -> bool:
+    """Does calling it leave new memory with the caller (returned, or in an argument)?"""
+    return summary is not None and (
+        summary.returns_alloc is not None
+        or any("alloc" in (e.on_zero, e.on_nonzero) for e in summary.effects)
+    )
 
-    A function may hold an allocation if it names an allocator (or a
-    database function that leaves new memory) or calls a same-file function
-    that may; it may record a free if it names a free API.  Hints are
-    supersets of calls, so this is a superset of those functions.
+
+def _eager(
+    functions: list[ir.Function], apis: ApiTable, db: SummaryDb | None
+) -> tuple[set[int], set[int], set[str]]:
+    """Which functions rules may read results of: (ids that name an allocator or a
+    free, ids that call a same-file function that may allocate, the names of
+    the functions that may allocate).
+
+    A function holds allocations only if it names an allocator (or a database
+    function that leaves new memory) or a same-file callee's summary gives it
+    memory, and such a callee names an allocator or calls one that may; it
+    records frees only if it names a free API.  Hints are supersets of calls.
     """
     allocators, frees = _alloc_free_names(apis, db)
     hints = {id(fn): fn.call_hint() for fn in functions}
+    direct = {id(fn) for fn in functions if hints[id(fn)] & (allocators | frees)}
     allocating = {id(fn) for fn in functions if hints[id(fn)] & allocators}
     names = {fn.name for fn in functions if id(fn) in allocating}
+    callers: set[int] = set()
     grew = True
     while grew:
         grew = False
         for fn in functions:
-            if id(fn) not in allocating and hints[id(fn)] & names:
-                allocating.add(id(fn))
-                names.add(fn.name)
-                grew = True
-    return allocating | {id(fn) for fn in functions if hints[id(fn)] & frees}
+            if id(fn) not in callers and hints[id(fn)] & names:
+                callers.add(id(fn))
+                if id(fn) not in allocating:
+                    allocating.add(id(fn))
+                    names.add(fn.name)
+                    grew = True
+    return direct, callers, names
 
 
 _ALLOC_FREE_CACHE: list[tuple[ApiTable, SummaryDb | None, frozenset[str], frozenset[str]]] = []
