@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
+from analyzer.failure import failed_check, null_tested
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -116,6 +117,9 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
+    failing: bool = False  # reached through a failed check (analyzer.failure)
+    lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
+    older_at_null: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -159,6 +163,12 @@ class World:
     via: ir.Node | None = None
     because: str = ""
     via_because: str = ""
+    # Was the last branch taken a failed check (`!p`, `ret < 0`)? Like
+    # `because`, for reports only: not part of the world's key.
+    failing: bool = False
+    via_failing: bool = False
+    null_tested: str | None = None  # what the last branch found NULL (`!buf` true: "buf")
+    via_null_tested: str | None = None
 
     def copy(self) -> World:
         return World(
@@ -179,6 +189,10 @@ class World:
             self.via,
             self.because,
             self.via_because,
+            self.failing,
+            self.via_failing,
+            self.null_tested,
+            self.via_null_tested,
         )
 
     def key(self):
@@ -297,6 +311,7 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
+        self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
@@ -320,6 +335,19 @@ class Analysis:
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
         self.iterators &= self.pointers
+        # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
+        # block may hold it, so releasing that object may release the block.
+        self.made_from: dict[str, set[str]] = {}
+        for n in fn.nodes:
+            for e in ir.walk(n.expr) if n.expr is not None else ():
+                if isinstance(e, ir.Assign) and isinstance(e.value, ir.Call):
+                    given = {a.name for a in e.value.args if isinstance(a, ir.Name)}
+                    if given & self.pointers:
+                        self.made_from.setdefault(e.target.text, set()).update(given)
+        self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
+            n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
+        }
+        self.integers = self.locals - self.pointers - self.arrays - self.flags
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -444,6 +472,12 @@ class Analysis:
                         if node.expr
                         else ""
                     )
+                    w.failing = node.expr is not None and failed_check(
+                        node.expr, truth, self.apis, self.pointers | self.flags, self.integers
+                    )
+                    w.null_tested = (
+                        null_tested(node.expr, truth, self.apis) if node.expr is not None else None
+                    )
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -468,6 +502,8 @@ class Analysis:
         elif kind is Kind.GOTO:
             world.via = node
             world.via_because = world.because
+            world.via_failing = world.failing
+            world.via_null_tested = world.null_tested
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -483,6 +519,7 @@ class Analysis:
             if world.status.get(c) == ESCAPED and world.status.get(v) in OWNED:
                 self.escape(v, world)
         dead = {r for r, s in world.status.items() if s in TERMINAL}
+        destroyed = {r for r in dead & self.destroyed if world.status[r] == FREED}
         for r in dead:
             del world.status[r]
             world.realloc.pop(r, None)
@@ -496,7 +533,12 @@ class Analysis:
             if c in dead or v in dead:
                 del world.heap[(c, f)]
                 if c in dead and v not in dead and world.status.get(v) in OWNED:
-                    world.freed_container[v] = f
+                    if c in destroyed:
+                        # freed by a function (`hwmon_dev_release(hdev)`), not a bare
+                        # kfree: a destructor frees what the structure holds
+                        world.status[v] = FREED
+                    else:
+                        world.freed_container[v] = f
         world.realloc = {k: v for k, v in world.realloc.items() if v not in dead}
 
     # -------------------------------------------------------------- resolution
@@ -904,7 +946,7 @@ class Analysis:
                     self.escape(rid, world)
                 world.vals.pop(arg.operand.name, None)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
-                world.lent[value] = KEPT
+                _lend(world, value, KEPT)
             elif (
                 not self.apis.borrows(name)
                 and isinstance(arg, ir.Unary)
@@ -914,19 +956,37 @@ class Analysis:
             ):
                 # `tb_ring_rx(ring, &tf->frame)`: an embedded member handed to code
                 # we cannot see is usually queued or registered, not borrowed.
-                world.lent[value] = KEPT
+                _lend(world, value, KEPT)
             elif (
                 value is not None
                 and world.status.get(value) in OWNED
                 and not self.apis.borrows(name)
             ):
-                world.lent.setdefault(value, PASSED)
+                _lend(world, value, PASSED)
+        if any(self._destructor(a) for a in expr.args):
+            # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
+            # function of this file that frees its argument, the callee drops what
+            # it was given through it, on failure too.
+            for value in values:
+                if world.status.get(value) in OWNED:
+                    _lend(world, value, RELEASED)
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
         if len(owners) == 1:
             self._derived = True
             return owners.pop()
         return None
+
+    def _destructor(self, arg: ir.Expr) -> bool:
+        """Is arg (`fn` or `&fn`) a function of this file that frees its first argument?"""
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            arg = arg.operand
+        if not isinstance(arg, ir.Name) or arg.name not in self.functions:
+            return False
+        summary = self.summaries.get(arg.name)
+        return summary is not None and any(
+            e.index == 0 and "freed" in (e.on_zero, e.on_nonzero) for e in summary.effects
+        )
 
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
@@ -949,6 +1009,8 @@ class Analysis:
                 found = self.resolve(arg, world)  # `dma_fence_put(wt.f)`: the block in a field
             else:
                 found = []
+            for maker in self.made_from.get(arg.text, ()):
+                found = found + self.resolve_path(maker, [], world, create=False)
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
@@ -956,7 +1018,13 @@ class Analysis:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
                     # callback: obj stays tracked but is not reported.
-                    world.lent[rid] = RELEASED
+                    _lend(world, rid, RELEASED)
+                elif world.status.get(rid) == MANAGED and isinstance(arg, ir.Call):
+                    # `kobject_put(rwtm_to_kobj(rwtm))` with rwtm devm memory: what is
+                    # released is something rwtm holds, not rwtm itself.
+                    for (c, _), v in world.heap.items():
+                        if c == rid and world.status.get(v) in OWNED:
+                            _lend(world, v, RELEASED)
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
         """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
@@ -1024,7 +1092,12 @@ class Analysis:
                 self.free(rid, world)
         elif role == "sink":
             for rid in self.owner_of(arg, world):
-                self.escape(rid, world)
+                if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
+                    # `pci_set_drvdata(pdev, priv)` in an entry point (probe): nothing
+                    # frees drvdata after a failed probe, so it is kept on success only.
+                    _lend(world, rid, KEPT)
+                else:
+                    self.escape(rid, world)
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -1158,10 +1231,11 @@ class Analysis:
     def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
         if what == "freed":
             self.free(rid, world)
+            self.destroyed.add(rid)
         elif what == "escaped":
             self.escape(rid, world)
         elif what == "lent":
-            world.lent[rid] = KEPT
+            _lend(world, rid, KEPT)
         elif what == "handed":
             if world.status.get(rid) in (PARAM, P_ESCAPED):
                 world.handed[rid] = True
@@ -1523,14 +1597,25 @@ class Analysis:
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
         """ "zero", "nonzero", "error" (an errno or ERR_PTR: non-zero and a failure),
         or "unknown"."""
-        expr = node.expr
-        if expr is None:
+        if node.expr is None:
             return "unknown"
-        while isinstance(expr, ir.Cast):
-            expr = expr.operand
         if returned is not None:
             return "nonzero"
+        return self._value_class(node.expr, world)
+
+    def _value_class(self, expr: ir.Expr, world: World) -> str:
+        while isinstance(expr, ir.Cast):
+            expr = expr.operand
         match expr:
+            case ir.Conditional(test=test, then=a, other=b):
+                # `return ret < 0 ? ret : -EIO`: an errno either way (the other
+                # arm is the value the test looked at)
+                tested = {e.text for e in ir.walk(test)}
+                arms = [(self._value_class(e, world), e.text) for e in (a, b)]
+                if all(k == "error" or t in tested for k, t in arms) and any(
+                    k == "error" for k, _ in arms
+                ):
+                    return "error"
             case ir.Const(value=v) if v is not None and v < 0:
                 return "error"
             case ir.Const(value=v) if v is not None:
@@ -1619,6 +1704,11 @@ class Analysis:
                 via=via.span if via else None,
                 via_text=f"goto {via.name}" if via else "",
                 because=world.via_because if via else world.because,
+                failing=world.via_failing if via else world.failing,
+                lent=world.lent.get(rid),
+                # an earlier loop iteration's block, left where the new one was found NULL
+                older_at_null=rid in self.older
+                and (world.via_null_tested if via else world.null_tested) == world.holders.get(rid),
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,
@@ -1660,6 +1750,17 @@ class Analysis:
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+_LENT_ORDER = (PASSED, KEPT, RELEASED)
+
+
+def _lend(world: World, rid: int, how: str) -> None:
+    """Record what a callee may do with rid; a stronger claim is never weakened
+    (`device_unregister(&pad->dev)` releases pad even though it also keeps a member)."""
+    old = world.lent.get(rid)
+    if old is None or _LENT_ORDER.index(how) > _LENT_ORDER.index(old):
+        world.lent[rid] = how
 
 
 def _positive(expr: ir.Expr | None) -> bool:
