@@ -2,6 +2,10 @@
 """Speed and memory on a kernel tree: cold, warm, one-file change, floor, Coccinelle.
 
     python3 bench/speed.py KERNEL [--sub drivers] [-j 2] [--no-cocci] [--no-bare]
+                           [--json FIGURES] [--keep-cold FINDINGS.json]
+
+(`--keep-cold` keeps the cold run's JSON output, to compare the findings
+of two versions over the whole tree.)
 
 Runs, one after the other (never two heavy jobs at once):
 
