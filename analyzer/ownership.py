@@ -172,20 +172,20 @@ class World:
 
     def copy(self) -> World:
         return World(
-            dict(self.env),
-            dict(self.heap),
-            dict(self.status),
-            dict(self.vals),
-            dict(self.pending),
-            dict(self.realloc),
-            dict(self.holders),
-            dict(self.freed_container),
-            dict(self.into),
-            dict(self.lent),
-            dict(self.handed),
-            dict(self.failed),
-            dict(self.aliases),
-            dict(self.derived),
+            self.env.copy(),
+            self.heap.copy(),
+            self.status.copy(),
+            self.vals.copy(),
+            self.pending.copy(),
+            self.realloc.copy(),
+            self.holders.copy(),
+            self.freed_container.copy(),
+            self.into.copy(),
+            self.lent.copy(),
+            self.handed.copy(),
+            self.failed.copy(),
+            self.aliases.copy(),
+            self.derived.copy(),
             self.via,
             self.because,
             self.via_because,
@@ -196,19 +196,21 @@ class World:
         )
 
     def key(self):
+        # An empty map is () rather than an empty frozenset (cheaper, and no
+        # non-empty one equals it): keys compare equal exactly when they did.
         return (
-            frozenset(self.env.items()),
-            frozenset(self.heap.items()),
-            frozenset(self.status.items()),
-            frozenset(self.vals.items()),
-            frozenset(self.pending.items()),
-            frozenset(self.realloc.items()),
-            frozenset(self.into.items()),
-            frozenset(self.lent),
-            frozenset(self.handed),
-            frozenset(self.failed),
-            frozenset(self.aliases.items()),
-            frozenset(self.derived),
+            frozenset(self.env.items()) if self.env else (),
+            frozenset(self.heap.items()) if self.heap else (),
+            frozenset(self.status.items()) if self.status else (),
+            frozenset(self.vals.items()) if self.vals else (),
+            frozenset(self.pending.items()) if self.pending else (),
+            frozenset(self.realloc.items()) if self.realloc else (),
+            frozenset(self.into.items()) if self.into else (),
+            frozenset(self.lent) if self.lent else (),
+            frozenset(self.handed) if self.handed else (),
+            frozenset(self.failed) if self.failed else (),
+            frozenset(self.aliases.items()) if self.aliases else (),
+            frozenset(self.derived) if self.derived else (),
             self.via.id if self.via is not None else -1,
         )
 

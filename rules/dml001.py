@@ -24,6 +24,8 @@ class LeakOnErrorPath(Rule):
     name = "leak-on-error-path"
     severity = "warning"
     summary = "kmalloc-family memory not freed, stored or returned on a path to a function exit"
+    # Leaks are of plain allocations (devm memory never leaks itself).
+    needs = (("allocator:plain",), ("reallocator:plain",))
     doc = """\
 ## What it finds
 Memory from a kmalloc-family allocator (kmalloc, kzalloc, kcalloc, kstrdup,
