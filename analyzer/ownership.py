@@ -937,7 +937,15 @@ class Analysis:
         """`netback_remove(dev)` on probe's error path frees what probe stored as
         dev's drvdata, though no summary can say so."""
         for arg in expr.args:
-            for dev in self.owner_of(arg, world):
+            while isinstance(arg, ir.Cast):
+                arg = arg.operand
+            if isinstance(arg, ir.Name):
+                devices = self.resolve(arg, world)  # `foo_remove(pdev)`
+            elif isinstance(arg, ir.Unary) and arg.op == "&":
+                devices = self.owner_of(arg, world)  # `foo_remove(&pdev->dev)`
+            else:
+                continue  # `release_range(fsi_dev->slave)`: something the device holds
+            for dev in devices:
                 for data in self.drvdata.get(dev, ()):
                     if world.status.get(data) in OWNED:
                         _lend(world, data, RELEASED)
