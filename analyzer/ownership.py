@@ -44,6 +44,7 @@ OWNED = (MAYBE, MAYBE_ERR, LIVE)
 # World.lent values: handed to a keeper, passed to any other callee, or given
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
+NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
 
@@ -634,7 +635,7 @@ class Analysis:
         world.env.pop(name, None)
         world.aliases.pop(name, None)
         world.derived.pop(name, None)
-        world.vals.pop(name, None)
+        _forget_int(world, name)
         world.pending.pop(name, None)
 
     def bind_key(self, key: str, rid: int, world: World, derived: bool = False) -> None:
@@ -812,7 +813,7 @@ class Analysis:
                 if op != "=":
                     self.eval(v, world)
                     if isinstance(t, ir.Name):
-                        world.vals.pop(t.name, None)  # `ret |= foo()`
+                        _forget_int(world, t.name)  # `ret |= foo()`
                     return None
                 holder = _display(t)
                 if isinstance(t, ir.Name) and self._summary_call(v) is not None:
@@ -877,7 +878,7 @@ class Analysis:
                 return owners[0] if len(owners) == 1 else None
             case ir.Unary(op=("++" | "--"), operand=ir.Name(name=n) as o):
                 self.eval(o, world)
-                world.vals.pop(n, None)
+                _forget_int(world, n)
                 return None
             case ir.Unary(operand=o):
                 self.eval(o, world)
@@ -890,20 +891,26 @@ class Analysis:
 
     def assign_int(self, name: str, value: ir.Expr, world: World) -> None:
         """Track `ret = 0` / `ret = -EINVAL` / `ret = callee(...)` facts."""
-        world.vals.pop(name, None)
+        _forget_int(world, name)
         world.pending.pop(name, None)
         while isinstance(value, ir.Cast):
             value = value.operand
+        negative = False
         if isinstance(value, ir.Const) and value.value is not None:
             world.vals[name] = "zero" if value.value == 0 else "nonzero"
+            negative = value.value < 0
         elif isinstance(value, ir.Unary) and value.op == "-":
             world.vals[name] = "nonzero"
+            negative = True
         elif isinstance(value, ir.Name) and _ERRNO.match(value.name):
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
             world.vals[name] = "nonzero"  # err = PTR_ERR(p)
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
+            negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
+        if negative:
+            world.vals[_sign_key(name)] = NEGATIVE  # `err = -ENODEV`: `err < 0` holds
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
         if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
@@ -977,7 +984,7 @@ class Analysis:
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
-                world.vals.pop(arg.operand.name, None)  # the callee may write it
+                _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
                 _lend(world, value, KEPT)
             elif (
@@ -1381,6 +1388,15 @@ class Analysis:
                 return self._refine_equal(left, right, world, equal)
             case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
                 self.eval(left, world)
+                negative = (op == "<") == truth if op != ">" else False
+                if (
+                    not negative
+                    and isinstance(left, ir.Name)
+                    and world.vals.get(_sign_key(left.name)) == NEGATIVE
+                ):
+                    return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
+                if negative and isinstance(left, ir.Name) and left.name in self.integers:
+                    world.vals[_sign_key(left.name)] = NEGATIVE
                 nonzero = (
                     (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
                 )
@@ -1816,6 +1832,16 @@ def _status_value(v: ir.Expr) -> bool:
         case ir.Conditional(then=a, other=b):
             return _status_value(a) or _status_value(b)
     return False
+
+
+def _sign_key(name: str) -> str:
+    """The vals key saying an int variable holds a negative value (an errno)."""
+    return f"{name}<0"
+
+
+def _forget_int(world: World, name: str) -> None:
+    world.vals.pop(name, None)
+    world.vals.pop(_sign_key(name), None)
 
 
 _LENT_ORDER = (PASSED, KEPT, RELEASED)
