@@ -1107,8 +1107,10 @@ class Analysis:
                     len(olds) == 1
                     and world.status.get(olds[0]) == PARAM
                     and (holder == _display(arg))
+                    and not (isinstance(arg, ir.Name) and self.is_local(arg.name))
                 ):
-                    # `p->tbl = krealloc(p->tbl, ...)`: on failure the old block is lost.
+                    # `p->tbl = krealloc(p->tbl, ...)`: on failure the old block is lost
+                    # (`maps = krealloc(maps, ...)` with `maps = *map`: the caller keeps it).
                     old = self.site(
                         ("realloc-old", expr.span), span=expr.span, api=api.name, family=api.family
                     )
