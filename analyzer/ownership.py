@@ -323,6 +323,7 @@ class Analysis:
         self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
         self._derived = False  # the last value came from an unknown callee
+        self._offset = False  # ... or is a pointer moved within a block (`p + n`)
         self.pointers = {p.name for p in fn.params if p.pointer} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_pointer and n.name
         }
@@ -867,14 +868,16 @@ class Analysis:
                     if self._deferred:
                         world.pending[t.name] = self._deferred
                     return rid
-                self._derived = False
+                self._derived = self._offset = False
                 rid = self.eval(v, world, holder=holder)
                 if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
                     rid = self._param_field(v, world)
                 derived = self._derived
                 if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
-                    if not _pointer_cast(v):
-                        rid = None  # a derived value goes only where a pointer goes
+                    if self._offset or not _pointer_cast(v):
+                        # a derived value goes only where a pointer goes; a pointer
+                        # into a block (`id_buf + START`) only to a local
+                        rid = None
                 self.store(t, rid, world, derived)
                 if isinstance(t, ir.Name):
                     self._alias(t.name, v, world)
@@ -905,7 +908,7 @@ class Analysis:
                 base = self.eval(left, world)
                 if self.eval(right, world) is not None or base is None:
                     return None
-                self._derived = True  # where an int is assigned, it is not the block
+                self._derived = self._offset = True  # an int or a field gets no block
                 return base
             case ir.Binary(left=left, right=right):
                 self.eval(left, world)
