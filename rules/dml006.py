@@ -189,6 +189,12 @@ doing both; labels are left in place).
         f.fix = make_fix(ctx, call, device, removed)
         return f
 
+    @classmethod
+    def tidy(cls, original: list[str], lines: list[str], apis) -> list[str]:
+        """Several fixes applied together can leave a drvdata local unused that each
+        alone kept in use (remove freeing two converted fields): delete it."""
+        return drop_locals_left_unused(original, lines, apis.drvdata_getters)
+
 
 # ------------------------------------------------------------------ helpers
 
@@ -344,3 +350,52 @@ def _drop_unused_local(old: list[str], drop: set[int], fn: ir.Function, getters)
         drop.add(k)
         if k + 1 < len(old) and not old[k + 1].strip() and old[k - 1].strip() == "{":
             drop.add(k + 1)
+
+
+def _body(lines: list[str], k: int) -> tuple[int, int] | None:
+    """The 0-based lines strictly inside the top-level function around line k
+    (kernel style: its body opens with `{` and closes with `}` in column 0)."""
+    start = k
+    while start >= 0 and lines[start] != "{\n":
+        if lines[start] == "}\n":
+            return None
+        start -= 1
+    end = k
+    while end < len(lines) and lines[end] != "}\n":
+        end += 1
+    if start <= 0 or end >= len(lines):
+        return None
+    return start + 1, end
+
+
+def drop_locals_left_unused(original: list[str], lines: list[str], getters) -> list[str]:
+    """Each `struct foo *p = <drvdata getter>(...);` local used in its function before
+    the fixes and unused after them is deleted (with the blank line after it when it
+    opened the body): -Wunused-variable is an error under CONFIG_WERROR."""
+    drop: set[int] = set()
+    for k, text in enumerate(lines):
+        m = _LOCAL.fullmatch(text)
+        if m is None or m.group(2) not in getters:
+            continue
+        span = _body(lines, k)
+        if span is None:
+            continue
+        used = re.compile(rf"\b{re.escape(m.group(1))}\b")
+        if any(used.search(lines[i]) for i in range(*span) if i != k):
+            continue
+        # The same function in the original text (same signature line, same local).
+        sig = lines[span[0] - 2]
+        was_used = False
+        for j, old in enumerate(original):
+            if old != text:
+                continue
+            ospan = _body(original, j)
+            if ospan is None or original[ospan[0] - 2] != sig:
+                continue
+            was_used = any(used.search(original[i]) for i in range(*ospan) if i != j)
+        if not was_used:
+            continue  # unused before the fixes too: not ours to touch
+        drop.add(k)
+        if k + 1 < len(lines) and not lines[k + 1].strip() and lines[k - 1] == "{\n":
+            drop.add(k + 1)
+    return [text for k, text in enumerate(lines) if k not in drop]

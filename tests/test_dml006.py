@@ -109,3 +109,46 @@ def test_cli_fix_applies_once_and_rechecks_clean(tmp_path, monkeypatch, capsys):
 def test_multiline_call_has_no_fix(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert _fixes("tests/fixtures/dml006/multiline.c") == {20: None}
+
+
+def test_combined_fixes_drop_the_local_only_their_sum_leaves_unused(monkeypatch, capsys):
+    """cv_remove frees two converted fields: each fix alone keeps `priv` in use, the two
+    together leave it unused (-Werror=unused-variable), so the combined patch deletes it."""
+    from analyzer.cli import main
+
+    monkeypatch.chdir(ROOT)
+    assert main(["check", FIXTURE, "--no-cache", "-q", "--diff"]) == 1
+    diff = capsys.readouterr().out
+    with open(
+        os.path.join(ROOT, "tests/fixtures/dml006/platform.c.all.diff"), encoding="utf-8"
+    ) as f:
+        assert diff == f.read()
+    assert "-\tstruct cv_priv *priv = platform_get_drvdata(pdev);\n-\n" in diff
+    # Each fix alone keeps it: the other kfree() still reads it.
+    fixes = _fixes(FIXTURE)
+    assert "-\tstruct cv_priv *priv = platform_get_drvdata" not in fixes[28] + fixes[32]
+
+
+def test_tidy_keeps_a_local_that_was_unused_before_or_is_still_used():
+    from analyzer.apis import builtin
+    from rules.dml006 import drop_locals_left_unused
+
+    getters = builtin().drvdata_getters
+    fn = [
+        "static int a_remove(struct platform_device *pdev)\n",
+        "{\n",
+        "\tstruct a_priv *priv = platform_get_drvdata(pdev);\n",
+        "\n",
+        "\tkfree(priv->buf);\n",
+        "\treturn 0;\n",
+        "}\n",
+    ]
+    fixed = fn[:4] + fn[5:]
+    assert drop_locals_left_unused(fn, fixed, getters) == fn[:2] + fn[5:]
+    # Unused before the fixes too: not touched.
+    assert drop_locals_left_unused(fixed, fixed, getters) == fixed
+    # Still used: kept.
+    assert drop_locals_left_unused(fn, fn, getters) == fn
+    # A call that is not a drvdata getter (it may have effects): kept.
+    other = [x.replace("platform_get_drvdata", "a_get") for x in fn]
+    assert drop_locals_left_unused(other, other[:4] + other[5:], getters) == other[:4] + other[5:]
