@@ -65,6 +65,14 @@ kept in the drvdata object (`priv->buf = kzalloc(...)`), that is freed with
 `kfree()` on every error path of probe after it and directly in
 remove/disconnect, and nowhere else in the file.
 
+Also the drvdata object itself (`priv = kzalloc(sizeof(*priv), ...)`,
+handed to `platform_set_drvdata()` or a bus variant in probe): when it is
+the only object the driver sets as drvdata, made by one allocation outside
+loops, freed with `kfree()` in probe only where probe does not succeed and
+directly in remove, and no other free in the file may take a `struct` of
+its type (a helper, a runtime path, a release callback, `container_of()`).
+devres frees it after remove returns, later than the `kfree()` it replaces.
+
 It stays silent, to be precise, when: the memory is freed anywhere else
 (a helper, a runtime path, a release callback), a free reaches other memory
 too, no bound-device expression is in scope where the allocation is made
@@ -120,6 +128,81 @@ doing both; labels are left in place).
             found = self._candidate(ctx, m, frees, function, chain, site)
             if found is not None:
                 yield found
+        for binding in m.bindings:
+            for probe in binding.probe:
+                found = self._object(ctx, m, frees, binding, probe, leaked)
+                if found is not None:
+                    yield found
+
+    def _object(self, ctx: Context, m: DriverModel, frees, binding, probe: str, leaked):
+        """The drvdata object itself: `priv = kzalloc(...)`, handed to the drvdata setter
+        in probe, freed with kfree() on probe's error exits and directly in remove, and
+        nowhere else in the file."""
+        fn = m.functions.get(probe)
+        if fn is None or m.context(probe) != {PROBE} or not binding.remove:
+            return None
+        var = _drvdata_variable(m, binding, fn)
+        if var is None:
+            return None
+        values = list(drivers._assigned_values(fn, var))
+        if len(values) != 1:
+            return None  # several allocations (or other values) may become the object
+        call = _strip(values[0])
+        if not isinstance(call, ir.Call) or call.func not in DEVM:
+            return None
+        site = next(
+            (s for s in ctx.result.sites.values() if s.span == call.span and s.api == call.func),
+            None,
+        )
+        if site is None or site.rid in leaked or site.via_summary or site.origin is not None:
+            return None
+        if site.param is not None or m.is_managed(site) or _in_loop(fn, call):
+            return None
+        device = _device(m, fn, call)
+        if device is None:
+            return None
+        struct = _pointee_struct(ctx, fn, var)
+        if struct is None:
+            return None
+        removed: list[tuple[ir.Function, FreeCall]] = []
+        for owner, fc in frees:
+            arg = _pointer(fc)
+            if arg is None:
+                continue
+            sites = {s.rid for s, _ in fc.reached}
+            target = _strip(arg)
+            rooted = isinstance(target, ir.Name) and target.name in m.roots.get(owner.name, ())
+            mine = owner is fn and isinstance(target, ir.Name) and target.name == var
+            if site.rid in sites or mine:
+                if owner is not fn or fc.api.name != _FREE or not sites <= {site.rid}:
+                    return None
+                if not mine and fc.unresolved:
+                    return None  # the free may release other memory too
+                if not m.exit_classes(fn, fc) <= {"error", "unknown"}:
+                    return None  # freed where probe succeeds: not (only) an unwind
+            elif owner.name in binding.remove and m.context(owner.name) == {REMOVE} and rooted:
+                if fc.api.name != _FREE or _reassigned(owner, target.name):
+                    return None
+            else:
+                continue
+            removed.append((owner, fc))
+        if not any(owner is not fn for owner, _ in removed):
+            return None  # remove does not free it directly
+        if _freed_elsewhere(ctx, m, struct, {fc.call.span for _, fc in removed}):
+            return None  # a helper, a runtime path or a release callback may free it
+        message = (
+            f"`{var}` ({site.api}() at line {site.span.line}) is the drvdata object, freed on "
+            f"the error paths of probe and in remove: allocate it with "
+            f"{DEVM[site.api]}({device}, ...) and drop the {len(removed)} kfree() "
+            f"call{'s' if len(removed) > 1 else ''}"
+        )
+        related = [
+            Related(ctx.path, fc.call.span.line, f"kfree() the fix removes (in `{owner.name}()`)")
+            for owner, fc in sorted(removed, key=lambda x: x[1].call.span.line)
+        ]
+        f = finding(self, ctx, probe, site.span, message, related, "medium", var, site.api)
+        f.fix = make_fix(ctx, call, device, removed)
+        return f
 
     def _candidate(self, ctx, m: DriverModel, frees, function: str, chain: str, site: Site):
         if site.api not in DEVM or site.via_summary or site.origin is not None:
@@ -203,6 +286,84 @@ def _pointer(fc: FreeCall) -> ir.Expr | None:
     if fc.api.pointer is None or fc.api.pointer >= len(fc.call.args):
         return None
     return fc.call.args[fc.api.pointer]
+
+
+def _drvdata_variable(m: DriverModel, binding, fn: ir.Function) -> str | None:
+    """The local that probe hands to the drvdata setter, when it is the only object any
+    function of this driver sets as drvdata (other setters may only clear it)."""
+    found: set[str] = set()
+    for other in m.functions.values():
+        if m.binding_of(other.name) is not binding and other is not fn:
+            continue
+        for node in other.nodes:
+            if node.expr is None:
+                continue
+            for e in ir.walk(node.expr):
+                if not isinstance(e, ir.Call):
+                    continue
+                for api in m.apis.lookup(e.func):
+                    if not api.drvdata or api.pointer is None or api.pointer >= len(e.args):
+                        continue
+                    arg = _strip(e.args[api.pointer])
+                    if arg.text in ("NULL", "0"):
+                        continue
+                    if other is not fn or not isinstance(arg, ir.Name):
+                        return None
+                    found.add(arg.name)
+    return found.pop() if len(found) == 1 else None
+
+
+def _pointee_struct(ctx: Context, fn: ir.Function, name: str) -> str | None:
+    """`foo` for a `struct foo *priv` local or parameter."""
+    for p in fn.params:
+        if p.name == name:
+            m = re.fullmatch(r"(?:const\s+)?struct\s+(\w+)", p.type_text.strip())
+            return m.group(1) if m and p.pointer else None
+    for node in fn.nodes:
+        if node.kind is ir.Kind.DECL and node.name == name:
+            line = ctx.result.unit.lines[node.span.line - 1]
+            m = re.search(rf"\bstruct\s+(\w+)\s*\*\s*{re.escape(name)}\b", line)
+            return m.group(1) if m else None
+    return None
+
+
+def _freed_elsewhere(ctx: Context, m: DriverModel, struct: str, removed: set) -> bool:
+    """Does any other free call of the file take an expression that may be an object
+    of `struct <struct>`?  Also on the raw lines, for statements the parser lost
+    (`kfree(container_of(dev, struct foo, dev))`)."""
+    lines = {span.line for span in removed}
+    named = re.compile(rf"\b{re.escape(struct)}\b")
+    for k, text in enumerate(ctx.result.unit.lines, 1):
+        if k in lines or not named.search(text):
+            continue
+        for word in re.findall(r"\b(\w+)\s*\(", text):
+            if any(api.role == "free" for api in m.apis.lookup(word)):
+                return True
+    for fn in m.functions.values():
+        for call in drivers._calls(fn):
+            if call.span in removed:
+                continue
+            for api in m.apis.lookup(call.func):
+                if api.role != "free" or api.pointer is None or api.pointer >= len(call.args):
+                    continue
+                if _may_be(ctx, fn, _strip(call.args[api.pointer]), struct):
+                    return True
+    return False
+
+
+def _may_be(ctx: Context, fn: ir.Function, arg: ir.Expr, struct: str) -> bool:
+    """Could this freed expression be an object of `struct <struct>` (its type, a cast,
+    a container_of() or an accessor naming it)?"""
+    if re.search(rf"\b{re.escape(struct)}\b", arg.text):
+        return True
+    if isinstance(arg, ir.Name):
+        return _pointee_struct(ctx, fn, arg.name) in (struct, None)
+    return not isinstance(arg, ir.Field)  # a call or cast: unknown, so maybe
+
+
+def _reassigned(fn: ir.Function, name: str) -> bool:
+    """Does the local get any value but its initialising drvdata getter?"""
+    return len(list(drivers._assigned_values(fn, name))) != 1
 
 
 def _strip(e: ir.Expr) -> ir.Expr:
