@@ -276,7 +276,7 @@ doing both; labels are left in place).
     def tidy(cls, original: list[str], lines: list[str], apis) -> list[str]:
         """Several fixes applied together can leave a drvdata local unused that each
         alone kept in use (remove freeing two converted fields): delete it."""
-        return drop_locals_left_unused(original, lines, apis.drvdata_getters)
+        return close_gaps(original, drop_locals_left_unused(original, lines, apis.drvdata_getters))
 
 
 # ------------------------------------------------------------------ helpers
@@ -457,7 +457,7 @@ def make_fix(
     _unbrace(old, new, drop)
     for owner in {id(o): o for o, _ in removed}.values():
         _drop_unused_local(old, drop, owner, ctx.apis.drvdata_getters)
-    new = [text for k, text in enumerate(new) if k not in drop]
+    new = close_gaps(old, [text for k, text in enumerate(new) if k not in drop])
     path = os.path.normpath(ctx.path)
     if os.path.isabs(path):
         path = os.path.relpath(path)
@@ -560,3 +560,26 @@ def drop_locals_left_unused(original: list[str], lines: list[str], getters) -> l
         if k + 1 < len(lines) and not lines[k + 1].strip() and lines[k - 1] == "{\n":
             drop.add(k + 1)
     return [text for k, text in enumerate(lines) if k not in drop]
+
+
+def close_gaps(old: list[str], new: list[str]) -> list[str]:
+    """Where lines were deleted, no blank line is left doubled, after an opening brace
+    or before a closing one (checkpatch style)."""
+    out = list(new)
+    cuts = [
+        j1
+        for tag, _, _, j1, j2 in difflib.SequenceMatcher(
+            None, old, new, autojunk=False
+        ).get_opcodes()
+        if tag == "delete"
+    ]
+    drop: set[int] = set()
+    for j in cuts:  # new[j - 1] and new[j] met where lines were deleted
+        if j <= 0 or j >= len(out):
+            continue
+        before, after = out[j - 1], out[j]
+        if not after.strip() and (not before.strip() or before.rstrip().endswith("{")):
+            drop.add(j)
+        elif not before.strip() and after.strip().startswith("}"):
+            drop.add(j - 1)
+    return [text for k, text in enumerate(out) if k not in drop]
