@@ -46,8 +46,14 @@ _OUTLIVES = frozenset(
         "drm_dev_register",
         "devm_drm_dev_alloc",
         "drmm_kzalloc",
+        "register_chrdev",
+        "__register_chrdev",
+        "video_register_device",
     }
 )
+# A file defining one of these hands objects to open files (`file->private_data`),
+# which may outlive unbind: silent there too.
+_FILE_OPS = frozenset({"file_operations", "v4l2_file_operations", "proc_ops"})
 _MAX_COLUMNS = 100
 
 
@@ -79,7 +85,8 @@ too, no bound-device expression is in scope where the allocation is made
 (`&pdev->dev`, `&client->dev`, `&spi->dev`, `&intf->dev`, or a `dev`
 variable set from one of them), the allocation sits inside a loop, or the
 file manages objects that outlive unbind (`cdev`, `miscdevice`, `kref`,
-DRM devices).
+DRM devices, character or video devices, a `file_operations` table whose
+open files may hold the memory).
 
 ## Why it matters
 Device-managed memory is freed by devres when probe fails or after remove
@@ -116,6 +123,8 @@ doing both; labels are left in place).
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.result
         if any(fn.calls & _OUTLIVES for fn in result.unit.functions):
+            return
+        if any(init.struct_type in _FILE_OPS for init in result.unit.initializers):
             return
         m = drivers.model(result, ctx.apis)
         frees = [(fr.function, fc) for fr in result.functions for fc in fr.frees]
