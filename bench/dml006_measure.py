@@ -2,7 +2,8 @@
 """DML006 on a real tree: suggestions, fixes applied, re-check, compile check.
 
     python3 bench/dml006_measure.py --kernel K --findings DML006.json --copy COPY
-                                    [--build BUILD] [-j 2] [--out RESULT.json]
+                                    [--build BUILD [--compile N --seed S]] [-j 2]
+                                    [--out RESULT.json]
 
 DML006.json is `cd K && devmlint check --select DML006 --min-confidence low
 --format json drivers/` (paths relative to K).  COPY is a full copy of K
@@ -18,9 +19,10 @@ DML006.json is `cd K && devmlint check --select DML006 --min-confidence low
 4. every rule re-checks the patched files: each must parse (no error, no
    skip), no DML006 is left at a converted allocation, and no DML001-DML005
    finding is new (by fingerprint) against the same check of the originals;
-5. with BUILD, `make -C COPY O=BUILD path/file.o` for each patched file;
-   an object this config does not build is counted apart, and a patched file
-   that fails is compiled unpatched too (is the failure ours?).
+5. with BUILD, `make -C COPY O=BUILD -k path/file.o ...` (one make) for each
+   patched file, or a random sample of N of them; an object this config does
+   not build is counted apart, and a patched file that fails is compiled
+   unpatched too (is the failure ours?).
 
 Prints the counts; RESULT.json keeps them per file.
 """
@@ -31,6 +33,7 @@ import argparse
 import filecmp
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -55,19 +58,27 @@ def _check_json(files: list[str], cwd: str, jobs: int) -> dict:
     return json.loads(r.stdout)
 
 
-def _make(copy: str, build: str, obj: str, jobs: int) -> tuple[str, str]:
+def _make(copy: str, build: str, objs: list[str], jobs: int) -> dict[str, tuple[str, str]]:
+    """One `make -k` for all objects: {obj: (ok | not-built | failed, error lines)}."""
+    start = time.time()
     r = subprocess.run(
-        ["make", "-C", copy, f"O={build}", f"-j{jobs}", obj],
+        ["make", "-C", copy, f"O={build}", f"-j{jobs}", "-k", *objs],
         capture_output=True,
         text=True,
     )
-    out = r.stdout + r.stderr
-    if r.returncode == 0:
-        return "ok", ""
-    if "No rule to make target" in out or "don't know how to make" in out:
-        return "not-built", ""
-    errors = [ln for ln in out.splitlines() if "error" in ln.lower()]
-    return "failed", "\n".join(errors[:20])
+    out = (r.stdout + r.stderr).splitlines()
+    result = {}
+    for obj in objs:
+        path = os.path.join(build, obj)
+        src = obj[:-2] + ".c"
+        errors = [ln for ln in out if src in ln and ("error" in ln or "warning" in ln)]
+        if os.path.exists(path) and os.path.getmtime(path) >= start and not errors:
+            result[obj] = ("ok", "")
+        elif any(f"No rule to make target '{obj}'" in ln for ln in out):
+            result[obj] = ("not-built", "")
+        else:
+            result[obj] = ("failed", "\n".join(errors[:20]))
+    return result
 
 
 def main() -> None:
@@ -77,6 +88,8 @@ def main() -> None:
     ap.add_argument("--copy", required=True)
     ap.add_argument("--build")
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--compile", type=int, help="compile a random sample of this many files")
+    ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--out")
     args = ap.parse_args()
     kernel, copy = os.path.abspath(args.kernel), os.path.abspath(args.copy)
@@ -151,22 +164,33 @@ def main() -> None:
     for name in files:
         report["files"][name] = {"fix_equals_patch": name in same}
 
-    # 5. compile.
+    # 5. compile (a random sample of --compile files when given).
     if args.build:
-        counts: dict[str, int] = {}
-        for name in files:
-            obj = name[:-2] + ".o"
-            t = time.monotonic()
-            status, why = _make(copy, args.build, obj, args.jobs)
-            if status == "failed":
-                shutil.copy2(os.path.join(copy, name), os.path.join(scratch, "patched.c"))
+        chosen = list(files)
+        if args.compile and args.compile < len(chosen):
+            chosen = sorted(random.Random(args.seed).sample(chosen, args.compile))
+        objs = [name[:-2] + ".o" for name in chosen]
+        t = time.monotonic()
+        status = _make(copy, args.build, objs, args.jobs)
+        print(f"compile: {len(objs)} objects in {time.monotonic() - t:.0f} s")
+        failed = [o for o, (st, _) in status.items() if st == "failed"]
+        if failed:  # is the failure ours? the same objects, unpatched
+            saved = tempfile.mkdtemp(prefix="dml006-saved-")
+            for obj in failed:
+                name = obj[:-2] + ".c"
+                shutil.copy2(os.path.join(copy, name), os.path.join(saved, name.replace("/", "%")))
                 shutil.copy2(os.path.join(kernel, name), os.path.join(copy, name))
-                orig, _ = _make(copy, args.build, obj, args.jobs)
-                shutil.copy2(os.path.join(scratch, "patched.c"), os.path.join(copy, name))
-                status = "failed" if orig == "ok" else f"failed-unpatched-too({orig})"
-            counts[status] = counts.get(status, 0) + 1
-            report["files"][name].update(compile=status, errors=why)
-            print(f"  {status:10} {time.monotonic() - t:6.1f}s {obj}", flush=True)
+            unpatched = _make(copy, args.build, failed, args.jobs)
+            for obj in failed:
+                name = obj[:-2] + ".c"
+                shutil.copy2(os.path.join(saved, name.replace("/", "%")), os.path.join(copy, name))
+                if unpatched[obj][0] != "ok":
+                    status[obj] = (f"failed-unpatched-too({unpatched[obj][0]})", status[obj][1])
+        counts: dict[str, int] = {}
+        for obj, (st, why) in sorted(status.items()):
+            counts[st] = counts.get(st, 0) + 1
+            report["files"][obj[:-2] + ".c"].update(compile=st, errors=why)
+            print(f"  {st:10} {obj}")
             for ln in why.splitlines():
                 print(f"      {ln}")
         print(f"compile: {counts}")
