@@ -456,7 +456,12 @@ def make_fix(
         text = old[j].strip()
         if re.fullmatch(rf"kfree\(\s*{arg}\s*\);", text):
             prev = old[j - 1].strip() if j > 0 else ""
-            if re.fullmatch(rf"if \(\s*{arg}\s*\)", prev):
+            if _braceless_body(prev):
+                # The kfree() is all a braceless `if`/`else`/loop runs: the whole statement
+                # goes, or the next statement would become its body.
+                cond = re.fullmatch(r"if \((.*)\)", prev)
+                if cond is None or not _pure(cond.group(1)) or _braceless_body(old[j - 2].strip()):
+                    return None
                 drop.add(j - 1)  # `if (x)` / `kfree(x);`
             drop.add(j)
         elif re.fullmatch(rf"if \(\s*{arg}\s*\)\s*kfree\(\s*{arg}\s*\);", text):
@@ -472,6 +477,20 @@ def make_fix(
         path = os.path.relpath(path)
     diff = difflib.unified_diff(old, new, f"a/{path}", f"b/{path}")
     return "".join(diff) or None
+
+
+def _braceless_body(line: str) -> bool:
+    """Does the statement on the next line belong to this line's `if`/`else`/loop?"""
+    if line in ("else", "} else", "do"):
+        return True
+    return bool(re.match(r"(\} )?(if|else if|for|while)\b", line)) and line.endswith(")")
+
+
+def _pure(cond: str) -> bool:
+    """A condition with no call, assignment or increment: deleting it changes nothing."""
+    if not re.fullmatch(r"[\w\s!<>=&|.\[\]-]*", cond):
+        return False
+    return not re.search(r"(?<![=!<>])=(?!=)|\+\+|--(?!>)", cond)
 
 
 def _unbrace(old: list[str], new: list[str], drop: set[int]) -> None:

@@ -81,7 +81,7 @@ def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
     where = _copy(tmp_path)
     assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
     diff = capsys.readouterr().out
-    assert diff.count("--- a/") == 2 and diff.count("devm_k") == 5
+    assert diff.count("--- a/") == 3 and diff.count("devm_k") == 6
     (tmp_path / "all.diff").write_text(diff)
     subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
     subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
@@ -188,3 +188,17 @@ def test_drvdata_object_fix_applies_and_rechecks_clean(tmp_path, monkeypatch):
     rules = list(discover()[0].values())
     result = check_file(path, Options(rules))
     assert result.error is None and result.findings == []
+
+
+def test_braceless_if_body(monkeypatch, capsys):
+    """`if (ret)` / `kfree(priv);` goes whole (else `return ret;` would become its body);
+    `else` / `kfree(priv);` has no safe line edit: a finding with no fix."""
+    from analyzer.cli import main
+
+    monkeypatch.chdir(ROOT)
+    path = "tests/fixtures/dml006/braceless.c"
+    fixes = _fixes(path)
+    assert set(fixes) == {22, 61} and fixes[61] is None
+    assert main(["check", path, "--no-cache", "-q", "--diff"]) == 1
+    with open(os.path.join(ROOT, path + ".diff"), encoding="utf-8") as f:
+        assert capsys.readouterr().out == f.read()
