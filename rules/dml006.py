@@ -55,6 +55,22 @@ _OUTLIVES = frozenset(
 # which may outlive unbind: silent there too.
 _FILE_OPS = frozenset({"file_operations", "v4l2_file_operations", "proc_ops"})
 _MAX_COLUMNS = 100
+# Bus device types that embed their `struct device dev` (so `&x->dev` is the bound
+# device), read from the 6.1 headers; phy_device, hv_device, ssb_device, usb_serial,
+# spi_mem and hda_codec do not (`dev` is a pointer, or the member has another name).
+_EMBEDS_DEV = frozenset(
+    """
+    acpi_device amba_device anybuss_client apr_device auxiliary_device bcma_device
+    ccw_device dfl_device fsi_device fsl_mc_device gameport gb_bundle gbphy_device
+    hid_device host1x_device i2c_client i3c_device ipack_device ishtp_cl_device
+    locomo_dev mcb_device mdio_device mei_cl_device mipi_dsi_device moxtet_device
+    ntb_dev pci_dev pcmcia_device peci_device platform_device rpmsg_device sa1111_dev
+    sdio_func sdw_slave serdev_device serio siox_device slim_device spi_device
+    spmi_device ssam_device superhyway_device tb_service tee_client_device
+    typec_altmode ulpi usb_device usb_interface vio_dev virtio_device vme_dev
+    wmi_device zorro_dev
+    """.split()
+)
 
 
 class ConvertToDevm(Rule):
@@ -408,8 +424,9 @@ def _device(m: DriverModel, fn: ir.Function, call: ir.Call) -> str | None:
     if any(p.name == "dev" for p in fn.params) and m.bound_device(fn, _name("dev", span)):
         return "dev"
     for p in fn.params:
-        if not p.pointer:
-            continue
+        kind = re.fullmatch(r"(?:const\s+)?struct\s+(\w+)", p.type_text.strip())
+        if not p.pointer or kind is None or kind.group(1) not in _EMBEDS_DEV:
+            continue  # `&x->dev` would not be the struct device (or not compile)
         expr = ir.Unary(
             span,
             f"&{p.name}->dev",
