@@ -170,7 +170,8 @@ def test_drvdata_object_exact_fix(monkeypatch, capsys):
 def test_drvdata_object_silent_cases(monkeypatch):
     """Freed at run time too, freed on a success path of probe, two allocations that may
     become the object, freed by a helper of remove, released by a callback the parser
-    cannot read (`kfree(container_of(...))`): no suggestion."""
+    cannot read (`kfree(container_of(...))`), a phy_device probe (`&phydev->dev` is not its
+    struct device): no suggestion."""
     monkeypatch.chdir(ROOT)
     assert _fixes("tests/fixtures/dml006/drvdata_clean.c") == {}
 
