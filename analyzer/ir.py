@@ -157,6 +157,7 @@ class Node:
     # DECL: is the declared variable a pointer, an array, a struct value?
     decl_pointer: bool = False
     decl_array: bool = False
+    decl_bool: bool = False  # a `bool` flag: false is its failing value
     cleanup: str | None = None  # DECL: `__free(fn)` cleanup function
     implicit: bool = False  # RETURN: falling off the end of the function
     loop_end: int = -1  # BRANCH of a loop: its body is nodes id+1 .. loop_end

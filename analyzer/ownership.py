@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
+from analyzer.failure import failed_check
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -116,6 +117,8 @@ class Leak:
     reason: str  # "unfreed" | "container-freed" | "managed-container" | "overwritten"
     error_exit: bool | None
     truncated: bool
+    failing: bool = False  # reached through a failed check (analyzer.failure)
+    lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -159,6 +162,10 @@ class World:
     via: ir.Node | None = None
     because: str = ""
     via_because: str = ""
+    # Was the last branch taken a failed check (`!p`, `ret < 0`)? Like
+    # `because`, for reports only: not part of the world's key.
+    failing: bool = False
+    via_failing: bool = False
 
     def copy(self) -> World:
         return World(
@@ -179,6 +186,8 @@ class World:
             self.via,
             self.because,
             self.via_because,
+            self.failing,
+            self.via_failing,
         )
 
     def key(self):
@@ -318,6 +327,19 @@ class Analysis:
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
         self.iterators &= self.pointers
+        # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
+        # block may hold it, so releasing that object may release the block.
+        self.made_from: dict[str, set[str]] = {}
+        for n in fn.nodes:
+            for e in ir.walk(n.expr) if n.expr is not None else ():
+                if isinstance(e, ir.Assign) and isinstance(e.value, ir.Call):
+                    given = {a.name for a in e.value.args if isinstance(a, ir.Name)}
+                    if given & self.pointers:
+                        self.made_from.setdefault(e.target.text, set()).update(given)
+        self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
+            n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
+        }
+        self.integers = self.locals - self.pointers - self.arrays - self.flags
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -442,6 +464,9 @@ class Analysis:
                         if node.expr
                         else ""
                     )
+                    w.failing = node.expr is not None and failed_check(
+                        node.expr, truth, self.apis, self.pointers | self.flags, self.integers
+                    )
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -466,6 +491,7 @@ class Analysis:
         elif kind is Kind.GOTO:
             world.via = node
             world.via_because = world.because
+            world.via_failing = world.failing
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -902,7 +928,7 @@ class Analysis:
                     self.escape(rid, world)
                 world.vals.pop(arg.operand.name, None)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
-                world.lent[value] = KEPT
+                _lend(world, value, KEPT)
             elif (
                 not self.apis.borrows(name)
                 and isinstance(arg, ir.Unary)
@@ -912,19 +938,37 @@ class Analysis:
             ):
                 # `tb_ring_rx(ring, &tf->frame)`: an embedded member handed to code
                 # we cannot see is usually queued or registered, not borrowed.
-                world.lent[value] = KEPT
+                _lend(world, value, KEPT)
             elif (
                 value is not None
                 and world.status.get(value) in OWNED
                 and not self.apis.borrows(name)
             ):
-                world.lent.setdefault(value, PASSED)
+                _lend(world, value, PASSED)
+        if any(self._destructor(a) for a in expr.args):
+            # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
+            # function of this file that frees its argument, the callee drops what
+            # it was given through it, on failure too.
+            for value in values:
+                if world.status.get(value) in OWNED:
+                    _lend(world, value, RELEASED)
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
         if len(owners) == 1:
             self._derived = True
             return owners.pop()
         return None
+
+    def _destructor(self, arg: ir.Expr) -> bool:
+        """Is arg (`fn` or `&fn`) a function of this file that frees its first argument?"""
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            arg = arg.operand
+        if not isinstance(arg, ir.Name) or arg.name not in self.functions:
+            return False
+        summary = self.summaries.get(arg.name)
+        return summary is not None and any(
+            e.index == 0 and "freed" in (e.on_zero, e.on_nonzero) for e in summary.effects
+        )
 
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
@@ -947,6 +991,8 @@ class Analysis:
                 found = self.resolve(arg, world)  # `dma_fence_put(wt.f)`: the block in a field
             else:
                 found = []
+            for maker in self.made_from.get(arg.text, ()):
+                found = found + self.resolve_path(maker, [], world, create=False)
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
@@ -954,7 +1000,13 @@ class Analysis:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
                     # callback: obj stays tracked but is not reported.
-                    world.lent[rid] = RELEASED
+                    _lend(world, rid, RELEASED)
+                elif world.status.get(rid) == MANAGED and isinstance(arg, ir.Call):
+                    # `kobject_put(rwtm_to_kobj(rwtm))` with rwtm devm memory: what is
+                    # released is something rwtm holds, not rwtm itself.
+                    for (c, _), v in world.heap.items():
+                        if c == rid and world.status.get(v) in OWNED:
+                            _lend(world, v, RELEASED)
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
         """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
@@ -1159,7 +1211,7 @@ class Analysis:
         elif what == "escaped":
             self.escape(rid, world)
         elif what == "lent":
-            world.lent[rid] = KEPT
+            _lend(world, rid, KEPT)
         elif what == "handed":
             if world.status.get(rid) in (PARAM, P_ESCAPED):
                 world.handed[rid] = True
@@ -1521,14 +1573,25 @@ class Analysis:
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
         """ "zero", "nonzero", "error" (an errno or ERR_PTR: non-zero and a failure),
         or "unknown"."""
-        expr = node.expr
-        if expr is None:
+        if node.expr is None:
             return "unknown"
-        while isinstance(expr, ir.Cast):
-            expr = expr.operand
         if returned is not None:
             return "nonzero"
+        return self._value_class(node.expr, world)
+
+    def _value_class(self, expr: ir.Expr, world: World) -> str:
+        while isinstance(expr, ir.Cast):
+            expr = expr.operand
         match expr:
+            case ir.Conditional(test=test, then=a, other=b):
+                # `return ret < 0 ? ret : -EIO`: an errno either way (the other
+                # arm is the value the test looked at)
+                tested = {e.text for e in ir.walk(test)}
+                arms = [(self._value_class(e, world), e.text) for e in (a, b)]
+                if all(k == "error" or t in tested for k, t in arms) and any(
+                    k == "error" for k, _ in arms
+                ):
+                    return "error"
             case ir.Const(value=v) if v is not None and v < 0:
                 return "error"
             case ir.Const(value=v) if v is not None:
@@ -1617,6 +1680,8 @@ class Analysis:
                 via=via.span if via else None,
                 via_text=f"goto {via.name}" if via else "",
                 because=world.via_because if via else world.because,
+                failing=world.via_failing if via else world.failing,
+                lent=world.lent.get(rid),
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,
@@ -1658,6 +1723,17 @@ class Analysis:
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+_LENT_ORDER = (PASSED, KEPT, RELEASED)
+
+
+def _lend(world: World, rid: int, how: str) -> None:
+    """Record what a callee may do with rid; a stronger claim is never weakened
+    (`device_unregister(&pad->dev)` releases pad even though it also keeps a member)."""
+    old = world.lent.get(rid)
+    if old is None or _LENT_ORDER.index(how) > _LENT_ORDER.index(old):
+        world.lent[rid] = how
 
 
 def _positive(expr: ir.Expr | None) -> bool:

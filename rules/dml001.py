@@ -82,9 +82,24 @@ the bound device, or hold it with `__free(kfree)`.
             or site.via_summary
             or leak.truncated
         )
-        confidence = "low" if leak.tentative else "medium" if medium else "high"
+        confidence = "low" if _doubtful(leak) else "medium" if medium else "high"
         key = (leak.holder, site.api, leak.via_text or leak.exit_text)
         return finding(self, ctx, function, where, message, related, confidence, *key)
+
+
+def _doubtful(leak: Leak) -> bool:
+    """Shown only with `--min-confidence low`.
+
+    A leak that rests on the caller-cleans-up convention (tentative), or one
+    at an exit that is not an error exit: a success return (`return 0`, a
+    pointer), or an exit whose value says nothing (`void`, an unknown
+    `ret`) reached other than through a failed check. On triaged findings
+    such exits were memory handed over on a success path in 23 of 24
+    cases; the rule is about error paths.
+    """
+    if leak.tentative or leak.error_exit is False:
+        return True
+    return leak.error_exit is None and not leak.failing
 
 
 def _container(holder: str) -> str:

@@ -862,6 +862,7 @@ class _CFGBuilder(treesitter._CFGBuilder):
                 name=name,
                 decl_pointer=pointer,
                 decl_array=array,
+                decl_bool=var.type.get_canonical().kind.name == "BOOL",
                 cleanup=self.cleanups.get((span.line, name)),
             )
             dangling = self.chain(dangling, n)

@@ -448,6 +448,8 @@ class _CFGBuilder:
             c.type == "storage_class_specifier" and c.text in (b"static", b"extern")
             for c in node.children
         )
+        kind = node.child_by_field_name("type")
+        flag = kind is not None and kind.text in (b"bool", b"_Bool")
         for i, child in enumerate(node.children):
             if node.field_name_for_child(i) != "declarator":
                 continue
@@ -474,6 +476,7 @@ class _CFGBuilder:
                 name=name,
                 decl_pointer=pointer,
                 decl_array=array,
+                decl_bool=flag and not (pointer or array),
                 cleanup=self.cleanups.get((span.line, name)),
             )
             dangling = self.chain(dangling, n)

@@ -39,6 +39,7 @@ int dev_set_name(struct device *dev, const char *name, ...);
 void device_initialize(struct device *dev);
 int device_add(struct device *dev);
 void put_device(struct device *dev);
+void device_unregister(struct device *dev);
 
 void _dev_err(const struct device *dev, const char *fmt, ...);
 void _dev_warn(const struct device *dev, const char *fmt, ...);

@@ -10,4 +10,8 @@ struct file {
 	unsigned int f_flags;
 	void *private_data;
 };
+struct file_operations {
+	int (*release)(struct inode *inode, struct file *file);
+};
+#define O_RDONLY	00000000
 #endif
