@@ -55,6 +55,9 @@ _OUTLIVES = frozenset(
 # which may outlive unbind: silent there too.
 _FILE_OPS = frozenset({"file_operations", "v4l2_file_operations", "proc_ops"})
 _MAX_COLUMNS = 100
+# A parameter's type as the frontends spell it: `struct foo` (tree-sitter) or
+# `struct foo *` (clang), maybe const.
+_STRUCT = re.compile(r"(?:const\s+)?struct\s+(\w+)(?:\s*\*)?")
 # Bus device types that embed their `struct device dev` (so `&x->dev` is the bound
 # device), read from the 6.1 headers; phy_device, hv_device, ssb_device, usb_serial,
 # spi_mem and hda_codec do not (`dev` is a pointer, or the member has another name).
@@ -342,7 +345,7 @@ def _pointee_struct(ctx: Context, fn: ir.Function, name: str) -> str | None:
     """`foo` for a `struct foo *priv` local or parameter."""
     for p in fn.params:
         if p.name == name:
-            m = re.fullmatch(r"(?:const\s+)?struct\s+(\w+)", p.type_text.strip())
+            m = _STRUCT.fullmatch(p.type_text.strip())
             return m.group(1) if m and p.pointer else None
     for node in fn.nodes:
         if node.kind is ir.Kind.DECL and node.name == name:
@@ -424,7 +427,7 @@ def _device(m: DriverModel, fn: ir.Function, call: ir.Call) -> str | None:
     if any(p.name == "dev" for p in fn.params) and m.bound_device(fn, _name("dev", span)):
         return "dev"
     for p in fn.params:
-        kind = re.fullmatch(r"(?:const\s+)?struct\s+(\w+)", p.type_text.strip())
+        kind = _STRUCT.fullmatch(p.type_text.strip())
         if not p.pointer or kind is None or kind.group(1) not in _EMBEDS_DEV:
             continue  # `&x->dev` would not be the struct device (or not compile)
         expr = ir.Unary(
