@@ -3,7 +3,7 @@
 
     python3 bench/dml006_measure.py --kernel K --findings DML006.json --copy COPY
                                     [--build BUILD [--compile N --seed S]] [-j 2]
-                                    [--out RESULT.json]
+                                    [--out RESULT.json] [--devmlint EXE]
 
 DML006.json is `cd K && devmlint check --select DML006 --min-confidence low
 --format json drivers/` (paths relative to K).  COPY is a full copy of K
@@ -40,11 +40,11 @@ import sys
 import tempfile
 import time
 
+EXE: list[str] = []
+
 
 def _devmlint(args: list[str], cwd: str) -> subprocess.CompletedProcess:
-    exe = shutil.which("devmlint")
-    cmd = [exe] if exe else [sys.executable, "-m", "analyzer.cli"]
-    return subprocess.run(cmd + args, cwd=cwd, capture_output=True, text=True)
+    return subprocess.run(EXE + args, cwd=cwd, capture_output=True, text=True)
 
 
 def _check_json(files: list[str], cwd: str, jobs: int) -> dict:
@@ -91,7 +91,11 @@ def main() -> None:
     ap.add_argument("--compile", type=int, help="compile a random sample of this many files")
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--out")
+    ap.add_argument("--devmlint", help="the devmlint to run (default: `devmlint` on PATH)")
     args = ap.parse_args()
+    exe = args.devmlint or shutil.which("devmlint")
+    EXE[:] = [exe] if exe else [sys.executable, "-m", "analyzer.cli"]
+    print(f"devmlint: {EXE[0]}")
     kernel, copy = os.path.abspath(args.kernel), os.path.abspath(args.copy)
     with open(args.findings, encoding="utf-8") as f:
         data = json.load(f)
