@@ -303,8 +303,10 @@ doing both; labels are left in place).
     @classmethod
     def tidy(cls, original: list[str], lines: list[str], apis) -> list[str]:
         """Several fixes applied together can leave a drvdata local unused that each
-        alone kept in use (remove freeing two converted fields): delete it."""
-        return close_gaps(original, drop_locals_left_unused(original, lines, apis.drvdata_getters))
+        alone kept in use (remove freeing two converted fields): delete it.  And a label
+        the fixes emptied, right in front of the next one, goes: its gotos jump there."""
+        lines = drop_locals_left_unused(original, lines, apis.drvdata_getters)
+        return close_gaps(original, merge_emptied_labels(original, lines))
 
 
 # ------------------------------------------------------------------ helpers
@@ -626,8 +628,56 @@ def close_gaps(old: list[str], new: list[str]) -> list[str]:
         if j <= 0 or j >= len(out):
             continue
         before, after = out[j - 1], out[j]
-        if not after.strip() and (not before.strip() or before.rstrip().endswith("{")):
+        opens = before.rstrip().endswith("{") or _LABEL.fullmatch(before)
+        if not after.strip() and (not before.strip() or opens):
             drop.add(j)
         elif not before.strip() and after.strip().startswith("}"):
             drop.add(j - 1)
     return [text for k, text in enumerate(out) if k not in drop]
+
+
+_LABEL = re.compile(r" ?(\w+):\s*\n?")
+
+
+def merge_emptied_labels(old: list[str], new: list[str]) -> list[str]:
+    """`err_free:` emptied by the fixes, right before `err_out:`: each `goto err_free;`
+    of that function becomes `goto err_out;` and the empty label goes.  Only labels
+    that had code under them in the original, and only when the name is used by
+    nothing but gotos."""
+    out = list(new)
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(out) - 1):
+            here, after = _LABEL.fullmatch(out[k]), _LABEL.fullmatch(out[k + 1])
+            if here is None or after is None or here.group(1) == "default":
+                continue
+            span = _body(out, k)
+            if span is None or not _emptied(old, out, k, span):
+                continue
+            name, target = here.group(1), after.group(1)
+            used = re.compile(rf"\b{re.escape(name)}\b")
+            goto = re.compile(rf"\bgoto\s+{re.escape(name)}\s*;")
+            lines = [i for i in range(*span) if i != k and used.search(out[i])]
+            if any(len(used.findall(out[i])) != len(goto.findall(out[i])) for i in lines):
+                continue  # named by something else than a goto
+            for i in lines:
+                out[i] = goto.sub(f"goto {target};", out[i])
+            del out[k]
+            changed = True
+            break
+    return out
+
+
+def _emptied(old: list[str], new: list[str], k: int, span: tuple[int, int]) -> bool:
+    """Did the label at new[k] have a statement under it in the original function?"""
+    sig = new[span[0] - 2]
+    for j, text in enumerate(old):
+        if text != new[k]:
+            continue
+        ospan = _body(old, j)
+        if ospan is None or old[ospan[0] - 2] != sig:
+            continue
+        nxt = next((old[i] for i in range(j + 1, ospan[1]) if old[i].strip()), "")
+        return bool(nxt) and _LABEL.fullmatch(nxt) is None
+    return False

@@ -81,7 +81,7 @@ def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
     where = _copy(tmp_path)
     assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
     diff = capsys.readouterr().out
-    assert diff.count("--- a/") == 3 and diff.count("devm_k") == 6
+    assert diff.count("--- a/") == 4 and diff.count("devm_k") == 8
     (tmp_path / "all.diff").write_text(diff)
     subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
     subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
@@ -203,3 +203,23 @@ def test_braceless_if_body(monkeypatch, capsys):
     assert main(["check", path, "--no-cache", "-q", "--diff"]) == 1
     with open(os.path.join(ROOT, path + ".diff"), encoding="utf-8") as f:
         assert capsys.readouterr().out == f.read()
+
+
+def test_emptied_label_is_merged_into_the_next(tmp_path, monkeypatch, capsys):
+    """--diff/--fix: `err_free:` emptied right before `err_out:` goes and its gotos jump to
+    `err_out`; a label left before a blank line loses the blank. The result re-checks
+    clean and a second --fix changes nothing."""
+    from analyzer.cli import main
+
+    monkeypatch.chdir(ROOT)
+    path = "tests/fixtures/dml006/labels.c"
+    assert main(["check", path, "--no-cache", "-q", "--diff"]) == 1
+    with open(os.path.join(ROOT, path + ".diff"), encoding="utf-8") as f:
+        assert capsys.readouterr().out == f.read()
+    monkeypatch.chdir(tmp_path)
+    _copy(tmp_path)
+    assert main(["check", path, "--no-cache", "-q", "--fix"]) == 0
+    fixed = (tmp_path / path).read_text()
+    assert "err_free" not in fixed.split("lk_priv")[0]
+    assert main(["check", path, "--no-cache", "-q", "--fix"]) == 0
+    assert (tmp_path / path).read_text() == fixed
