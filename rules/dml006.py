@@ -542,6 +542,11 @@ def _unbrace(old: list[str], new: list[str], drop: set[int]) -> None:
         drop.add(end)
 
 
+def _uses(name: str) -> re.Pattern:
+    """The variable `name`, not a member of that name (`&client->dev`, `x.dev`)."""
+    return re.compile(rf"(?<!->)(?<!\.)\b{re.escape(name)}\b")
+
+
 _LOCAL = re.compile(r"\t(?:const )?struct \w+ \*(\w+) = (\w+)\(.*\);\n")
 
 
@@ -555,7 +560,7 @@ def _drop_unused_local(old: list[str], drop: set[int], fn: ir.Function, getters)
         m = _LOCAL.fullmatch(old[k])
         if k in drop or m is None or m.group(2) not in getters:
             continue
-        used = re.compile(rf"\b{re.escape(m.group(1))}\b")
+        used = _uses(m.group(1))
         if any(used.search(old[i]) for i in lines if i != k and i not in drop):
             continue
         drop.add(k)
@@ -591,7 +596,7 @@ def drop_locals_left_unused(original: list[str], lines: list[str], getters) -> l
         span = _body(lines, k)
         if span is None:
             continue
-        used = re.compile(rf"\b{re.escape(m.group(1))}\b")
+        used = _uses(m.group(1))
         if any(used.search(lines[i]) for i in range(*span) if i != k):
             continue
         # The same function in the original text (same signature line, same local).

@@ -81,7 +81,7 @@ def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
     where = _copy(tmp_path)
     assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
     diff = capsys.readouterr().out
-    assert diff.count("--- a/") == 4 and diff.count("devm_k") == 8
+    assert diff.count("--- a/") == 5 and diff.count("devm_k") == 9
     (tmp_path / "all.diff").write_text(diff)
     subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
     subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
@@ -223,3 +223,15 @@ def test_emptied_label_is_merged_into_the_next(tmp_path, monkeypatch, capsys):
     assert "err_free" not in fixed.split("lk_priv")[0]
     assert main(["check", path, "--no-cache", "-q", "--fix"]) == 0
     assert (tmp_path / path).read_text() == fixed
+
+
+def test_local_named_only_as_a_member_is_unused(monkeypatch, capsys):
+    """`&client->dev` does not use a local called `dev`: the fix deletes that local."""
+    from analyzer.cli import main
+
+    monkeypatch.chdir(ROOT)
+    path = "tests/fixtures/dml006/member.c"
+    assert main(["check", path, "--no-cache", "-q", "--diff"]) == 1
+    with open(os.path.join(ROOT, path + ".diff"), encoding="utf-8") as f:
+        assert capsys.readouterr().out == f.read()
+    assert "-\tstruct mb_dev *dev = i2c_get_clientdata(client);\n" in _fixes(path)[16]
