@@ -78,3 +78,34 @@ def _zero(e: ir.Expr) -> bool:
     while isinstance(e, ir.Cast):
         e = e.operand
     return isinstance(e, ir.Const) and e.value == 0  # NULL parses as a zero constant
+
+
+def null_tested(cond: ir.Expr, truth: bool, apis: ApiTable) -> str | None:
+    """The expression `cond` taken as `truth` finds NULL (or an ERR_PTR), if any:
+    `!buf` true, `buf == NULL` true, `IS_ERR(buf)` true -> "buf"."""
+    while isinstance(cond, ir.Cast):
+        cond = cond.operand
+    match cond:
+        case ir.Unary(op="!", operand=o):
+            return _pointer_text(o) if truth else None
+        case ir.Binary(op=("==" | "!=") as op, left=a, right=b) if _zero(b):
+            return _pointer_text(a) if truth == (op == "==") else None
+        case ir.Call(func=f, args=args) if (api := apis.role(f, "condition")) is not None:
+            if api.pointer is None or api.pointer >= len(args):
+                return None
+            if api.test == "value":
+                return null_tested(args[api.pointer], truth, apis)
+            return _pointer_text(args[api.pointer]) if truth else None
+        case ir.Assign(target=t):
+            return None if truth else _pointer_text(t)
+        case ir.Name() | ir.Field() | ir.Index():
+            return None if truth else cond.text
+    return None
+
+
+def _pointer_text(e: ir.Expr) -> str | None:
+    while isinstance(e, ir.Cast):
+        e = e.operand
+    if isinstance(e, ir.Assign):
+        e = e.target
+    return e.text if isinstance(e, (ir.Name, ir.Field, ir.Index)) else None

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
-from analyzer.failure import failed_check
+from analyzer.failure import failed_check, null_tested
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -119,6 +119,7 @@ class Leak:
     truncated: bool
     failing: bool = False  # reached through a failed check (analyzer.failure)
     lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
+    older_at_null: bool = False
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -166,6 +167,8 @@ class World:
     # `because`, for reports only: not part of the world's key.
     failing: bool = False
     via_failing: bool = False
+    null_tested: str | None = None  # what the last branch found NULL (`!buf` true: "buf")
+    via_null_tested: str | None = None
 
     def copy(self) -> World:
         return World(
@@ -188,6 +191,8 @@ class World:
             self.via_because,
             self.failing,
             self.via_failing,
+            self.null_tested,
+            self.via_null_tested,
         )
 
     def key(self):
@@ -304,6 +309,7 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
+        self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
@@ -467,6 +473,9 @@ class Analysis:
                     w.failing = node.expr is not None and failed_check(
                         node.expr, truth, self.apis, self.pointers | self.flags, self.integers
                     )
+                    w.null_tested = (
+                        null_tested(node.expr, truth, self.apis) if node.expr is not None else None
+                    )
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -492,6 +501,7 @@ class Analysis:
             world.via = node
             world.via_because = world.because
             world.via_failing = world.failing
+            world.via_null_tested = world.null_tested
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -507,6 +517,7 @@ class Analysis:
             if world.status.get(c) == ESCAPED and world.status.get(v) in OWNED:
                 self.escape(v, world)
         dead = {r for r, s in world.status.items() if s in TERMINAL}
+        destroyed = {r for r in dead & self.destroyed if world.status[r] == FREED}
         for r in dead:
             del world.status[r]
             world.realloc.pop(r, None)
@@ -520,7 +531,12 @@ class Analysis:
             if c in dead or v in dead:
                 del world.heap[(c, f)]
                 if c in dead and v not in dead and world.status.get(v) in OWNED:
-                    world.freed_container[v] = f
+                    if c in destroyed:
+                        # freed by a function (`hwmon_dev_release(hdev)`), not a bare
+                        # kfree: a destructor frees what the structure holds
+                        world.status[v] = FREED
+                    else:
+                        world.freed_container[v] = f
         world.realloc = {k: v for k, v in world.realloc.items() if v not in dead}
 
     # -------------------------------------------------------------- resolution
@@ -1074,7 +1090,12 @@ class Analysis:
                 self.free(rid, world)
         elif role == "sink":
             for rid in self.owner_of(arg, world):
-                self.escape(rid, world)
+                if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
+                    # `pci_set_drvdata(pdev, priv)` in an entry point (probe): nothing
+                    # frees drvdata after a failed probe, so it is kept on success only.
+                    _lend(world, rid, KEPT)
+                else:
+                    self.escape(rid, world)
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -1208,6 +1229,7 @@ class Analysis:
     def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
         if what == "freed":
             self.free(rid, world)
+            self.destroyed.add(rid)
         elif what == "escaped":
             self.escape(rid, world)
         elif what == "lent":
@@ -1682,6 +1704,9 @@ class Analysis:
                 because=world.via_because if via else world.because,
                 failing=world.via_failing if via else world.failing,
                 lent=world.lent.get(rid),
+                # an earlier loop iteration's block, left where the new one was found NULL
+                older_at_null=rid in self.older
+                and (world.via_null_tested if via else world.null_tested) == world.holders.get(rid),
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,

@@ -41,11 +41,16 @@ def call_order(functions: list[ir.Function]) -> list[ir.Function]:
     return [f for f in order if id(f) not in seen and not seen.add(id(f))]
 
 
-def _effect_of(outcomes: list[str | None]) -> str | None:
+def _effect_of(outcomes: list[str | None], failing: bool) -> str | None:
     if not outcomes:
         return None
     if all(o == "freed" for o in outcomes):
         return "freed"
+    if failing and None in outcomes:
+        # Some failure exit leaves the argument to the caller: a caller's error
+        # path must still free it (ioat3_dma_probe registers the device on one
+        # failure path and not on the others).
+        return None
     if any(o is not None for o in outcomes):
         return "escaped"  # taken on some path: the caller may not free it again
     return None
@@ -100,7 +105,7 @@ def summarize(a: Analysis) -> Summary:
         effects = {}
         for c in ("zero", "nonzero"):
             got = outcomes[c] + [None] * (counts[c] - len(outcomes[c]))
-            effects[c] = _effect_of(got)
+            effects[c] = _effect_of(got, c == summary.error_class)
         if counts["zero"] == 0:
             effects["zero"] = effects["nonzero"]
         if counts["nonzero"] == 0:

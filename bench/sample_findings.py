@@ -21,8 +21,13 @@ def main() -> None:
     ap.add_argument("--rule", default="DML001")
     ap.add_argument("-n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument(
+        "--shown", action="store_true", help="only findings shown by default (not low confidence)"
+    )
     args = ap.parse_args()
     findings = [f for f in json.load(open(args.result))["findings"] if f["rule"] == args.rule]
+    if args.shown:
+        findings = [f for f in findings if f["confidence"] != "low"]
     findings.sort(key=lambda f: (f["file"], f["line"], f["message"]))
     sample = random.Random(args.seed).sample(findings, min(args.n, len(findings)))
     for i, f in enumerate(sample, 1):
