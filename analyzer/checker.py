@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
-from analyzer import summarydb
+from analyzer import prefilter, summarydb
 from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
@@ -52,6 +52,8 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT  # 0: no limit (enforced by analyzer.runner)
     summaries: str | None = None  # summary database path; None = built-in, "none" = off
     frontend: FrontendChoice = field(default_factory=FrontendChoice)
+    # Skip files that name nothing an enabled rule needs (analyzer/prefilter.py).
+    prefilter: bool = True
 
 
 def read_source(path: str, max_bytes: int) -> bytes:
@@ -113,13 +115,20 @@ def check_source(path: str, source: bytes, options: Options) -> FileResult:
     result = FileResult(path)
     try:
         table = _api_table(options.api_extra)
+        db = summarydb.load(options.summaries)
+        # Every enabled rule declares what it needs (and so reads only the
+        # results of functions that may allocate or free): see prefilter.py.
+        declared = options.prefilter and prefilter.build(options.rules, table, db) is not None
+        if declared and select.file_only(options.frontend):
+            if not prefilter.build(options.rules, table, db).wanted(source):
+                return result  # names nothing any enabled rule needs: nothing to find
         parsed = select.parse(path, source, options.frontend, frozenset(table.by_name))
         unit = parsed.unit
         own = [fn for fn in unit.functions if fn.header is None]
         result.functions = len(own)
         result.frontends = {fn.name: fn.frontend for fn in own}
         result.fallback = parsed.fallback if options.frontend.mode == "clang" else {}
-        engine_result = analyse(unit, table, summarydb.load(options.summaries))
+        engine_result = analyse(unit, table, db, demand=declared)
         ctx = Context(engine_result, table, path)
         helpers = {fn.name for fn in unit.functions if fn.header is not None}
         for rule_cls in options.rules:

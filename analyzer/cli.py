@@ -220,7 +220,8 @@ def cmd_check(args) -> int:
         raise UsageError("check needs a PATH (or --diff-base REV / --patch FILE)")
     cfg = _config(args)
     chosen = _choose(rules, args, cfg)
-    summarydb.load(args.summaries)  # a bad database is a usage error, before any work
+    if args.summaries:  # a bad database is a usage error, before any work
+        summarydb.load(args.summaries)  # (the built-in one loads where a file needs it)
     if args.timeout < 0 or args.max_bytes < 0 or args.jobs < 0:
         raise UsageError("--timeout, --max-bytes and --jobs take a number >= 0")
     choice = _frontend(args)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from analyzer import ir
 from analyzer.apis import ApiTable
 from analyzer.ownership import Analysis, FreeCall, Leak, Site, Summary
+from analyzer.prefilter import db_allocators
 from analyzer.summaries import call_order, summarize
 from analyzer.summarydb import SummaryDb
 
@@ -54,7 +55,20 @@ class _Known(dict):
         return default if found is None else found
 
 
-def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitResult:
+def analyse(
+    unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None, demand: bool = False
+) -> UnitResult:
+    """The facts rules read.
+
+    With `demand`, only functions that may hold an allocation or a free
+    (and their callers through same-file allocating helpers) are analysed
+    up front and listed in `result.functions`; any other function is
+    analysed when its summary is first asked for (by a caller's analysis,
+    or by a rule through `result.summaries`), seeing exactly the summaries
+    it would have seen in call order.  Every summary and every listed
+    function's result is the same as without `demand`; the rules that
+    declare `needs` read nothing else.
+    """
     result = UnitResult(unit)
     names = frozenset(fn.name for fn in unit.functions)
     result.summaries = _Known(db, names)
@@ -73,29 +87,64 @@ def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitR
     defined = Counter(fn.name for fn in unit.functions)
     needed = [fn for fn in unit.functions if id(fn) in candidates or defined[fn.name] > 1]
     called = {c for fn in needed for c in fn.calls}
+    order = call_order(needed)
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()
-    for fn in call_order(needed):
+    lazy = _Lazy(result.summaries, order)
+    eager = _eager(unit.functions, apis, db) if demand else None
+    barren: set[str] = set()
+
+    def step(fn: ir.Function, summaries) -> FunctionResult | None:
+        """Analyse one function as the loop in call order would (None: skipped)."""
         if id(fn) not in candidates:
-            continue
-        relevant = interesting | {n for n, s in result.summaries.items() if s.relevant}
+            return None
         releasing = any(apis.releases(c) for c in fn.calls)
-        if not (fn.calls & relevant) and not releasing and not _keeps_memory(fn):
-            continue
-        a = Analysis(fn, apis, result.summaries, result.sites, fn.name in called, names)
+        if not (
+            fn.calls & interesting
+            or releasing
+            or _keeps_memory(fn)
+            or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
+        ):
+            return None
+        a = Analysis(fn, apis, summaries, result.sites, fn.name in called, names)
         a.run()
         summary = summarize(a)
-        if fn.name not in result.summaries:
-            result.summaries[fn.name] = summary
         fr = FunctionResult(
             fn, list(a.leaks.values()), summary, a.truncated, list(a.free_calls.values())
         )
         fr.stores = a.field_stores
-        result.functions.append(fr)
         deferred.extend((fr, key, leak) for key, leak in a.deferred.values())
-        confirmed |= a.confirmed
-        propagated |= a.propagated
+        confirmed.update(a.confirmed)
+        propagated.update(a.propagated)
+        return fr
+
+    lazy.step = step
+    for fn in order:
+        if eager is not None and id(fn) not in eager[0]:
+            # A caller of a same-file allocating function holds memory only if
+            # some callee's summary (as this function's analysis sees it) gives
+            # it some; otherwise it is analysed if and when its summary is asked for.
+            if id(fn) not in eager[1]:
+                continue
+            limit = lazy.position[id(fn)]
+            if not any(
+                c in eager[2] and c not in barren and _gives_memory(lazy.summary(c, limit))
+                for c in sorted(fn.calls)
+            ):
+                if defined[fn.name] == 1:
+                    barren.add(fn.name)  # holds no memory, so its summary gives none
+                continue
+        fr = lazy.force(fn)
+        if fr is not None:
+            result.functions.append(fr)
+    if demand:
+        result.summaries = lazy  # the rest on demand (the driver model asks)
+    else:
+        for fn in order:
+            s = lazy.get(fn.name)
+            if s is not None:
+                result.summaries.setdefault(fn.name, s)
     # A failing helper's leftovers count where a caller drops them; where no
     # caller in the file sees them (or callers only pass them up), tentatively.
     for fr, key, leak in deferred:
@@ -108,6 +157,126 @@ def analyse(unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None) -> UnitR
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)
     return result
+
+
+def _relevant(summary: Summary | None) -> bool:
+    return summary is not None and summary.relevant
+
+
+class _Lazy:
+    """The file's summaries in call order, each function analysed at most once.
+
+    `upto(fn)` is what the loop in call order showed `fn`'s analysis: the
+    summary of a name is that of its first definition before `fn` in the
+    order that was analysed (callees after it, in a cycle, are unknown).
+    Forcing a function forces only functions before it, so any order of
+    forcing gives the loop's results.
+    """
+
+    def __init__(self, known: _Known, order: list[ir.Function]) -> None:
+        self.known = known
+        self.position = {id(fn): i for i, fn in enumerate(order)}
+        self.defs: dict[str, list[ir.Function]] = {}
+        for fn in order:
+            self.defs.setdefault(fn.name, []).append(fn)
+        self.done: dict[int, FunctionResult | None] = {}
+        self.step = None
+
+    def force(self, fn: ir.Function) -> FunctionResult | None:
+        key = id(fn)
+        if key not in self.done:
+            self.done[key] = None  # a cycle reaching back here sees no summary
+            self.done[key] = self.step(fn, _Upto(self, self.position[key]))
+        return self.done[key]
+
+    def summary(self, name: str, limit: int) -> Summary | None:
+        for fn in self.defs.get(name, ()):
+            if self.position[id(fn)] >= limit:
+                break
+            fr = self.force(fn)
+            if fr is not None:
+                return fr.summary
+        return None
+
+    def get(self, name, default=None):
+        if name in self.known.defined:
+            found = self.summary(name, len(self.position))
+        else:
+            found = self.known.get(name)
+        return default if found is None else found
+
+
+class _Upto:
+    """The summaries one function's analysis sees (see `_Lazy`)."""
+
+    __slots__ = ("lazy", "limit")
+
+    def __init__(self, lazy: _Lazy, limit: int) -> None:
+        self.lazy = lazy
+        self.limit = limit
+
+    def get(self, name, default=None):
+        lazy = self.lazy
+        if name in lazy.known.defined:
+            found = lazy.summary(name, self.limit)
+        else:
+            found = lazy.known.get(name)
+        return default if found is None else found
+
+
+def _gives_memory(summary: Summary | None) -> bool:
+    """Does calling it leave new memory with the caller (returned, or in an argument)?"""
+    return summary is not None and (
+        summary.returns_alloc is not None
+        or any("alloc" in (e.on_zero, e.on_nonzero) for e in summary.effects)
+    )
+
+
+def _eager(
+    functions: list[ir.Function], apis: ApiTable, db: SummaryDb | None
+) -> tuple[set[int], set[int], set[str]]:
+    """Which functions rules may read results of: (ids that name an allocator or a
+    free, ids that call a same-file function that may allocate, the names of
+    the functions that may allocate).
+
+    A function holds allocations only if it names an allocator (or a database
+    function that leaves new memory) or a same-file callee's summary gives it
+    memory, and such a callee names an allocator or calls one that may; it
+    records frees only if it names a free API.  Hints are supersets of calls.
+    """
+    allocators, frees = _alloc_free_names(apis, db)
+    hints = {id(fn): fn.call_hint() for fn in functions}
+    direct = {id(fn) for fn in functions if hints[id(fn)] & (allocators | frees)}
+    allocating = {id(fn) for fn in functions if hints[id(fn)] & allocators}
+    names = {fn.name for fn in functions if id(fn) in allocating}
+    callers: set[int] = set()
+    grew = True
+    while grew:
+        grew = False
+        for fn in functions:
+            if id(fn) not in callers and hints[id(fn)] & names:
+                callers.add(id(fn))
+                if id(fn) not in allocating:
+                    allocating.add(id(fn))
+                    names.add(fn.name)
+                    grew = True
+    return direct, callers, names
+
+
+_ALLOC_FREE_CACHE: list[tuple[ApiTable, SummaryDb | None, frozenset[str], frozenset[str]]] = []
+
+
+def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, frozenset]:
+    """Allocator names (with database functions that leave new memory), free names."""
+    for table, known, allocators, frees in _ALLOC_FREE_CACHE:
+        if table is apis and known is db:
+            return allocators, frees
+    names = apis.names("allocator") | apis.names("reallocator")
+    if db is not None:
+        names |= db_allocators(db)
+    entry = (apis, db, frozenset(names), frozenset(apis.names("free")))
+    _ALLOC_FREE_CACHE[:] = [entry]
+    return entry[2], entry[3]
 
 
 _INTERESTING_CACHE: dict[int, tuple[ApiTable, frozenset[str]]] = {}

@@ -44,6 +44,7 @@ OWNED = (MAYBE, MAYBE_ERR, LIVE)
 # World.lent values: handed to a keeper, passed to any other callee, or given
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
+NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
 
@@ -172,20 +173,20 @@ class World:
 
     def copy(self) -> World:
         return World(
-            dict(self.env),
-            dict(self.heap),
-            dict(self.status),
-            dict(self.vals),
-            dict(self.pending),
-            dict(self.realloc),
-            dict(self.holders),
-            dict(self.freed_container),
-            dict(self.into),
-            dict(self.lent),
-            dict(self.handed),
-            dict(self.failed),
-            dict(self.aliases),
-            dict(self.derived),
+            self.env.copy(),
+            self.heap.copy(),
+            self.status.copy(),
+            self.vals.copy(),
+            self.pending.copy(),
+            self.realloc.copy(),
+            self.holders.copy(),
+            self.freed_container.copy(),
+            self.into.copy(),
+            self.lent.copy(),
+            self.handed.copy(),
+            self.failed.copy(),
+            self.aliases.copy(),
+            self.derived.copy(),
             self.via,
             self.because,
             self.via_because,
@@ -196,19 +197,21 @@ class World:
         )
 
     def key(self):
+        # An empty map is () rather than an empty frozenset (cheaper, and no
+        # non-empty one equals it): keys compare equal exactly when they did.
         return (
-            frozenset(self.env.items()),
-            frozenset(self.heap.items()),
-            frozenset(self.status.items()),
-            frozenset(self.vals.items()),
-            frozenset(self.pending.items()),
-            frozenset(self.realloc.items()),
-            frozenset(self.into.items()),
-            frozenset(self.lent),
-            frozenset(self.handed),
-            frozenset(self.failed),
-            frozenset(self.aliases.items()),
-            frozenset(self.derived),
+            frozenset(self.env.items()) if self.env else (),
+            frozenset(self.heap.items()) if self.heap else (),
+            frozenset(self.status.items()) if self.status else (),
+            frozenset(self.vals.items()) if self.vals else (),
+            frozenset(self.pending.items()) if self.pending else (),
+            frozenset(self.realloc.items()) if self.realloc else (),
+            frozenset(self.into.items()) if self.into else (),
+            frozenset(self.lent) if self.lent else (),
+            frozenset(self.handed) if self.handed else (),
+            frozenset(self.failed) if self.failed else (),
+            frozenset(self.aliases.items()) if self.aliases else (),
+            frozenset(self.derived) if self.derived else (),
             self.via.id if self.via is not None else -1,
         )
 
@@ -309,6 +312,7 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
+        self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -346,6 +350,12 @@ class Analysis:
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
         self.integers = self.locals - self.pointers - self.arrays - self.flags
+        # Variables that carry a status: assigned a call's result, an errno or a
+        # negative value somewhere. `return bufsize` after `if (bufsize == 0)` is a
+        # non-zero size, not a failure.
+        self.status_vars = {
+            t.name for t, v in _assignments(fn) if isinstance(t, ir.Name) and _status_value(v)
+        }
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
@@ -625,7 +635,7 @@ class Analysis:
         world.env.pop(name, None)
         world.aliases.pop(name, None)
         world.derived.pop(name, None)
-        world.vals.pop(name, None)
+        _forget_int(world, name)
         world.pending.pop(name, None)
 
     def bind_key(self, key: str, rid: int, world: World, derived: bool = False) -> None:
@@ -803,7 +813,7 @@ class Analysis:
                 if op != "=":
                     self.eval(v, world)
                     if isinstance(t, ir.Name):
-                        world.vals.pop(t.name, None)  # `ret |= foo()`
+                        _forget_int(world, t.name)  # `ret |= foo()`
                     return None
                 holder = _display(t)
                 if isinstance(t, ir.Name) and self._summary_call(v) is not None:
@@ -849,6 +859,13 @@ class Analysis:
             case ir.Binary(op=",", left=left, right=right):
                 self.eval(left, world)
                 return self.eval(right, world, holder)
+            case ir.Binary(op=("+" | "-"), left=left, right=right):
+                # `p = (void *)si - si->pad; kfree(p)`: a pointer moved within its block
+                base = self.eval(left, world)
+                if self.eval(right, world) is not None or base is None:
+                    return None
+                self._derived = True  # where an int is assigned, it is not the block
+                return base
             case ir.Binary(left=left, right=right):
                 self.eval(left, world)
                 self.eval(right, world)
@@ -861,7 +878,7 @@ class Analysis:
                 return owners[0] if len(owners) == 1 else None
             case ir.Unary(op=("++" | "--"), operand=ir.Name(name=n) as o):
                 self.eval(o, world)
-                world.vals.pop(n, None)
+                _forget_int(world, n)
                 return None
             case ir.Unary(operand=o):
                 self.eval(o, world)
@@ -874,20 +891,26 @@ class Analysis:
 
     def assign_int(self, name: str, value: ir.Expr, world: World) -> None:
         """Track `ret = 0` / `ret = -EINVAL` / `ret = callee(...)` facts."""
-        world.vals.pop(name, None)
+        _forget_int(world, name)
         world.pending.pop(name, None)
         while isinstance(value, ir.Cast):
             value = value.operand
+        negative = False
         if isinstance(value, ir.Const) and value.value is not None:
             world.vals[name] = "zero" if value.value == 0 else "nonzero"
+            negative = value.value < 0
         elif isinstance(value, ir.Unary) and value.op == "-":
             world.vals[name] = "nonzero"
+            negative = True
         elif isinstance(value, ir.Name) and _ERRNO.match(value.name):
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
             world.vals[name] = "nonzero"  # err = PTR_ERR(p)
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
+            negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
+        if negative:
+            world.vals[_sign_key(name)] = NEGATIVE  # `err = -ENODEV`: `err < 0` holds
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
         if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
@@ -908,12 +931,31 @@ class Analysis:
             result = self.apply_api(api, expr, values, world, holder) or result
         if apis:
             return result
+        if self.drvdata and self.apis.releases(name):
+            self._release_drvdata(expr, world)
         summary = self.summaries.get(name or "")
         if summary is not None:
             result = self.apply_summary(summary, expr, world, holder, None)
             if not self._external(name):
                 return result
         return self._unknown_callee(name, expr, values, world)
+
+    def _release_drvdata(self, expr: ir.Call, world: World) -> None:
+        """`netback_remove(dev)` on probe's error path frees what probe stored as
+        dev's drvdata, though no summary can say so."""
+        for arg in expr.args:
+            while isinstance(arg, ir.Cast):
+                arg = arg.operand
+            if isinstance(arg, ir.Name):
+                devices = self.resolve(arg, world)  # `foo_remove(pdev)`
+            elif isinstance(arg, ir.Unary) and arg.op == "&":
+                devices = self.owner_of(arg, world)  # `foo_remove(&pdev->dev)`
+            else:
+                continue  # `release_range(fsi_dev->slave)`: something the device holds
+            for dev in devices:
+                for data in self.drvdata.get(dev, ()):
+                    if world.status.get(data) in OWNED:
+                        _lend(world, data, RELEASED)
 
     def _external(self, name: str | None) -> bool:
         """Is this callee defined in another file (known, if at all, from the database)?"""
@@ -942,7 +984,7 @@ class Analysis:
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
-                world.vals.pop(arg.operand.name, None)  # the callee may write it
+                _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
                 _lend(world, value, KEPT)
             elif (
@@ -1065,8 +1107,10 @@ class Analysis:
                     len(olds) == 1
                     and world.status.get(olds[0]) == PARAM
                     and (holder == _display(arg))
+                    and not (isinstance(arg, ir.Name) and self.is_local(arg.name))
                 ):
-                    # `p->tbl = krealloc(p->tbl, ...)`: on failure the old block is lost.
+                    # `p->tbl = krealloc(p->tbl, ...)`: on failure the old block is lost
+                    # (`maps = krealloc(maps, ...)` with `maps = *map`: the caller keeps it).
                     old = self.site(
                         ("realloc-old", expr.span), span=expr.span, api=api.name, family=api.family
                     )
@@ -1092,8 +1136,13 @@ class Analysis:
             for rid in self.owner_of(arg, world):
                 if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
                     # `pci_set_drvdata(pdev, priv)` in an entry point (probe): nothing
-                    # frees drvdata after a failed probe, so it is kept on success only.
+                    # frees drvdata after a failed probe, so it is kept on success only,
+                    # unless the device goes to a release (`foo_remove(pdev)`) later.
                     _lend(world, rid, KEPT)
+                    for i, other in enumerate(args):
+                        if i != api.pointer:
+                            for dev in self.owner_of(other, world):
+                                self.drvdata.setdefault(dev, set()).add(rid)
                 else:
                     self.escape(rid, world)
         elif role == "transfer":
@@ -1341,6 +1390,15 @@ class Analysis:
                 return self._refine_equal(left, right, world, equal)
             case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
                 self.eval(left, world)
+                negative = (op == "<") == truth if op != ">" else False
+                if (
+                    not negative
+                    and isinstance(left, ir.Name)
+                    and world.vals.get(_sign_key(left.name)) == NEGATIVE
+                ):
+                    return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
+                if negative and isinstance(left, ir.Name) and left.name in self.integers:
+                    world.vals[_sign_key(left.name)] = NEGATIVE
                 nonzero = (
                     (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
                 )
@@ -1622,8 +1680,10 @@ class Analysis:
                 return "error"
             case ir.Name(name=n) if _ERRNO.match(n):
                 return "error"
-            case ir.Name(name=n) if world.vals.get(n) in ("zero", "nonzero"):
-                return world.vals[n]
+            case ir.Name(name=n) if world.vals.get(n) == "zero":
+                return "zero"
+            case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
+                return "nonzero"
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
                     return "error"
@@ -1748,6 +1808,42 @@ class Analysis:
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+
+
+def _assignments(fn: ir.Function):
+    """(target, value) of every `x = v` and initialised declaration."""
+    for n in fn.nodes:
+        if n.kind is Kind.DECL and n.name and n.expr is not None:
+            yield ir.Name(n.span, n.name, n.name), n.expr
+        if n.expr is not None:
+            for e in ir.walk(n.expr):
+                if isinstance(e, ir.Assign) and e.op == "=":
+                    yield e.target, e.value
+
+
+def _status_value(v: ir.Expr) -> bool:
+    while isinstance(v, ir.Cast):
+        v = v.operand
+    match v:
+        case ir.Call() | ir.Unary(op="-"):
+            return True
+        case ir.Const(value=c) if c is not None and c < 0:
+            return True
+        case ir.Name(name=n) if _ERRNO.match(n):
+            return True
+        case ir.Conditional(then=a, other=b):
+            return _status_value(a) or _status_value(b)
+    return False
+
+
+def _sign_key(name: str) -> str:
+    """The vals key saying an int variable holds a negative value (an errno)."""
+    return f"{name}<0"
+
+
+def _forget_int(world: World, name: str) -> None:
+    world.vals.pop(name, None)
+    world.vals.pop(_sign_key(name), None)
 
 
 _LENT_ORDER = (PASSED, KEPT, RELEASED)

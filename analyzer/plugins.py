@@ -46,6 +46,11 @@ class Rule:
     summary: str = ""  # one line
     # The rule page, in sections: What it finds / Why it matters / Example / Fix.
     doc: str = ""
+    # What a file must name for this rule to find anything in it (see
+    # analyzer/prefilter.py): alternatives, each a tuple of API kinds such as
+    # "allocator:plain" or "free:managed" that must all be named. A file no
+    # enabled rule needs is not parsed. None: any file may hold a finding.
+    needs: tuple[tuple[str, ...], ...] | None = None
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError

@@ -13,6 +13,7 @@ longer than the time limit is reported as skipped and the worker goes on.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -62,7 +63,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     # forkserver: each worker forks from a small process that imported the
     # engine once, not from this one (threads, a progress bar, results).
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["analyzer.checker", "analyzer.runner"])
+    ctx.set_forkserver_preload(["analyzer.checker", "analyzer.runner", "analyzer.preload"])
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
 
 
@@ -105,10 +106,36 @@ def run(
 
 def _run_parallel(files, todo, options, jobs, done) -> None:
     size = max(1, min(32, len(todo) // (jobs * 8)))
-    chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
+    chunks = _chunks(files, todo, size, jobs)
     per_pool = max(1, CHUNKS_PER_WORKER * jobs)
     for first in range(0, len(chunks), per_pool):
         _run_pool(files, chunks[first : first + per_pool], options, jobs, done)
+
+
+def _chunks(files, todo, size, jobs) -> list[list[int]]:
+    """Largest files first, in chunks of at most `size` files and about an equal
+    share of bytes: the long files start early instead of ending the run on one
+    worker while the others wait (results keep the input order regardless)."""
+    sizes = {}
+    for i in todo:
+        try:
+            sizes[i] = os.stat(files[i]).st_size
+        except OSError:
+            sizes[i] = 0
+    ordered = sorted(todo, key=lambda i: -sizes[i])
+    budget = max(sum(sizes.values()) // (jobs * 64), 1)
+    chunks: list[list[int]] = []
+    chunk: list[int] = []
+    held = 0
+    for i in ordered:
+        chunk.append(i)
+        held += sizes[i]
+        if len(chunk) >= size or held >= budget:
+            chunks.append(chunk)
+            chunk, held = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _run_pool(files, chunks, options, jobs, done) -> None:

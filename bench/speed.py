@@ -2,6 +2,10 @@
 """Speed and memory on a kernel tree: cold, warm, one-file change, floor, Coccinelle.
 
     python3 bench/speed.py KERNEL [--sub drivers] [-j 2] [--no-cocci] [--no-bare]
+                           [--json FIGURES] [--keep-cold FINDINGS.json]
+
+(`--keep-cold` keeps the cold run's JSON output, to compare the findings
+of two versions over the whole tree.)
 
 Runs, one after the other (never two heavy jobs at once):
 
@@ -153,6 +157,7 @@ def main() -> None:
     ap.add_argument("--no-cocci", action="store_true")
     ap.add_argument("--no-bare", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument("--keep-cold", help="copy the cold run's JSON output to this file")
     args = ap.parse_args()
     kernel = os.path.abspath(args.kernel)
     sub = os.path.join(kernel, args.sub)
@@ -170,6 +175,8 @@ def main() -> None:
         with open(os.path.join(work, "cold.json"), "w") as out:
             figures["cold"] = timed([*check, "."], cwd=tree, stdout=out)
         _line("devmlint cold (empty cache)", figures["cold"], files)
+        if args.keep_cold:
+            shutil.copyfile(os.path.join(work, "cold.json"), args.keep_cold)
         with open(os.path.join(work, "warm.json"), "w") as out:
             figures["warm"] = timed([*check, "."], cwd=tree, stdout=out)
         _line("devmlint warm (unchanged tree)", figures["warm"], files)

@@ -24,6 +24,8 @@ class LeakOnErrorPath(Rule):
     name = "leak-on-error-path"
     severity = "warning"
     summary = "kmalloc-family memory not freed, stored or returned on a path to a function exit"
+    # Leaks are of plain allocations (devm memory never leaks itself).
+    needs = (("allocator:plain",), ("reallocator:plain",))
     doc = """\
 ## What it finds
 Memory from a kmalloc-family allocator (kmalloc, kzalloc, kcalloc, kstrdup,
@@ -72,7 +74,12 @@ the bound device, or hold it with `__free(kfree)`.
             )
         else:
             leaves = f"`{leak.exit_text}` (line {leak.exit.line}) leaves"
-        why = _WHY.get(leak.reason, _WHY["unfreed"]).format(container=_container(leak.holder))
+        container = _container(leak.holder)
+        why = _WHY.get(leak.reason, _WHY["unfreed"])
+        if container is None:  # `*method`: no name for the structure
+            why = why.replace("{container}, which holds it,", "the structure that holds it")
+            container = "the structure that holds it"
+        why = why.format(container=container)
         message = f"{what} {why}{path}: {leaves}"
         related = [Related(ctx.path, site.span.line, f"allocated here by {site.api}()")]
         if leak.via:
@@ -107,7 +114,7 @@ def _doubtful(leak: Leak) -> bool:
     return leak.error_exit is None and not leak.failing
 
 
-def _container(holder: str) -> str:
+def _container(holder: str) -> str | None:
     """`priv->buf` -> "`priv`": name the structure, so the message says which block is meant."""
     cut = max(holder.rfind("->"), holder.rfind("."), holder.rfind("["))
-    return f"`{holder[:cut]}`" if cut > 0 else "the structure holding it"
+    return f"`{holder[:cut]}`" if cut > 0 else None

@@ -15,6 +15,7 @@ class LeakOnRemove(Rule):
     name = "leak-on-remove"
     severity = "warning"
     summary = "memory allocated in probe and kept for the device's lifetime is never freed"
+    needs = (("allocator:plain",), ("reallocator:plain",))
     doc = """\
 ## What it finds
 A plain (not device-managed) allocation that probe, or a helper only probe

@@ -18,6 +18,7 @@ class RedundantDevmKfree(Rule):
     name = "redundant-devm-kfree"
     severity = "warning"
     summary = "devm_kfree() of devm memory on a probe error path or in remove: devres frees it"
+    needs = (("free:managed", "allocator:managed"), ("free:managed", "reallocator:managed"))
     doc = """\
 ## What it finds
 `devm_kfree()` of memory a devm allocator returned, where devres is about

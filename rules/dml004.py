@@ -15,6 +15,7 @@ class KfreeOfDevm(Rule):
     name = "kfree-of-devm"
     severity = "error"
     summary = "kfree()/kvfree()/kfree_sensitive() of device-managed memory: a double free"
+    needs = (("free:plain", "allocator:managed"), ("free:plain", "reallocator:managed"))
     doc = """\
 ## What it finds
 A plain free (`kfree()`, `kvfree()`, `kfree_sensitive()`, `kfree_const()`)

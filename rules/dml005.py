@@ -15,6 +15,7 @@ class DevmKfreeOfUnmanaged(Rule):
     name = "devm-kfree-of-unmanaged"
     severity = "error"
     summary = "devm_kfree() of memory that no devm allocator returned"
+    needs = (("free:managed", "allocator:plain"), ("free:managed", "reallocator:plain"))
     doc = """\
 ## What it finds
 `devm_kfree()` of memory that a plain allocator (`kmalloc()`, `kzalloc()`,

@@ -81,6 +81,8 @@ class ConvertToDevm(Rule):
     name = "convert-to-devm"
     severity = "warning"
     summary = "allocation in probe freed on every error path and in remove: use the devm_ variant"
+    # A plain allocation that kfree() frees.
+    needs = (("allocator:plain", "free:plain"), ("reallocator:plain", "free:plain"))
     doc = """\
 ## What it finds
 A plain kmalloc-family allocation (`kzalloc`, `kmalloc`, `kcalloc`,

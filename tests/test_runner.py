@@ -222,3 +222,19 @@ def test_workers_are_replaced_and_the_run_finishes(monkeypatch, tmp_path):
     assert [r.path for r in pooled] == files
     assert [r.findings for r in pooled] == [r.findings for r in serial]
     assert sum(1 for r in pooled if r.findings) == 6
+
+
+def test_chunks_hand_out_the_largest_files_first(tmp_path):
+    files = []
+    for i, size in enumerate([10, 5000, 300, 0, 90000, 20]):
+        f = tmp_path / f"g{i}.c"
+        f.write_bytes(b"x" * size)
+        files.append(str(f))
+    files.append(str(tmp_path / "gone.c"))  # vanished: size 0, still handed out
+    todo = list(range(len(files)))
+    chunks = runner._chunks(files, todo, 2, 1)
+    assert sorted(i for c in chunks for i in c) == todo  # every file once
+    assert chunks[0][0] == 4 and chunks[0] == [4]  # the largest alone: its share of bytes
+    assert all(len(c) <= 2 for c in chunks)
+    flat = [i for c in chunks for i in c]
+    assert flat[:3] == [4, 1, 2]

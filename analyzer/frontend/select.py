@@ -21,8 +21,13 @@ class Parsed:
     file_note: str | None = None  # why the whole file went to tree-sitter
 
 
+def file_only(choice: FrontendChoice) -> bool:
+    """Does this run read nothing but the checked file (no headers, no build)?"""
+    return choice.mode != "clang" or choice.source is None
+
+
 def parse(path: str, source: bytes, choice: FrontendChoice, known: frozenset[str]) -> Parsed:
-    if choice.mode != "clang" or choice.source is None:
+    if file_only(choice):
         return Parsed(treesitter.parse(path, source))
     if not path.endswith(".c"):
         return _whole_file(path, source, "headers are read by tree-sitter")
