@@ -121,6 +121,7 @@ class Leak:
     failing: bool = False  # reached through a failed check (analyzer.failure)
     lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
     older_at_null: bool = False
+    skipped_free: bool = False  # the path stepped over a guarded free of this block
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -170,6 +171,8 @@ class World:
     via_failing: bool = False
     null_tested: str | None = None  # what the last branch found NULL (`!buf` true: "buf")
     via_null_tested: str | None = None
+    # Blocks whose `if (flag) kfree(p);` this path stepped over (not in the key).
+    skipped: frozenset[int] = frozenset()
 
     def copy(self) -> World:
         return World(
@@ -194,6 +197,7 @@ class World:
             self.via_failing,
             self.null_tested,
             self.via_null_tested,
+            self.skipped,
         )
 
     def key(self):
@@ -313,6 +317,7 @@ class Analysis:
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self._deferred: tuple = ()
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
+        self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -486,6 +491,10 @@ class Analysis:
                     w.null_tested = (
                         null_tested(node.expr, truth, self.apis) if node.expr is not None else None
                     )
+                    for arg in self._guarded_frees(node, 1 - slot):
+                        live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
+                        if live:
+                            w.skipped = w.skipped | frozenset(live)
                     out.append((node.succs[slot], w))
             return out
         world = world.copy()
@@ -516,6 +525,38 @@ class Analysis:
             self.exit(node, world)
             return []
         return [(s, world) for s in node.succs]
+
+    def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
+        """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
+        branch rejoins the other one right after it (a guarded free, not an error
+        block that returns)."""
+        key = (node.id, slot)
+        hit = self._guarded.get(key)
+        if hit is not None:
+            return hit
+        out: list[ir.Expr] = []
+        other = 1 - slot
+        if slot < len(node.succs) and other < len(node.succs):
+            frees: list[ir.Expr] = []
+            nid = node.succs[slot]
+            for _ in range(4):
+                n = self.fn.nodes[nid]
+                if nid == node.succs[other]:
+                    out = frees
+                    break
+                if n.kind is not Kind.EXPR or len(n.succs) != 1:
+                    break
+                if isinstance(n.expr, ir.Call) and n.expr.args:
+                    api = self.apis.role(n.expr.func, "free")
+                    if (
+                        api is not None
+                        and api.pointer is not None
+                        and api.pointer < len(n.expr.args)
+                    ):
+                        frees.append(n.expr.args[api.pointer])
+                nid = n.succs[0]
+        self._guarded[key] = out
+        return out
 
     def collect(self, world: World) -> None:
         """Forget resources that can no longer leak (freed, escaped, NULL)."""
@@ -1765,6 +1806,7 @@ class Analysis:
                 failing=world.via_failing if via else world.failing,
                 lent=world.lent.get(rid),
                 # an earlier loop iteration's block, left where the new one was found NULL
+                skipped_free=rid in world.skipped,
                 older_at_null=rid in self.older
                 and (world.via_null_tested if via else world.null_tested) == world.holders.get(rid),
                 holder=world.holders.get(rid, "?"),
