@@ -8,6 +8,7 @@ on stderr; no traceback reaches a user.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from analyzer import __version__, gate, progress, runner, summarydb
+from analyzer import apis as api_tables
 from analyzer import config as config_mod
 from analyzer.apis import ApiError
 from analyzer.cache import Cache, default_dir
@@ -285,7 +287,9 @@ def cmd_check(args) -> int:
     if (args.diff or args.fix) and not args.write_baseline:
         if gating:
             raise UsageError("--diff and --fix check files, not a patch (--diff-base / --patch)")
-        patched, done, not_applied = patch.combine(findings)
+        apis = api_tables.load(cfg.api_extra)
+        tidy = {cls.code: functools.partial(cls.tidy, apis=apis) for cls in chosen}
+        patched, done, not_applied = patch.combine(findings, tidy)
         for f in not_applied:
             print(
                 f"devmlint: warning: {f.file}:{f.line}: fix not applied (overlaps another)",

@@ -55,6 +55,12 @@ class Rule:
     def check(self, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError
 
+    @classmethod
+    def tidy(cls, original: list[str], lines: list[str], apis: ApiTable) -> list[str]:
+        """A file's text once all this rule's fixes there are applied (`--diff`, `--fix`):
+        a rule may tidy what only their sum leaves behind. Default: unchanged."""
+        return lines
+
 
 class PluginError(RuntimeError):
     pass

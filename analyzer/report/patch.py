@@ -6,12 +6,16 @@ that file's text: a hunk is found by its removed lines and as much of its
 context as still matches (another fix may have deleted a context line),
 nearest to where the hunk says it starts.  A fix whose hunk cannot be
 placed is left out whole (reported as skipped), never half applied.
+Once a file's fixes are in, each rule that fixed something there may tidy
+what only their sum leaves behind (`Rule.tidy`: a local that no fix alone
+left unused).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer.findings import Finding
@@ -94,8 +98,14 @@ def apply(p: Patched, diff: str) -> bool:
     return True
 
 
-def combine(findings: list[Finding]) -> tuple[dict[str, Patched], list[Finding], list[Finding]]:
-    """Every fix applied per file: {file: Patched}, the findings fixed, those skipped."""
+Tidy = Callable[[list[str], list[str]], list[str]]
+
+
+def combine(
+    findings: list[Finding], tidy: dict[str, Tidy] | None = None
+) -> tuple[dict[str, Patched], list[Finding], list[Finding]]:
+    """Every fix applied per file: {file: Patched}, the findings fixed, those skipped;
+    then `tidy[rule](original, lines)` of each rule with a fix applied in that file."""
     files: dict[str, Patched] = {}
     done: list[Finding] = []
     skipped: list[Finding] = []
@@ -107,6 +117,10 @@ def combine(findings: list[Finding]) -> tuple[dict[str, Patched], list[Finding],
             header = parse(f.fix)[0] or f.file
             p = files[f.file] = Patched(original, list(original), header)
         (done if apply(p, f.fix) else skipped).append(f)
+    for name, p in files.items():
+        for rule in sorted({f.rule for f in done if f.file == name}):
+            if tidy and rule in tidy:
+                p.lines = tidy[rule](p.original, p.lines)
     return files, done, skipped
 
 
