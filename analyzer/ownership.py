@@ -1103,9 +1103,9 @@ class Analysis:
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
                     # callback: obj stays tracked but is not reported.
                     _lend(world, rid, RELEASED)
-                elif world.status.get(rid) == MANAGED and isinstance(arg, ir.Call):
-                    # `kobject_put(rwtm_to_kobj(rwtm))` with rwtm devm memory: what is
-                    # released is something rwtm holds, not rwtm itself.
+                elif world.status.get(rid) == MANAGED and isinstance(arg, (ir.Call, ir.Name)):
+                    # `kobject_put(rwtm_to_kobj(rwtm))`, `pt1_cleanup_adapters(pt1)` with
+                    # devm memory: what is released is what it holds, not itself.
                     for (c, _), v in world.heap.items():
                         if c == rid and world.status.get(v) in OWNED:
                             _lend(world, v, RELEASED)
@@ -1561,6 +1561,10 @@ class Analysis:
                     self._set_null(rid, world)
             elif st == LIVE and not truth:
                 return []
+            elif st == MANAGED and isinstance(cond, ir.Name):
+                # `if (!pdata) return -ENOMEM; ... error: if (pdata) kfree(pdata->buf);`:
+                # devm memory has no live/NULL state; its tests agree with each other.
+                return self._refine_int(cond.text, world, truth)
             elif st == PARAM and not truth and self.rid_sites[rid].param[1]:
                 # `if (!p->buf) return; kfree(p->buf);`: on this path there is
                 # nothing to free, so the summary may say the field is freed.
