@@ -1620,7 +1620,12 @@ class Analysis:
             returned = self.eval(node.expr, world)
             if self._derived and not self.fn.returns_pointer:
                 returned = None  # `return regmap_write(map, r, buf)` returns an int
-            if returned is not None and world.status.get(returned) in OWNED:
+            # `clk = clk_register(NULL, &div->hw); return clk;` returns what a callee
+            # made from the block, not the block: the caller gets no new memory.
+            made = self._derived or (
+                isinstance(node.expr, ir.Name) and world.derived.get(node.expr.name, False)
+            )
+            if returned is not None and world.status.get(returned) in OWNED and not made:
                 held = {c for (c, _), v in world.heap.items() if v == returned}
                 if not any(world.status.get(c) in (PARAM, P_ESCAPED) for c in held):
                     fresh = self.rid_sites.get(returned)  # not also kept in caller memory

@@ -19,6 +19,7 @@ struct clk_gate {
 	spinlock_t *lock;
 };
 int clk_hw_register(struct device *dev, struct clk_hw *hw);
+struct clk *clk_register(struct device *dev, struct clk_hw *hw);
 void clk_hw_unregister(struct clk_hw *hw);
 struct clk_hw *of_clk_hw_simple_get(struct of_phandle_args *clkspec, void *data);
 int of_clk_add_hw_provider(struct device_node *np,
