@@ -55,6 +55,16 @@ if (ret)
 Free the memory on that path (usually by jumping to the unwind label that
 frees it), or allocate it with the `devm_` variant when it lives as long as
 the bound device, or hold it with `__free(kfree)`.
+
+## Confidence
+*high*: the leak is visible inside the function; *medium*: it rests on a
+callee's summary, on devm memory that devres frees, or on the rule that a
+failing function undoes what it left in its caller's structure. *low*
+(shown with `--min-confidence low`): leaks at success exits or at exits
+not reached through a failed check, paths that step over a guarded free,
+an earlier loop iteration's block, and caller-cleans-up cases no caller in
+the file confirms. Triage found most of those to be memory handed over in
+ways the tool cannot see.
 """
 
     def check(self, ctx: Context) -> Iterator[Finding]:
