@@ -39,7 +39,9 @@ def failed_check(
             case ir.Assign(target=t):
                 return value(t, nonzero)
             case ir.Call():
-                return True  # `if (foo())` / `if (!foo())`: a call's result checked
+                # `if (foo())` / `if (!foo())`: a call's result checked, failing into
+                # the if's body; falling past it (`if (has_lbp()) {...}` false) is not
+                return truth
             case ir.Cast(operand=o):
                 return value(o, nonzero)
         return False
