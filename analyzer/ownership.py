@@ -709,7 +709,11 @@ class Analysis:
         world.aliases.pop(name, None)
         while isinstance(value, ir.Cast):
             value = value.operand
-        if isinstance(value, ir.Unary) and value.op == "&" and _member(value.operand):
+        if (
+            isinstance(value, ir.Unary)
+            and value.op == "&"
+            and (_member(value.operand) or isinstance(value.operand, ir.Index))
+        ):
             p = self._path(value.operand, world)
             if p is not None and p[0] != name:
                 world.aliases[name] = (p[0], tuple(p[1]))
