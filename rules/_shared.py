@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from analyzer import drivers
 from analyzer.findings import Finding, Related, fingerprint
 from analyzer.ir import Span
@@ -55,3 +57,35 @@ def reaching_sites(m: drivers.DriverModel, fn, fc, managed: bool) -> tuple[list,
 
 def allocated_here(ctx: Context, sites) -> list[Related]:
     return [Related(ctx.path, s.span.line, f"allocated here by {s.api}()") for s in sites]
+
+
+def wrong_family_frees(
+    rule: Rule, ctx: Context, managed_free: bool, describe: Callable[..., str]
+) -> Iterator[Finding]:
+    """Frees of one family (`devm_kfree()` when `managed_free`, `kfree()` otherwise)
+    that memory of the other family reaches. DML004 and DML005 differ only in
+    their wording: `describe(what, site, where, free_name)` gives the message."""
+    m = drivers.model(ctx.result, ctx.apis)
+    for fr in ctx.result.functions:
+        fn = fr.function
+        for fc in fr.frees:
+            if fc.api.managed != managed_free:
+                continue
+            what = arg_text(fc.call, fc.api.pointer)
+            sites, where = reaching_sites(m, fn, fc, managed=not managed_free)
+            if not sites:
+                continue
+            site = sites[0]
+            confidence = "medium" if where != "here" or site.via_summary else "high"
+            yield finding(
+                rule,
+                ctx,
+                fn.name,
+                fc.call.span,
+                describe(what, site, where, fc.call.func),
+                allocated_here(ctx, sites),
+                confidence,
+                what,
+                fc.call.func or "",
+                site.api,
+            )

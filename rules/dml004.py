@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer import drivers
 from analyzer.findings import Finding
 from analyzer.plugins import Context, Rule
-from rules._shared import allocated_here, arg_text, finding, reaching_sites
+from rules._shared import wrong_family_frees
 
 
 class KfreeOfDevm(Rule):
@@ -51,33 +50,12 @@ Drop the `kfree()`: devres frees the memory. If it must go early, use
 """
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        m = drivers.model(ctx.result, ctx.apis)
-        for fr in ctx.result.functions:
-            fn = fr.function
-            for fc in fr.frees:
-                if fc.api.managed:
-                    continue
-                what = arg_text(fc.call, fc.api.pointer)
-                sites, where = reaching_sites(m, fn, fc, managed=True)
-                if not sites:
-                    continue
-                site = sites[0]
-                message = (
-                    f"`{what}` is device-managed ({site.api}() at line {site.span.line}, "
-                    f"{where}): {fc.call.func}() frees it and devres frees it again "
-                    "when the device unbinds (double free)"
-                )
-                related = allocated_here(ctx, sites)
-                confidence = "medium" if where != "here" or site.via_summary else "high"
-                yield finding(
-                    self,
-                    ctx,
-                    fn.name,
-                    fc.call.span,
-                    message,
-                    related,
-                    confidence,
-                    what,
-                    fc.call.func or "",
-                    site.api,
-                )
+        return wrong_family_frees(self, ctx, False, self.describe)
+
+    @staticmethod
+    def describe(what: str, site, where: str, free: str | None) -> str:
+        return (
+            f"`{what}` is device-managed ({site.api}() at line {site.span.line}, "
+            f"{where}): {free}() frees it and devres frees it again "
+            "when the device unbinds (double free)"
+        )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analyzer import drivers
 from analyzer.findings import Finding
 from analyzer.plugins import Context, Rule
-from rules._shared import allocated_here, arg_text, finding, reaching_sites
+from rules._shared import wrong_family_frees
 
 
 class DevmKfreeOfUnmanaged(Rule):
@@ -43,33 +42,12 @@ devm variant if it should live as long as the bound device.
 """
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        m = drivers.model(ctx.result, ctx.apis)
-        for fr in ctx.result.functions:
-            fn = fr.function
-            for fc in fr.frees:
-                if not fc.api.managed:
-                    continue
-                what = arg_text(fc.call, fc.api.pointer)
-                sites, where = reaching_sites(m, fn, fc, managed=False)
-                if not sites:
-                    continue
-                site = sites[0]
-                message = (
-                    f"`{what}` was allocated by {site.api}() (line {site.span.line}, {where}), "
-                    f"not by a devm allocator: {fc.call.func}() WARNs and frees nothing, "
-                    "so the memory leaks"
-                )
-                related = allocated_here(ctx, sites)
-                confidence = "medium" if where != "here" or site.via_summary else "high"
-                yield finding(
-                    self,
-                    ctx,
-                    fn.name,
-                    fc.call.span,
-                    message,
-                    related,
-                    confidence,
-                    what,
-                    fc.call.func or "",
-                    site.api,
-                )
+        return wrong_family_frees(self, ctx, True, self.describe)
+
+    @staticmethod
+    def describe(what: str, site, where: str, free: str | None) -> str:
+        return (
+            f"`{what}` was allocated by {site.api}() (line {site.span.line}, {where}), "
+            f"not by a devm allocator: {free}() WARNs and frees nothing, "
+            "so the memory leaks"
+        )
