@@ -345,13 +345,13 @@ class Analysis:
         self.iterators &= self.pointers
         # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
         # block may hold it, so releasing that object may release the block.
+        assignments = list(_assignments(fn))
         self.made_from: dict[str, set[str]] = {}
-        for n in fn.nodes:
-            for e in ir.walk(n.expr) if n.expr is not None else ():
-                if isinstance(e, ir.Assign) and isinstance(e.value, ir.Call):
-                    given = {a.name for a in e.value.args if isinstance(a, ir.Name)}
-                    if given & self.pointers:
-                        self.made_from.setdefault(e.target.text, set()).update(given)
+        for target, value in assignments:
+            if isinstance(value, ir.Call):
+                given = {a.name for a in value.args if isinstance(a, ir.Name)}
+                if given & self.pointers:
+                    self.made_from.setdefault(target.text, set()).update(given)
         self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
@@ -360,7 +360,7 @@ class Analysis:
         # negative value somewhere. `return bufsize` after `if (bufsize == 0)` is a
         # non-zero size, not a failure.
         self.status_vars = {
-            t.name for t, v in _assignments(fn) if isinstance(t, ir.Name) and _status_value(v)
+            t.name for t, v in assignments if isinstance(t, ir.Name) and _status_value(v)
         }
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
