@@ -13,6 +13,7 @@ _WHY = {
     "unfreed": "is not freed, stored or returned",
     "overwritten": "loses its last reference (the pointer is overwritten) and is never freed",
     "container-freed": "is still live when {container}, which holds it, is freed",
+    "container-freed-unnamed": "is still live when the structure that holds it is freed",
     "managed-container": "is plain memory held only by {container}, a devm allocation that "
     "devres frees when this fails; nothing frees the plain memory itself",
     "left-in-caller": "is left in the caller's structure although this function fails",
@@ -85,11 +86,10 @@ ways the tool cannot see.
         else:
             leaves = f"`{leak.exit_text}` (line {leak.exit.line}) leaves"
         container = _container(leak.holder)
-        why = _WHY.get(leak.reason, _WHY["unfreed"])
-        if container is None:  # `*method`: no name for the structure
-            why = why.replace("{container}, which holds it,", "the structure that holds it")
-            container = "the structure that holds it"
-        why = why.format(container=container)
+        reason = leak.reason if leak.reason in _WHY else "unfreed"
+        if container is None and reason == "container-freed":  # `*method`: no name for it
+            reason = "container-freed-unnamed"
+        why = _WHY[reason].format(container=container or "the structure that holds it")
         message = f"{what} {why}{path}: {leaves}"
         related = [Related(ctx.path, site.span.line, f"allocated here by {site.api}()")]
         if leak.via:
