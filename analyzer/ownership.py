@@ -163,14 +163,11 @@ class World:
     aliases: dict[str, tuple[str, tuple[str, ...]]]  # `img = &pieces->img[t]`
     derived: dict[str, bool]  # env keys bound to an accessor's result, not the block itself
     via: ir.Node | None = None
-    because: str = ""
-    via_because: str = ""
-    # Was the last branch taken a failed check (`!p`, `ret < 0`)? Like
-    # `because`, for reports only: not part of the world's key.
-    failing: bool = False
-    via_failing: bool = False
-    null_tested: str | None = None  # what the last branch found NULL (`!buf` true: "buf")
-    via_null_tested: str | None = None
+    # The last branch taken, and the one before the last goto: read only when a
+    # leak is reported (its message, whether it was a failed check), so not
+    # part of the world's key.
+    branch: tuple[ir.Node, bool] | None = None
+    via_branch: tuple[ir.Node, bool] | None = None
     # Blocks whose `if (flag) kfree(p);` this path stepped over (not in the key).
     skipped: frozenset[int] = frozenset()
 
@@ -191,12 +188,8 @@ class World:
             self.aliases.copy(),
             self.derived.copy(),
             self.via,
-            self.because,
-            self.via_because,
-            self.failing,
-            self.via_failing,
-            self.null_tested,
-            self.via_null_tested,
+            self.branch,
+            self.via_branch,
             self.skipped,
         )
 
@@ -480,18 +473,7 @@ class Analysis:
                 if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
                     continue
                 for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
-                    w.because = (
-                        f"`{_short(node.expr)}` is {'true' if truth else 'false'} "
-                        f"(line {node.span.line})"
-                        if node.expr
-                        else ""
-                    )
-                    w.failing = node.expr is not None and failed_check(
-                        node.expr, truth, self.apis, self.pointers | self.flags, self.integers
-                    )
-                    w.null_tested = (
-                        null_tested(node.expr, truth, self.apis) if node.expr is not None else None
-                    )
+                    w.branch = (node, truth) if node.expr is not None else None
                     for arg in self._guarded_frees(node, 1 - slot):
                         live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
                         if live:
@@ -519,9 +501,7 @@ class Analysis:
             self.eval(node.expr, world)
         elif kind is Kind.GOTO:
             world.via = node
-            world.via_because = world.because
-            world.via_failing = world.failing
-            world.via_null_tested = world.null_tested
+            world.via_branch = world.branch
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
@@ -1812,19 +1792,21 @@ class Analysis:
             key = (site.span, (via.span if via else node.span))
             if key in self.leaks or key in self.deferred:
                 continue
+            because, failing, found_null = self._branch_facts(
+                world.via_branch if via else world.branch
+            )
             leak = Leak(
                 site=site,
                 exit=node.span,
                 exit_text="end of function" if node.implicit else _short(node.expr, "return"),
                 via=via.span if via else None,
                 via_text=f"goto {via.name}" if via else "",
-                because=world.via_because if via else world.because,
-                failing=world.via_failing if via else world.failing,
+                because=because,
+                failing=failing,
                 lent=world.lent.get(rid),
                 # an earlier loop iteration's block, left where the new one was found NULL
                 skipped_free=rid in world.skipped,
-                older_at_null=rid in self.older
-                and (world.via_null_tested if via else world.null_tested) == world.holders.get(rid),
+                older_at_null=rid in self.older and found_null == world.holders.get(rid),
                 holder=world.holders.get(rid, "?"),
                 reason=reason,
                 error_exit=error_exit,
@@ -1838,6 +1820,18 @@ class Analysis:
                 self.deferred[key] = (self._param_key(rid, world), leak)
             else:
                 self.leaks[key] = leak
+
+    def _branch_facts(self, branch: tuple[ir.Node, bool] | None) -> tuple[str, bool, str | None]:
+        """What a report says of the last branch taken: its text ("`ret` is true
+        (line 52)"), whether it was a failed check, and what it found NULL."""
+        if branch is None:
+            return "", False, None
+        node, truth = branch
+        because = f"`{_short(node.expr)}` is {'true' if truth else 'false'} (line {node.span.line})"
+        failing = failed_check(
+            node.expr, truth, self.apis, self.pointers | self.flags, self.integers
+        )
+        return because, failing, null_tested(node.expr, truth, self.apis)
 
     def _param_key(self, rid: int, world: World) -> tuple[int, str] | None:
         for key, (family, c, stored) in world.into.items():
