@@ -70,6 +70,7 @@ class ApiTable:
     releases_patterns: list[str] = field(default_factory=list)
     teardown_patterns: list[str] = field(default_factory=list)
     borrows_patterns: list[str] = field(default_factory=list)
+    drops_patterns: list[str] = field(default_factory=list)
     # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
     drivers: list[DriverType] = field(default_factory=list)
     drvdata_getters: dict[str, Api] = field(default_factory=dict)
@@ -94,6 +95,11 @@ class ApiTable:
     def borrows(self, name: str | None) -> bool:
         """Is a callee of this name known to only use what it is given (init, lock, log)?"""
         return self._matches("borrows", self.borrows_patterns, name)
+
+    def drops(self, name: str | None) -> bool:
+        """Does a callee of this name drop a reference to the object whose
+        embedded member it is given (`put_device(&x->dev)` may free x)?"""
+        return self._matches("drops", self.drops_patterns, name)
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -131,6 +137,7 @@ class ApiTable:
             ("releases", self.releases_patterns),
             ("teardown", self.teardown_patterns),
             ("borrows", self.borrows_patterns),
+            ("drops", self.drops_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -317,6 +324,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.releases_patterns),
         list(base.teardown_patterns),
         list(base.borrows_patterns),
+        list(base.drops_patterns),
         list(base.drivers),
         dict(base.drvdata_getters),
     )

@@ -1069,8 +1069,10 @@ class Analysis:
             whole = isinstance(arg, ir.Name)
             if whole:
                 found = self.resolve(arg, world)
+            elif isinstance(arg, ir.Unary) and arg.op == "&" and self.apis.drops(name):
+                found = self._direct_owner(arg.operand, world)  # `put_device(&x->dev)`
             elif isinstance(arg, ir.Unary) and arg.op == "&":
-                found = self._direct_owner(arg.operand, world)  # `list_del(&x->node)`
+                found = self._member_contents(arg.operand, world)  # `mutex_destroy(&x->lock)`
             elif isinstance(arg, ir.Call) and value is not None:
                 found = [value]  # `kobject_put(foo_to_kobj(foo))`: through an accessor
             elif isinstance(arg, ir.Field):
@@ -1104,6 +1106,24 @@ class Analysis:
         if last < 0:
             return []
         return self.resolve_path(root, tokens[:last], world, create=False)
+
+    def _member_contents(self, expr: ir.Expr, world: World) -> list[int]:
+        """`x->buf` (given as `&x->buf`) -> the blocks x holds under that member:
+        what `foo_buf_free(&x->buf)` may release, while x itself stays."""
+        p = self._path(expr, world)
+        if p is None:
+            return []
+        root, tokens = p
+        last = max((i for i, t in enumerate(tokens) if t.startswith("->") or t == "*"), default=-1)
+        if last < 0:
+            return []
+        owners = set(self.resolve_path(root, tokens[:last], world, create=False))
+        head = "".join(tokens[last:])
+        return [
+            v
+            for (c, chain), v in world.heap.items()
+            if c in owners and chain.startswith(head) and chain[len(head) : len(head) + 1] in ".[#"
+        ]
 
     def _held_by(self, name: str, world: World) -> list[int]:
         """What a local holds: itself, or its members if it is a struct value."""
@@ -1314,6 +1334,10 @@ class Analysis:
         elif what == "handed":
             if world.status.get(rid) in (PARAM, P_ESCAPED):
                 world.handed[rid] = True
+            elif world.status.get(rid) in OWNED:
+                # The callee gave the block to a release-named function
+                # (`put_device(&fn->dev)`, `res_free(res)`), as if we had.
+                _lend(world, rid, RELEASED)
         elif what == "vanish":  # the callee failed: the memory never existed
             world.status[rid] = NULL
         elif what == "failed":  # the callee failed and left the memory behind

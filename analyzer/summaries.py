@@ -113,7 +113,10 @@ def summarize(a: Analysis) -> Summary:
         if effects["zero"] or effects["nonzero"]:
             summary.effects.append(Effect(key[0], key[1], effects["zero"], effects["nonzero"]))
             lent.discard(key)
-    for key in sorted(lent):
+    # Handed to a release-named function is the stronger fact: the callee
+    # may have dropped the block (`vmw_resource_unreference(&res)` after
+    # `vmw_resource_init()` kept a pointer into it).
+    for key in sorted(lent - handed):
         summary.effects.append(Effect(key[0], key[1], "lent", "lent"))
     for key in sorted(handed - {(e.index, e.chain) for e in summary.effects}):
         summary.effects.append(Effect(key[0], key[1], "handed", "handed"))
