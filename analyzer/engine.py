@@ -88,7 +88,7 @@ def analyse(
     needed = [fn for fn in unit.functions if id(fn) in candidates or defined[fn.name] > 1]
     called = {c for fn in needed for c in fn.calls}
     order = call_order(needed)
-    deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak]] = []
+    deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak, bool]] = []
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()
     lazy = _Lazy(result.summaries, order)
@@ -114,7 +114,7 @@ def analyse(
             fn, list(a.leaks.values()), summary, a.truncated, list(a.free_calls.values())
         )
         fr.stores = a.field_stores
-        deferred.extend((fr, key, leak) for key, leak in a.deferred.values())
+        deferred.extend((fr, key, leak, a.cleans_up) for key, leak in a.deferred.values())
         confirmed.update(a.confirmed)
         propagated.update(a.propagated)
         return fr
@@ -146,13 +146,14 @@ def analyse(
             if s is not None:
                 result.summaries.setdefault(fn.name, s)
     # A failing helper's leftovers count where a caller drops them; where no
-    # caller in the file sees them (or callers only pass them up), tentatively.
-    for fr, key, leak in deferred:
+    # caller in the file sees them (or callers only pass them up), tentatively,
+    # unless the helper frees its own work on another failing path.
+    for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
         if ident in confirmed:
             fr.leaks.append(leak)
         elif fr.function.name not in called or ident in propagated:
-            fr.leaks.append(dataclasses.replace(leak, tentative=True))
+            fr.leaks.append(leak if cleans_up else dataclasses.replace(leak, tentative=True))
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)

@@ -170,6 +170,8 @@ class World:
     via_branch: tuple[ir.Node, bool] | None = None
     # Blocks whose `if (flag) kfree(p);` this path stepped over (not in the key).
     skipped: frozenset[int] = frozenset()
+    # This path freed memory allocated in this function (not in the key).
+    freed_own: bool = False
 
     def copy(self) -> World:
         return World(
@@ -191,6 +193,7 @@ class World:
             self.branch,
             self.via_branch,
             self.skipped,
+            self.freed_own,
         )
 
     def key(self):
@@ -308,6 +311,10 @@ class Analysis:
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
+        # Some error exit is reached after freeing memory allocated here: the
+        # function undoes its own work when it fails, so what it leaves in its
+        # caller's structure on another failing path is not the caller's job.
+        self.cleans_up = False
         self._deferred: tuple = ()
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
@@ -814,6 +821,7 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
+            world.freed_own = world.freed_own or st in OWNED
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED
@@ -1670,6 +1678,8 @@ class Analysis:
             )
         }
         cls = self.result_class(node, world, returned)
+        if cls == "error" and world.freed_own:
+            self.cleans_up = True
         self.exits.append((world, "nonzero" if cls == "error" else cls, fresh))
         self.find_leaks(node, world, cls)
 

@@ -9,4 +9,8 @@ struct idr {
 };
 int idr_alloc(struct idr *idr, void *ptr, int start, int end, gfp_t gfp);
 void *idr_remove(struct idr *idr, unsigned long id);
+struct ida {
+	void *xa_head;
+};
+void ida_destroy(struct ida *ida);
 #endif
