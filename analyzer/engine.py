@@ -91,6 +91,7 @@ def analyse(
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak, bool]] = []
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()
+    assumed: set[tuple[str, int, str]] = set()
     lazy = _Lazy(result.summaries, order)
     eager = _eager(unit.functions, apis, db) if demand else None
     barren: set[str] = set()
@@ -117,6 +118,7 @@ def analyse(
         deferred.extend((fr, key, leak, a.cleans_up) for key, leak in a.deferred.values())
         confirmed.update(a.confirmed)
         propagated.update(a.propagated)
+        assumed.update(a.assumed)
         return fr
 
     lazy.step = step
@@ -147,10 +149,12 @@ def analyse(
                 result.summaries.setdefault(fn.name, s)
     # A failing helper's leftovers count where a caller drops them; where no
     # caller in the file sees them (or callers only pass them up), tentatively,
-    # unless the helper frees its own work on another failing path.
+    # unless the helper frees its own work on another failing path. Such a
+    # helper's leftovers count too where a caller's error path only runs some
+    # teardown that is taken to cover them.
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
-        if ident in confirmed:
+        if ident in confirmed or (cleans_up and ident in assumed):
             fr.leaks.append(leak)
         elif fr.function.name not in called or ident in propagated:
             fr.leaks.append(leak if cleans_up else dataclasses.replace(leak, tentative=True))

@@ -311,6 +311,7 @@ class Analysis:
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
+        self.assumed: set[tuple[str, int, str]] = set()  # taken to go with a teardown
         # Some error exit is reached after freeing memory allocated here: the
         # function undoes its own work when it fails, so what it leaves in its
         # caller's structure on another failing path is not the caller's job.
@@ -1089,6 +1090,11 @@ class Analysis:
                 found = []
             for maker in self.made_from.get(arg.text, ()):
                 found = found + self.resolve_path(maker, [], world, create=False)
+            if self.apis.tears_down(name):
+                # `ip_dev_teardown(ip)` undoes what a failing helper left in ip.
+                for (c, _), v in list(world.heap.items()):
+                    if c in found and v in world.failed and world.status.get(v) in OWNED:
+                        _lend(world, v, RELEASED)
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = True
@@ -1813,6 +1819,7 @@ class Analysis:
             if site is None:
                 continue
             if site.origin is not None and rid in world.failed and TORN in world.handed:
+                self.assumed.add(site.origin)
                 continue  # a teardown ran on this error path: assume it covers the leftovers
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
                 self.propagated.add(site.origin)  # still in our caller's structure
