@@ -319,6 +319,7 @@ class Analysis:
         self._deferred: tuple = ()
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
+        self._stores_in_loop: dict[int, list[ir.Expr]] = {}
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -414,6 +415,33 @@ class Analysis:
             return self.apis.role(bound.func, "count") is not None
         return isinstance(bound, ir.Name) and bool(_MACRO_CONSTANT.match(bound.name))
 
+    def _not_entered(self, head: ir.Node, world: World) -> bool:
+        """At a loop's exit: has its body not run yet (`i` still 0 in `i < n`)?"""
+        cond = head.expr
+        return (
+            isinstance(cond, ir.Binary)
+            and cond.op in ("<", "!=", "<=")
+            and isinstance(cond.left, ir.Name)
+            and world.vals.get(cond.left.name) == "zero"
+        )
+
+    def _loop_stores(self, head: ir.Node) -> list[ir.Expr]:
+        """Locals whose value a loop's body stores into a structure (`x->a[i] = p`)."""
+        hit = self._stores_in_loop.get(head.id)
+        if hit is None:
+            hit = []
+            for n in self.fn.nodes[head.id + 1 : head.loop_end + 1]:
+                e = n.expr
+                if (
+                    isinstance(e, ir.Assign)
+                    and e.op == "="
+                    and isinstance(e.value, ir.Name)
+                    and isinstance(e.target, (ir.Field, ir.Index))
+                ):
+                    hit.append(e.value)
+            self._stores_in_loop[head.id] = hit
+        return hit
+
     def _unwinding(self, head: ir.Node, world: World) -> bool:
         for arg in self.cleanup_loops.get(head.id, ()):
             if any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
@@ -480,9 +508,15 @@ class Analysis:
                     continue
                 if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
                     continue
+                zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
                 for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
                     w.branch = (node, truth) if node.expr is not None else None
-                    for arg in self._guarded_frees(node, 1 - slot):
+                    skipped = list(self._guarded_frees(node, 1 - slot))
+                    if zero_trip:
+                        # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
+                        # n is almost never 0 where the loop stores the block.
+                        skipped += self._loop_stores(node)
+                    for arg in skipped:
                         live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
                         if live:
                             w.skipped = w.skipped | frozenset(live)
