@@ -92,6 +92,7 @@ def analyse(
     confirmed: set[tuple[str, int, str]] = set()
     propagated: set[tuple[str, int, str]] = set()
     assumed: set[tuple[str, int, str]] = set()
+    dropped: set[tuple[str, int, str]] = set()
     lazy = _Lazy(result.summaries, order)
     eager = _eager(unit.functions, apis, db) if demand else None
     barren: set[str] = set()
@@ -119,6 +120,7 @@ def analyse(
         confirmed.update(a.confirmed)
         propagated.update(a.propagated)
         assumed.update(a.assumed)
+        dropped.update(a.dropped)
         return fr
 
     lazy.step = step
@@ -147,16 +149,17 @@ def analyse(
             s = lazy.get(fn.name)
             if s is not None:
                 result.summaries.setdefault(fn.name, s)
-    # A failing helper's leftovers count where a caller drops them; where no
-    # caller in the file sees them (or callers only pass them up), tentatively,
-    # unless the helper frees its own work on another failing path. Such a
-    # helper's leftovers count too where a caller's error path only runs some
-    # teardown that is taken to cover them.
+    # A failing helper's leftovers count where a caller loses the structure
+    # holding them (frees it, or leaks it); where no caller in the file sees
+    # them, or callers only pass them up or drop a local structure holding
+    # them, tentatively, unless the helper frees its own work on another
+    # failing path. Such a helper's leftovers count too where a caller's error
+    # path only runs some teardown that is taken to cover them.
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
         if ident in confirmed or (cleans_up and ident in assumed):
             fr.leaks.append(leak)
-        elif fr.function.name not in called or ident in propagated:
+        elif fr.function.name not in called or ident in propagated or ident in dropped:
             fr.leaks.append(leak if cleans_up else dataclasses.replace(leak, tentative=True))
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)

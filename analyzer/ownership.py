@@ -312,6 +312,7 @@ class Analysis:
         self.confirmed: set[tuple[str, int, str]] = set()
         self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
         self.assumed: set[tuple[str, int, str]] = set()  # taken to go with a teardown
+        self.dropped: set[tuple[str, int, str]] = set()  # lost with a local structure
         # Some error exit is reached after freeing memory allocated here: the
         # function undoes its own work when it fails, so what it leaves in its
         # caller's structure on another failing path is not the caller's job.
@@ -1860,8 +1861,13 @@ class Analysis:
                 continue
             if site.origin is not None and rid in world.failed:
                 # A failing callee left it here and we do not free it: the
-                # callee's own exit is where the leak is reported.
-                self.confirmed.add(site.origin)
+                # callee's own exit is where the leak is reported. Freeing the
+                # structure around it is proof; a local structure going out of
+                # scope is not (`devlink_dpipe_entry_clear(&entry)` may free it).
+                if reason == "container-freed":
+                    self.confirmed.add(site.origin)
+                else:
+                    self.dropped.add(site.origin)
                 continue
             via = world.via
             key = (site.span, (via.span if via else node.span))
