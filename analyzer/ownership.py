@@ -170,7 +170,8 @@ class World:
     via_branch: tuple[ir.Node, bool] | None = None
     # Blocks whose `if (flag) kfree(p);` this path stepped over (not in the key).
     skipped: frozenset[int] = frozenset()
-    # This path freed memory allocated in this function (not in the key).
+    # This path freed memory that this function had stored in its caller's
+    # structure (not in the key).
     freed_own: bool = False
 
     def copy(self) -> World:
@@ -857,7 +858,12 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
-            world.freed_own = world.freed_own or st in OWNED
+            if st in OWNED and not world.freed_own:
+                # undoing its own store into the caller's structure
+                world.freed_own = any(
+                    v == rid and world.status.get(c) in (PARAM, P_ESCAPED)
+                    for (c, _), v in world.heap.items()
+                )
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED
@@ -880,6 +886,7 @@ class Analysis:
             case ir.Cast(operand=o):
                 return self.eval(o, world, holder)
             case ir.Assign(target=t, value=v, op=op):
+                _forget_tests(world, t.text)
                 if op != "=":
                     self.eval(v, world)
                     if isinstance(t, ir.Name):
@@ -1630,15 +1637,19 @@ class Analysis:
         self.eval(cond, world)
         if isinstance(cond, ir.Name) and cond.name in self.locals:
             return self._refine_int(cond.name, world, truth)
-        if isinstance(cond, ir.Field) and self._stable(cond):
-            # `if (req->src)` tested twice: both tests agree.
+        if isinstance(cond, ir.Field) and self._local_path(cond):
+            # `if (req->src)` tested twice: both tests agree, until the
+            # function assigns the field (`_forget_tests`).
             return self._refine_int(cond.text, world, truth)
         return [world]
 
     def _stable(self, expr: ir.Field) -> bool:
         """A field of a parameter or local that this function never assigns."""
+        return self._local_path(expr) and expr.text not in self.assigned
+
+    def _local_path(self, expr: ir.Field) -> bool:
         p = path_of(expr)
-        return p is not None and p[0] in self.locals and expr.text not in self.assigned
+        return p is not None and p[0] in self.locals
 
     def _refine_int(self, name: str, world: World, nonzero: bool) -> list[World]:
         known = world.vals.get(name)
@@ -1972,6 +1983,14 @@ def _status_value(v: ir.Expr) -> bool:
 def _sign_key(name: str) -> str:
     """The vals key saying an int variable holds a negative value (an errno)."""
     return f"{name}<0"
+
+
+def _forget_tests(world: World, target: str) -> None:
+    """An assignment to the field `target` ends what tests of it (`if (x->buf)`)
+    said. (Reassigning `x` itself keeps them, as tests of fields the function
+    never assigns always did: cheaper, and usually the same object.)"""
+    if world.vals and ("->" in target or "." in target or "[" in target):
+        _forget_int(world, target)
 
 
 def _forget_int(world: World, name: str) -> None:
