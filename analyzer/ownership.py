@@ -1237,7 +1237,17 @@ class Analysis:
             for rid in rids:
                 self.free(rid, world)
         elif role == "sink":
+            # `WRITE_ONCE(list->next, list)`: a block pointing at itself is not
+            # published anywhere.
+            into = {
+                r
+                for i, other in enumerate(args)
+                if i != api.pointer and not isinstance(other, ir.Name)
+                for r in self.owner_of(other, world)
+            }
             for rid in self.owner_of(arg, world):
+                if rid in into and not api.drvdata:
+                    continue
                 if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
                     # `pci_set_drvdata(pdev, priv)` in an entry point (probe): nothing
                     # frees drvdata after a failed probe, so it is kept on success only,
