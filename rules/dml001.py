@@ -62,10 +62,14 @@ the bound device, or hold it with `__free(kfree)`.
 callee's summary, on devm memory that devres frees, or on the rule that a
 failing function undoes what it left in its caller's structure. *low*
 (shown with `--min-confidence low`): leaks at success exits or at exits
-not reached through a failed check, paths that step over a guarded free,
-an earlier loop iteration's block, and caller-cleans-up cases no caller in
-the file confirms. Triage found most of those to be memory handed over in
-ways the tool cannot see.
+not reached through a failed check, paths that step over a guarded free
+or leave a loop that stores the block before its first trip, an earlier
+loop iteration's block, and caller-cleans-up cases: memory a failing
+function leaves in its caller's structure is shown only when a caller in
+the file frees or leaks that structure, or when the function frees what it
+stored there on another failing path (it undoes its own work, so the
+leftover is its bug). Triage found most low findings to be memory handed
+over in ways the tool cannot see.
 """
 
     def check(self, ctx: Context) -> Iterator[Finding]:
