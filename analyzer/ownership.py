@@ -1152,29 +1152,30 @@ class Analysis:
                         if c == rid and world.status.get(v) in OWNED:
                             _lend(world, v, RELEASED)
 
-    def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
-        """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
+    def _member_split(self, expr: ir.Expr, world: World) -> tuple[list[int], str] | None:
+        """`&qdev->pdev->dev` -> (the blocks `qdev->pdev` resolves to, "->dev"):
+        the block a member address points into, and the member's chain."""
         p = self._path(expr, world)
         if p is None:
-            return []
+            return None
         root, tokens = p
         last = max((i for i, t in enumerate(tokens) if t.startswith("->") or t == "*"), default=-1)
         if last < 0:
-            return []
-        return self.resolve_path(root, tokens[:last], world, create=False)
+            return None
+        return self.resolve_path(root, tokens[:last], world, create=False), "".join(tokens[last:])
+
+    def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
+        """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
+        split = self._member_split(expr, world)
+        return split[0] if split is not None else []
 
     def _member_contents(self, expr: ir.Expr, world: World) -> list[int]:
         """`x->buf` (given as `&x->buf`) -> the blocks x holds under that member:
         what `foo_buf_free(&x->buf)` may release, while x itself stays."""
-        p = self._path(expr, world)
-        if p is None:
+        split = self._member_split(expr, world)
+        if split is None:
             return []
-        root, tokens = p
-        last = max((i for i, t in enumerate(tokens) if t.startswith("->") or t == "*"), default=-1)
-        if last < 0:
-            return []
-        owners = set(self.resolve_path(root, tokens[:last], world, create=False))
-        head = "".join(tokens[last:])
+        owners, head = set(split[0]), split[1]
         return [
             v
             for (c, chain), v in world.heap.items()
