@@ -322,6 +322,7 @@ class Analysis:
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
+        self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -971,6 +972,7 @@ class Analysis:
     def assign_int(self, name: str, value: ir.Expr, world: World) -> None:
         """Track `ret = 0` / `ret = -EINVAL` / `ret = callee(...)` facts."""
         _forget_int(world, name)
+        self._untrack(name, world)
         world.pending.pop(name, None)
         while isinstance(value, ir.Cast):
             value = value.operand
@@ -988,8 +990,42 @@ class Analysis:
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
+        elif (status := self._status_of(value)) is not None:
+            test, fails_when = status
+            self._tracked.setdefault(test.text, test)
+            world.vals[_track_key(name)] = ("+" if fails_when else "-") + test.text
         if negative:
             world.vals[_sign_key(name)] = NEGATIVE  # `err = -ENODEV`: `err < 0` holds
+
+    def _status_of(self, value: ir.Expr) -> tuple[ir.Expr, bool] | None:
+        """`ret = p ? 0 : -ENOMEM`, `ret = PTR_ERR_OR_ZERO(p)`: the test whose
+        outcome the status tells, and the outcome that makes it non-zero."""
+        if isinstance(value, ir.Conditional):
+            if _is_zero(value.then) and self._is_errno(value.other):
+                return value.test, False
+            if self._is_errno(value.then) and _is_zero(value.other):
+                return value.test, True
+        if isinstance(value, ir.Call):
+            api = self.apis.role(value.func, "condition")
+            if api is not None and api.test in ("is_err", "is_err_or_null"):
+                return value, True
+        return None
+
+    def _is_errno(self, expr: ir.Expr) -> bool:
+        return (
+            (isinstance(expr, ir.Unary) and expr.op == "-")
+            or (isinstance(expr, ir.Name) and _ERRNO.match(expr.name) is not None)
+            or (isinstance(expr, ir.Call) and self.apis.role(expr.func, "error") is not None)
+        )
+
+    def _untrack(self, name: str, world: World) -> None:
+        """`p` assigned: a status no longer tells what a test of `p` would."""
+        for k in [k for k in world.vals if k.endswith(_TRACK)]:
+            test = self._tracked.get(world.vals[k][1:])
+            if test is None or any(
+                isinstance(e, ir.Name) and e.name == name for e in ir.walk(test)
+            ):
+                del world.vals[k]
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
         if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
@@ -1266,7 +1302,8 @@ class Analysis:
             if p is not None and not p[1]:
                 world.env.pop(p[0], None)  # no_free_ptr() sets the variable to NULL
             return found[0] if len(found) == 1 else None
-        elif role == "condition":
+        elif role == "condition" and api.test == "value":
+            # `likely(p)` is p; `IS_ERR(p)` and `PTR_ERR_OR_ZERO(p)` are not.
             return values[api.pointer] if api.pointer < len(values) else None
         return None
 
@@ -1675,6 +1712,11 @@ class Analysis:
         pend = world.pending.pop(name, None)
         for rid, on_zero, on_nonzero in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
+        tracked = world.vals.get(_track_key(name))
+        if tracked is not None and tracked[1:] in self._tracked:
+            # `ret = image_id ? 0 : -ENOMEM; if (!ret)`: image_id is non-NULL.
+            fails_when = tracked[0] == "+"
+            return self.refine(self._tracked[tracked[1:]], world, nonzero == fails_when)
         return [world]
 
     def _set_null(self, rid: int, world: World) -> None:
@@ -2007,6 +2049,16 @@ def _forget_tests(world: World, target: str) -> None:
 def _forget_int(world: World, name: str) -> None:
     world.vals.pop(name, None)
     world.vals.pop(_sign_key(name), None)
+    world.vals.pop(_track_key(name), None)
+
+
+_TRACK = "~test"
+
+
+def _track_key(name: str) -> str:
+    """vals key: the test (text, signed by the outcome that makes `name`
+    non-zero) whose result the status variable `name` holds."""
+    return name + _TRACK
 
 
 _LENT_ORDER = (PASSED, KEPT, RELEASED)
