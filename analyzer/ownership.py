@@ -363,6 +363,7 @@ class Analysis:
         self.free_calls: dict[Span, FreeCall] = {}
         self.field_stores: set[tuple[str, tuple[str, ...], Site]] = set()
         self._node = -1
+        self._plans: dict[int, tuple[ir.Expr, tuple | None]] = {}  # see _plan
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -454,13 +455,21 @@ class Analysis:
                 continue
             bucket.add(k)
             node = self.fn.nodes[nid]
+            given: set[int] = set()
             for succ, out in self.transfer(node, world):
+                if id(out) in given:
+                    out = out.copy()  # one world per queue entry: transfer may mutate it
+                given.add(id(out))
                 self.collect(out)
                 queue.append((succ, out))
 
     # -------------------------------------------------------------- transfer
 
     def transfer(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
+        """The successors' worlds.  `world` is this call's own (no queue entry or
+        other world shares it), so it is changed in place and handed on, not
+        copied; only a second successor needs a copy.  A world may appear in
+        the result more than once; the caller copies the repeats."""
         kind = node.kind
         self._node = node.id
         if kind is Kind.BRANCH:
@@ -472,7 +481,9 @@ class Analysis:
                     continue
                 if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
                     continue
-                for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
+                last = slot == len(node.succs) - 1
+                mine = world if last else world.copy()  # the last slot may have it
+                for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
                     w.branch = (node, truth) if node.expr is not None else None
                     for arg in self._guarded_frees(node, 1 - slot):
                         live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
@@ -480,7 +491,6 @@ class Analysis:
                             w.skipped = w.skipped | frozenset(live)
                     out.append((node.succs[slot], w))
             return out
-        world = world.copy()
         if kind is Kind.EXPR and node.expr is not None:
             self.eval(node.expr, world)
         elif kind is Kind.DECL:
@@ -578,10 +588,35 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
-        p = self._path(expr, world)
-        if p is None:
+        plan = self._plan(expr)
+        if plan is None:
             return []
-        return self.resolve_path(p[0], p[1], world, create)
+        root, tokens, segs = plan
+        if tokens and root in world.aliases:
+            root, tokens = self._unalias(root, tokens, world)
+            return self.resolve_path(root, tokens, world, create)
+        if segs is None:
+            return []  # not a local: a global or an unknown name
+        return self.resolve_segments(segs, world, create)
+
+    def _plan(self, expr: ir.Expr) -> tuple[str, list[str], list[str] | None] | None:
+        """`path_of(expr)` and, if its root is a local, its segments: fixed for an
+        expression, so worked out once, not at every visit of every world.
+
+        Keyed by `id(expr)`; the entry keeps the expression alive, so the id
+        is never reused by another one while cached.  The lists are shared:
+        callers must not change them.
+        """
+        hit = self._plans.get(id(expr))
+        if hit is not None and hit[0] is expr:
+            return hit[1]
+        p = path_of(expr)
+        plan = None
+        if p is not None:
+            root, tokens = p
+            plan = (root, tokens, self._segments(root, tokens) if self.is_local(root) else None)
+        self._plans[id(expr)] = (expr, plan)
+        return plan
 
     def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
         if not self.is_local(root):
@@ -670,9 +705,10 @@ class Analysis:
             world.holders.setdefault(rid, key)
 
     def _path(self, expr: ir.Expr, world: World) -> tuple[str, list[str]] | None:
-        """path_of, seeing through `img = &pieces->img[t]` aliases."""
-        p = path_of(expr)
-        return None if p is None else self._unalias(p[0], p[1], world)
+        """path_of, seeing through `img = &pieces->img[t]` aliases (the token list
+        may be shared: not to be changed)."""
+        plan = self._plan(expr)
+        return None if plan is None else self._unalias(plan[0], plan[1], world)
 
     def _unalias(self, root: str, rest: list[str], world: World) -> tuple[str, list[str]]:
         if not rest or root not in world.aliases:
