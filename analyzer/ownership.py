@@ -145,12 +145,79 @@ class FreeCall:
     vals: set[frozenset] = field(default_factory=set)  # world.vals snapshots
 
 
+class _Map(dict):
+    """A dict that remembers `frozenset(self.items())` until it is next written.
+
+    `World.key` is taken of every world at every CFG node it reaches, and
+    most nodes leave the large maps (env, heap, status, vals) unchanged, so
+    the frozenset (and its hash, which a frozenset caches) built for the
+    parent world serves its successors too.  Every mutating method forgets
+    the cached view; reads are plain dict reads.
+    """
+
+    __slots__ = ("_frozen",)
+
+    def frozen(self) -> frozenset | tuple:
+        """The map's items as a frozenset, `()` when empty (cheaper, and no
+        non-empty map's view equals it)."""
+        if not self:
+            return ()
+        try:
+            view = self._frozen
+        except AttributeError:
+            view = None
+        if view is None:
+            view = self._frozen = frozenset(self.items())
+        return view
+
+    def copy(self) -> _Map:
+        twin = _Map(self)
+        try:
+            twin._frozen = self._frozen
+        except AttributeError:
+            pass
+        return twin
+
+    def __setitem__(self, key, value) -> None:
+        self._frozen = None
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key) -> None:
+        self._frozen = None
+        dict.__delitem__(self, key)
+
+    def __ior__(self, other):
+        self._frozen = None
+        return dict.__ior__(self, other)
+
+    def pop(self, *args):
+        self._frozen = None
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        self._frozen = None
+        return dict.popitem(self)
+
+    def setdefault(self, key, default=None):
+        self._frozen = None
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args, **kw) -> None:
+        self._frozen = None
+        dict.update(self, *args, **kw)
+
+    def clear(self) -> None:
+        self._frozen = None
+        dict.clear(self)
+
+
 @dataclass(slots=True)
 class World:
-    env: dict[str, int]  # local access path (or "arr[]#rid") -> resource
-    heap: dict[tuple[int, str], int]  # (container, field chain[#rid]) -> resource
-    status: dict[int, str]
-    vals: dict[str, str]  # int variable -> "zero" | "nonzero"
+    # The four maps World.key reads most are `_Map`s (replace them only by `_Map`s).
+    env: _Map  # dict[str, int]: local access path (or "arr[]#rid") -> resource
+    heap: _Map  # dict[tuple[int, str], int]: (container, field chain[#rid]) -> resource
+    status: _Map  # dict[int, str]
+    vals: _Map  # dict[str, str]: int variable -> "zero" | "nonzero"
     pending: dict[str, tuple[tuple[int, str | None, str | None], ...]]
     realloc: dict[int, int]  # new block -> the block it replaces
     holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
@@ -196,11 +263,12 @@ class World:
     def key(self):
         # An empty map is () rather than an empty frozenset (cheaper, and no
         # non-empty one equals it): keys compare equal exactly when they did.
+        # The four large maps are `_Map`s: their views are cached until written.
         return (
-            frozenset(self.env.items()) if self.env else (),
-            frozenset(self.heap.items()) if self.heap else (),
-            frozenset(self.status.items()) if self.status else (),
-            frozenset(self.vals.items()) if self.vals else (),
+            self.env.frozen(),
+            self.heap.frozen(),
+            self.status.frozen(),
+            self.vals.frozen(),
             frozenset(self.pending.items()) if self.pending else (),
             frozenset(self.realloc.items()) if self.realloc else (),
             frozenset(self.into.items()) if self.into else (),
@@ -426,7 +494,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World(_Map(), _Map(), _Map(), _Map(), {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
         for name, index in self.params.items():
             s = self.site(
                 ("param", self.fn.name, index, ""),
@@ -566,7 +634,7 @@ class Analysis:
             world.holders.pop(r, None)
             world.lent.pop(r, None)
             world.failed.pop(r, None)
-        world.env = {k: v for k, v in world.env.items() if v not in dead}
+        world.env = _Map({k: v for k, v in world.env.items() if v not in dead})
         if world.derived:
             world.derived = {k: True for k in world.derived if k in world.env}
         for (c, f), v in list(world.heap.items()):
@@ -1244,19 +1312,23 @@ class Analysis:
         )
         self.older.add(old.rid)
         rid = s.rid
-        world.env = {
-            (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k): (
-                old.rid if v == rid else v
-            )
-            for k, v in world.env.items()
-        }
-        world.heap = {
-            (
-                (old.rid if c == rid else c),
-                (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f),
-            ): (old.rid if v == rid else v)
-            for (c, f), v in world.heap.items()
-        }
+        world.env = _Map(
+            {
+                (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k): (
+                    old.rid if v == rid else v
+                )
+                for k, v in world.env.items()
+            }
+        )
+        world.heap = _Map(
+            {
+                (
+                    (old.rid if c == rid else c),
+                    (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f),
+                ): (old.rid if v == rid else v)
+                for (c, f), v in world.heap.items()
+            }
+        )
         # Blocks of earlier iterations that were handed out (registered, queued,
         # linked, given to any callee, stored anywhere) went with the iteration
         # that completed: they are not ours now.
