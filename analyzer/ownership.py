@@ -284,6 +284,31 @@ class World:
 # ------------------------------------------------------------------ paths
 
 
+class _PerExpr:
+    """Answers about IR expressions that depend on nothing else, computed once each.
+
+    The dataflow asks the same questions of an expression at every visit
+    of every world (its access path, whether a test can be remembered).
+    Keyed by `id(expr)`: the entry keeps the expression alive, so while it
+    is cached no other expression (`_rebuild` makes some on the fly) can
+    get its id.  One table per `Analysis`: answers may read its fixed
+    facts (locals, arrays, what the function mutates).
+    """
+
+    __slots__ = ("_table",)
+
+    def __init__(self) -> None:
+        self._table: dict[int, tuple[ir.Expr, object]] = {}
+
+    def get(self, expr: ir.Expr, compute):
+        hit = self._table.get(id(expr))
+        if hit is not None and hit[0] is expr:
+            return hit[1]
+        value = compute(expr)
+        self._table[id(expr)] = (expr, value)
+        return value
+
+
 def path_of(expr: ir.Expr) -> tuple[str, list[str]] | None:
     """`priv->chan[i].buf` -> ("priv", ["->chan", "[]", ".buf"]); None if not a path."""
     tokens: list[str] = []
@@ -356,20 +381,13 @@ class Analysis:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
         self.cleanup_loops = self._cleanup_loops()
-        self.assigned = {
-            e.target.text
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
-            if isinstance(e, ir.Assign)
-        }
+        # Every node's sub-expressions, walked once for the tables below.
+        walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
+        exprs = [e for _, sub in walked for e in sub]
+        self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
         # Everything the function writes: assignment targets and `x++` operands.
         self.mutated = self.assigned | {
-            e.operand.text
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
-            if isinstance(e, ir.Unary) and e.op in ("++", "--")
+            e.operand.text for e in exprs if isinstance(e, ir.Unary) and e.op in ("++", "--")
         }
         self.rid_sites: dict[int, Site] = {}
         # Leaks that only count if a caller confirms them, and confirmations.
@@ -392,21 +410,17 @@ class Analysis:
         # them land in different elements.
         self.iterators = {
             e.operand.name
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
+            for e in exprs
             if isinstance(e, ir.Unary) and e.op in ("++", "--") and isinstance(e.operand, ir.Name)
         } | {
             e.target.name
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
+            for e in exprs
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
         self.iterators &= self.pointers
         # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
         # block may hold it, so releasing that object may release the block.
-        assignments = list(_assignments(fn))
+        assignments = list(_assignments(walked))
         self.made_from: dict[str, set[str]] = {}
         for target, value in assignments:
             if isinstance(value, ir.Call):
@@ -431,7 +445,8 @@ class Analysis:
         self.free_calls: dict[Span, FreeCall] = {}
         self.field_stores: set[tuple[str, tuple[str, ...], Site]] = set()
         self._node = -1
-        self._plans: dict[int, tuple[ir.Expr, tuple | None]] = {}  # see _plan
+        self._plans = _PerExpr()  # see _plan
+        self._facts = _PerExpr()  # see _fact
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -656,35 +671,35 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
-        plan = self._plan(expr)
+        plan = self._plans.get(expr, self._plan)
         if plan is None:
             return []
-        root, tokens, segs = plan
+        root, tokens, segs, env_key = plan
         if tokens and root in world.aliases:
             root, tokens = self._unalias(root, tokens, world)
             return self.resolve_path(root, tokens, world, create)
+        if env_key is not None:  # a plain local (resolve_segments' commonest case)
+            v = world.env.get(env_key)
+            return [] if v is None else [v]
         if segs is None:
             return []  # not a local: a global or an unknown name
         return self.resolve_segments(segs, world, create)
 
-    def _plan(self, expr: ir.Expr) -> tuple[str, list[str], list[str] | None] | None:
-        """`path_of(expr)` and, if its root is a local, its segments: fixed for an
-        expression, so worked out once, not at every visit of every world.
-
-        Keyed by `id(expr)`; the entry keeps the expression alive, so the id
-        is never reused by another one while cached.  The lists are shared:
-        callers must not change them.
+    def _plan(self, expr: ir.Expr) -> tuple[str, list[str], list[str] | None, str | None] | None:
+        """`path_of(expr)`; if its root is a local, its segments; if those are one
+        plain env key, that key.  Fixed for an expression, so `resolve` works
+        it out once (`self._plans`), not at every visit of every world.  The
+        lists are shared: callers must not change them.
         """
-        hit = self._plans.get(id(expr))
-        if hit is not None and hit[0] is expr:
-            return hit[1]
         p = path_of(expr)
-        plan = None
-        if p is not None:
-            root, tokens = p
-            plan = (root, tokens, self._segments(root, tokens) if self.is_local(root) else None)
-        self._plans[id(expr)] = (expr, plan)
-        return plan
+        if p is None:
+            return None
+        root, tokens = p
+        if not self.is_local(root):
+            return root, tokens, None, None
+        segs = self._segments(root, tokens)
+        env_key = segs[0] if len(segs) == 1 and not _multi(segs[0]) else None
+        return root, tokens, segs, env_key
 
     def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
         if not self.is_local(root):
@@ -775,7 +790,7 @@ class Analysis:
     def _path(self, expr: ir.Expr, world: World) -> tuple[str, list[str]] | None:
         """path_of, seeing through `img = &pieces->img[t]` aliases (the token list
         may be shared: not to be changed)."""
-        plan = self._plan(expr)
+        plan = self._plans.get(expr, self._plan)
         return None if plan is None else self._unalias(plan[0], plan[1], world)
 
     def _unalias(self, root: str, rest: list[str], world: World) -> tuple[str, list[str]]:
@@ -1485,7 +1500,11 @@ class Analysis:
 
     def _fact(self, cond: ir.Expr) -> tuple[str, bool] | None:
         """A key for a comparison whose operands this function never changes,
-        and whether `cond` is its negation (`a <= b` is `!(a > b)`)."""
+        and whether `cond` is its negation (`a <= b` is `!(a > b)`).  Fixed
+        for a condition: worked out at its first test only."""
+        return self._facts.get(cond, self._fact_of)
+
+    def _fact_of(self, cond: ir.Expr) -> tuple[str, bool] | None:
         if not (isinstance(cond, ir.Binary) and cond.op in _COMPARISONS):
             return None
         for e in ir.walk(cond):
@@ -1764,21 +1783,31 @@ class Analysis:
         caller's `dev` through memory this function allocated.
         """
         roots = [r for r, st in world.status.items() if st in (PARAM, P_ESCAPED)]
+        if not roots or not world.heap:
+            return
+        # What each block holds, in heap order; and the stores of a parameter's
+        # memory into a block we own, the only candidates for a keeper.
+        held: dict[int, list[int]] = {}
+        stores: list[tuple[int, int]] = []
+        for (c, _), v in world.heap.items():
+            held.setdefault(c, []).append(v)
+            if world.status.get(c) in OWNED and world.status.get(v) == PARAM:
+                stores.append((c, v))
+        if not stores:
+            return
         kept: list[int] = []
         for root in roots:
             index = self.rid_sites[root].param[0]
             frontier, reach = [root], set()
             while frontier:
-                c = frontier.pop()
-                for (cc, _), v in world.heap.items():
-                    if cc == c and v not in reach:
+                for v in held.get(frontier.pop(), ()):
+                    if v not in reach:
                         reach.add(v)
                         frontier.append(v)
-            for (c, _), v in world.heap.items():
-                if c in reach and world.status.get(c) in OWNED and world.status.get(v) == PARAM:
+            for c, v in stores:
+                if c in reach and self.rid_sites[v].param[0] != index:
                     # `dim->priv = cq; cq->dim = dim;` is a back-reference, not a keeper.
-                    if self.rid_sites[v].param[0] != index:
-                        kept.append(v)
+                    kept.append(v)
         for v in kept:
             world.status[v] = P_ESCAPED
 
@@ -1970,15 +1999,15 @@ class Analysis:
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
-def _assignments(fn: ir.Function):
-    """(target, value) of every `x = v` and initialised declaration."""
-    for n in fn.nodes:
-        if n.kind is Kind.DECL and n.name and n.expr is not None:
+def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):
+    """(target, value) of every `x = v` and initialised declaration, given each
+    node with an expression and that expression walked."""
+    for n, sub in walked:
+        if n.kind is Kind.DECL and n.name:
             yield ir.Name(n.span, n.name, n.name), n.expr
-        if n.expr is not None:
-            for e in ir.walk(n.expr):
-                if isinstance(e, ir.Assign) and e.op == "=":
-                    yield e.target, e.value
+        for e in sub:
+            if isinstance(e, ir.Assign) and e.op == "=":
+                yield e.target, e.value
 
 
 def _status_value(v: ir.Expr) -> bool:
