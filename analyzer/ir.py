@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 
-@dataclass(frozen=True, slots=True)
+# Spans and expressions are values: never assign to one.  They are not
+# `frozen` dataclasses only because a frozen one's __init__ sets each field
+# through object.__setattr__, three times slower, and the frontend makes
+# about a million of them per thousand driver files.  `unsafe_hash` gives
+# them the same field-wise hash (and equality) frozen ones had.
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
     """A source range; lines and columns are 1-based."""
 
@@ -30,75 +35,75 @@ NO_SPAN = Span(0, 0, 0, 0)
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Expr:
     span: Span
     text: str  # the source text, whitespace-folded, for messages and fingerprints
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Name(Expr):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Field(Expr):
     base: Expr
     field: str
     arrow: bool  # p->f (True) or s.f (False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Index(Expr):
     base: Expr
     index: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Call(Expr):
     func: str | None  # None for calls through an expression
     args: tuple[Expr, ...]
     callee: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Assign(Expr):
     target: Expr
     value: Expr
     op: str  # "=", "+=", ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Unary(Expr):
     op: str  # "!", "&", "*", "-", "~", "+", "++", "--"
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Binary(Expr):
     op: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Conditional(Expr):
     test: Expr
     then: Expr
     other: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cast(Expr):
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Const(Expr):
     value: int | None  # None: a string or a number we do not read
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Opaque(Expr):
     parts: tuple[Expr, ...]
 

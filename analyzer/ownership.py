@@ -634,9 +634,10 @@ class Analysis:
 
     def collect(self, world: World) -> None:
         """Forget resources that can no longer leak (freed, escaped, NULL)."""
+        states = world.status.values()
+        if FREED not in states and ESCAPED not in states and NULL not in states:
+            return  # nothing to forget (the common case: three scans in C, no set built)
         dead = {r for r, s in world.status.items() if s in TERMINAL}
-        if not dead:
-            return
         # What an escaped block holds went with it, even if stored there late.
         for (c, _), v in list(world.heap.items()):
             if world.status.get(c) == ESCAPED and world.status.get(v) in OWNED:
@@ -671,7 +672,8 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
-        plan = self._plans.get(expr, self._plan)
+        hit = self._plans._table.get(id(expr))  # self._plans.get, inlined: the hottest call
+        plan = hit[1] if hit is not None and hit[0] is expr else self._plans.get(expr, self._plan)
         if plan is None:
             return []
         root, tokens, segs, env_key = plan
