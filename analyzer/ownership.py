@@ -47,6 +47,8 @@ KEPT, PASSED, RELEASED = "kept", "passed", "released"
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
+_HELD = (*OWNED, MANAGED, PARAM)  # what an accessor's result may point into
+_LENDABLE = (*OWNED, PARAM)  # what a keeper may keep
 
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
@@ -284,6 +286,29 @@ class World:
 # ------------------------------------------------------------------ paths
 
 
+class _Remembered:
+    """A callee's summary, asked of the engine once per name during one analysis.
+
+    The answer cannot change while a function is analysed: the engine
+    forces only functions before it in call order, each at most once, so
+    the first answer for a name is the answer.  `get` is the engine's
+    (its first call for a name runs when it did before).
+    """
+
+    __slots__ = ("_source", "_seen")
+
+    def __init__(self, source) -> None:
+        self._source = source
+        self._seen: dict[str, Summary | None] = {}
+
+    def get(self, name: str, default=None) -> Summary | None:
+        try:
+            found = self._seen[name]
+        except KeyError:
+            found = self._seen[name] = self._source.get(name)
+        return default if found is None else found
+
+
 class _PerExpr:
     """Answers about IR expressions that depend on nothing else, computed once each.
 
@@ -367,7 +392,7 @@ class Analysis:
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
-        self.summaries = summaries
+        self.summaries = _Remembered(summaries)
         self.sites = sites  # shared across the unit: ids stay unique
         self.locals: set[str] = {p.name for p in fn.params}
         self.arrays: set[str] = set()
@@ -717,6 +742,9 @@ class Analysis:
     def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
         cur = self._lookup_env(segs[0], world)
         for seg in segs[1:]:
+            if len(cur) == 1:  # the common case, without a list to merge into
+                cur = self._lookup_heap(cur[0], seg, world, create)
+                continue
             nxt: list[int] = []
             for c in cur:
                 nxt.extend(self._lookup_heap(c, seg, world, create))
@@ -944,98 +972,117 @@ class Analysis:
     # -------------------------------------------------------------- evaluation
 
     def eval(self, expr: ir.Expr, world: World, holder: str | None = None) -> int | None:
-        """Evaluate for effect; the resource the value is, if any."""
-        match expr:
-            case ir.Name() | ir.Field() | ir.Index():
-                if isinstance(expr, ir.Index):
-                    self.eval(expr.index, world)
-                found = self.resolve(expr, world)
-                return found[0] if len(found) == 1 else None
-            case ir.Unary(op="*"):
-                found = self.resolve(expr, world)
-                return found[0] if len(found) == 1 else None
-            case ir.Cast(operand=o):
-                return self.eval(o, world, holder)
-            case ir.Assign(target=t, value=v, op=op):
-                if op != "=":
-                    self.eval(v, world)
-                    if isinstance(t, ir.Name):
-                        _forget_int(world, t.name)  # `ret |= foo()`
-                    return None
-                holder = _display(t)
-                if isinstance(t, ir.Name) and self._summary_call(v) is not None:
-                    values = [self.eval(a, world) for a in v.args]
-                    rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
-                    if self._external(v.func):
-                        self._unknown_callee(v.func, v, values, world)
-                    self.store(t, rid, world)
-                    self.assign_int(t.name, v, world)
-                    if self._deferred:
-                        world.pending[t.name] = self._deferred
-                    return rid
-                self._derived = self._offset = False
-                rid = self.eval(v, world, holder=holder)
-                if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
-                    rid = self._param_field(v, world)
-                derived = self._derived
-                if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
-                    if self._offset or not _pointer_cast(v):
-                        # a derived value goes only where a pointer goes; a pointer
-                        # into a block (`id_buf + START`) only to a local
-                        rid = None
-                self.store(t, rid, world, derived)
-                if isinstance(t, ir.Name):
-                    self._alias(t.name, v, world)
-                if isinstance(t, ir.Name):
-                    self.assign_int(t.name, v, world)
-                return rid
-            case ir.Call():
-                return self.call(expr, world, holder)
-            case ir.Conditional(test=c, then=a, other=b):
-                self.eval(c, world)
-                ra = self.eval(a, world, holder)
-                rb = self.eval(b, world, holder)
-                if ra is not None and rb is not None and ra != rb:
-                    # `p = atomic ? kzalloc(.., GFP_ATOMIC) : kzalloc(.., GFP_KERNEL)`:
-                    # one block at run time; the first site stands for both.
-                    if world.status.get(rb) in OWNED:
-                        world.status[rb] = NULL
-                    return ra
-                if ra == rb:
-                    return ra
-                # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
-                return ra if self._fresh(ra, world) else rb if self._fresh(rb, world) else None
-            case ir.Binary(op=",", left=left, right=right):
-                self.eval(left, world)
-                return self.eval(right, world, holder)
-            case ir.Binary(op=("+" | "-"), left=left, right=right):
-                # `p = (void *)si - si->pad; kfree(p)`: a pointer moved within its block
-                base = self.eval(left, world)
-                if self.eval(right, world) is not None or base is None:
-                    return None
-                self._derived = self._offset = True  # an int or a field gets no block
-                return base
-            case ir.Binary(left=left, right=right):
-                self.eval(left, world)
-                self.eval(right, world)
+        """Evaluate for effect; the resource the value is, if any.
+
+        Dispatched on the expression's class (`_EVAL`): a dict lookup, where
+        a `match` tried up to a dozen class patterns per expression (and
+        constants, which do nothing, fell through all of them).
+        """
+        handler = _EVAL.get(type(expr))
+        return None if handler is None else handler(self, expr, world, holder)
+
+    def _eval_path(self, expr: ir.Expr, world: World, holder: str | None) -> int | None:
+        """`p`, `p->f`, `p[i]`: the one resource the path holds."""
+        if isinstance(expr, ir.Index):
+            self.eval(expr.index, world)
+        found = self.resolve(expr, world)
+        return found[0] if len(found) == 1 else None
+
+    def _eval_unary(self, expr: ir.Unary, world: World, holder: str | None) -> int | None:
+        op, o = expr.op, expr.operand
+        if op == "*":
+            found = self.resolve(expr, world)
+            return found[0] if len(found) == 1 else None
+        if op == "&" and (_member(o) or isinstance(o, ir.Index)):
+            # `&priv->hw`: a pointer into priv; handing it to a keeper
+            # (clk_hw_register, misc_register) hands priv over.
+            self.eval(o, world)
+            owners = self.owner_of(o, world)
+            return owners[0] if len(owners) == 1 else None
+        if op in ("++", "--") and isinstance(o, ir.Name):
+            self.eval(o, world)
+            _forget_int(world, o.name)
+            return None
+        self.eval(o, world)
+        return None
+
+    def _eval_cast(self, expr: ir.Cast, world: World, holder: str | None) -> int | None:
+        return self.eval(expr.operand, world, holder)
+
+    def _eval_assign(self, expr: ir.Assign, world: World, holder: str | None) -> int | None:
+        t, v, op = expr.target, expr.value, expr.op
+        if op != "=":
+            self.eval(v, world)
+            if isinstance(t, ir.Name):
+                _forget_int(world, t.name)  # `ret |= foo()`
+            return None
+        holder = _display(t)
+        if isinstance(t, ir.Name) and self._summary_call(v) is not None:
+            values = [self.eval(a, world) for a in v.args]
+            rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
+            if self._external(v.func):
+                self._unknown_callee(v.func, v, values, world)
+            self.store(t, rid, world)
+            self.assign_int(t.name, v, world)
+            if self._deferred:
+                world.pending[t.name] = self._deferred
+            return rid
+        self._derived = self._offset = False
+        rid = self.eval(v, world, holder=holder)
+        if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
+            rid = self._param_field(v, world)
+        derived = self._derived
+        if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
+            if self._offset or not _pointer_cast(v):
+                # a derived value goes only where a pointer goes; a pointer
+                # into a block (`id_buf + START`) only to a local
+                rid = None
+        self.store(t, rid, world, derived)
+        if isinstance(t, ir.Name):
+            self._alias(t.name, v, world)
+        if isinstance(t, ir.Name):
+            self.assign_int(t.name, v, world)
+        return rid
+
+    def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
+        return self.call(expr, world, holder)
+
+    def _eval_conditional(
+        self, expr: ir.Conditional, world: World, holder: str | None
+    ) -> int | None:
+        self.eval(expr.test, world)
+        ra = self.eval(expr.then, world, holder)
+        rb = self.eval(expr.other, world, holder)
+        if ra is not None and rb is not None and ra != rb:
+            # `p = atomic ? kzalloc(.., GFP_ATOMIC) : kzalloc(.., GFP_KERNEL)`:
+            # one block at run time; the first site stands for both.
+            if world.status.get(rb) in OWNED:
+                world.status[rb] = NULL
+            return ra
+        if ra == rb:
+            return ra
+        # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
+        return ra if self._fresh(ra, world) else rb if self._fresh(rb, world) else None
+
+    def _eval_binary(self, expr: ir.Binary, world: World, holder: str | None) -> int | None:
+        op, left, right = expr.op, expr.left, expr.right
+        if op == ",":
+            self.eval(left, world)
+            return self.eval(right, world, holder)
+        if op == "+" or op == "-":
+            # `p = (void *)si - si->pad; kfree(p)`: a pointer moved within its block
+            base = self.eval(left, world)
+            if self.eval(right, world) is not None or base is None:
                 return None
-            case ir.Unary(op="&", operand=o) if _member(o) or isinstance(o, ir.Index):
-                # `&priv->hw`: a pointer into priv; handing it to a keeper
-                # (clk_hw_register, misc_register) hands priv over.
-                self.eval(o, world)
-                owners = self.owner_of(o, world)
-                return owners[0] if len(owners) == 1 else None
-            case ir.Unary(op=("++" | "--"), operand=ir.Name(name=n) as o):
-                self.eval(o, world)
-                _forget_int(world, n)
-                return None
-            case ir.Unary(operand=o):
-                self.eval(o, world)
-                return None
-            case ir.Opaque(parts=parts):
-                for part in parts:
-                    self.eval(part, world)
-                return None
+            self._derived = self._offset = True  # an int or a field gets no block
+            return base
+        self.eval(left, world)
+        self.eval(right, world)
+        return None
+
+    def _eval_opaque(self, expr: ir.Opaque, world: World, holder: str | None) -> int | None:
+        for part in expr.parts:
+            self.eval(part, world)
         return None
 
     def assign_int(self, name: str, value: ir.Expr, world: World) -> None:
@@ -1128,16 +1175,17 @@ class Analysis:
         )
         owners = set()
         if not self.apis.constructs(name):
-            owners = {v for v in values if world.status.get(v) in OWNED + (MANAGED, PARAM)}
+            owners = {v for v in values if world.status.get(v) in _HELD}
+        borrows = self.apis.borrows(name)
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
-            elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
+            elif keeps and value is not None and world.status.get(value) in _LENDABLE:
                 _lend(world, value, KEPT)
             elif (
-                not self.apis.borrows(name)
+                not borrows
                 and isinstance(arg, ir.Unary)
                 and arg.op == "&"
                 and _member(arg.operand)
@@ -1146,11 +1194,7 @@ class Analysis:
                 # `tb_ring_rx(ring, &tf->frame)`: an embedded member handed to code
                 # we cannot see is usually queued or registered, not borrowed.
                 _lend(world, value, KEPT)
-            elif (
-                value is not None
-                and world.status.get(value) in OWNED
-                and not self.apis.borrows(name)
-            ):
+            elif value is not None and world.status.get(value) in OWNED and not borrows:
                 _lend(world, value, PASSED)
         if any(self._destructor(a) for a in expr.args):
             # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
@@ -1486,7 +1530,8 @@ class Analysis:
 
     def refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
         """The worlds in which `cond` evaluates to `truth` (evaluating its effects)."""
-        fact = self._fact(cond)
+        hit = self._facts._table.get(id(cond))  # self._fact(cond), inlined: a hot call
+        fact = hit[1] if hit is not None and hit[0] is cond else self._fact(cond)
         if fact is None:
             return self._refine(cond, world, truth)
         # `if (len > MAX) buf = kmalloc(..); ... if (len > MAX) kfree(buf);`:
@@ -1994,6 +2039,20 @@ class Analysis:
             return pointer_like
         return None
 
+
+# Analysis.eval's handler for each expression class (constants: none, nothing to do).
+_EVAL = {
+    ir.Name: Analysis._eval_path,
+    ir.Field: Analysis._eval_path,
+    ir.Index: Analysis._eval_path,
+    ir.Unary: Analysis._eval_unary,
+    ir.Cast: Analysis._eval_cast,
+    ir.Assign: Analysis._eval_assign,
+    ir.Call: Analysis._eval_call,
+    ir.Conditional: Analysis._eval_conditional,
+    ir.Binary: Analysis._eval_binary,
+    ir.Opaque: Analysis._eval_opaque,
+}
 
 # ------------------------------------------------------------------ helpers
 
