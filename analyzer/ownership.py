@@ -472,6 +472,7 @@ class Analysis:
         self._node = -1
         self._plans = _PerExpr()  # see _plan
         self._facts = _PerExpr()  # see _fact
+        self._callee_facts = _PerExpr()  # see _callee_of
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -1164,19 +1165,10 @@ class Analysis:
         what the summary does not cover is still unknown.
         """
         self._hand_over(name, expr, values, world)
-        # An unknown callee borrows; one given `&p` may replace or keep `p`.
-        # A callee given one of our functions as a callback (`adb_request(req,
-        # done_fn, ...)`) usually hands the request to it later: it keeps it.
-        # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
-        keeps = (
-            name is None
-            or self.apis.keeps(name)
-            or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
-        )
+        keeps, constructs, borrows, destroys = self._callee_facts.get(expr, self._callee_of)
         owners = set()
-        if not self.apis.constructs(name):
+        if not constructs:
             owners = {v for v in values if world.status.get(v) in _HELD}
-        borrows = self.apis.borrows(name)
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
@@ -1196,7 +1188,7 @@ class Analysis:
                 _lend(world, value, KEPT)
             elif value is not None and world.status.get(value) in OWNED and not borrows:
                 _lend(world, value, PASSED)
-        if any(self._destructor(a) for a in expr.args):
+        if destroys:
             # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
             # function of this file that frees its argument, the callee drops what
             # it was given through it, on failure too.
@@ -1209,6 +1201,23 @@ class Analysis:
             self._derived = True
             return owners.pop()
         return None
+
+    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool]:
+        """What `_unknown_callee` asks of a call that no world changes: does the
+        callee keep what it is given, construct from it, borrow it, and is it
+        given a destructor of this file.  Asked once per call expression."""
+        name = expr.func
+        # An unknown callee borrows; one given `&p` may replace or keep `p`.
+        # A callee given one of our functions as a callback (`adb_request(req,
+        # done_fn, ...)`) usually hands the request to it later: it keeps it.
+        # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
+        keeps = (
+            name is None
+            or self.apis.keeps(name)
+            or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
+        )
+        destroys = any(self._destructor(a) for a in expr.args)
+        return keeps, self.apis.constructs(name), self.apis.borrows(name), destroys
 
     def _destructor(self, arg: ir.Expr) -> bool:
         """Is arg (`fn` or `&fn`) a function of this file that frees its first argument?"""
