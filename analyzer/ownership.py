@@ -548,6 +548,7 @@ class Analysis:
             start.status[s.rid] = PARAM
         seen: dict[int, set] = {}
         queue: deque[tuple[int, World]] = deque([(self.fn.entry, start)])
+        nodes, transfer, collect = self.fn.nodes, self.transfer, self.collect
         steps = 0
         while queue:
             nid, world = queue.popleft()
@@ -556,20 +557,27 @@ class Analysis:
                 self.truncated = True
                 break
             k = world.key()
-            bucket = seen.setdefault(nid, set())
-            if k in bucket:
+            bucket = seen.get(nid)
+            if bucket is None:
+                bucket = seen[nid] = set()
+            elif k in bucket:
                 continue
             if len(bucket) >= MAX_WORLDS:
                 self.truncated = True
                 continue
             bucket.add(k)
-            node = self.fn.nodes[nid]
+            outs = transfer(nodes[nid], world)
+            if len(outs) == 1:  # most nodes: one successor, no repeat to copy
+                succ, out = outs[0]
+                collect(out)
+                queue.append((succ, out))
+                continue
             given: set[int] = set()
-            for succ, out in self.transfer(node, world):
+            for succ, out in outs:
                 if id(out) in given:
                     out = out.copy()  # one world per queue entry: transfer may mutate it
                 given.add(id(out))
-                self.collect(out)
+                collect(out)
                 queue.append((succ, out))
 
     # -------------------------------------------------------------- transfer
@@ -861,26 +869,32 @@ class Analysis:
 
     def _via_derived(self, expr: ir.Expr, world: World) -> bool:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
+        if not world.derived:
+            return False  # (asked first: the cheapest test, and the usual answer)
         p = path_of(expr)
-        if p is None or p[1] or not world.derived:
+        if p is None or p[1]:
             return False  # fields reached through an accessor's result are real fields
         return p[0] in world.derived
 
     def store(self, target: ir.Expr, rid: int | None, world: World, derived: bool = False) -> None:
         """`target = value`: bind, contain, or let the value escape."""
-        p = path_of(target) if isinstance(target, ir.Name) else self._path(target, world)
-        if p is None:
+        plan = self._plans.get(target, self._plan)
+        if plan is None:
             if rid is not None:
                 self.escape(rid, world)
             return
-        root, tokens = p
+        root, tokens, segs, _ = plan
+        if tokens and root in world.aliases:  # (a bare name is never unaliased)
+            root, tokens = self._unalias(root, tokens, world)
+            segs = None
         if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
             self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
-        segs = self._segments(root, tokens)
         if not self.is_local(root):
             if rid is not None:
                 self.escape(rid, world)  # a global
             return
+        if segs is None:
+            segs = self._segments(root, tokens)
         if len(segs) == 1:
             key = segs[0]
             if not _multi(key):
