@@ -151,10 +151,10 @@ class _Map(dict):
     """A dict that remembers `frozenset(self.items())` until it is next written.
 
     `World.key` is taken of every world at every CFG node it reaches, and
-    most nodes leave the large maps (env, heap, status, vals) unchanged, so
-    the frozenset (and its hash, which a frozenset caches) built for the
-    parent world serves its successors too.  Every mutating method forgets
-    the cached view; reads are plain dict reads.
+    most nodes leave most of a world's maps unchanged, so the frozenset
+    (and its hash, which a frozenset caches) built for the parent world
+    serves its successors too.  Every mutating method forgets the cached
+    view; reads are plain dict reads.
     """
 
     __slots__ = ("_frozen",)
@@ -173,7 +173,7 @@ class _Map(dict):
         return view
 
     def copy(self) -> _Map:
-        twin = _Map(self)
+        twin = type(self)(self)
         try:
             twin._frozen = self._frozen
         except AttributeError:
@@ -213,24 +213,43 @@ class _Map(dict):
         dict.clear(self)
 
 
+class _KeyMap(_Map):
+    """A `_Map` whose view is `frozenset(self)`: its keys (World.key ignores
+    the values of lent, handed, failed and derived)."""
+
+    __slots__ = ()
+
+    def frozen(self) -> frozenset | tuple:
+        if not self:
+            return ()
+        try:
+            view = self._frozen
+        except AttributeError:
+            view = None
+        if view is None:
+            view = self._frozen = frozenset(self)
+        return view
+
+
 @dataclass(slots=True)
 class World:
-    # The four maps World.key reads most are `_Map`s (replace them only by `_Map`s).
+    # The maps World.key reads are `_Map`s (`_KeyMap`s where it reads the keys
+    # only): replace one only by another of its class (see `World.start`).
     env: _Map  # dict[str, int]: local access path (or "arr[]#rid") -> resource
     heap: _Map  # dict[tuple[int, str], int]: (container, field chain[#rid]) -> resource
     status: _Map  # dict[int, str]
     vals: _Map  # dict[str, str]: int variable -> "zero" | "nonzero"
-    pending: dict[str, tuple[tuple[int, str | None, str | None], ...]]
-    realloc: dict[int, int]  # new block -> the block it replaces
+    pending: _Map  # dict[str, tuple[tuple[int, str | None, str | None], ...]]
+    realloc: _Map  # dict[int, int]: new block -> the block it replaces
     holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
     freed_container: dict[int, str]  # resource -> container path freed around it
     # (param, chain) -> (family, container, heap key) of new memory stored there
-    into: dict[tuple[int, str], tuple[str, int, str]]
-    lent: dict[int, str]  # resources handed to callees: KEPT, PASSED or RELEASED
-    handed: dict[int, bool]  # caller's structures passed whole to a callee since a store
-    failed: dict[int, bool]  # memory a callee left in our structures when it failed
-    aliases: dict[str, tuple[str, tuple[str, ...]]]  # `img = &pieces->img[t]`
-    derived: dict[str, bool]  # env keys bound to an accessor's result, not the block itself
+    into: _Map  # dict[tuple[int, str], tuple[str, int, str]]
+    lent: _KeyMap  # dict[int, str]: resources handed to callees: KEPT, PASSED or RELEASED
+    handed: _KeyMap  # dict[int, bool]: caller's structures passed whole to a callee since a store
+    failed: _KeyMap  # dict[int, bool]: memory a callee left in our structures when it failed
+    aliases: _Map  # dict[str, tuple[str, tuple[str, ...]]]: `img = &pieces->img[t]`
+    derived: _KeyMap  # dict[str, bool]: env keys bound to an accessor's result, not the block
     via: ir.Node | None = None
     # The last branch taken, and the one before the last goto: read only when a
     # leak is reported (its message, whether it was a failed check), so not
@@ -262,23 +281,31 @@ class World:
             self.skipped,
         )
 
+    @staticmethod
+    def start() -> World:
+        """A world with nothing in it."""
+        return World(
+            _Map(), _Map(), _Map(), _Map(), _Map(), _Map(), {}, {},
+            _Map(), _KeyMap(), _KeyMap(), _KeyMap(), _Map(), _KeyMap(),
+        )  # fmt: skip
+
     def key(self):
         # An empty map is () rather than an empty frozenset (cheaper, and no
         # non-empty one equals it): keys compare equal exactly when they did.
-        # The four large maps are `_Map`s: their views are cached until written.
+        # The views are cached in the maps until written (`_Map`).
         return (
             self.env.frozen(),
             self.heap.frozen(),
             self.status.frozen(),
             self.vals.frozen(),
-            frozenset(self.pending.items()) if self.pending else (),
-            frozenset(self.realloc.items()) if self.realloc else (),
-            frozenset(self.into.items()) if self.into else (),
-            frozenset(self.lent) if self.lent else (),
-            frozenset(self.handed) if self.handed else (),
-            frozenset(self.failed) if self.failed else (),
-            frozenset(self.aliases.items()) if self.aliases else (),
-            frozenset(self.derived) if self.derived else (),
+            self.pending.frozen(),
+            self.realloc.frozen(),
+            self.into.frozen(),
+            self.lent.frozen(),
+            self.handed.frozen(),
+            self.failed.frozen(),
+            self.aliases.frozen(),
+            self.derived.frozen(),
             self.via.id if self.via is not None else -1,
         )
 
@@ -535,7 +562,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World(_Map(), _Map(), _Map(), _Map(), {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World.start()
         for name, index in self.params.items():
             s = self.site(
                 ("param", self.fn.name, index, ""),
@@ -686,7 +713,7 @@ class Analysis:
             world.failed.pop(r, None)
         world.env = _Map({k: v for k, v in world.env.items() if v not in dead})
         if world.derived:
-            world.derived = {k: True for k in world.derived if k in world.env}
+            world.derived = _KeyMap({k: True for k in world.derived if k in world.env})
         for (c, f), v in list(world.heap.items()):
             if c in dead or v in dead:
                 del world.heap[(c, f)]
@@ -697,7 +724,7 @@ class Analysis:
                         world.status[v] = FREED
                     else:
                         world.freed_container[v] = f
-        world.realloc = {k: v for k, v in world.realloc.items() if v not in dead}
+        world.realloc = _Map({k: v for k, v in world.realloc.items() if v not in dead})
 
     # -------------------------------------------------------------- resolution
 
@@ -1833,15 +1860,17 @@ class Analysis:
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
                 world.status[old] = FREED
         self._mark_kept_params(world)
-        world.into = {
-            k: v
-            for k, v in world.into.items()
-            if not v[0]
-            or (
-                world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
-                and v[1] not in world.handed
-            )
-        }
+        world.into = _Map(
+            {
+                k: v
+                for k, v in world.into.items()
+                if not v[0]
+                or (
+                    world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
+                    and v[1] not in world.handed
+                )
+            }
+        )
         cls = self.result_class(node, world, returned)
         self.exits.append((world, "nonzero" if cls == "error" else cls, fresh))
         self.find_leaks(node, world, cls)
