@@ -174,10 +174,8 @@ class _Map(dict):
 
     def copy(self) -> _Map:
         twin = type(self)(self)
-        try:
-            twin._frozen = self._frozen
-        except AttributeError:
-            pass
+        if self:  # (an empty map has no view to pass on: frozen() answers ())
+            twin._frozen = getattr(self, "_frozen", None)
         return twin
 
     def __setitem__(self, key, value) -> None:
@@ -997,9 +995,8 @@ class Analysis:
             world.status[rid] = P_ESCAPED
         elif st == MANAGED:
             return  # devres owns it; what it holds leaks if this function fails
-        for (c, _), v in list(world.heap.items()):
-            if c == rid:
-                self.escape(v, world, seen)
+        for v in [v for (c, _), v in world.heap.items() if c == rid]:
+            self.escape(v, world, seen)
 
     def free(self, rid: int, world: World) -> None:
         st = world.status.get(rid)

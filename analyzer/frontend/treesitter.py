@@ -103,6 +103,10 @@ class _ExprBuilder:
 
     def build(self, node: TSNode) -> ir.Expr:
         t = node.type
+        if t == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                return self.build(inner[0])  # (before its own span and text, unused)
         span = span_of(node)
         text = _text(node)
         if t == "identifier":
@@ -122,10 +126,7 @@ class _ExprBuilder:
             "alignof_expression",
         ):
             return ir.Const(span, text, None)
-        if t == "parenthesized_expression":
-            inner = node.named_children
-            if len(inner) == 1 and inner[0].type != "compound_statement":
-                return self.build(inner[0])
+        if t == "parenthesized_expression":  # (a single inner expression is built above)
             return ir.Opaque(span, text, tuple(self._parts(node)))
         if t == "field_expression":
             base = node.child_by_field_name("argument")
