@@ -47,6 +47,8 @@ KEPT, PASSED, RELEASED = "kept", "passed", "released"
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
+_HELD = (*OWNED, MANAGED, PARAM)  # what an accessor's result may point into
+_LENDABLE = (*OWNED, PARAM)  # what a keeper may keep
 
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
@@ -145,23 +147,107 @@ class FreeCall:
     vals: set[frozenset] = field(default_factory=set)  # world.vals snapshots
 
 
+class _Map(dict):
+    """A dict that remembers `frozenset(self.items())` until it is next written.
+
+    `World.key` is taken of every world at every CFG node it reaches, and
+    most nodes leave most of a world's maps unchanged, so the frozenset
+    (and its hash, which a frozenset caches) built for the parent world
+    serves its successors too.  Every mutating method forgets the cached
+    view; reads are plain dict reads.
+    """
+
+    __slots__ = ("_frozen",)
+
+    def frozen(self) -> frozenset | tuple:
+        """The map's items as a frozenset, `()` when empty (cheaper, and no
+        non-empty map's view equals it)."""
+        if not self:
+            return ()
+        try:
+            view = self._frozen
+        except AttributeError:
+            view = None
+        if view is None:
+            view = self._frozen = frozenset(self.items())
+        return view
+
+    def copy(self) -> _Map:
+        twin = type(self)(self)
+        if self:  # (an empty map has no view to pass on: frozen() answers ())
+            twin._frozen = getattr(self, "_frozen", None)
+        return twin
+
+    def __setitem__(self, key, value) -> None:
+        self._frozen = None
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key) -> None:
+        self._frozen = None
+        dict.__delitem__(self, key)
+
+    def __ior__(self, other):
+        self._frozen = None
+        return dict.__ior__(self, other)
+
+    def pop(self, *args):
+        self._frozen = None
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        self._frozen = None
+        return dict.popitem(self)
+
+    def setdefault(self, key, default=None):
+        self._frozen = None
+        return dict.setdefault(self, key, default)
+
+    def update(self, *args, **kw) -> None:
+        self._frozen = None
+        dict.update(self, *args, **kw)
+
+    def clear(self) -> None:
+        self._frozen = None
+        dict.clear(self)
+
+
+class _KeyMap(_Map):
+    """A `_Map` whose view is `frozenset(self)`: its keys (World.key ignores
+    the values of lent, handed, failed and derived)."""
+
+    __slots__ = ()
+
+    def frozen(self) -> frozenset | tuple:
+        if not self:
+            return ()
+        try:
+            view = self._frozen
+        except AttributeError:
+            view = None
+        if view is None:
+            view = self._frozen = frozenset(self)
+        return view
+
+
 @dataclass(slots=True)
 class World:
-    env: dict[str, int]  # local access path (or "arr[]#rid") -> resource
-    heap: dict[tuple[int, str], int]  # (container, field chain[#rid]) -> resource
-    status: dict[int, str]
-    vals: dict[str, str]  # int variable -> "zero" | "nonzero"
-    pending: dict[str, tuple[tuple[int, str | None, str | None], ...]]
-    realloc: dict[int, int]  # new block -> the block it replaces
+    # The maps World.key reads are `_Map`s (`_KeyMap`s where it reads the keys
+    # only): replace one only by another of its class (see `World.start`).
+    env: _Map  # dict[str, int]: local access path (or "arr[]#rid") -> resource
+    heap: _Map  # dict[tuple[int, str], int]: (container, field chain[#rid]) -> resource
+    status: _Map  # dict[int, str]
+    vals: _Map  # dict[str, str]: int variable -> "zero" | "nonzero"
+    pending: _Map  # dict[str, tuple[tuple[int, str | None, str | None], ...]]
+    realloc: _Map  # dict[int, int]: new block -> the block it replaces
     holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
     freed_container: dict[int, str]  # resource -> container path freed around it
     # (param, chain) -> (family, container, heap key) of new memory stored there
-    into: dict[tuple[int, str], tuple[str, int, str]]
-    lent: dict[int, str]  # resources handed to callees: KEPT, PASSED or RELEASED
-    handed: dict[int, bool]  # caller's structures passed whole to a callee since a store
-    failed: dict[int, bool]  # memory a callee left in our structures when it failed
-    aliases: dict[str, tuple[str, tuple[str, ...]]]  # `img = &pieces->img[t]`
-    derived: dict[str, bool]  # env keys bound to an accessor's result, not the block itself
+    into: _Map  # dict[tuple[int, str], tuple[str, int, str]]
+    lent: _KeyMap  # dict[int, str]: resources handed to callees: KEPT, PASSED or RELEASED
+    handed: _KeyMap  # dict[int, bool]: caller's structures passed whole to a callee since a store
+    failed: _KeyMap  # dict[int, bool]: memory a callee left in our structures when it failed
+    aliases: _Map  # dict[str, tuple[str, tuple[str, ...]]]: `img = &pieces->img[t]`
+    derived: _KeyMap  # dict[str, bool]: env keys bound to an accessor's result, not the block
     via: ir.Node | None = None
     # The last branch taken, and the one before the last goto: read only when a
     # leak is reported (its message, whether it was a failed check), so not
@@ -197,27 +283,84 @@ class World:
             self.freed_own,
         )
 
+    @staticmethod
+    def start() -> World:
+        """A world with nothing in it."""
+        return World(
+            _Map(), _Map(), _Map(), _Map(), _Map(), _Map(), {}, {},
+            _Map(), _KeyMap(), _KeyMap(), _KeyMap(), _Map(), _KeyMap(),
+        )  # fmt: skip
+
     def key(self):
         # An empty map is () rather than an empty frozenset (cheaper, and no
         # non-empty one equals it): keys compare equal exactly when they did.
+        # The views are cached in the maps until written (`_Map`).
         return (
-            frozenset(self.env.items()) if self.env else (),
-            frozenset(self.heap.items()) if self.heap else (),
-            frozenset(self.status.items()) if self.status else (),
-            frozenset(self.vals.items()) if self.vals else (),
-            frozenset(self.pending.items()) if self.pending else (),
-            frozenset(self.realloc.items()) if self.realloc else (),
-            frozenset(self.into.items()) if self.into else (),
-            frozenset(self.lent) if self.lent else (),
-            frozenset(self.handed) if self.handed else (),
-            frozenset(self.failed) if self.failed else (),
-            frozenset(self.aliases.items()) if self.aliases else (),
-            frozenset(self.derived) if self.derived else (),
+            self.env.frozen(),
+            self.heap.frozen(),
+            self.status.frozen(),
+            self.vals.frozen(),
+            self.pending.frozen(),
+            self.realloc.frozen(),
+            self.into.frozen(),
+            self.lent.frozen(),
+            self.handed.frozen(),
+            self.failed.frozen(),
+            self.aliases.frozen(),
+            self.derived.frozen(),
             self.via.id if self.via is not None else -1,
         )
 
 
 # ------------------------------------------------------------------ paths
+
+
+class _Remembered:
+    """A callee's summary, asked of the engine once per name during one analysis.
+
+    The answer cannot change while a function is analysed: the engine
+    forces only functions before it in call order, each at most once, so
+    the first answer for a name is the answer.  `get` is the engine's
+    (its first call for a name runs when it did before).
+    """
+
+    __slots__ = ("_source", "_seen")
+
+    def __init__(self, source) -> None:
+        self._source = source
+        self._seen: dict[str, Summary | None] = {}
+
+    def get(self, name: str, default=None) -> Summary | None:
+        try:
+            found = self._seen[name]
+        except KeyError:
+            found = self._seen[name] = self._source.get(name)
+        return default if found is None else found
+
+
+class _PerExpr:
+    """Answers about IR expressions that depend on nothing else, computed once each.
+
+    The dataflow asks the same questions of an expression at every visit
+    of every world (its access path, whether a test can be remembered).
+    Keyed by `id(expr)`: the entry keeps the expression alive, so while it
+    is cached no other expression (`_rebuild` makes some on the fly) can
+    get its id.  One table per `Analysis`: answers may read its fixed
+    facts (locals, arrays, what the function mutates).
+    """
+
+    __slots__ = ("_table",)
+
+    def __init__(self) -> None:
+        self._table: dict[int, tuple[ir.Expr, object]] = {}
+
+    def get(self, expr: ir.Expr, compute):
+        hit = self._table.get(id(expr))
+        if hit is not None and hit[0] is expr:
+            return hit[1]
+        value = compute(expr)
+        self._table[id(expr)] = (expr, value)
+        return value
 
 
 def path_of(expr: ir.Expr) -> tuple[str, list[str]] | None:
@@ -278,7 +421,7 @@ class Analysis:
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
-        self.summaries = summaries
+        self.summaries = _Remembered(summaries)
         self.sites = sites  # shared across the unit: ids stay unique
         self.locals: set[str] = {p.name for p in fn.params}
         self.arrays: set[str] = set()
@@ -292,20 +435,13 @@ class Analysis:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
         self.cleanup_loops = self._cleanup_loops()
-        self.assigned = {
-            e.target.text
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
-            if isinstance(e, ir.Assign)
-        }
+        # Every node's sub-expressions, walked once for the tables below.
+        walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
+        exprs = [e for _, sub in walked for e in sub]
+        self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
         # Everything the function writes: assignment targets and `x++` operands.
         self.mutated = self.assigned | {
-            e.operand.text
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
-            if isinstance(e, ir.Unary) and e.op in ("++", "--")
+            e.operand.text for e in exprs if isinstance(e, ir.Unary) and e.op in ("++", "--")
         }
         self.rid_sites: dict[int, Site] = {}
         # Leaks that only count if a caller confirms them, and confirmations.
@@ -336,21 +472,17 @@ class Analysis:
         # them land in different elements.
         self.iterators = {
             e.operand.name
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
+            for e in exprs
             if isinstance(e, ir.Unary) and e.op in ("++", "--") and isinstance(e.operand, ir.Name)
         } | {
             e.target.name
-            for n in fn.nodes
-            if n.expr is not None
-            for e in ir.walk(n.expr)
+            for e in exprs
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
         self.iterators &= self.pointers
         # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
         # block may hold it, so releasing that object may release the block.
-        assignments = list(_assignments(fn))
+        assignments = list(_assignments(walked))
         self.made_from: dict[str, set[str]] = {}
         for target, value in assignments:
             if isinstance(value, ir.Call):
@@ -375,6 +507,9 @@ class Analysis:
         self.free_calls: dict[Span, FreeCall] = {}
         self.field_stores: set[tuple[str, tuple[str, ...], Site]] = set()
         self._node = -1
+        self._plans = _PerExpr()  # see _plan
+        self._facts = _PerExpr()  # see _fact
+        self._callee_facts = _PerExpr()  # see _callee_of
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -464,7 +599,7 @@ class Analysis:
     # -------------------------------------------------------------- driver
 
     def run(self) -> None:
-        start = World({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+        start = World.start()
         for name, index in self.params.items():
             s = self.site(
                 ("param", self.fn.name, index, ""),
@@ -477,6 +612,7 @@ class Analysis:
             start.status[s.rid] = PARAM
         seen: dict[int, set] = {}
         queue: deque[tuple[int, World]] = deque([(self.fn.entry, start)])
+        nodes, transfer, collect = self.fn.nodes, self.transfer, self.collect
         steps = 0
         while queue:
             nid, world = queue.popleft()
@@ -485,21 +621,36 @@ class Analysis:
                 self.truncated = True
                 break
             k = world.key()
-            bucket = seen.setdefault(nid, set())
-            if k in bucket:
+            bucket = seen.get(nid)
+            if bucket is None:
+                bucket = seen[nid] = set()
+            elif k in bucket:
                 continue
             if len(bucket) >= MAX_WORLDS:
                 self.truncated = True
                 continue
             bucket.add(k)
-            node = self.fn.nodes[nid]
-            for succ, out in self.transfer(node, world):
-                self.collect(out)
+            outs = transfer(nodes[nid], world)
+            if len(outs) == 1:  # most nodes: one successor, no repeat to copy
+                succ, out = outs[0]
+                collect(out)
+                queue.append((succ, out))
+                continue
+            given: set[int] = set()
+            for succ, out in outs:
+                if id(out) in given:
+                    out = out.copy()  # one world per queue entry: transfer may mutate it
+                given.add(id(out))
+                collect(out)
                 queue.append((succ, out))
 
     # -------------------------------------------------------------- transfer
 
     def transfer(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
+        """The successors' worlds.  `world` is this call's own (no queue entry or
+        other world shares it), so it is changed in place and handed on, not
+        copied; only a second successor needs a copy.  A world may appear in
+        the result more than once; the caller copies the repeats."""
         kind = node.kind
         self._node = node.id
         if kind is Kind.BRANCH:
@@ -512,7 +663,9 @@ class Analysis:
                 if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
                     continue
                 zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
-                for w in self.refine(node.expr, world.copy(), truth) if node.expr else [world]:
+                last = slot == len(node.succs) - 1
+                mine = world if last else world.copy()  # the last slot may have it
+                for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
                     w.branch = (node, truth) if node.expr is not None else None
                     skipped = list(self._guarded_frees(node, 1 - slot))
                     if zero_trip:
@@ -525,7 +678,6 @@ class Analysis:
                             w.skipped = w.skipped | frozenset(live)
                     out.append((node.succs[slot], w))
             return out
-        world = world.copy()
         if kind is Kind.EXPR and node.expr is not None:
             self.eval(node.expr, world)
         elif kind is Kind.DECL:
@@ -586,9 +738,10 @@ class Analysis:
 
     def collect(self, world: World) -> None:
         """Forget resources that can no longer leak (freed, escaped, NULL)."""
+        states = world.status.values()
+        if FREED not in states and ESCAPED not in states and NULL not in states:
+            return  # nothing to forget (the common case: three scans in C, no set built)
         dead = {r for r, s in world.status.items() if s in TERMINAL}
-        if not dead:
-            return
         # What an escaped block holds went with it, even if stored there late.
         for (c, _), v in list(world.heap.items()):
             if world.status.get(c) == ESCAPED and world.status.get(v) in OWNED:
@@ -601,9 +754,9 @@ class Analysis:
             world.holders.pop(r, None)
             world.lent.pop(r, None)
             world.failed.pop(r, None)
-        world.env = {k: v for k, v in world.env.items() if v not in dead}
+        world.env = _Map({k: v for k, v in world.env.items() if v not in dead})
         if world.derived:
-            world.derived = {k: True for k in world.derived if k in world.env}
+            world.derived = _KeyMap({k: True for k in world.derived if k in world.env})
         for (c, f), v in list(world.heap.items()):
             if c in dead or v in dead:
                 del world.heap[(c, f)]
@@ -614,7 +767,7 @@ class Analysis:
                         world.status[v] = FREED
                     else:
                         world.freed_container[v] = f
-        world.realloc = {k: v for k, v in world.realloc.items() if v not in dead}
+        world.realloc = _Map({k: v for k, v in world.realloc.items() if v not in dead})
 
     # -------------------------------------------------------------- resolution
 
@@ -623,10 +776,36 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
-        p = self._path(expr, world)
-        if p is None:
+        hit = self._plans._table.get(id(expr))  # self._plans.get, inlined: the hottest call
+        plan = hit[1] if hit is not None and hit[0] is expr else self._plans.get(expr, self._plan)
+        if plan is None:
             return []
-        return self.resolve_path(p[0], p[1], world, create)
+        root, tokens, segs, env_key = plan
+        if tokens and root in world.aliases:
+            root, tokens = self._unalias(root, tokens, world)
+            return self.resolve_path(root, tokens, world, create)
+        if env_key is not None:  # a plain local (resolve_segments' commonest case)
+            v = world.env.get(env_key)
+            return [] if v is None else [v]
+        if segs is None:
+            return []  # not a local: a global or an unknown name
+        return self.resolve_segments(segs, world, create)
+
+    def _plan(self, expr: ir.Expr) -> tuple[str, list[str], list[str] | None, str | None] | None:
+        """`path_of(expr)`; if its root is a local, its segments; if those are one
+        plain env key, that key.  Fixed for an expression, so `resolve` works
+        it out once (`self._plans`), not at every visit of every world.  The
+        lists are shared: callers must not change them.
+        """
+        p = path_of(expr)
+        if p is None:
+            return None
+        root, tokens = p
+        if not self.is_local(root):
+            return root, tokens, None, None
+        segs = self._segments(root, tokens)
+        env_key = segs[0] if len(segs) == 1 and not _multi(segs[0]) else None
+        return root, tokens, segs, env_key
 
     def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
         if not self.is_local(root):
@@ -642,6 +821,9 @@ class Analysis:
     def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
         cur = self._lookup_env(segs[0], world)
         for seg in segs[1:]:
+            if len(cur) == 1:  # the common case, without a list to merge into
+                cur = self._lookup_heap(cur[0], seg, world, create)
+                continue
             nxt: list[int] = []
             for c in cur:
                 nxt.extend(self._lookup_heap(c, seg, world, create))
@@ -715,9 +897,10 @@ class Analysis:
             world.holders.setdefault(rid, key)
 
     def _path(self, expr: ir.Expr, world: World) -> tuple[str, list[str]] | None:
-        """path_of, seeing through `img = &pieces->img[t]` aliases."""
-        p = path_of(expr)
-        return None if p is None else self._unalias(p[0], p[1], world)
+        """path_of, seeing through `img = &pieces->img[t]` aliases (the token list
+        may be shared: not to be changed)."""
+        plan = self._plans.get(expr, self._plan)
+        return None if plan is None else self._unalias(plan[0], plan[1], world)
 
     def _unalias(self, root: str, rest: list[str], world: World) -> tuple[str, list[str]]:
         if not rest or root not in world.aliases:
@@ -756,26 +939,32 @@ class Analysis:
 
     def _via_derived(self, expr: ir.Expr, world: World) -> bool:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
+        if not world.derived:
+            return False  # (asked first: the cheapest test, and the usual answer)
         p = path_of(expr)
-        if p is None or p[1] or not world.derived:
+        if p is None or p[1]:
             return False  # fields reached through an accessor's result are real fields
         return p[0] in world.derived
 
     def store(self, target: ir.Expr, rid: int | None, world: World, derived: bool = False) -> None:
         """`target = value`: bind, contain, or let the value escape."""
-        p = path_of(target) if isinstance(target, ir.Name) else self._path(target, world)
-        if p is None:
+        plan = self._plans.get(target, self._plan)
+        if plan is None:
             if rid is not None:
                 self.escape(rid, world)
             return
-        root, tokens = p
+        root, tokens, segs, _ = plan
+        if tokens and root in world.aliases:  # (a bare name is never unaliased)
+            root, tokens = self._unalias(root, tokens, world)
+            segs = None
         if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
             self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
-        segs = self._segments(root, tokens)
         if not self.is_local(root):
             if rid is not None:
                 self.escape(rid, world)  # a global
             return
+        if segs is None:
+            segs = self._segments(root, tokens)
         if len(segs) == 1:
             key = segs[0]
             if not _multi(key):
@@ -851,9 +1040,8 @@ class Analysis:
             world.status[rid] = P_ESCAPED
         elif st == MANAGED:
             return  # devres owns it; what it holds leaks if this function fails
-        for (c, _), v in list(world.heap.items()):
-            if c == rid:
-                self.escape(v, world, seen)
+        for v in [v for (c, _), v in world.heap.items() if c == rid]:
+            self.escape(v, world, seen)
 
     def free(self, rid: int, world: World) -> None:
         st = world.status.get(rid)
@@ -874,99 +1062,118 @@ class Analysis:
     # -------------------------------------------------------------- evaluation
 
     def eval(self, expr: ir.Expr, world: World, holder: str | None = None) -> int | None:
-        """Evaluate for effect; the resource the value is, if any."""
-        match expr:
-            case ir.Name() | ir.Field() | ir.Index():
-                if isinstance(expr, ir.Index):
-                    self.eval(expr.index, world)
-                found = self.resolve(expr, world)
-                return found[0] if len(found) == 1 else None
-            case ir.Unary(op="*"):
-                found = self.resolve(expr, world)
-                return found[0] if len(found) == 1 else None
-            case ir.Cast(operand=o):
-                return self.eval(o, world, holder)
-            case ir.Assign(target=t, value=v, op=op):
-                _forget_tests(world, t.text)
-                if op != "=":
-                    self.eval(v, world)
-                    if isinstance(t, ir.Name):
-                        _forget_int(world, t.name)  # `ret |= foo()`
-                    return None
-                holder = _display(t)
-                if isinstance(t, ir.Name) and self._summary_call(v) is not None:
-                    values = [self.eval(a, world) for a in v.args]
-                    rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
-                    if self._external(v.func):
-                        self._unknown_callee(v.func, v, values, world)
-                    self.store(t, rid, world)
-                    self.assign_int(t.name, v, world)
-                    if self._deferred:
-                        world.pending[t.name] = self._deferred
-                    return rid
-                self._derived = self._offset = False
-                rid = self.eval(v, world, holder=holder)
-                if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
-                    rid = self._param_field(v, world)
-                derived = self._derived
-                if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
-                    if self._offset or not _pointer_cast(v):
-                        # a derived value goes only where a pointer goes; a pointer
-                        # into a block (`id_buf + START`) only to a local
-                        rid = None
-                self.store(t, rid, world, derived)
-                if isinstance(t, ir.Name):
-                    self._alias(t.name, v, world)
-                if isinstance(t, ir.Name):
-                    self.assign_int(t.name, v, world)
-                return rid
-            case ir.Call():
-                return self.call(expr, world, holder)
-            case ir.Conditional(test=c, then=a, other=b):
-                self.eval(c, world)
-                ra = self.eval(a, world, holder)
-                rb = self.eval(b, world, holder)
-                if ra is not None and rb is not None and ra != rb:
-                    # `p = atomic ? kzalloc(.., GFP_ATOMIC) : kzalloc(.., GFP_KERNEL)`:
-                    # one block at run time; the first site stands for both.
-                    if world.status.get(rb) in OWNED:
-                        world.status[rb] = NULL
-                    return ra
-                if ra == rb:
-                    return ra
-                # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
-                return ra if self._fresh(ra, world) else rb if self._fresh(rb, world) else None
-            case ir.Binary(op=",", left=left, right=right):
-                self.eval(left, world)
-                return self.eval(right, world, holder)
-            case ir.Binary(op=("+" | "-"), left=left, right=right):
-                # `p = (void *)si - si->pad; kfree(p)`: a pointer moved within its block
-                base = self.eval(left, world)
-                if self.eval(right, world) is not None or base is None:
-                    return None
-                self._derived = self._offset = True  # an int or a field gets no block
-                return base
-            case ir.Binary(left=left, right=right):
-                self.eval(left, world)
-                self.eval(right, world)
+        """Evaluate for effect; the resource the value is, if any.
+
+        Dispatched on the expression's class (`_EVAL`): a dict lookup, where
+        a `match` tried up to a dozen class patterns per expression (and
+        constants, which do nothing, fell through all of them).
+        """
+        handler = _EVAL.get(type(expr))
+        return None if handler is None else handler(self, expr, world, holder)
+
+    def _eval_path(self, expr: ir.Expr, world: World, holder: str | None) -> int | None:
+        """`p`, `p->f`, `p[i]`: the one resource the path holds."""
+        if isinstance(expr, ir.Index):
+            self.eval(expr.index, world)
+        found = self.resolve(expr, world)
+        return found[0] if len(found) == 1 else None
+
+    def _eval_unary(self, expr: ir.Unary, world: World, holder: str | None) -> int | None:
+        op, o = expr.op, expr.operand
+        if op == "*":
+            found = self.resolve(expr, world)
+            return found[0] if len(found) == 1 else None
+        if op == "&" and (_member(o) or isinstance(o, ir.Index)):
+            # `&priv->hw`: a pointer into priv; handing it to a keeper
+            # (clk_hw_register, misc_register) hands priv over.
+            self.eval(o, world)
+            owners = self.owner_of(o, world)
+            return owners[0] if len(owners) == 1 else None
+        if op in ("++", "--") and isinstance(o, ir.Name):
+            self.eval(o, world)
+            _forget_int(world, o.name)
+            return None
+        self.eval(o, world)
+        return None
+
+    def _eval_cast(self, expr: ir.Cast, world: World, holder: str | None) -> int | None:
+        return self.eval(expr.operand, world, holder)
+
+    def _eval_assign(self, expr: ir.Assign, world: World, holder: str | None) -> int | None:
+        t, v, op = expr.target, expr.value, expr.op
+        _forget_tests(world, t.text)
+        if op != "=":
+            self.eval(v, world)
+            if isinstance(t, ir.Name):
+                _forget_int(world, t.name)  # `ret |= foo()`
+            return None
+        holder = _display(t)
+        if isinstance(t, ir.Name) and self._summary_call(v) is not None:
+            values = [self.eval(a, world) for a in v.args]
+            rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
+            if self._external(v.func):
+                self._unknown_callee(v.func, v, values, world)
+            self.store(t, rid, world)
+            self.assign_int(t.name, v, world)
+            if self._deferred:
+                world.pending[t.name] = self._deferred
+            return rid
+        self._derived = self._offset = False
+        rid = self.eval(v, world, holder=holder)
+        if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
+            rid = self._param_field(v, world)
+        derived = self._derived
+        if derived and not (isinstance(t, ir.Name) and t.name in self.pointers):
+            if self._offset or not _pointer_cast(v):
+                # a derived value goes only where a pointer goes; a pointer
+                # into a block (`id_buf + START`) only to a local
+                rid = None
+        self.store(t, rid, world, derived)
+        if isinstance(t, ir.Name):
+            self._alias(t.name, v, world)
+        if isinstance(t, ir.Name):
+            self.assign_int(t.name, v, world)
+        return rid
+
+    def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
+        return self.call(expr, world, holder)
+
+    def _eval_conditional(
+        self, expr: ir.Conditional, world: World, holder: str | None
+    ) -> int | None:
+        self.eval(expr.test, world)
+        ra = self.eval(expr.then, world, holder)
+        rb = self.eval(expr.other, world, holder)
+        if ra is not None and rb is not None and ra != rb:
+            # `p = atomic ? kzalloc(.., GFP_ATOMIC) : kzalloc(.., GFP_KERNEL)`:
+            # one block at run time; the first site stands for both.
+            if world.status.get(rb) in OWNED:
+                world.status[rb] = NULL
+            return ra
+        if ra == rb:
+            return ra
+        # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
+        return ra if self._fresh(ra, world) else rb if self._fresh(rb, world) else None
+
+    def _eval_binary(self, expr: ir.Binary, world: World, holder: str | None) -> int | None:
+        op, left, right = expr.op, expr.left, expr.right
+        if op == ",":
+            self.eval(left, world)
+            return self.eval(right, world, holder)
+        if op == "+" or op == "-":
+            # `p = (void *)si - si->pad; kfree(p)`: a pointer moved within its block
+            base = self.eval(left, world)
+            if self.eval(right, world) is not None or base is None:
                 return None
-            case ir.Unary(op="&", operand=o) if _member(o) or isinstance(o, ir.Index):
-                # `&priv->hw`: a pointer into priv; handing it to a keeper
-                # (clk_hw_register, misc_register) hands priv over.
-                self.eval(o, world)
-                owners = self.owner_of(o, world)
-                return owners[0] if len(owners) == 1 else None
-            case ir.Unary(op=("++" | "--"), operand=ir.Name(name=n) as o):
-                self.eval(o, world)
-                _forget_int(world, n)
-                return None
-            case ir.Unary(operand=o):
-                self.eval(o, world)
-                return None
-            case ir.Opaque(parts=parts):
-                for part in parts:
-                    self.eval(part, world)
-                return None
+            self._derived = self._offset = True  # an int or a field gets no block
+            return base
+        self.eval(left, world)
+        self.eval(right, world)
+        return None
+
+    def _eval_opaque(self, expr: ir.Opaque, world: World, holder: str | None) -> int | None:
+        for part in expr.parts:
+            self.eval(part, world)
         return None
 
     def assign_int(self, name: str, value: ir.Expr, world: World) -> None:
@@ -1083,27 +1290,19 @@ class Analysis:
         what the summary does not cover is still unknown.
         """
         self._hand_over(name, expr, values, world)
-        # An unknown callee borrows; one given `&p` may replace or keep `p`.
-        # A callee given one of our functions as a callback (`adb_request(req,
-        # done_fn, ...)`) usually hands the request to it later: it keeps it.
-        # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
-        keeps = (
-            name is None
-            or self.apis.keeps(name)
-            or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
-        )
+        keeps, constructs, borrows, destroys = self._callee_facts.get(expr, self._callee_of)
         owners = set()
-        if not self.apis.constructs(name):
-            owners = {v for v in values if world.status.get(v) in OWNED + (MANAGED, PARAM)}
+        if not constructs:
+            owners = {v for v in values if world.status.get(v) in _HELD}
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
-            elif keeps and value is not None and world.status.get(value) in OWNED + (PARAM,):
+            elif keeps and value is not None and world.status.get(value) in _LENDABLE:
                 _lend(world, value, KEPT)
             elif (
-                not self.apis.borrows(name)
+                not borrows
                 and isinstance(arg, ir.Unary)
                 and arg.op == "&"
                 and _member(arg.operand)
@@ -1112,13 +1311,9 @@ class Analysis:
                 # `tb_ring_rx(ring, &tf->frame)`: an embedded member handed to code
                 # we cannot see is usually queued or registered, not borrowed.
                 _lend(world, value, KEPT)
-            elif (
-                value is not None
-                and world.status.get(value) in OWNED
-                and not self.apis.borrows(name)
-            ):
+            elif value is not None and world.status.get(value) in OWNED and not borrows:
                 _lend(world, value, PASSED)
-        if any(self._destructor(a) for a in expr.args):
+        if destroys:
             # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
             # function of this file that frees its argument, the callee drops what
             # it was given through it, on failure too.
@@ -1131,6 +1326,23 @@ class Analysis:
             self._derived = True
             return owners.pop()
         return None
+
+    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool]:
+        """What `_unknown_callee` asks of a call that no world changes: does the
+        callee keep what it is given, construct from it, borrow it, and is it
+        given a destructor of this file.  Asked once per call expression."""
+        name = expr.func
+        # An unknown callee borrows; one given `&p` may replace or keep `p`.
+        # A callee given one of our functions as a callback (`adb_request(req,
+        # done_fn, ...)`) usually hands the request to it later: it keeps it.
+        # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
+        keeps = (
+            name is None
+            or self.apis.keeps(name)
+            or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
+        )
+        destroys = any(self._destructor(a) for a in expr.args)
+        return keeps, self.apis.constructs(name), self.apis.borrows(name), destroys
 
     def _destructor(self, arg: ir.Expr) -> bool:
         """Is arg (`fn` or `&fn`) a function of this file that frees its first argument?"""
@@ -1332,19 +1544,23 @@ class Analysis:
         )
         self.older.add(old.rid)
         rid = s.rid
-        world.env = {
-            (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k): (
-                old.rid if v == rid else v
-            )
-            for k, v in world.env.items()
-        }
-        world.heap = {
-            (
-                (old.rid if c == rid else c),
-                (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f),
-            ): (old.rid if v == rid else v)
-            for (c, f), v in world.heap.items()
-        }
+        world.env = _Map(
+            {
+                (k.replace(f"#{rid}", f"#{old.rid}") if k.endswith(f"#{rid}") else k): (
+                    old.rid if v == rid else v
+                )
+                for k, v in world.env.items()
+            }
+        )
+        world.heap = _Map(
+            {
+                (
+                    (old.rid if c == rid else c),
+                    (f.replace(f"#{rid}", f"#{old.rid}") if f.endswith(f"#{rid}") else f),
+                ): (old.rid if v == rid else v)
+                for (c, f), v in world.heap.items()
+            }
+        )
         # Blocks of earlier iterations that were handed out (registered, queued,
         # linked, given to any callee, stored anywhere) went with the iteration
         # that completed: they are not ours now.
@@ -1489,7 +1705,8 @@ class Analysis:
 
     def refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
         """The worlds in which `cond` evaluates to `truth` (evaluating its effects)."""
-        fact = self._fact(cond)
+        hit = self._facts._table.get(id(cond))  # self._fact(cond), inlined: a hot call
+        fact = hit[1] if hit is not None and hit[0] is cond else self._fact(cond)
         if fact is None:
             return self._refine(cond, world, truth)
         # `if (len > MAX) buf = kmalloc(..); ... if (len > MAX) kfree(buf);`:
@@ -1505,7 +1722,11 @@ class Analysis:
 
     def _fact(self, cond: ir.Expr) -> tuple[str, bool] | None:
         """A key for a comparison whose operands this function never changes,
-        and whether `cond` is its negation (`a <= b` is `!(a > b)`)."""
+        and whether `cond` is its negation (`a <= b` is `!(a > b)`).  Fixed
+        for a condition: worked out at its first test only."""
+        return self._facts.get(cond, self._fact_of)
+
+    def _fact_of(self, cond: ir.Expr) -> tuple[str, bool] | None:
         if not (isinstance(cond, ir.Binary) and cond.op in _COMPARISONS):
             return None
         for e in ir.walk(cond):
@@ -1773,15 +1994,17 @@ class Analysis:
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
                 world.status[old] = FREED
         self._mark_kept_params(world)
-        world.into = {
-            k: v
-            for k, v in world.into.items()
-            if not v[0]
-            or (
-                world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
-                and v[1] not in world.handed
-            )
-        }
+        world.into = _Map(
+            {
+                k: v
+                for k, v in world.into.items()
+                if not v[0]
+                or (
+                    world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
+                    and v[1] not in world.handed
+                )
+            }
+        )
         cls = self.result_class(node, world, returned)
         if cls == "error" and world.freed_own:
             self.cleans_up = True
@@ -1795,21 +2018,31 @@ class Analysis:
         caller's `dev` through memory this function allocated.
         """
         roots = [r for r, st in world.status.items() if st in (PARAM, P_ESCAPED)]
+        if not roots or not world.heap:
+            return
+        # What each block holds, in heap order; and the stores of a parameter's
+        # memory into a block we own, the only candidates for a keeper.
+        held: dict[int, list[int]] = {}
+        stores: list[tuple[int, int]] = []
+        for (c, _), v in world.heap.items():
+            held.setdefault(c, []).append(v)
+            if world.status.get(c) in OWNED and world.status.get(v) == PARAM:
+                stores.append((c, v))
+        if not stores:
+            return
         kept: list[int] = []
         for root in roots:
             index = self.rid_sites[root].param[0]
             frontier, reach = [root], set()
             while frontier:
-                c = frontier.pop()
-                for (cc, _), v in world.heap.items():
-                    if cc == c and v not in reach:
+                for v in held.get(frontier.pop(), ()):
+                    if v not in reach:
                         reach.add(v)
                         frontier.append(v)
-            for (c, _), v in world.heap.items():
-                if c in reach and world.status.get(c) in OWNED and world.status.get(v) == PARAM:
+            for c, v in stores:
+                if c in reach and self.rid_sites[v].param[0] != index:
                     # `dim->priv = cq; cq->dim = dim;` is a back-reference, not a keeper.
-                    if self.rid_sites[v].param[0] != index:
-                        kept.append(v)
+                    kept.append(v)
         for v in kept:
             world.status[v] = P_ESCAPED
 
@@ -2001,21 +2234,35 @@ class Analysis:
         return None
 
 
+# Analysis.eval's handler for each expression class (constants: none, nothing to do).
+_EVAL = {
+    ir.Name: Analysis._eval_path,
+    ir.Field: Analysis._eval_path,
+    ir.Index: Analysis._eval_path,
+    ir.Unary: Analysis._eval_unary,
+    ir.Cast: Analysis._eval_cast,
+    ir.Assign: Analysis._eval_assign,
+    ir.Call: Analysis._eval_call,
+    ir.Conditional: Analysis._eval_conditional,
+    ir.Binary: Analysis._eval_binary,
+    ir.Opaque: Analysis._eval_opaque,
+}
+
 # ------------------------------------------------------------------ helpers
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
-def _assignments(fn: ir.Function):
-    """(target, value) of every `x = v` and initialised declaration."""
-    for n in fn.nodes:
-        if n.kind is Kind.DECL and n.name and n.expr is not None:
+def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):
+    """(target, value) of every `x = v` and initialised declaration, given each
+    node with an expression and that expression walked."""
+    for n, sub in walked:
+        if n.kind is Kind.DECL and n.name:
             yield ir.Name(n.span, n.name, n.name), n.expr
-        if n.expr is not None:
-            for e in ir.walk(n.expr):
-                if isinstance(e, ir.Assign) and e.op == "=":
-                    yield e.target, e.value
+        for e in sub:
+            if isinstance(e, ir.Assign) and e.op == "=":
+                yield e.target, e.value
 
 
 def _status_value(v: ir.Expr) -> bool:

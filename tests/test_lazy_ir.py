@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer.engine import _keeps_memory
 from analyzer.frontend import treesitter
@@ -75,3 +78,28 @@ def test_non_ascii_bodies_are_built_eagerly():
     ((lazy, eager),) = _pairs(src)
     assert not isinstance(lazy, treesitter.LazyFunction)
     assert lazy.calls == eager.calls
+
+
+# The patterns before the fourth speed session: the faster ones must find the same.
+_OLD_CALL_HINT = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n\\]*(?:\(|/[*/]))")
+
+
+def _old_stored(pointers: tuple[str, ...]) -> re.Pattern[bytes]:
+    names = b"|".join(re.escape(p.encode()) for p in pointers)
+    return re.compile(rb"=[\s()*\w\\]*?\b(?:" + names + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))")
+
+
+_CODE = st.binary(max_size=40).map(lambda b: bytes(b" ab_19Z(=;,)*\\/\n\t"[x % 17] for x in b))
+
+
+@given(_CODE)
+@settings(max_examples=3000, deadline=None)
+def test_call_hint_pattern_finds_what_the_old_one_did(code):
+    assert treesitter._CALL_HINT.findall(code) == _OLD_CALL_HINT.findall(code)
+
+
+@given(_CODE, st.lists(st.sampled_from(["a", "ab", "b_1", "Z"]), min_size=1, max_size=3))
+@settings(max_examples=3000, deadline=None)
+def test_stored_pattern_per_name_finds_what_the_alternation_did(code, names):
+    per_name = any(treesitter._stored_pattern(n).search(code) is not None for n in names)
+    assert per_name == (_old_stored(tuple(names)).search(code) is not None)

@@ -103,6 +103,10 @@ class _ExprBuilder:
 
     def build(self, node: TSNode) -> ir.Expr:
         t = node.type
+        if t == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                return self.build(inner[0])  # (before its own span and text, unused)
         span = span_of(node)
         text = _text(node)
         if t == "identifier":
@@ -122,10 +126,7 @@ class _ExprBuilder:
             "alignof_expression",
         ):
             return ir.Const(span, text, None)
-        if t == "parenthesized_expression":
-            inner = node.named_children
-            if len(inner) == 1 and inner[0].type != "compound_statement":
-                return self.build(inner[0])
+        if t == "parenthesized_expression":  # (a single inner expression is built above)
             return ir.Opaque(span, text, tuple(self._parts(node)))
         if t == "field_expression":
             base = node.child_by_field_name("argument")
@@ -494,7 +495,10 @@ def _count_errors(node: TSNode) -> int:
 
 # An identifier followed by `(` (or by a comment, which may hide one): every
 # direct call, and more.  Used on the bytes of a body, before any CFG exists.
-_CALL_HINT = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n\\]*(?:\(|/[*/]))")
+# The lookbehind only spares attempts from inside a word (each retried the
+# rest of the word, quadratic in its length): a match can only start at a
+# word's first letter, so the matches are the same (tests/test_lazy_ir.py).
+_CALL_HINT = re.compile(rb"(?<![A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n\\]*(?:\(|/[*/]))")
 _CFG_SLOTS = ("nodes", "entry", "exit", "calls", "parse_errors")
 _SLOT = {name: ir.Function.__dict__[name] for name in _CFG_SLOTS}
 
@@ -565,15 +569,18 @@ def _keeps_hint(fn: ir.Function, code: bytes, cleanups) -> bool:
     """
     if any(fn.span.line <= line <= fn.span.end_line for line, _ in cleanups):
         return True
-    pointers = tuple(p.name for p in fn.params if p.pointer)
-    return bool(pointers) and _stored_pattern(pointers).search(code) is not None
+    # One pattern per name, not one alternation per parameter list: the same
+    # match exists either way, and names repeat across a tree far more than
+    # lists do (compiling a pattern costs more than searching a body).
+    return any(_stored_pattern(p.name).search(code) is not None for p in fn.params if p.pointer)
 
 
 @functools.lru_cache(maxsize=4096)
-def _stored_pattern(pointers: tuple[str, ...]) -> re.Pattern[bytes]:
-    """`= <casts> p` then the end of the value; parameter names repeat across a tree."""
-    names = b"|".join(re.escape(p.encode()) for p in pointers)
-    return re.compile(rb"=[\s()*\w\\]*?\b(?:" + names + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))")
+def _stored_pattern(name: str) -> re.Pattern[bytes]:
+    """`= <casts> name` then the end of the value."""
+    return re.compile(
+        rb"=[\s()*\w\\]*?\b(?:" + re.escape(name.encode()) + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))"
+    )
 
 
 def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Function | None:
