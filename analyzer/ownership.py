@@ -2115,7 +2115,12 @@ class Analysis:
                 if hst in OWNED:
                     site = self.rid_sites[rid]
                     if site.origin is not None and rid in world.failed:
-                        self.confirmed.add(site.origin)  # dropped with its container
+                        outer = world.status.get(contained.get(holder_rid, -1))
+                        if outer in (PARAM, P_ESCAPED):
+                            # the container itself is left in our caller's structure
+                            self.propagated.add(site.origin)
+                        else:
+                            self.confirmed.add(site.origin)  # dropped with its container
                     continue  # the container leaks; report that one
                 if hst == MANAGED:
                     if error_exit is not True:
