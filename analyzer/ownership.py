@@ -458,6 +458,7 @@ class Analysis:
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
+        self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
@@ -679,7 +680,9 @@ class Analysis:
                     out.append((node.succs[slot], w))
             return out
         if kind is Kind.EXPR and node.expr is not None:
+            self._statement = node.expr
             self.eval(node.expr, world)
+            self._statement = None
         elif kind is Kind.DECL:
             self.unbind_local(node.name, world)
             if node.expr is not None:
@@ -1300,7 +1303,10 @@ class Analysis:
                     self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in _LENDABLE:
-                _lend(world, value, KEPT)
+                if borrows:  # `INIT_WORK(&x->work, fn)`: given a callback, but only sets up
+                    _lend(world, value, KEPT)
+                else:
+                    self._keep(expr, value, world)
             elif (
                 not borrows
                 and isinstance(arg, ir.Unary)
@@ -1606,7 +1612,10 @@ class Analysis:
                     pending.append((rid, eff.on_zero, eff.on_nonzero))
                 else:
                     what = eff.on_nonzero if result == "nonzero" else eff.on_zero
-                    self._apply_effect(rid, what, world)
+                    if what == "lent":
+                        self._keep(expr, rid, world)
+                    else:
+                        self._apply_effect(rid, what, world)
         self._deferred = tuple(pending)
         if summary.returns_alloc is not None:
             family, failure = summary.returns_alloc
@@ -1642,6 +1651,16 @@ class Analysis:
                 extra = ["." + extra[0][2:], *extra[1:]]
         root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
         return self.resolve_path(root, path, world, create=True)
+
+    def _keep(self, call: ir.Call, rid: int, world: World) -> None:
+        """A keeper took the block. If nothing reads the call's result (a
+        statement of its own: `virtio_gpu_cmd_submit(vgdev, .., buf, ..);`),
+        it did not fail as far as this function knows, and the block stays
+        kept whatever fails later: it is no longer ours to free."""
+        if call is self._statement and world.status.get(rid) in OWNED:
+            self.escape(rid, world)
+        else:
+            _lend(world, rid, KEPT)
 
     def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
         if what == "freed":

@@ -63,11 +63,16 @@ out:
 static int demo_attach(struct demo *d)
 {
 	struct widget *w;
+	int ret;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
-	widget_attach(w);
+	ret = widget_attach(w);
+	if (ret) {
+		kfree(w);
+		return ret;
+	}
 	if (demo_busy(d))
 		return -EBUSY; // expect: DML001
 	d->w = w;
