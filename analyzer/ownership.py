@@ -1351,9 +1351,13 @@ class Analysis:
         return keeps, self.apis.constructs(name), self.apis.borrows(name), destroys
 
     def _destructor(self, arg: ir.Expr) -> bool:
-        """Is arg (`fn` or `&fn`) a function of this file that frees its first argument?"""
+        """Is arg (`fn` or `&fn`) a function of this file that frees its first
+        argument, or a release callback held in a field (`bp->destroy`,
+        `ops->release`)?"""
         if isinstance(arg, ir.Unary) and arg.op == "&":
             arg = arg.operand
+        if isinstance(arg, ir.Field):
+            return self.apis.releases(arg.field) and not self.apis.borrows(arg.field)
         if not isinstance(arg, ir.Name) or arg.name not in self.functions:
             return False
         summary = self.summaries.get(arg.name)
