@@ -1769,63 +1769,84 @@ class Analysis:
         return text in self.mutated or (root is not None and root[0] in self.mutated)
 
     def _refine(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
-        match cond:
-            case ir.Const(value=v):
-                if v is None or bool(v) == truth:
-                    return [world]
-                return []
-            case ir.Unary(op="!", operand=o):
-                return self.refine(o, world, not truth)
-            case ir.Binary(op=("&&" | "||") as op, left=left, right=right):
-                return self._refine_logical(left, right, world, truth, stop=op == "||")
-            case ir.Binary(op=("==" | "!=") as op, left=left, right=right):
-                zero = _is_zero(right) or _is_zero(left)
-                if zero:
-                    other = left if _is_zero(right) else right
-                    return self.refine(other, world, truth if op == "!=" else not truth)
-                self.eval(cond, world)
-                equal = truth if op == "==" else not truth
-                if equal and self._distinct_pointers(left, right, world):
-                    return []  # a fresh block equals no pointer that existed before it
-                return self._refine_equal(left, right, world, equal)
-            case ir.Binary(op=("<" | ">=" | ">") as op, left=left, right=right) if _is_zero(right):
-                self.eval(left, world)
-                negative = (op == "<") == truth if op != ">" else False
-                if (
-                    not negative
-                    and isinstance(left, ir.Name)
-                    and world.vals.get(_sign_key(left.name)) == NEGATIVE
-                ):
-                    return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
-                if negative and isinstance(left, ir.Name) and left.name in self.integers:
-                    world.vals[_sign_key(left.name)] = NEGATIVE
-                nonzero = (
-                    (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
-                )
-                if nonzero and isinstance(left, ir.Name):
-                    return self._refine_int(left.name, world, True)
-                return [world]
-            case ir.Binary(op=",", left=left, right=right):
-                self.eval(left, world)
-                return self.refine(right, world, truth)
-            case ir.Call(func=name) if self.apis.role(name, "condition") is not None:
-                api = self.apis.role(name, "condition")
-                return self._refine_predicate(api, cond, world, truth)
-            case ir.Call() if (callee := self._summary_call(cond)) is not None:
-                values = [self.eval(a, world) for a in cond.args]
-                rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
-                if self._external(cond.func):
-                    self._unknown_callee(cond.func, cond, values, world)
-                if rid is not None and callee.returns_alloc is not None:
-                    # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
-                    (self._set_live if truth else self._set_null)(rid, world)
-                return [world]
-            case ir.Assign(target=t, op="="):
-                self.eval(cond, world)
-                return self.refine(t, world, truth)
-            case ir.Cast(operand=o):
-                return self.refine(o, world, truth)
+        """Dispatched on the condition's class (`_REFINE`); a handler answers None
+        when its class has no rule for this condition, which then is a value."""
+        handler = _REFINE.get(type(cond))
+        if handler is not None:
+            out = handler(self, cond, world, truth)
+            if out is not None:
+                return out
         return self._refine_value(cond, world, truth)
+
+    def _refine_const(self, cond: ir.Const, world: World, truth: bool) -> list[World]:
+        v = cond.value
+        if v is None or bool(v) == truth:
+            return [world]
+        return []
+
+    def _refine_unary(self, cond: ir.Unary, world: World, truth: bool) -> list[World] | None:
+        if cond.op == "!":
+            return self.refine(cond.operand, world, not truth)
+        return None
+
+    def _refine_binary(self, cond: ir.Binary, world: World, truth: bool) -> list[World] | None:
+        op, left, right = cond.op, cond.left, cond.right
+        if op == "&&" or op == "||":
+            return self._refine_logical(left, right, world, truth, stop=op == "||")
+        if op == "==" or op == "!=":
+            zero = _is_zero(right) or _is_zero(left)
+            if zero:
+                other = left if _is_zero(right) else right
+                return self.refine(other, world, truth if op == "!=" else not truth)
+            self.eval(cond, world)
+            equal = truth if op == "==" else not truth
+            if equal and self._distinct_pointers(left, right, world):
+                return []  # a fresh block equals no pointer that existed before it
+            return self._refine_equal(left, right, world, equal)
+        if op in ("<", ">=", ">") and _is_zero(right):
+            self.eval(left, world)
+            negative = (op == "<") == truth if op != ">" else False
+            if (
+                not negative
+                and isinstance(left, ir.Name)
+                and world.vals.get(_sign_key(left.name)) == NEGATIVE
+            ):
+                return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
+            if negative and isinstance(left, ir.Name) and left.name in self.integers:
+                world.vals[_sign_key(left.name)] = NEGATIVE
+            nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
+            if nonzero and isinstance(left, ir.Name):
+                return self._refine_int(left.name, world, True)
+            return [world]
+        if op == ",":
+            self.eval(left, world)
+            return self.refine(right, world, truth)
+        return None
+
+    def _refine_call(self, cond: ir.Call, world: World, truth: bool) -> list[World] | None:
+        api = self.apis.role(cond.func, "condition")
+        if api is not None:
+            return self._refine_predicate(api, cond, world, truth)
+        callee = self._summary_call(cond)
+        if callee is not None:
+            values = [self.eval(a, world) for a in cond.args]
+            rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
+            if self._external(cond.func):
+                self._unknown_callee(cond.func, cond, values, world)
+            if rid is not None and callee.returns_alloc is not None:
+                # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
+                (self._set_live if truth else self._set_null)(rid, world)
+            return [world]
+        return None
+
+    def _refine_assign(self, cond: ir.Assign, world: World, truth: bool) -> list[World] | None:
+        if cond.op == "=":
+            self.eval(cond, world)
+            return self.refine(cond.target, world, truth)
+        return None
+
+    def _refine_cast(self, cond: ir.Cast, world: World, truth: bool) -> list[World]:
+        return self.refine(cond.operand, world, truth)
 
     def _refine_logical(
         self, left: ir.Expr, right: ir.Expr, world: World, truth: bool, stop: bool
@@ -2274,6 +2295,16 @@ _EVAL = {
     ir.Conditional: Analysis._eval_conditional,
     ir.Binary: Analysis._eval_binary,
     ir.Opaque: Analysis._eval_opaque,
+}
+
+# Analysis._refine's handler for each condition class (the others: a value).
+_REFINE = {
+    ir.Const: Analysis._refine_const,
+    ir.Unary: Analysis._refine_unary,
+    ir.Binary: Analysis._refine_binary,
+    ir.Call: Analysis._refine_call,
+    ir.Assign: Analysis._refine_assign,
+    ir.Cast: Analysis._refine_cast,
 }
 
 # ------------------------------------------------------------------ helpers

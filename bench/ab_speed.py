@@ -6,7 +6,7 @@ Each checkout runs in a worker process of its own (PYTHONPATH set to the
 tree); files are handed to A, then to B, one at a time, so both see the
 same machine load, which on shared cores drifts by a factor of several
 within minutes.  Prints the CPU seconds (time.process_time of check_file)
-of each side, their ratio, and whether the findings were identical.
+of each side, their ratio, and whether the findings (and errors) were identical.
 Make OLD_TREE with e.g. `git worktree add /tmp/base REV` or
 `git archive REV | tar -x -C /tmp/base`.
 """
@@ -69,6 +69,7 @@ def main() -> None:
     a, b = _worker(args.old), _worker(args.new)
     cpu = {"old": 0.0, "new": 0.0}
     differ: list[str] = []
+    errors: list[str] = []
     for _ in range(args.repeat):
         for path in files:
             got = {}
@@ -79,6 +80,9 @@ def main() -> None:
                 cpu[side] += got[side]["cpu"]
             if got["old"]["findings"] != got["new"]["findings"]:
                 differ.append(path)
+            if got["old"]["error"] != got["new"]["error"]:
+                # a crash (internal error) in a file with no findings changes none
+                errors.append(f"{path}: {got['old']['error']!r} -> {got['new']['error']!r}")
     for proc in (a, b):
         proc.stdin.close()
         proc.wait()
@@ -88,6 +92,9 @@ def main() -> None:
     print(f"files whose findings differ: {len(differ)}")
     for path in differ[:20]:
         print("  " + path)
+    print(f"files whose errors differ: {len(errors)}")
+    for line in errors[:20]:
+        print("  " + line)
 
 
 if __name__ == "__main__":
