@@ -1907,6 +1907,11 @@ class Analysis:
         if kind == "value":
             return self.refine(arg, world, truth)
         self.eval(arg, world)
+        if isinstance(arg, ir.Name) and arg.name in world.pending:
+            # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
+            # exactly when the test holds (a pointer function fails as "zero").
+            for rid, on_zero, on_nonzero in world.pending.pop(arg.name):
+                self._apply_effect(rid, on_zero if truth else on_nonzero, world)
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
             return [world]

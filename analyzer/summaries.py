@@ -73,8 +73,12 @@ def summarize(a: Analysis) -> Summary:
     # Exits whose return value is unknown speak for a class only when no exit
     # is known to be of it: `return ch->ok ? true : false` must not blur the
     # plain `return false` paths of the same function.
+    # A pointer function's ERR_PTR exits count as non-zero, so they must not
+    # hide its plain `return file;` successes, whose value is unknown.
     for c in ("zero", "nonzero"):
-        chosen = [e for e in a.exits if e[1] == c] or [e for e in a.exits if e[1] == "unknown"]
+        chosen = [e for e in a.exits if e[1] == c]
+        if not chosen or (c == "nonzero" and fn.returns_pointer):
+            chosen += [e for e in a.exits if e[1] == "unknown"]
         for world, _, _ in chosen:
             counts[c] += 1
             for rid, site in param_sites.items():
