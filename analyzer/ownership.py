@@ -1200,7 +1200,9 @@ class Analysis:
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
-        elif (status := self._status_of(value)) is not None:
+        elif (status := self._status_of(value)) is not None and not any(
+            isinstance(e, ir.Name) and e.name == name for e in ir.walk(status[0])
+        ):  # (not `ret = ret ? -EFAULT : 0`)
             test, fails_when = status
             self._tracked.setdefault(test.text, test)
             world.vals[_track_key(name)] = ("+" if fails_when else "-") + test.text
@@ -1982,7 +1984,7 @@ class Analysis:
         pend = world.pending.pop(name, None)
         for rid, on_zero, on_nonzero in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
-        tracked = world.vals.get(_track_key(name))
+        tracked = world.vals.pop(_track_key(name), None)
         if tracked is not None and tracked[1:] in self._tracked:
             # `ret = image_id ? 0 : -ENOMEM; if (!ret)`: image_id is non-NULL.
             fails_when = tracked[0] == "+"
