@@ -554,6 +554,22 @@ class Analysis:
             return self.apis.role(bound.func, "count") is not None
         return isinstance(bound, ir.Name) and bool(_MACRO_CONSTANT.match(bound.name))
 
+    def _array_init(self, node: ir.Node, world: World) -> bool:
+        """`char *env[] = { "X", kasprintf(..), NULL };`: the array holds what its
+        initialiser allocates (as `env[]`: the elements are not told apart)."""
+        init = node.expr
+        if not (
+            node.name in self.arrays
+            and isinstance(init, ir.Opaque)
+            and init.text.lstrip().startswith("{")
+        ):
+            return False
+        for part in init.parts:
+            rid = self.eval(part, world, holder=f"{node.name}[]")
+            if rid is not None and world.status.get(rid) in OWNED:
+                self.bind_key(f"{node.name}[]", rid, world)
+        return True
+
     def _not_entered(self, head: ir.Node, world: World) -> bool:
         """At a loop's exit: has its body not run yet (`i` still 0 in `i < n`)?"""
         cond = head.expr
@@ -685,7 +701,9 @@ class Analysis:
             self._statement = None
         elif kind is Kind.DECL:
             self.unbind_local(node.name, world)
-            if node.expr is not None:
+            if node.expr is not None and self._array_init(node, world):
+                pass
+            elif node.expr is not None:
                 self._derived = False
                 value = self.eval(node.expr, world, holder=node.name)
                 derived = self._derived
