@@ -2280,7 +2280,9 @@ class Analysis:
             return "", False, None
         node, truth = branch
         because = f"`{_short(node.expr)}` is {'true' if truth else 'false'} (line {node.span.line})"
-        failing = failed_check(
+        # A loop that ends (`for_each_of_cpu_node(dn)` finding no more nodes)
+        # failed no check, though its test reads like `!dn`.
+        failing = (truth or node.loop_end < 0) and failed_check(
             node.expr, truth, self.apis, self.pointers | self.flags, self.integers
         )
         return because, failing, null_tested(node.expr, truth, self.apis)
