@@ -1952,7 +1952,18 @@ class Analysis:
         if isinstance(cond, ir.Call):
             self.eval(cond, world)
             return [world]
-        found = [] if self._via_derived(cond, world) else self.resolve(cond, world)
+        if self._via_derived(cond, world):
+            # `block = temp_block + 3; if (!block)`: a pointer into a block is
+            # NULL only where the block is (the other way round says nothing).
+            found = []
+            if not truth:
+                for rid in self.resolve(cond, world):
+                    if world.status.get(rid) == LIVE:
+                        return []
+                    if world.status.get(rid) in (MAYBE, MAYBE_ERR):
+                        self._set_null(rid, world)
+        else:
+            found = self.resolve(cond, world)
         if len(found) == 1 and world.status.get(found[0]) is not None:
             rid = found[0]
             st = world.status[rid]
