@@ -169,8 +169,11 @@ class _Map(dict):
         except AttributeError:
             view = None
         if view is None:
-            view = self._frozen = frozenset(self.items())
+            view = self._frozen = self._view()
         return view
+
+    def _view(self) -> frozenset:
+        return frozenset(self.items())
 
     def copy(self) -> _Map:
         twin = type(self)(self)
@@ -217,16 +220,8 @@ class _KeyMap(_Map):
 
     __slots__ = ()
 
-    def frozen(self) -> frozenset | tuple:
-        if not self:
-            return ()
-        try:
-            view = self._frozen
-        except AttributeError:
-            view = None
-        if view is None:
-            view = self._frozen = frozenset(self)
-        return view
+    def _view(self) -> frozenset:
+        return frozenset(self)
 
 
 @dataclass(slots=True)
