@@ -1987,11 +1987,8 @@ class Analysis:
             return self._refine_int(cond.text, world, truth)
         return [world]
 
-    def _stable(self, expr: ir.Field) -> bool:
-        """A field of a parameter or local that this function never assigns."""
-        return self._local_path(expr) and expr.text not in self.assigned
-
     def _local_path(self, expr: ir.Field) -> bool:
+        """A field reached from a parameter or local (its tests can be remembered)."""
         p = path_of(expr)
         return p is not None and p[0] in self.locals
 
