@@ -453,6 +453,7 @@ class Analysis:
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
+        self.param_names = frozenset(p.name for p in fn.params if p.pointer)
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
@@ -1385,6 +1386,10 @@ class Analysis:
         went to code we cannot see, which may undo what was stored in it."""
         if not self.apis.releases(name) or self.apis.borrows(name):
             return
+        if not world.freed_own and any(self._param_member(a) for a in expr.args):
+            # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
+            # function undoes what it set up in its caller's structure.
+            world.freed_own = True
         if self.apis.tears_down(name):
             world.handed[TORN] = True
         for arg, value in zip(expr.args, values, strict=False):
@@ -1436,6 +1441,13 @@ class Analysis:
         if last < 0:
             return None
         return self.resolve_path(root, tokens[:last], world, create=False), "".join(tokens[last:])
+
+    def _param_member(self, arg: ir.Expr) -> bool:
+        """`qdev->buf`, `&qdev->lock`: a member of a pointer parameter's structure."""
+        while isinstance(arg, (ir.Cast, ir.Unary)):
+            arg = arg.operand
+        p = path_of(arg) if isinstance(arg, ir.Field) else None
+        return p is not None and p[0] in self.param_names and "->" in "".join(p[1][:1])
 
     def _direct_owner(self, expr: ir.Expr, world: World) -> list[int]:
         """`&pool->base.x[i]` -> pool; `&qdev->pdev->dev` -> qdev->pdev, not qdev."""
