@@ -71,6 +71,7 @@ class ApiTable:
     teardown_patterns: list[str] = field(default_factory=list)
     borrows_patterns: list[str] = field(default_factory=list)
     drops_patterns: list[str] = field(default_factory=list)
+    frees_patterns: list[str] = field(default_factory=list)
     # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
     drivers: list[DriverType] = field(default_factory=list)
     drvdata_getters: dict[str, Api] = field(default_factory=dict)
@@ -100,6 +101,11 @@ class ApiTable:
         """Does a callee of this name drop a reference to the object whose
         embedded member it is given (`put_device(&x->dev)` may free x)?"""
         return self._matches("drops", self.drops_patterns, name)
+
+    def frees(self, name: str | None) -> bool:
+        """Does a release-named callee of this name free what it is given
+        (`dma_free_coherent`), rather than only unhook it?"""
+        return self._matches("frees", self.frees_patterns, name)
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -138,6 +144,7 @@ class ApiTable:
             ("teardown", self.teardown_patterns),
             ("borrows", self.borrows_patterns),
             ("drops", self.drops_patterns),
+            ("frees", self.frees_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -325,6 +332,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.teardown_patterns),
         list(base.borrows_patterns),
         list(base.drops_patterns),
+        list(base.frees_patterns),
         list(base.drivers),
         dict(base.drvdata_getters),
     )

@@ -1386,9 +1386,13 @@ class Analysis:
         went to code we cannot see, which may undo what was stored in it."""
         if not self.apis.releases(name) or self.apis.borrows(name):
             return
-        if not world.freed_own and any(self._param_member(a) for a in expr.args):
+        if (
+            not world.freed_own
+            and self.apis.frees(name)
+            and any(self._param_member(a) for a in expr.args)
+        ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
-            # function undoes what it set up in its caller's structure.
+            # function frees what it set up in its caller's structure.
             world.freed_own = True
         if self.apis.tears_down(name):
             world.handed[TORN] = True
