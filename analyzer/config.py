@@ -24,7 +24,16 @@ from analyzer import apis as apis_mod
 from analyzer.findings import CONFIDENCES, Finding
 
 CONFIG_NAMES = (".devmlint.toml", "pyproject.toml")
-_API_SECTIONS = (*apis_mod.ROLES, "keeps", "constructs", "releases", "teardown", "borrows", "drops", "frees")
+_API_SECTIONS = (
+    *apis_mod.ROLES,
+    "keeps",
+    "constructs",
+    "releases",
+    "teardown",
+    "borrows",
+    "drops",
+    "frees",
+)
 _LIST_KEYS = ("select", "ignore", "exclude")
 _TOML_POS = re.compile(r"\(at line (\d+), column \d+\)")
 _API_ENTRY = re.compile(r"\[\[(\w+)\]\] entry (\d+)")
