@@ -226,13 +226,7 @@ doing both; labels are left in place).
             f"{DEVM[site.api]}({device}, ...) and drop the {len(removed)} kfree() "
             f"call{'s' if len(removed) > 1 else ''}"
         )
-        related = [
-            Related(ctx.path, fc.call.span.line, f"kfree() the fix removes (in `{owner.name}()`)")
-            for owner, fc in sorted(removed, key=lambda x: x[1].call.span.line)
-        ]
-        f = finding(self, ctx, probe, site.span, message, related, "medium", var, site.api)
-        f.fix = make_fix(ctx, call, device, removed)
-        return f
+        return self._conversion(ctx, probe, site, message, var, call, device, removed)
 
     def _candidate(self, ctx, m: DriverModel, frees, function: str, chain: str, site: Site):
         if site.api not in DEVM or site.via_summary or site.origin is not None:
@@ -294,11 +288,17 @@ doing both; labels are left in place).
             f"of probe and in remove: allocate it with {DEVM[site.api]}({device}, ...) and "
             f"drop the {len(removed)} kfree() call{'s' if len(removed) > 1 else ''}"
         )
+        return self._conversion(ctx, function, site, message, chain, call, device, removed)
+
+    def _conversion(
+        self, ctx, function: str, site: Site, message: str, key: str, call, device: str, removed
+    ) -> Finding:
+        """The suggestion, the kfree() calls it removes as related locations, and its fix."""
         related = [
             Related(ctx.path, fc.call.span.line, f"kfree() the fix removes (in `{owner.name}()`)")
             for owner, fc in sorted(removed, key=lambda x: x[1].call.span.line)
         ]
-        f = finding(self, ctx, function, site.span, message, related, "medium", chain, site.api)
+        f = finding(self, ctx, function, site.span, message, related, "medium", key, site.api)
         f.fix = make_fix(ctx, call, device, removed)
         return f
 
