@@ -1246,6 +1246,8 @@ class Analysis:
 
     def _untrack(self, name: str, world: World) -> None:
         """`p` assigned: a status no longer tells what a test of `p` would."""
+        if not self._tracked:
+            return  # (every assignment asks: most functions track no test)
         for k in [k for k in world.vals if k.endswith(_TRACK)]:
             test = self._tracked.get(world.vals[k][1:])
             if test is None or any(
