@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import ApiTable
-from analyzer.ownership import Analysis, FreeCall, Leak, Site, Summary
+from analyzer.ownership import Analysis, FreeCall, Leak, Leftovers, Site, Summary
 from analyzer.prefilter import db_allocators
 from analyzer.summaries import call_order, summarize
 from analyzer.summarydb import SummaryDb
@@ -89,10 +89,7 @@ def analyse(
     called = {c for fn in needed for c in fn.calls}
     order = call_order(needed)
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak, bool]] = []
-    confirmed: set[tuple[str, int, str]] = set()
-    propagated: set[tuple[str, int, str]] = set()
-    assumed: set[tuple[str, int, str]] = set()
-    dropped: set[tuple[str, int, str]] = set()
+    leftovers = Leftovers()
     lazy = _Lazy(result.summaries, order)
     eager = _eager(unit.functions, apis, db) if demand else None
     barren: set[str] = set()
@@ -117,10 +114,7 @@ def analyse(
         )
         fr.stores = a.field_stores
         deferred.extend((fr, key, leak, a.cleans_up) for key, leak in a.deferred.values())
-        confirmed.update(a.confirmed)
-        propagated.update(a.propagated)
-        assumed.update(a.assumed)
-        dropped.update(a.dropped)
+        leftovers.update(a.leftovers)
         return fr
 
     lazy.step = step
@@ -157,9 +151,13 @@ def analyse(
     # path only runs some teardown that is taken to cover them.
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
-        if ident in confirmed or (cleans_up and ident in assumed):
+        if ident in leftovers.confirmed or (cleans_up and ident in leftovers.assumed):
             fr.leaks.append(leak)
-        elif fr.function.name not in called or ident in propagated or ident in dropped:
+        elif (
+            fr.function.name not in called
+            or ident in leftovers.propagated
+            or ident in leftovers.dropped
+        ):
             fr.leaks.append(leak if cleans_up else dataclasses.replace(leak, tentative=True))
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)

@@ -130,6 +130,24 @@ class Leak:
 
 
 @dataclass(slots=True)
+class Leftovers:
+    """What callers in the file do with memory a failing callee left in their
+    structures, by the callee's (function, parameter, chain): the engine
+    decides from this whether the callee's own report stands."""
+
+    confirmed: set[tuple[str, int, str]] = field(default_factory=set)  # lost with its holder
+    propagated: set[tuple[str, int, str]] = field(default_factory=set)  # passed up again
+    assumed: set[tuple[str, int, str]] = field(default_factory=set)  # left to some teardown
+    dropped: set[tuple[str, int, str]] = field(default_factory=set)  # a local holder went away
+
+    def update(self, other: Leftovers) -> None:
+        self.confirmed |= other.confirmed
+        self.propagated |= other.propagated
+        self.assumed |= other.assumed
+        self.dropped |= other.dropped
+
+
+@dataclass(slots=True)
 class FreeCall:
     """A call of a free API and what reached its argument, over every world.
 
@@ -439,12 +457,9 @@ class Analysis:
             e.operand.text for e in exprs if isinstance(e, ir.Unary) and e.op in ("++", "--")
         }
         self.rid_sites: dict[int, Site] = {}
-        # Leaks that only count if a caller confirms them, and confirmations.
+        # Leaks that only count if a caller confirms them, and what callers did.
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
-        self.confirmed: set[tuple[str, int, str]] = set()
-        self.propagated: set[tuple[str, int, str]] = set()  # passed on to our own caller
-        self.assumed: set[tuple[str, int, str]] = set()  # taken to go with a teardown
-        self.dropped: set[tuple[str, int, str]] = set()  # lost with a local structure
+        self.leftovers = Leftovers()  # what callers do with failing callees' leftovers
         # Some error exit is reached after freeing memory allocated here: the
         # function undoes its own work when it fails, so what it leaves in its
         # caller's structure on another failing path is not the caller's job.
@@ -2208,9 +2223,9 @@ class Analysis:
                         outer = world.status.get(contained.get(holder_rid, -1))
                         if outer in (PARAM, P_ESCAPED):
                             # the container itself is left in our caller's structure
-                            self.propagated.add(site.origin)
+                            self.leftovers.propagated.add(site.origin)
                         else:
-                            self.confirmed.add(site.origin)  # dropped with its container
+                            self.leftovers.confirmed.add(site.origin)  # dropped with its container
                     continue  # the container leaks; report that one
                 if hst == MANAGED:
                     if error_exit is not True:
@@ -2246,10 +2261,10 @@ class Analysis:
             if site is None:
                 continue
             if site.origin is not None and rid in world.failed and TORN in world.handed:
-                self.assumed.add(site.origin)
+                self.leftovers.assumed.add(site.origin)
                 continue  # a teardown ran on this error path: assume it covers the leftovers
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
-                self.propagated.add(site.origin)  # still in our caller's structure
+                self.leftovers.propagated.add(site.origin)  # still in our caller's structure
                 continue
             if site.origin is not None and rid in world.failed:
                 # A failing callee left it here and we do not free it: the
@@ -2257,9 +2272,9 @@ class Analysis:
                 # structure around it is proof; a local structure going out of
                 # scope is not (`devlink_dpipe_entry_clear(&entry)` may free it).
                 if reason == "container-freed":
-                    self.confirmed.add(site.origin)
+                    self.leftovers.confirmed.add(site.origin)
                 else:
-                    self.dropped.add(site.origin)
+                    self.leftovers.dropped.add(site.origin)
                 continue
             via = world.via
             key = (site.span, (via.span if via else node.span))
