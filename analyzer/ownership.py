@@ -250,7 +250,8 @@ class World:
     heap: _Map  # dict[tuple[int, str], int]: (container, field chain[#rid]) -> resource
     status: _Map  # dict[int, str]
     vals: _Map  # dict[str, str]: int variable -> "zero" | "nonzero"
-    pending: _Map  # dict[str, tuple[tuple[int, str | None, str | None], ...]]
+    # dict[str, tuple[(rid, on_zero, on_nonzero, on_success), ...]]: effects waiting for a test
+    pending: _Map
     realloc: _Map  # dict[int, int]: new block -> the block it replaces
     holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
     freed_container: dict[int, str]  # resource -> container path freed around it
@@ -1622,10 +1623,14 @@ class Analysis:
         # Blocks of earlier iterations that were handed out (registered, queued,
         # linked, given to any callee, stored anywhere) went with the iteration
         # that completed: they are not ours now.
+        # A block nothing ever held (`if (!foo_alloc(c)) return -ENOMEM;` in a
+        # loop) was kept by the callee itself: no caller drops a block it
+        # never looks at.
         handed = (
             world.lent.pop(rid, None) is not None
             or old.rid in world.lent
             or any(v == old.rid for v in world.heap.values())
+            or not any(v == old.rid for v in world.env.values())
         )
         world.status[old.rid] = ESCAPED if handed else LIVE
         world.holders[old.rid] = world.holders.get(rid, "?")
@@ -1640,7 +1645,12 @@ class Analysis:
         wait in `self._deferred` for a branch on that variable), None when
         nothing reads it: then the callee is taken to have succeeded.
         """
-        pending: list[tuple[int, str | None, str | None]] = []
+        # Each waits for a test of the result: (rid, if zero, if nonzero, if
+        # positive). Kernel errors are negative, so a positive result is a
+        # success in either class (`ret = add_inbuf(vq, buf); ... while (ret > 0)`):
+        # the callee kept what it keeps on either success, and what it
+        # allocated is there.
+        pending: list[tuple[int, str | None, str | None, str | None]] = []
         for eff in summary.effects:
             if eff.index >= len(expr.args):
                 continue
@@ -1657,11 +1667,12 @@ class Analysis:
                         failed = cls == summary.error_class
                         absent = None if self._reused else "vanish"
                         on[cls] = absent if what != "alloc" else "failed" if failed else None
-                    pending.append((rid, on["zero"], on["nonzero"]))
+                    pending.append((rid, on["zero"], on["nonzero"], None))
                 continue
             for rid in targets:
                 if eff.on_zero != eff.on_nonzero and result == "defer":
-                    pending.append((rid, eff.on_zero, eff.on_nonzero))
+                    kept = [w for w in (eff.on_zero, eff.on_nonzero) if w in ("escaped", "lent")]
+                    pending.append((rid, eff.on_zero, eff.on_nonzero, kept[0] if kept else None))
                 else:
                     what = eff.on_nonzero if result == "nonzero" else eff.on_zero
                     if what == "lent":
@@ -1679,6 +1690,8 @@ class Analysis:
                 failure=failure,
                 via_summary=True,
             )
+            if world.status.get(s.rid) in OWNED:
+                self._age(s, world)  # a loop calls the helper again, as for a table allocator
             world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
             world.holders[s.rid] = holder or _display(expr)
             world.via = None
@@ -1862,6 +1875,10 @@ class Analysis:
                 return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
             if negative and isinstance(left, ir.Name) and left.name in self.integers:
                 world.vals[_sign_key(left.name)] = NEGATIVE
+            if isinstance(left, ir.Name) and (op == ">" and truth or op != ">" and not negative):
+                # not negative: the callee did not fail
+                for rid, _, _, on_ok in world.pending.pop(left.name, None) or ():
+                    self._apply_effect(rid, on_ok, world)
             nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
             if nonzero and isinstance(left, ir.Name):
                 return self._refine_int(left.name, world, True)
@@ -1958,7 +1975,7 @@ class Analysis:
         if isinstance(arg, ir.Name) and arg.name in world.pending:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
             # exactly when the test holds (a pointer function fails as "zero").
-            for rid, on_zero, on_nonzero in world.pending.pop(arg.name):
+            for rid, on_zero, on_nonzero, _ in world.pending.pop(arg.name):
                 self._apply_effect(rid, on_zero if truth else on_nonzero, world)
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
@@ -2036,7 +2053,7 @@ class Analysis:
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
         pend = world.pending.pop(name, None)
-        for rid, on_zero, on_nonzero in pend or ():
+        for rid, on_zero, on_nonzero, _ in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
         tracked = world.vals.pop(_track_key(name), None)
         if tracked is not None and tracked[1:] in self._tracked:
@@ -2093,7 +2110,7 @@ class Analysis:
                 self.free(rid, world)
         # Unresolved conditional hand-overs: assume the callee took ownership.
         for pend in world.pending.values():
-            for rid, on_zero, _ in pend:
+            for rid, on_zero, _, _ in pend:
                 self._apply_effect(rid, on_zero, world)
         for _new, old in list(world.realloc.items()):
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
