@@ -44,6 +44,8 @@ class Api:
     pointer: int | None = None  # index of the argument the role is about
     device: int | None = None  # managed: index of the owning device argument
     drvdata: bool = False
+    into: int | None = None  # sinks written as calls: the index of the place stored into
+    always: bool = False  # sinks: takes the pointer even when it fails (`*_or_reset`)
     test: str = ""  # condition entries: "value" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
 
@@ -269,7 +271,7 @@ def _entries(role: str, entry: dict, where: str):
     if not protos or not all(isinstance(p, str) for p in protos):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
-    known |= {"pointer", "device", "drvdata", "test"}
+    known |= {"pointer", "device", "drvdata", "test", "into", "always"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -300,6 +302,8 @@ def _entries(role: str, entry: dict, where: str):
             pointer=pointer,
             device=_param_index(entry, "device", params, f"{where}: {proto!r}"),
             drvdata=bool(entry.get("drvdata", False)),
+            into=_param_index(entry, "into", params, f"{where}: {proto!r}"),
+            always=bool(entry.get("always", False)),
             test=test,
             returns_pointer=isinstance(decl.type.type, c_ast.PtrDecl),
         )

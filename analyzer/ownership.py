@@ -466,6 +466,10 @@ class Analysis:
         # caller's structure on another failing path is not the caller's job.
         self.cleans_up = False
         self._deferred: tuple = ()
+        # `ret = radix_tree_insert(.., entry)`: the sink call whose result a
+        # local takes, and the blocks it keeps only if it succeeds.
+        self._sink_call: ir.Call | None = None
+        self._sink_pending: list[tuple[int, str, None, str]] = []
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
@@ -1152,7 +1156,10 @@ class Analysis:
                 world.pending[t.name] = self._deferred
             return rid
         self._derived = self._offset = False
+        if isinstance(t, ir.Name) and isinstance(v, ir.Call):
+            self._sink_call = v
         rid = self.eval(v, world, holder=holder)
+        self._sink_call = None
         if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
             rid = self._param_field(v, world)
         derived = self._derived
@@ -1166,6 +1173,9 @@ class Analysis:
             self._alias(t.name, v, world)
         if isinstance(t, ir.Name):
             self.assign_int(t.name, v, world)
+            if self._sink_pending:
+                world.pending[t.name] = tuple(self._sink_pending)
+                self._sink_pending = []
         return rid
 
     def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
@@ -1545,12 +1555,14 @@ class Analysis:
             for rid in rids:
                 self.free(rid, world)
         elif role == "sink":
-            # `WRITE_ONCE(list->next, list)`: a block pointing at itself is not
-            # published anywhere.
+            # `WRITE_ONCE(list->next, list)`, `list_add(&x->node, &x->head)`: a
+            # block pointing at itself is not published anywhere. A value read
+            # from the block (`devm_add_action(sfp->dev, cleanup, sfp)`) is not
+            # a place in it.
             into = {
                 r
                 for i, other in enumerate(args)
-                if i != api.pointer and not isinstance(other, ir.Name)
+                if i != api.pointer and (i == api.into or _address(other))
                 for r in self.owner_of(other, world)
             }
             for rid in self.owner_of(arg, world):
@@ -1565,6 +1577,10 @@ class Analysis:
                         if i != api.pointer:
                             for dev in self.owner_of(other, world):
                                 self.drvdata.setdefault(dev, set()).add(rid)
+                elif expr is self._sink_call and not api.returns_pointer and not api.always:
+                    # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
+                    # a sink that fails did not take the block.
+                    self._sink_pending.append((rid, "escaped", None, "escaped"))
                 else:
                     self.escape(rid, world)
         elif role == "transfer":
@@ -2500,6 +2516,13 @@ def _short(expr: ir.Expr | None, prefix: str = "") -> str:
 
 def _display(expr: ir.Expr) -> str:
     return expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
+
+
+def _address(expr: ir.Expr) -> bool:
+    """`&x->m` (through casts): an address, not a value."""
+    while isinstance(expr, ir.Cast):
+        expr = expr.operand
+    return isinstance(expr, ir.Unary) and expr.op == "&"
 
 
 def _chain_tokens(chain: str) -> list[str]:
