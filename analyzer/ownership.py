@@ -534,13 +534,15 @@ class Analysis:
         `while (--i >= 0) kfree(bufs[i]);` runs as often as there are
         blocks to free, a count the analysis does not track.  Such a loop
         is taken to run while what it frees is still live, so its exit
-        is not a path on which those blocks leak.
+        is not a path on which those blocks leak.  The frees may be a
+        helper's (`for (; i >= 0; --i) vhost_vq_free_iovecs(dev->vqs[i]);`):
+        then what its summary frees, as (argument, field chain).
         """
-        out: dict[int, list[ir.Expr]] = {}
+        out: dict[int, list[tuple[ir.Expr, str]]] = {}
         for head in self.fn.nodes:
             if head.kind is not Kind.BRANCH or head.loop_end < 0:
                 continue
-            frees: list[ir.Expr] = []
+            frees: list[tuple[ir.Expr, str]] = []
             allocates = False
             for node in self.fn.nodes[head.id + 1 : head.loop_end + 1]:
                 if node.expr is None:
@@ -552,7 +554,17 @@ class Analysis:
                         if api.role in ("allocator", "reallocator"):
                             allocates = True
                         elif api.role == "free" and api.pointer < len(e.args):
-                            frees.append(e.args[api.pointer])
+                            frees.append((e.args[api.pointer], ""))
+                    summary = self._summary_call(e)
+                    if summary is None:
+                        continue
+                    for eff in summary.effects:
+                        if (
+                            eff.on_zero == eff.on_nonzero == "freed"
+                            and eff.index < len(e.args)
+                            and not _address(e.args[eff.index])
+                        ):
+                            frees.append((e.args[eff.index], eff.chain))
             if frees and not allocates:
                 out[head.id] = frees
         return out
@@ -614,8 +626,10 @@ class Analysis:
         return hit
 
     def _unwinding(self, head: ir.Node, world: World) -> bool:
-        for arg in self.cleanup_loops.get(head.id, ()):
-            if any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
+        for arg, chain in self.cleanup_loops.get(head.id, ()):
+            # (create: a parameter's array element is found by touching it)
+            found = self._effect_targets(arg, chain, world)
+            if any(world.status.get(r) in OWNED for r in found):
                 return True
         return False
 
