@@ -45,6 +45,7 @@ OWNED = (MAYBE, MAYBE_ERR, LIVE)
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
+POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
 _HELD = (*OWNED, MANAGED, PARAM)  # what an accessor's result may point into
@@ -1894,24 +1895,33 @@ class Analysis:
             if equal and self._distinct_pointers(left, right, world):
                 return []  # a fresh block equals no pointer that existed before it
             return self._refine_equal(left, right, world, equal)
-        if op in ("<", ">=", ">") and _is_zero(right):
+        if op in ("<", ">=", ">", "<=") and _is_zero(right):
+            if op == "<=":
+                op, truth = ">", not truth  # `count <= 0` is `!(count > 0)`
             self.eval(left, world)
+            # what the branch says of the sign: `x < 0`, `x >= 0`, `x > 0`, or
+            # nothing (`x > 0` false: zero or negative)
             negative = (op == "<") == truth if op != ">" else False
+            nonnegative = not negative if op != ">" else truth
             if (
-                not negative
+                nonnegative
                 and isinstance(left, ir.Name)
                 and world.vals.get(_sign_key(left.name)) == NEGATIVE
             ):
                 return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
             if negative and isinstance(left, ir.Name) and left.name in self.integers:
                 world.vals[_sign_key(left.name)] = NEGATIVE
-            if isinstance(left, ir.Name) and (op == ">" and truth or op != ">" and not negative):
-                # not negative: the callee did not fail
+            if nonnegative and isinstance(left, ir.Name):
+                # the callee did not fail
                 for rid, _, _, on_ok in world.pending.pop(left.name, None) or ():
                     self._apply_effect(rid, on_ok, world)
             nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
             if nonzero and isinstance(left, ir.Name):
-                return self._refine_int(left.name, world, True)
+                out = self._refine_int(left.name, world, True)
+                if op == ">" and left.name in self.integers:
+                    for w in out:
+                        w.vals[_sign_key(left.name)] = POSITIVE
+                return out
             return [world]
         if op == ",":
             self.eval(left, world)
@@ -2160,7 +2170,7 @@ class Analysis:
         cls = self.result_class(node, world, returned)
         if cls == "error" and world.freed_own:
             self.cleans_up = True
-        self.exits.append((world, "nonzero" if cls == "error" else cls, fresh))
+        self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
 
     def _mark_kept_params(self, world: World) -> None:
@@ -2213,7 +2223,7 @@ class Analysis:
 
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
         """ "zero", "nonzero", "error" (an errno or ERR_PTR: non-zero and a failure),
-        or "unknown"."""
+        "positive" (non-zero, and not an errno), or "unknown"."""
         if node.expr is None:
             return "unknown"
         if returned is not None:
@@ -2243,6 +2253,8 @@ class Analysis:
                 return "error"
             case ir.Name(name=n) if world.vals.get(n) == "zero":
                 return "zero"
+            case ir.Name(name=n) if world.vals.get(_sign_key(n)) == POSITIVE:
+                return "positive"  # `if (ret > 0) ...; return ret;`: a count
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
