@@ -46,7 +46,7 @@ class Api:
     drvdata: bool = False
     into: int | None = None  # sinks written as calls: the index of the place stored into
     always: bool = False  # sinks: takes the pointer even when it fails (`*_or_reset`)
-    test: str = ""  # condition entries: "value" | "is_err" | "is_err_or_null"
+    test: str = ""  # condition entries: "value" | "not" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
 
 
@@ -279,8 +279,8 @@ def _entries(role: str, entry: dict, where: str):
     if failure not in ("null", "err_ptr"):
         raise ApiError(f"{where}: failure must be 'null' or 'err_ptr', not {failure!r}")
     test = entry.get("test", "")
-    if role == "condition" and test not in ("value", "is_err", "is_err_or_null"):
-        raise ApiError(f"{where}: test must be 'value', 'is_err' or 'is_err_or_null'")
+    if role == "condition" and test not in ("value", "not", "is_err", "is_err_or_null"):
+        raise ApiError(f"{where}: test must be 'value', 'not', 'is_err' or 'is_err_or_null'")
     for proto in protos:
         decl = _declared(proto)
         params = _param_names(decl)

@@ -2011,6 +2011,8 @@ class Analysis:
         arg = cond.args[api.pointer]
         if kind == "value":
             return self.refine(arg, world, truth)
+        if kind == "not":  # `ACPI_SUCCESS(status)` is `!status`
+            return self.refine(arg, world, not truth)
         self.eval(arg, world)
         if isinstance(arg, ir.Name) and arg.name in world.pending:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
