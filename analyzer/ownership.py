@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -431,8 +432,10 @@ class Analysis:
         sites: dict[tuple, Site],
         has_callers: bool = False,
         functions: frozenset[str] = frozenset(),
+        never_fails: Callable[[str | None], bool] = lambda name: False,
     ) -> None:
         self.fn = fn
+        self.never_fails = never_fails  # callee name -> it only ever returns 0
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -1252,6 +1255,8 @@ class Analysis:
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
             world.vals[name] = "nonzero"  # err = PTR_ERR(p)
+        elif isinstance(value, ir.Call) and self.never_fails(value.func):
+            world.vals[name] = "zero"  # `ret = reset_controller_register(..)`
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
@@ -1932,6 +1937,8 @@ class Analysis:
         api = self.apis.role(cond.func, "condition")
         if api is not None:
             return self._refine_predicate(api, cond, world, truth)
+        if truth and self.never_fails(cond.func):
+            return []  # `if (foo_init(x))` of a function that only returns 0
         callee = self._summary_call(cond)
         if callee is not None:
             values = [self.eval(a, world) for a in cond.args]
@@ -2262,6 +2269,8 @@ class Analysis:
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
                     return "error"
+                if self.never_fails(f):
+                    return "zero"
         return "unknown"
 
     def find_leaks(self, node: ir.Node, world: World, cls: str) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ class SummaryDb:
 
     functions: dict[str, Summary] = field(default_factory=dict)
     source: str = ""
+    # int functions whose every return is a literal 0 (`ir.Function.never_fails`),
+    # whether or not they touch memory
+    never_fail: frozenset[str] = frozenset()
 
     def get(self, name: str) -> Summary | None:
         return self.functions.get(name)
@@ -92,6 +96,7 @@ def to_json(db: SummaryDb) -> dict:
             }
             for name, s in sorted(db.functions.items())
         },
+        "never_fail": sorted(db.never_fail),
     }
 
 
@@ -108,6 +113,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
                 returns_pointer=bool(entry["returns_pointer"]),
                 error_class=str(entry["error_class"]),
             )
+        db.never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
     return db
@@ -150,8 +156,9 @@ def forget(path: str) -> None:
 # ------------------------------------------------------------------ building
 
 
-def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict]]:
-    """Names with external linkage defined in `path`, and their exported summaries."""
+def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict], set[str]]:
+    """Names with external linkage defined in `path`, their exported summaries,
+    and those of them that never fail."""
     from analyzer.checker import read_source
     from analyzer.engine import analyse
     from analyzer.frontend import treesitter
@@ -161,17 +168,19 @@ def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict]]:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return [], {}
+        return [], {}, set()
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
-    defined = [f.name for f in unit.functions if header or not f.static]
+    exported_fns = [f for f in unit.functions if header or not f.static]
+    defined = [f.name for f in exported_fns]
+    never_fail = {f.name for f in exported_fns if f.never_fails()}
     out = {}
     for name in defined:
         s = result.summaries.get(name)
         e = exported(s) if s is not None else None
         if e is not None:
             out[name] = to_json(SummaryDb({name: e}))["functions"][name]
-    return defined, out
+    return defined, out, never_fail
 
 
 def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "") -> SummaryDb:
@@ -183,11 +192,13 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     files = list(files)
     definitions: dict[str, int] = {}
     agreed: dict[str, list[dict]] = {}
+    never_fail: Counter[str] = Counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
-        for defined, summaries in pool.map(
+        for defined, summaries, sure in pool.map(
             _summarise_file, files, [base] * len(files), chunksize=chunk
         ):
+            never_fail.update(sure)
             for name in defined:
                 definitions[name] = definitions.get(name, 0) + 1
             for name, entry in summaries.items():
@@ -199,7 +210,10 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
         if any(e != entries[0] for e in entries[1:]):
             continue
         data[name] = entries[0]
-    return from_json({"format": FORMAT, "source": source, "functions": data}, "build")
+    sure = sorted(n for n, k in never_fail.items() if k == definitions.get(n))
+    return from_json(
+        {"format": FORMAT, "source": source, "functions": data, "never_fail": sure}, "build"
+    )
 
 
 def write(db: SummaryDb, path: str) -> None:
