@@ -1187,6 +1187,9 @@ class Analysis:
                 # into a block (`id_buf + START`) only to a local
                 rid = None
         self.store(t, rid, world, derived)
+        if isinstance(t, ir.Field) and _constant(v) and self._local_path(t):
+            # `wh->pool = BUF_SCSI_ALLOCED`: a later `if (wh->pool == ..)` agrees
+            world.vals[t.text] = "eq:" + v.text
         if isinstance(t, ir.Name):
             self._alias(t.name, v, world)
         if isinstance(t, ir.Name):
@@ -1980,11 +1983,15 @@ class Analysis:
         frees or stores under a second, identical test.
         """
         for var, const in ((a, b), (b, a)):
-            if not (isinstance(var, ir.Name) and var.name in self.locals):
+            if isinstance(var, ir.Field) and self._local_path(var) and _constant(const):
+                key = var.text  # a field, remembered until assigned (`_forget_tests`)
+            elif isinstance(var, ir.Name) and var.name in self.locals:
+                if var.name in world.env or not _constant(const):
+                    continue
+                key = var.name
+            else:
                 continue
-            if var.name in world.env or not _constant(const):
-                continue
-            known = world.vals.get(var.name, "")
+            known = world.vals.get(key, "")
             fact = ("eq:" if equal else "ne:") + const.text
             if known.startswith("eq:"):
                 same = known[3:] == const.text
@@ -1993,7 +2000,7 @@ class Analysis:
             elif known == "ne:" + const.text and equal:
                 return []
             if equal or not known.startswith("eq:"):
-                world.vals[var.name] = fact
+                world.vals[key] = fact
             return [world]
         return [world]
 
@@ -2078,7 +2085,12 @@ class Analysis:
                 world.status[rid] = P_FREED
             return [world]
         self.eval(cond, world)
-        if isinstance(cond, ir.Name) and cond.name in self.locals:
+        if isinstance(cond, ir.Name) and (
+            cond.name in self.locals
+            or (cond.name not in self.functions and not _MACRO_CONSTANT.match(cond.name))
+        ):
+            # a local, or a global flag (`if (!scsi_alloc_out_of_range) .. if
+            # (scsi_alloc_out_of_range || ..)`): its tests agree until assigned
             return self._refine_int(cond.name, world, truth)
         if isinstance(cond, ir.Field) and self._local_path(cond):
             # `if (req->src)` tested twice: both tests agree, until the
