@@ -415,15 +415,12 @@ class DriverModel:
 
 def model(result: UnitResult, apis: ApiTable) -> DriverModel:
     """The driver model of one analysed file (built once, shared by the rules)."""
-    cached = _CACHE.get("last")
-    if cached is not None and cached.result is result and cached.apis is apis:
+    cached = result.derived.get("drivers")
+    if isinstance(cached, DriverModel) and cached.apis is apis:
         return cached
     m = _build(result, apis)
-    _CACHE["last"] = m
+    result.derived["drivers"] = m
     return m
-
-
-_CACHE: dict[str, DriverModel] = {}
 
 
 def _build(result: UnitResult, apis: ApiTable) -> DriverModel:

@@ -38,6 +38,9 @@ class UnitResult:
     functions: list[FunctionResult] = field(default_factory=list)
     summaries: dict[str, Summary] = field(default_factory=dict)
     sites: dict[tuple, Site] = field(default_factory=dict)
+    # What rules derive from this result once per file (the driver model):
+    # kept here, not in a module global that would hold the last file alive.
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 class _Known(dict):
