@@ -89,7 +89,7 @@ def analyse(
     # (A name defined twice stays: the call order resolves it to one definition.)
     defined = Counter(fn.name for fn in unit.functions)
     needed = [fn for fn in unit.functions if id(fn) in candidates or defined[fn.name] > 1]
-    called = {c for fn in needed for c in fn.calls}
+    called = _CalledIn(needed)
     order = call_order(needed)
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak, bool]] = []
     leftovers = Leftovers()
@@ -166,6 +166,27 @@ def analyse(
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)
     return result
+
+
+class _CalledIn:
+    """`name in called`: does some function of `functions` call `name`?
+
+    Asked only of the functions analysed, so worked out per name, reading the
+    CFG only of functions whose text names it (`ir.Function.may_name`), not
+    of every function up front.
+    """
+
+    def __init__(self, functions: list[ir.Function]) -> None:
+        self.functions = functions
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        hit = self.known.get(name)
+        if hit is None:
+            hit = self.known[name] = any(
+                name in fn.calls for fn in self.functions if fn.may_name((name,))
+            )
+        return hit
 
 
 def _relevant(summary: Summary | None) -> bool:

@@ -10,6 +10,7 @@ hidden in an unusual construct is not lost.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -232,6 +233,12 @@ class Function:
         """False if the function surely neither stores a pointer parameter nor has
         `__free()` locals; None when only the CFG can tell."""
         return None
+
+    def may_name(self, names: Collection[str]) -> bool:
+        """False if the body surely neither calls nor reads (as a `Name`) any of
+        `names`: then `calls` and the CFG's names have none of them, and a
+        caller that only wants those need not build the CFG to find out."""
+        return True
 
 
 @dataclass(frozen=True, slots=True)

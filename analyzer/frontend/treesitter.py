@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Collection
 
 import tree_sitter_c
 from tree_sitter import Language, Parser
@@ -499,6 +500,8 @@ def _count_errors(node: TSNode) -> int:
 # rest of the word, quadratic in its length): a match can only start at a
 # word's first letter, so the matches are the same (tests/test_lazy_ir.py).
 _CALL_HINT = re.compile(rb"(?<![A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n\\]*(?:\(|/[*/]))")
+# Every word of a body's code: a superset of the identifiers tree-sitter finds in it.
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 _CFG_SLOTS = ("nodes", "entry", "exit", "calls", "parse_errors")
 _SLOT = {name: ir.Function.__dict__[name] for name in _CFG_SLOTS}
 
@@ -526,7 +529,7 @@ class LazyFunction(ir.Function):
     that reads the CFG gets exactly what an eager build gives.
     """
 
-    __slots__ = ("_pending", "_hint", "_keeps")
+    __slots__ = ("_pending", "_hint", "_keeps", "_words")
 
     nodes = _lazy_slot("nodes")
     entry = _lazy_slot("entry")
@@ -549,6 +552,11 @@ class LazyFunction(ir.Function):
 
     def keeps_hint(self) -> bool | None:
         return self._keeps if self._pending is not None else None
+
+    def may_name(self, names: Collection[str]) -> bool:
+        # Every identifier of the CFG (a callee's name, or a `Name`, whose text is
+        # cut to _MAX_TEXT) is a word of the body's code (`_words`).
+        return self._pending is None or not self._words.isdisjoint(names)
 
 
 # Strings, character constants and comments, lexed left to right, so that a
@@ -633,6 +641,7 @@ def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Functio
         fn._pending = (body, span_of(closing), cleanups)
         code = _code_only(raw)
         fn._hint = {m.decode() for m in _CALL_HINT.findall(code)}
+        fn._words = {m[:_MAX_TEXT].decode() for m in _WORD.findall(code)}
         fn._keeps = _keeps_hint(fn, code, cleanups)
     else:
         exprs = _ExprBuilder()
