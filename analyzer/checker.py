@@ -168,6 +168,7 @@ def _check_source(path: str, source: bytes, options: Options) -> FileResult:
         helpers = {fn.name for fn in unit.functions if fn.header is not None}
         for rule_cls in options.rules:
             result.findings.extend(f for f in rule_cls().check(ctx) if f.function not in helpers)
+        engine_result.release()  # (the rules are done with it)
     except RecursionError:
         result.error = "internal error: nesting too deep to analyse"
     except Exception as exc:  # a bug of ours must not stop the run

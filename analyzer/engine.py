@@ -42,6 +42,18 @@ class UnitResult:
     # kept here, not in a module global that would hold the last file alive.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
+    def release(self) -> None:
+        """Break the cycles through this result once nothing will read it again.
+
+        The on-demand summaries hold the analysis step, whose closure holds
+        this result, and the derived facts hold it too: without this the
+        file's whole IR waits for the cycle collector, which then walks it
+        all; with it, dropping the result frees the IR at once.
+        """
+        self.derived.clear()
+        if isinstance(self.summaries, _Lazy):
+            self.summaries.step = None
+
 
 class _Known(dict):
     """The file's own summaries, then the database's for callees the file does not define."""
