@@ -98,6 +98,14 @@ def test_call_hint_pattern_finds_what_the_old_one_did(code):
     assert treesitter._CALL_HINT.findall(code) == _OLD_CALL_HINT.findall(code)
 
 
+@given(_CODE)
+@settings(max_examples=3000, deadline=None)
+def test_one_pass_finds_the_call_hints_and_the_words(code):
+    hint, words = treesitter._hints_and_words(code)
+    assert hint == {m.decode() for m in treesitter._CALL_HINT.findall(code)}
+    assert words == {m.decode() for m in treesitter._WORD.findall(code)}
+
+
 @given(_CODE, st.lists(st.sampled_from(["a", "ab", "b_1", "Z"]), min_size=1, max_size=3))
 @settings(max_examples=3000, deadline=None)
 def test_stored_pattern_per_name_finds_what_the_alternation_did(code, names):

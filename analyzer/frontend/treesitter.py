@@ -502,6 +502,18 @@ def _count_errors(node: TSNode) -> int:
 _CALL_HINT = re.compile(rb"(?<![A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n\\]*(?:\(|/[*/]))")
 # Every word of a body's code: a superset of the identifiers tree-sitter finds in it.
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Each word with what _CALL_HINT's lookahead wants after it (or nothing): the
+# words and the call hints in one pass (tests/test_lazy_ir.py).
+_WORD_AND_CALL = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)([ \t\r\n\\]*(?:\(|/[*/]))?")
+
+
+def _hints_and_words(code: bytes) -> tuple[set[str], set[str]]:
+    """(`_CALL_HINT` matches, `_WORD` matches cut to _MAX_TEXT), decoded."""
+    found = _WORD_AND_CALL.findall(code)
+    hint = {w.decode() for w, call in found if call}
+    return hint, {w[:_MAX_TEXT].decode() for w in {w for w, _ in found}}
+
+
 _CFG_SLOTS = ("nodes", "entry", "exit", "calls", "parse_errors")
 _SLOT = {name: ir.Function.__dict__[name] for name in _CFG_SLOTS}
 
@@ -640,8 +652,7 @@ def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Functio
     if lazy:
         fn._pending = (body, span_of(closing), cleanups)
         code = _code_only(raw)
-        fn._hint = {m.decode() for m in _CALL_HINT.findall(code)}
-        fn._words = {m[:_MAX_TEXT].decode() for m in _WORD.findall(code)}
+        fn._hint, fn._words = _hints_and_words(code)
         fn._keeps = _keeps_hint(fn, code, cleanups)
     else:
         exprs = _ExprBuilder()
