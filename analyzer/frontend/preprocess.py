@@ -38,7 +38,10 @@ _CALL_ANNOTATIONS = (
 
 _WORD_SET = frozenset(_WORD_ANNOTATIONS)
 _CALL_SET = frozenset(_CALL_ANNOTATIONS)
-_ANNOTATION_WORD = re.compile(r"\b(?:__|noinline|notrace|asmlinkage)\w*")
+# Without a leading `\b` (which keeps the engine from scanning for the first
+# letters): a match inside a word is skipped by `_blank_annotations`, and
+# spans the rest of that word, where `\b...` could not match either.
+_ANNOTATION_WORD = re.compile(r"(?:__|noinline|notrace|asmlinkage)\w*")
 _OPEN_PAREN = re.compile(r"\s*\(")
 # `T *name __free(fn)`.  Tried only where a name can start (not after a
 # letter or `_`): the same names as the pattern tried at every offset after
@@ -179,6 +182,9 @@ def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
     starts = [s for s, _ in skip]
     decoded = text.decode("latin-1")
     for m in _ANNOTATION_WORD.finditer(decoded):
+        before = decoded[m.start() - 1] if m.start() else " "
+        if before.isalnum() or before == "_":  # (= re's \w: inside a word)
+            continue
         word = m.group()
         is_word = word in _WORD_SET
         if not is_word and word not in _CALL_SET:
