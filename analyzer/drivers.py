@@ -484,14 +484,8 @@ def _value_references(unit: ir.Unit, functions: dict, bound: set[str]) -> set[st
             if value in functions and value not in bound:
                 out.add(value)
     for fn in functions.values():
-        if not fn.may_name(functions.keys()):
-            continue  # names none of them (by its text): no CFG needed to tell
-        for node in fn.nodes:
-            if node.expr is None:
-                continue
-            for e in ir.walk(node.expr):
-                if isinstance(e, ir.Name) and e.name in functions:
-                    out.add(e.name)
+        if fn.may_name(functions.keys()):  # (else it names none of them, by its text)
+            out |= fn.names() & functions.keys()
     return out
 
 

@@ -240,6 +240,19 @@ class Function:
         caller that only wants those need not build the CFG to find out."""
         return True
 
+    def names(self) -> set[str]:
+        """Every name the body reads as a value: each `Name` of the CFG's expressions.
+
+        (A method, so a lazy frontend can answer it without building the CFG.)
+        """
+        return {
+            e.name
+            for node in self.nodes
+            if node.expr is not None
+            for e in walk(node.expr)
+            if isinstance(e, Name)
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Initializer:

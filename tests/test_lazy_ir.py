@@ -28,6 +28,32 @@ static int f(struct foo *p, char *q)
 }
 static void g(void) { }
 static void cleanup(void) { char *b __free(kfree) = kzalloc(4, GFP_KERNEL); }
+static int scan(struct foo *p, int n)
+{
+	static struct bar *s = &bars[pick(n)];
+	int (*cb)(int) = pick2;
+	int arr[size_of(n)] = { [0] = init(p), .x = p->y };
+	struct baz z = (struct baz){ .a = mk(p), .b = q };
+#define LOCAL(x) hidden_call(x)
+	switch (sel(n)) {
+	case CASE_VAL(1): one(p); break;
+	default: two(p);
+	}
+	n = ({ int t = inner(p); t + other; });
+	n = p ? : fallback(n);
+	for (int i = start(p); i < lim(n); i = step(i)) { body(i); }
+	do { again(p); } while (cond(p));
+	if ((n = test(p))) { yes(); } else if (n) { no(); } else { neither(); }
+again_label:
+	__attribute__((fallthrough));
+	asm volatile("nop" : : "r"(asmarg(p)));
+	n = typeof_call(typeof(x), p) + sizeof(notcalled(p)) + (cast_t)castv;
+	(*fnptr)(ptrarg);
+	p->ops->method(methodarg);
+	arr[idx(n)] = val(n);
+	+ * ) broken(p) ( ;
+	return ret(p), n;
+}
 """
 
 
@@ -53,6 +79,9 @@ def test_lazy_function_equals_eager_build(source):
     assert pairs
     for lazy, eager in pairs:
         assert isinstance(lazy, treesitter.LazyFunction)
+        # The calls and names a scan finds before any CFG is built are the CFG's.
+        assert (lazy.calls, lazy.names()) == (eager.calls, eager.names()), lazy.name
+        assert lazy._pending is not None
         hint, keeps = lazy.call_hint(), lazy.keeps_hint()
         assert hint >= eager.calls, lazy.name
         if _keeps_memory(eager):

@@ -485,6 +485,206 @@ class _CFGBuilder:
         return dangling
 
 
+_LEAVES = {  # built as ir.Const: nothing inside is read
+    "null",
+    "true",
+    "false",
+    "number_literal",
+    "string_literal",
+    "concatenated_string",
+    "char_literal",
+    "sizeof_expression",
+    "offsetof_expression",
+    "alignof_expression",
+}
+
+
+class _NameScan:
+    """What a CFG built by _CFGBuilder would call and read, without building it.
+
+    `calls` is the builder's `calls`; `names` the names of the `ir.Name`s in
+    its nodes.  Each method follows its namesake in _ExprBuilder or
+    _CFGBuilder child for child, and builds nothing: no nodes, spans or
+    texts.  tests/test_lazy_ir.py checks it against full builds.
+    """
+
+    def __init__(self) -> None:
+        self.calls: set[str] = set()
+        self.names: set[str] = set()
+
+    # -------------------------------------------------- _ExprBuilder.build
+    def expr(self, node: TSNode, names: set[str] | None) -> None:
+        """`names` None: an expression built but kept in no node (its calls count)."""
+        t = node.type
+        if t == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                return self.expr(inner[0], names)
+        if t == "identifier":
+            if names is not None:
+                names.add(_text(node))
+            return None
+        if t in _LEAVES:
+            return None
+        field = node.child_by_field_name
+        if t == "field_expression":
+            base = field("argument")
+            if base is not None and field("field") is not None:
+                return self.expr(base, names)
+        elif t == "subscript_expression":
+            base = field("argument")
+            if base is not None:
+                index = field("index")
+                if index is not None:
+                    self.expr(index, names)
+                return self.expr(base, names)
+        elif t == "call_expression":
+            fn = field("function")
+            args_node = field("arguments")
+            for a in args_node.named_children if args_node is not None else []:
+                if a.type != "comment":
+                    self.expr(a, names)
+            if fn is not None and fn.type == "identifier":
+                self.calls.add(fn.text.decode("utf-8", "replace"))
+            elif fn is not None:
+                self.expr(fn, names)
+            return None
+        elif t in ("assignment_expression", "binary_expression", "comma_expression"):
+            left = field("left")
+            right = field("right")
+            if left is not None and right is not None:
+                self.expr(left, names)
+                return self.expr(right, names)
+        elif t in ("unary_expression", "pointer_expression", "update_expression"):
+            arg = field("argument")
+            if arg is not None:
+                return self.expr(arg, names)
+        elif t == "conditional_expression":
+            c = field("condition")
+            b = field("alternative")
+            if c is not None and b is not None:
+                a = field("consequence")
+                self.expr(a if a is not None else c, names)
+                self.expr(c, names)
+                return self.expr(b, names)
+        elif t == "cast_expression":
+            value = field("value")
+            if value is not None:
+                return self.expr(value, names)
+        return self.parts(node, names)
+
+    def parts(self, node: TSNode, names: set[str] | None) -> None:
+        for child in node.named_children:
+            t = child.type
+            if t in ("comment", "type_descriptor", "primitive_type", "field_identifier"):
+                continue
+            if t in _STATEMENTS or t == "ERROR" or t == "initializer_pair":
+                self.parts(child, names)
+            elif t == "initializer_list":
+                self.parts(child, names)
+            elif t == "field_designator" or t == "subscript_designator":
+                continue
+            else:
+                self.expr(child, names)
+
+    # -------------------------------------------------- _CFGBuilder
+    def cond(self, node: TSNode | None) -> None:
+        if node is None:
+            return
+        if node.type == "parenthesized_expression" and len(node.named_children) == 1:
+            node = node.named_children[0]
+        self.expr(node, self.names)
+
+    def stmt(self, node: TSNode | None) -> None:
+        if node is None:
+            return
+        t = node.type
+        names = self.names
+        field = node.child_by_field_name
+        if t == "compound_statement":
+            for child in node.named_children:
+                self.stmt(child)
+        elif t == "expression_statement":
+            for c in node.named_children:
+                if c.type != "comment":
+                    self.expr(c, names)
+        elif t == "declaration":
+            self.declaration(node)
+        elif t == "if_statement":
+            self.cond(field("condition"))
+            self.stmt(field("consequence"))
+            alt = field("alternative")
+            if alt is not None:
+                for c in alt.named_children:
+                    if c.type != "comment":
+                        self.stmt(c)
+        elif t == "while_statement":
+            self.cond(field("condition"))
+            self.stmt(field("body"))
+        elif t == "for_statement":
+            init = field("initializer")
+            if init is not None:
+                if init.type == "declaration":
+                    self.declaration(init)
+                else:
+                    self.expr(init, names)
+            cnode = field("condition")
+            if cnode is not None:
+                self.expr(cnode, names)
+            update = field("update")
+            if update is not None:
+                self.expr(update, names)
+            self.stmt(field("body"))
+        elif t == "do_statement":
+            self.cond(field("condition"))
+            self.stmt(field("body"))
+        elif t == "switch_statement":
+            self.cond(field("condition"))
+            body = field("body")
+            if body is not None:
+                for child in body.named_children:
+                    self.stmt(child)
+        elif t == "case_statement":
+            value = field("value")
+            for child in node.named_children:
+                if value is not None and child.id == value.id:
+                    continue
+                self.stmt(child)
+        elif t == "return_statement":
+            for c in node.named_children:
+                if c.type != "comment":
+                    self.expr(c, names)
+                    break
+        elif t == "labeled_statement":
+            for child in node.named_children:
+                if child.type != "statement_identifier":
+                    self.stmt(child)
+        elif t == "attributed_statement":
+            for child in node.named_children:
+                if child.type != "attribute_declaration":
+                    self.stmt(child)
+        elif t == "ERROR":
+            for child in node.named_children:
+                if child.type in _STATEMENTS or child.type == "ERROR":
+                    self.stmt(child)
+                elif child.type.endswith("_expression") or child.type == "identifier":
+                    self.expr(child, names)
+
+    def declaration(self, node: TSNode) -> None:
+        # (static or not, a named declarator's value is kept in a node)
+        for i, child in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            decl, value = child, None
+            if child.type == "init_declarator":
+                decl = child.child_by_field_name("declarator")
+                value = child.child_by_field_name("value")
+            name, _, _ = _declarator_name(decl)
+            if value is not None:
+                # A declarator without a name builds its value but keeps no node.
+                self.expr(value, self.names if name is not None else None)
+
+
 def _count_errors(node: TSNode) -> int:
     if not node.has_error:
         return 0
@@ -532,6 +732,21 @@ def _lazy_slot(name: str) -> property:
     return property(get, set_)
 
 
+def _scanned_slot(name: str) -> property:
+    """A slot answered by `LazyFunction._scan` until the CFG is built."""
+    slot = _SLOT[name]
+
+    def get(self):
+        if self._pending is not None:
+            return getattr(self._scan(), name)
+        return slot.__get__(self, ir.Function)
+
+    def set_(self, value):
+        slot.__set__(self, value)
+
+    return property(get, set_)
+
+
 class LazyFunction(ir.Function):
     """A function whose CFG is built on first use of nodes/entry/exit/calls.
 
@@ -541,12 +756,12 @@ class LazyFunction(ir.Function):
     that reads the CFG gets exactly what an eager build gives.
     """
 
-    __slots__ = ("_pending", "_hint", "_keeps", "_words")
+    __slots__ = ("_pending", "_hint", "_keeps", "_words", "_scanned")
 
     nodes = _lazy_slot("nodes")
     entry = _lazy_slot("entry")
     exit = _lazy_slot("exit")
-    calls = _lazy_slot("calls")
+    calls = _scanned_slot("calls")
     parse_errors = _lazy_slot("parse_errors")
 
     def _build(self) -> None:
@@ -556,8 +771,20 @@ class LazyFunction(ir.Function):
         cfg = _CFGBuilder(exprs, cleanups)
         self.entry, self.exit = cfg.function(body, end)
         self.nodes = cfg.nodes
-        self.calls = exprs.calls
+        # (the scan's set, if one was handed out: the same names)
+        self.calls = self._scanned.calls if self._scanned is not None else exprs.calls
+        self._scanned = None
         self.parse_errors = _count_errors(body)
+
+    def _scan(self) -> _NameScan:
+        """`calls` and `names()` before the CFG is built (`_NameScan`)."""
+        if self._scanned is None:
+            self._scanned = _NameScan()
+            self._scanned.stmt(self._pending[0])
+        return self._scanned
+
+    def names(self) -> set[str]:
+        return self._scan().names if self._pending is not None else super().names()
 
     def call_hint(self) -> set[str]:
         return self._hint if self._pending is not None else self.calls
@@ -651,6 +878,7 @@ def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Functio
     )
     if lazy:
         fn._pending = (body, span_of(closing), cleanups)
+        fn._scanned = None
         code = _code_only(raw)
         fn._hint, fn._words = _hints_and_words(code)
         fn._keeps = _keeps_hint(fn, code, cleanups)
