@@ -117,7 +117,7 @@ def analyse(
         if not (
             fn.calls & interesting
             or releasing
-            or _keeps_memory(fn)
+            or (fn.keeps_hint() is not False and _keeps_memory(fn))  # (False: surely not)
             or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
         ):
             return None

@@ -67,6 +67,8 @@ def span_of(node: TSNode) -> Span:
 
 def _text(node: TSNode) -> str:
     raw = node.text.decode("utf-8", "replace")
+    if raw.isascii() and raw.isidentifier():  # a plain name (most texts): no blanks to fold
+        return raw[:_MAX_TEXT]
     if len(raw) > _MAX_TEXT * 4:
         raw = raw[: _MAX_TEXT * 4]
     return " ".join(raw.split())[:_MAX_TEXT]  # = re.sub(r"\s+", " ", raw).strip(), faster
