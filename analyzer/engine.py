@@ -377,6 +377,9 @@ def _leak_order(leak: Leak):
 
 def _keeps_memory(fn: ir.Function) -> bool:
     """Has `__free()` locals, or stores a pointer parameter somewhere: worth a summary."""
+    known = fn.keeps_known()  # (a lazy frontend's answer without the CFG)
+    if known is not None:
+        return known
     pointers = {p.name for p in fn.params if p.pointer}
     for node in fn.nodes:
         if node.cleanup:

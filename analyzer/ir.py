@@ -240,6 +240,11 @@ class Function:
         caller that only wants those need not build the CFG to find out."""
         return True
 
+    def keeps_known(self) -> bool | None:
+        """Does the body have `__free()` locals or store a pointer parameter
+        (`engine._keeps_memory`), if the frontend knows without the CFG; else None."""
+        return None
+
     def names(self) -> set[str]:
         """Every name the body reads as a value: each `Name` of the CFG's expressions.
 

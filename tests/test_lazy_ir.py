@@ -54,6 +54,21 @@ again_label:
 	+ * ) broken(p) ( ;
 	return ret(p), n;
 }
+static void stores(struct foo *p, void *q, char *r, int *s)
+{
+	p->a = (void *)(q);
+	x[0] = ((char *) r);
+	*out = (s);
+	local = q;
+	p->b += (int) q;
+	p->c = q + 1;
+}
+static void frees(struct foo *p)
+{
+	static char *u __free(kfree) = NULL;
+	char *v __free(kfree) = kzalloc(4, GFP_KERNEL), *w = NULL;
+}
+static void no_stores(struct foo *p) { int a = p->x; a = (int) p; }
 """
 
 
@@ -81,6 +96,7 @@ def test_lazy_function_equals_eager_build(source):
         assert isinstance(lazy, treesitter.LazyFunction)
         # The calls and names a scan finds before any CFG is built are the CFG's.
         assert (lazy.calls, lazy.names()) == (eager.calls, eager.names()), lazy.name
+        assert lazy.keeps_known() == _keeps_memory(eager), lazy.name
         assert lazy._pending is not None
         hint, keeps = lazy.call_hint(), lazy.keeps_hint()
         assert hint >= eager.calls, lazy.name

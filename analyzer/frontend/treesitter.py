@@ -505,14 +505,20 @@ class _NameScan:
     """What a CFG built by _CFGBuilder would call and read, without building it.
 
     `calls` is the builder's `calls`; `names` the names of the `ir.Name`s in
-    its nodes.  Each method follows its namesake in _ExprBuilder or
-    _CFGBuilder child for child, and builds nothing: no nodes, spans or
-    texts.  tests/test_lazy_ir.py checks it against full builds.
+    its nodes; `stored` the names assigned (casts aside) to a target that is
+    not a plain name, and `cleaned` whether a declaration has a `__free()`
+    cleanup: what `engine._keeps_memory` reads.  Each method follows its
+    namesake in _ExprBuilder or _CFGBuilder child for child, and builds
+    nothing: no nodes, spans or texts.  tests/test_lazy_ir.py checks it
+    against full builds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cleanups: dict[tuple[int, str], str]) -> None:
         self.calls: set[str] = set()
         self.names: set[str] = set()
+        self.stored: set[str] = set()
+        self.cleaned = False
+        self.cleanups = cleanups
 
     # -------------------------------------------------- _ExprBuilder.build
     def expr(self, node: TSNode, names: set[str] | None) -> None:
@@ -555,6 +561,8 @@ class _NameScan:
             left = field("left")
             right = field("right")
             if left is not None and right is not None:
+                if t == "assignment_expression" and names is not None:
+                    self.store(left, right)
                 self.expr(left, names)
                 return self.expr(right, names)
         elif t in ("unary_expression", "pointer_expression", "update_expression"):
@@ -574,6 +582,14 @@ class _NameScan:
             if value is not None:
                 return self.expr(value, names)
         return self.parts(node, names)
+
+    def store(self, left: TSNode, right: TSNode) -> None:
+        """An `ir.Assign` whose target is no `Name` and whose value, casts
+        stripped, is one: that name goes to `stored`."""
+        if _built_as(left, casts=False).type != "identifier":
+            value = _built_as(right, casts=True)
+            if value.type == "identifier":
+                self.stored.add(_text(value))
 
     def parts(self, node: TSNode, names: set[str] | None) -> None:
         for child in node.named_children:
@@ -674,6 +690,10 @@ class _NameScan:
 
     def declaration(self, node: TSNode) -> None:
         # (static or not, a named declarator's value is kept in a node)
+        static = self.cleanups and any(
+            c.type == "storage_class_specifier" and c.text in (b"static", b"extern")
+            for c in node.children
+        )
         for i, child in enumerate(node.children):
             if node.field_name_for_child(i) != "declarator":
                 continue
@@ -685,6 +705,26 @@ class _NameScan:
             if value is not None:
                 # A declarator without a name builds its value but keeps no node.
                 self.expr(value, self.names if name is not None else None)
+            if name is not None and self.cleanups and not static:
+                if self.cleanups.get((child.start_point[0] + 1, name)):
+                    self.cleaned = True  # its DECL node has a cleanup
+
+
+def _built_as(node: TSNode, casts: bool) -> TSNode:
+    """The node whose `ir` class _ExprBuilder.build gives `node`: parentheses
+    around one expression unwrapped, and with `casts`, each cast's `ir.Cast`."""
+    while True:
+        if node.type == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                node = inner[0]
+                continue
+        elif casts and node.type == "cast_expression":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                node = value
+                continue
+        return node
 
 
 def _count_errors(node: TSNode) -> int:
@@ -781,12 +821,18 @@ class LazyFunction(ir.Function):
     def _scan(self) -> _NameScan:
         """`calls` and `names()` before the CFG is built (`_NameScan`)."""
         if self._scanned is None:
-            self._scanned = _NameScan()
+            self._scanned = _NameScan(self._pending[2])
             self._scanned.stmt(self._pending[0])
         return self._scanned
 
     def names(self) -> set[str]:
         return self._scan().names if self._pending is not None else super().names()
+
+    def keeps_known(self) -> bool | None:
+        if self._pending is None:
+            return None
+        scan = self._scan()
+        return scan.cleaned or not scan.stored.isdisjoint(p.name for p in self.params if p.pointer)
 
     def call_hint(self) -> set[str]:
         return self._hint if self._pending is not None else self.calls
