@@ -154,5 +154,5 @@ def test_one_pass_finds_the_call_hints_and_the_words(code):
 @given(_CODE, st.lists(st.sampled_from(["a", "ab", "b_1", "Z"]), min_size=1, max_size=3))
 @settings(max_examples=3000, deadline=None)
 def test_stored_pattern_per_name_finds_what_the_alternation_did(code, names):
-    per_name = any(treesitter._stored_pattern(n).search(code) is not None for n in names)
+    per_name = any(treesitter._stored(code, n.encode()) for n in names)
     assert per_name == (_old_stored(tuple(names)).search(code) is not None)

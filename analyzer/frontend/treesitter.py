@@ -9,7 +9,6 @@ are still built.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Collection
 
@@ -864,18 +863,39 @@ def _keeps_hint(fn: ir.Function, code: bytes, cleanups) -> bool:
     """
     if any(fn.span.line <= line <= fn.span.end_line for line, _ in cleanups):
         return True
-    # One pattern per name, not one alternation per parameter list: the same
-    # match exists either way, and names repeat across a tree far more than
-    # lists do (compiling a pattern costs more than searching a body).
-    return any(_stored_pattern(p.name).search(code) is not None for p in fn.params if p.pointer)
+    return any(_stored(code, p.name.encode()) for p in fn.params if p.pointer)
 
 
-@functools.lru_cache(maxsize=4096)
-def _stored_pattern(name: str) -> re.Pattern[bytes]:
-    """`= <casts> name` then the end of the value."""
-    return re.compile(
-        rb"=[\s()*\w\\]*?\b(?:" + re.escape(name.encode()) + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))"
-    )
+# What may follow a stored name (the end of the value), and what may stand
+# between it and the `=` (casts, parentheses, blanks).
+_VALUE_END = re.compile(rb"[\s)\\]*(?:[;,)\]}:?]|$)")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_CAST_BYTES = _WORD_BYTES | frozenset(b" \t\n\r\f\v()*\\")
+
+
+def _stored(code: bytes, name: bytes) -> bool:
+    r"""Does `=[\s()*\w\\]*?\bNAME\b(?=[\s)\\]*(?:[;,)\]}:?]|$))` match in `code`?
+
+    Each whole-word occurrence of the name followed by the end of a value is
+    tried: the bytes before it, back to the first one outside the pattern's
+    class, must follow an `=`.  No pattern is compiled per name (most names
+    of a tree are new to the cache: compiling cost more than searching).
+    """
+    n, end, i = len(name), len(code), code.find(name)
+    while i >= 0:
+        j = i + n
+        if (
+            (i == 0 or code[i - 1] not in _WORD_BYTES)
+            and (j == end or code[j] not in _WORD_BYTES)
+            and _VALUE_END.match(code, j) is not None
+        ):
+            k = i
+            while k > 0 and code[k - 1] in _CAST_BYTES:
+                k -= 1
+            if k > 0 and code[k - 1] == 0x3D:  # `=`
+                return True
+        i = code.find(name, i + 1)
+    return False
 
 
 def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Function | None:
