@@ -14,6 +14,7 @@ import json
 import os
 import stat
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -130,7 +131,9 @@ def _file_gc() -> Iterator[None]:
     and its results refer to each other), by the collector's usual rules.
     """
     before = gc.get_threshold()
-    if before[0] == 0:  # automatic collection is off: leave it so
+    # Off already, or another thread's check could restore what this one set:
+    # the thresholds are the process's (the runner checks in its main thread).
+    if before[0] == 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
     gc.set_threshold(max(before[0], _FILE_GC_THRESHOLD), *before[1:])
