@@ -44,7 +44,9 @@ class Api:
     pointer: int | None = None  # index of the argument the role is about
     device: int | None = None  # managed: index of the owning device argument
     drvdata: bool = False
-    test: str = ""  # condition entries: "value" | "is_err" | "is_err_or_null"
+    into: int | None = None  # sinks written as calls: the index of the place stored into
+    always: bool = False  # sinks: takes the pointer even when it fails (`*_or_reset`)
+    test: str = ""  # condition entries: "value" | "not" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
 
 
@@ -278,7 +280,7 @@ def _entries(role: str, entry: dict, where: str):
     if not protos or not all(isinstance(p, str) for p in protos):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
-    known |= {"pointer", "device", "drvdata", "test"}
+    known |= {"pointer", "device", "drvdata", "test", "into", "always"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -286,8 +288,8 @@ def _entries(role: str, entry: dict, where: str):
     if failure not in ("null", "err_ptr"):
         raise ApiError(f"{where}: failure must be 'null' or 'err_ptr', not {failure!r}")
     test = entry.get("test", "")
-    if role == "condition" and test not in ("value", "is_err", "is_err_or_null"):
-        raise ApiError(f"{where}: test must be 'value', 'is_err' or 'is_err_or_null'")
+    if role == "condition" and test not in ("value", "not", "is_err", "is_err_or_null"):
+        raise ApiError(f"{where}: test must be 'value', 'not', 'is_err' or 'is_err_or_null'")
     for proto in protos:
         decl = _declared(proto)
         params = _param_names(decl)
@@ -309,6 +311,8 @@ def _entries(role: str, entry: dict, where: str):
             pointer=pointer,
             device=_param_index(entry, "device", params, f"{where}: {proto!r}"),
             drvdata=bool(entry.get("drvdata", False)),
+            into=_param_index(entry, "into", params, f"{where}: {proto!r}"),
+            always=bool(entry.get("always", False)),
             test=test,
             returns_pointer=isinstance(decl.type.type, c_ast.PtrDecl),
         )

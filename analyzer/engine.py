@@ -70,6 +70,30 @@ class _Known(dict):
         return default if found is None else found
 
 
+class _NeverFails:
+    """Does a callee never fail (`ir.Function.never_fails`)? The file's own
+    definitions answer for themselves (all of them, if several); the
+    database for the others."""
+
+    def __init__(self, unit: ir.Unit, db: SummaryDb | None) -> None:
+        self._fns: dict[str, list[ir.Function]] = {}
+        for fn in unit.functions:
+            self._fns.setdefault(fn.name, []).append(fn)
+        self._db = db.never_fail if db is not None else frozenset()
+        self._seen: dict[str, bool] = {}
+
+    def __call__(self, name: str | None) -> bool:
+        if name is None:
+            return False
+        try:
+            return self._seen[name]
+        except KeyError:
+            fns = self._fns.get(name)
+            sure = all(f.never_fails() for f in fns) if fns else name in self._db
+            self._seen[name] = sure
+            return sure
+
+
 def analyse(
     unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None, demand: bool = False
 ) -> UnitResult:
@@ -87,6 +111,7 @@ def analyse(
     result = UnitResult(unit)
     names = frozenset(fn.name for fn in unit.functions)
     result.summaries = _Known(db, names)
+    never_fails = _NeverFails(unit, db)
     interesting = _interesting(apis)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
@@ -121,7 +146,7 @@ def analyse(
             or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
         ):
             return None
-        a = Analysis(fn, apis, summaries, result.sites, fn.name in called, names)
+        a = Analysis(fn, apis, summaries, result.sites, fn.name in called, names, never_fails)
         a.run()
         summary = summarize(a)
         fr = FunctionResult(

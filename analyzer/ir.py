@@ -229,6 +229,23 @@ class Function:
         """Names this function may call directly: a superset of `calls`."""
         return self.calls
 
+    def never_fails(self) -> bool:
+        """An int function whose every `return` is a literal 0
+        (`reset_controller_register()`, `rvu_cpt_init()`): a caller's test
+        of its result for failure cannot hold."""
+        if self.returns_void or self.returns_pointer or self.returns_bool:
+            return False
+        returns = [n for n in self.nodes if n.kind is Kind.RETURN]
+        if not returns:
+            return False
+        for n in returns:
+            e = n.expr
+            while isinstance(e, Cast):
+                e = e.operand
+            if n.implicit or not (isinstance(e, Const) and e.value == 0):
+                return False
+        return True
+
     def keeps_hint(self) -> bool | None:
         """False if the function surely neither stores a pointer parameter nor has
         `__free()` locals; None when only the CFG can tell."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -45,6 +46,7 @@ OWNED = (MAYBE, MAYBE_ERR, LIVE)
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
+POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 TERMINAL = (FREED, ESCAPED, NULL)
 _HELD = (*OWNED, MANAGED, PARAM)  # what an accessor's result may point into
@@ -258,7 +260,8 @@ class World:
     heap: _Map  # dict[tuple[int, str], int]: (container, field chain[#rid]) -> resource
     status: _Map  # dict[int, str]
     vals: _Map  # dict[str, str]: int variable -> "zero" | "nonzero"
-    pending: _Map  # dict[str, tuple[tuple[int, str | None, str | None], ...]]
+    # dict[str, tuple[(rid, on_zero, on_nonzero, on_success), ...]]: effects waiting for a test
+    pending: _Map
     realloc: _Map  # dict[int, int]: new block -> the block it replaces
     holders: dict[int, str]  # resource -> the path it was last bound to (for messages)
     freed_container: dict[int, str]  # resource -> container path freed around it
@@ -445,8 +448,10 @@ class Analysis:
         sites: dict[tuple, Site],
         has_callers: bool = False,
         functions: frozenset[str] = frozenset(),
+        never_fails: Callable[[str | None], bool] = lambda name: False,
     ) -> None:
         self.fn = fn
+        self.never_fails = never_fails  # callee name -> it only ever returns 0
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -481,6 +486,10 @@ class Analysis:
         # caller's structure on another failing path is not the caller's job.
         self.cleans_up = False
         self._deferred: tuple = ()
+        # `ret = radix_tree_insert(.., entry)`: the sink call whose result a
+        # local takes, and the blocks it keeps only if it succeeds.
+        self._sink_call: ir.Call | None = None
+        self._sink_pending: list[tuple[int, str, None, str]] = []
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
@@ -545,13 +554,15 @@ class Analysis:
         `while (--i >= 0) kfree(bufs[i]);` runs as often as there are
         blocks to free, a count the analysis does not track.  Such a loop
         is taken to run while what it frees is still live, so its exit
-        is not a path on which those blocks leak.
+        is not a path on which those blocks leak.  The frees may be a
+        helper's (`for (; i >= 0; --i) vhost_vq_free_iovecs(dev->vqs[i]);`):
+        then what its summary frees, as (argument, field chain).
         """
-        out: dict[int, list[ir.Expr]] = {}
+        out: dict[int, list[tuple[ir.Expr, str]]] = {}
         for head in self.fn.nodes:
             if head.kind is not Kind.BRANCH or head.loop_end < 0:
                 continue
-            frees: list[ir.Expr] = []
+            frees: list[tuple[ir.Expr, str]] = []
             allocates = False
             for node in self.fn.nodes[head.id + 1 : head.loop_end + 1]:
                 if node.expr is None:
@@ -563,7 +574,17 @@ class Analysis:
                         if api.role in ("allocator", "reallocator"):
                             allocates = True
                         elif api.role == "free" and api.pointer < len(e.args):
-                            frees.append(e.args[api.pointer])
+                            frees.append((e.args[api.pointer], ""))
+                    summary = self._summary_call(e)
+                    if summary is None:
+                        continue
+                    for eff in summary.effects:
+                        if (
+                            eff.on_zero == eff.on_nonzero == "freed"
+                            and eff.index < len(e.args)
+                            and not _address(e.args[eff.index])
+                        ):
+                            frees.append((e.args[eff.index], eff.chain))
             if frees and not allocates:
                 out[head.id] = frees
         return out
@@ -625,8 +646,10 @@ class Analysis:
         return hit
 
     def _unwinding(self, head: ir.Node, world: World) -> bool:
-        for arg in self.cleanup_loops.get(head.id, ()):
-            if any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
+        for arg, chain in self.cleanup_loops.get(head.id, ()):
+            # (create: a parameter's array element is found by touching it)
+            found = self._effect_targets(arg, chain, world)
+            if any(world.status.get(r) in OWNED for r in found):
                 return True
         return False
 
@@ -1167,7 +1190,10 @@ class Analysis:
                 world.pending[t.name] = self._deferred
             return rid
         self._derived = self._offset = False
+        if isinstance(t, ir.Name) and isinstance(v, ir.Call):
+            self._sink_call = v
         rid = self.eval(v, world, holder=holder)
+        self._sink_call = None
         if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
             rid = self._param_field(v, world)
         derived = self._derived
@@ -1181,6 +1207,9 @@ class Analysis:
             self._alias(t.name, v, world)
         if isinstance(t, ir.Name):
             self.assign_int(t.name, v, world)
+            if self._sink_pending:
+                world.pending[t.name] = tuple(self._sink_pending)
+                self._sink_pending = []
         return rid
 
     def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
@@ -1242,6 +1271,8 @@ class Analysis:
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
             world.vals[name] = "nonzero"  # err = PTR_ERR(p)
+        elif isinstance(value, ir.Call) and self.never_fails(value.func):
+            world.vals[name] = "zero"  # `ret = reset_controller_register(..)`
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
@@ -1560,12 +1591,14 @@ class Analysis:
             for rid in rids:
                 self.free(rid, world)
         elif role == "sink":
-            # `WRITE_ONCE(list->next, list)`: a block pointing at itself is not
-            # published anywhere.
+            # `WRITE_ONCE(list->next, list)`, `list_add(&x->node, &x->head)`: a
+            # block pointing at itself is not published anywhere. A value read
+            # from the block (`devm_add_action(sfp->dev, cleanup, sfp)`) is not
+            # a place in it.
             into = {
                 r
                 for i, other in enumerate(args)
-                if i != api.pointer and not isinstance(other, ir.Name)
+                if i != api.pointer and (i == api.into or _address(other))
                 for r in self.owner_of(other, world)
             }
             for rid in self.owner_of(arg, world):
@@ -1580,6 +1613,10 @@ class Analysis:
                         if i != api.pointer:
                             for dev in self.owner_of(other, world):
                                 self.drvdata.setdefault(dev, set()).add(rid)
+                elif expr is self._sink_call and not api.returns_pointer and not api.always:
+                    # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
+                    # a sink that fails did not take the block.
+                    self._sink_pending.append((rid, "escaped", None, "escaped"))
                 else:
                     self.escape(rid, world)
         elif role == "transfer":
@@ -1638,10 +1675,14 @@ class Analysis:
         # Blocks of earlier iterations that were handed out (registered, queued,
         # linked, given to any callee, stored anywhere) went with the iteration
         # that completed: they are not ours now.
+        # A block nothing ever held (`if (!foo_alloc(c)) return -ENOMEM;` in a
+        # loop) was kept by the callee itself: no caller drops a block it
+        # never looks at.
         handed = (
             world.lent.pop(rid, None) is not None
             or old.rid in world.lent
             or any(v == old.rid for v in world.heap.values())
+            or not any(v == old.rid for v in world.env.values())
         )
         world.status[old.rid] = ESCAPED if handed else LIVE
         world.holders[old.rid] = world.holders.get(rid, "?")
@@ -1656,7 +1697,12 @@ class Analysis:
         wait in `self._deferred` for a branch on that variable), None when
         nothing reads it: then the callee is taken to have succeeded.
         """
-        pending: list[tuple[int, str | None, str | None]] = []
+        # Each waits for a test of the result: (rid, if zero, if nonzero, if
+        # positive). Kernel errors are negative, so a positive result is a
+        # success in either class (`ret = add_inbuf(vq, buf); ... while (ret > 0)`):
+        # the callee kept what it keeps on either success, and what it
+        # allocated is there.
+        pending: list[tuple[int, str | None, str | None, str | None]] = []
         for eff in summary.effects:
             if eff.index >= len(expr.args):
                 continue
@@ -1673,11 +1719,12 @@ class Analysis:
                         failed = cls == summary.error_class
                         absent = None if self._reused else "vanish"
                         on[cls] = absent if what != "alloc" else "failed" if failed else None
-                    pending.append((rid, on["zero"], on["nonzero"]))
+                    pending.append((rid, on["zero"], on["nonzero"], None))
                 continue
             for rid in targets:
                 if eff.on_zero != eff.on_nonzero and result == "defer":
-                    pending.append((rid, eff.on_zero, eff.on_nonzero))
+                    kept = [w for w in (eff.on_zero, eff.on_nonzero) if w in ("escaped", "lent")]
+                    pending.append((rid, eff.on_zero, eff.on_nonzero, kept[0] if kept else None))
                 else:
                     what = eff.on_nonzero if result == "nonzero" else eff.on_zero
                     if what == "lent":
@@ -1695,6 +1742,8 @@ class Analysis:
                 failure=failure,
                 via_summary=True,
             )
+            if world.status.get(s.rid) in OWNED:
+                self._age(s, world)  # a loop calls the helper again, as for a table allocator
             world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
             world.holders[s.rid] = holder or _display(expr)
             world.via = None
@@ -1867,20 +1916,33 @@ class Analysis:
             if equal and self._distinct_pointers(left, right, world):
                 return []  # a fresh block equals no pointer that existed before it
             return self._refine_equal(left, right, world, equal)
-        if op in ("<", ">=", ">") and _is_zero(right):
+        if op in ("<", ">=", ">", "<=") and _is_zero(right):
+            if op == "<=":
+                op, truth = ">", not truth  # `count <= 0` is `!(count > 0)`
             self.eval(left, world)
+            # what the branch says of the sign: `x < 0`, `x >= 0`, `x > 0`, or
+            # nothing (`x > 0` false: zero or negative)
             negative = (op == "<") == truth if op != ">" else False
+            nonnegative = not negative if op != ">" else truth
             if (
-                not negative
+                nonnegative
                 and isinstance(left, ir.Name)
                 and world.vals.get(_sign_key(left.name)) == NEGATIVE
             ):
                 return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
             if negative and isinstance(left, ir.Name) and left.name in self.integers:
                 world.vals[_sign_key(left.name)] = NEGATIVE
+            if nonnegative and isinstance(left, ir.Name):
+                # the callee did not fail
+                for rid, _, _, on_ok in world.pending.pop(left.name, None) or ():
+                    self._apply_effect(rid, on_ok, world)
             nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
             if nonzero and isinstance(left, ir.Name):
-                return self._refine_int(left.name, world, True)
+                out = self._refine_int(left.name, world, True)
+                if op == ">" and left.name in self.integers:
+                    for w in out:
+                        w.vals[_sign_key(left.name)] = POSITIVE
+                return out
             return [world]
         if op == ",":
             self.eval(left, world)
@@ -1891,6 +1953,8 @@ class Analysis:
         api = self.apis.role(cond.func, "condition")
         if api is not None:
             return self._refine_predicate(api, cond, world, truth)
+        if truth and self.never_fails(cond.func):
+            return []  # `if (foo_init(x))` of a function that only returns 0
         callee = self._summary_call(cond)
         if callee is not None:
             values = [self.eval(a, world) for a in cond.args]
@@ -1970,11 +2034,13 @@ class Analysis:
         arg = cond.args[api.pointer]
         if kind == "value":
             return self.refine(arg, world, truth)
+        if kind == "not":  # `ACPI_SUCCESS(status)` is `!status`
+            return self.refine(arg, world, not truth)
         self.eval(arg, world)
         if isinstance(arg, ir.Name) and arg.name in world.pending:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
             # exactly when the test holds (a pointer function fails as "zero").
-            for rid, on_zero, on_nonzero in world.pending.pop(arg.name):
+            for rid, on_zero, on_nonzero, _ in world.pending.pop(arg.name):
                 self._apply_effect(rid, on_zero if truth else on_nonzero, world)
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
@@ -2052,7 +2118,7 @@ class Analysis:
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
         pend = world.pending.pop(name, None)
-        for rid, on_zero, on_nonzero in pend or ():
+        for rid, on_zero, on_nonzero, _ in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
         tracked = world.vals.pop(_track_key(name), None)
         if tracked is not None and tracked[1:] in self._tracked:
@@ -2109,7 +2175,7 @@ class Analysis:
                 self.free(rid, world)
         # Unresolved conditional hand-overs: assume the callee took ownership.
         for pend in world.pending.values():
-            for rid, on_zero, _ in pend:
+            for rid, on_zero, _, _ in pend:
                 self._apply_effect(rid, on_zero, world)
         for _new, old in list(world.realloc.items()):
             if world.status.get(old) in OWNED + (REALLOC_OLD,):
@@ -2129,7 +2195,7 @@ class Analysis:
         cls = self.result_class(node, world, returned)
         if cls == "error" and world.freed_own:
             self.cleans_up = True
-        self.exits.append((world, "nonzero" if cls == "error" else cls, fresh))
+        self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
 
     def _mark_kept_params(self, world: World) -> None:
@@ -2182,7 +2248,7 @@ class Analysis:
 
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
         """ "zero", "nonzero", "error" (an errno or ERR_PTR: non-zero and a failure),
-        or "unknown"."""
+        "positive" (non-zero, and not an errno), or "unknown"."""
         if node.expr is None:
             return "unknown"
         if returned is not None:
@@ -2212,11 +2278,15 @@ class Analysis:
                 return "error"
             case ir.Name(name=n) if world.vals.get(n) == "zero":
                 return "zero"
+            case ir.Name(name=n) if world.vals.get(_sign_key(n)) == POSITIVE:
+                return "positive"  # `if (ret > 0) ...; return ret;`: a count
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
                     return "error"
+                if self.never_fails(f):
+                    return "zero"
         return "unknown"
 
     def find_leaks(self, node: ir.Node, world: World, cls: str) -> None:
@@ -2499,6 +2569,13 @@ def _short(expr: ir.Expr | None, prefix: str = "") -> str:
 
 def _display(expr: ir.Expr) -> str:
     return expr.text if len(expr.text) <= 60 else expr.text[:57] + "..."
+
+
+def _address(expr: ir.Expr) -> bool:
+    """`&x->m` (through casts): an address, not a value."""
+    while isinstance(expr, ir.Cast):
+        expr = expr.operand
+    return isinstance(expr, ir.Unary) and expr.op == "&"
 
 
 def _chain_tokens(chain: str) -> list[str]:

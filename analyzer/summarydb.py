@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
@@ -56,10 +57,14 @@ class SummaryDb:
         self,
         functions: dict[str, Summary] | None = None,
         source: str = "",
+        never_fail: frozenset[str] = frozenset(),
         entries: dict[str, dict] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
         self.source = source
+        # int functions whose every return is a literal 0 (`ir.Function.never_fails`),
+        # whether or not they touch memory
+        self.never_fail = never_fail
         self._entries = entries  # name -> JSON entry (checked) not made yet
 
     @property
@@ -137,6 +142,7 @@ def to_json(db: SummaryDb) -> dict:
             }
             for name, s in sorted(db.functions.items())
         },
+        "never_fail": sorted(db.never_fail),
     }
 
 
@@ -153,9 +159,12 @@ def from_json(data: dict, origin: str) -> SummaryDb:
                 int(i)
             entry["returns_pointer"]
             entry["error_class"]
+        never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
-    return SummaryDb(source=str(data.get("source", "")), entries=dict(entries))
+    return SummaryDb(
+        source=str(data.get("source", "")), never_fail=never_fail, entries=dict(entries)
+    )
 
 
 def _summary(name: str, entry: dict) -> Summary:
@@ -206,8 +215,9 @@ def forget(path: str) -> None:
 # ------------------------------------------------------------------ building
 
 
-def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict]]:
-    """Names with external linkage defined in `path`, and their exported summaries."""
+def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict], set[str]]:
+    """Names with external linkage defined in `path`, their exported summaries,
+    and those of them that never fail."""
     from analyzer.checker import read_source
     from analyzer.engine import analyse
     from analyzer.frontend import treesitter
@@ -217,17 +227,19 @@ def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict]]:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return [], {}
+        return [], {}, set()
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
-    defined = [f.name for f in unit.functions if header or not f.static]
+    exported_fns = [f for f in unit.functions if header or not f.static]
+    defined = [f.name for f in exported_fns]
+    never_fail = {f.name for f in exported_fns if f.never_fails()}
     out = {}
     for name in defined:
         s = result.summaries.get(name)
         e = exported(s) if s is not None else None
         if e is not None:
             out[name] = to_json(SummaryDb({name: e}))["functions"][name]
-    return defined, out
+    return defined, out, never_fail
 
 
 def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "") -> SummaryDb:
@@ -239,11 +251,13 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     files = list(files)
     definitions: dict[str, int] = {}
     agreed: dict[str, list[dict]] = {}
+    never_fail: Counter[str] = Counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
-        for defined, summaries in pool.map(
+        for defined, summaries, sure in pool.map(
             _summarise_file, files, [base] * len(files), chunksize=chunk
         ):
+            never_fail.update(sure)
             for name in defined:
                 definitions[name] = definitions.get(name, 0) + 1
             for name, entry in summaries.items():
@@ -255,7 +269,10 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
         if any(e != entries[0] for e in entries[1:]):
             continue
         data[name] = entries[0]
-    return from_json({"format": FORMAT, "source": source, "functions": data}, "build")
+    sure = sorted(n for n, k in never_fail.items() if k == definitions.get(n))
+    return from_json(
+        {"format": FORMAT, "source": source, "functions": data, "never_fail": sure}, "build"
+    )
 
 
 def write(db: SummaryDb, path: str) -> None:

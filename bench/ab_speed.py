@@ -58,12 +58,22 @@ def _worker(tree: str) -> subprocess.Popen:
     )
 
 
+def _print_diff(old: list[dict], new: list[dict]) -> None:
+    """`-` for a finding only OLD reports, `+` for one only NEW reports."""
+    for sign, these, others in (("-", old, new), ("+", new, old)):
+        for f in these:
+            if f not in others:
+                where = f"{f['file']}:{f['line']}"
+                print(f"{sign} {where} {f['rule']} [{f['confidence']}] {f['message'][:150]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("old")
     ap.add_argument("new")
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--diff", action="store_true", help="print each finding only one side reports")
     args = ap.parse_args()
     files = [os.path.abspath(f) for f in _files(args.paths)]
     a, b = _worker(args.old), _worker(args.new)
@@ -80,6 +90,8 @@ def main() -> None:
                 cpu[side] += got[side]["cpu"]
             if got["old"]["findings"] != got["new"]["findings"]:
                 differ.append(path)
+                if args.diff:
+                    _print_diff(got["old"]["findings"], got["new"]["findings"])
             if got["old"]["error"] != got["new"]["error"]:
                 # a crash (internal error) in a file with no findings changes none
                 errors.append(f"{path}: {got['old']['error']!r} -> {got['new']['error']!r}")

@@ -49,6 +49,10 @@ def test_build_keeps_external_effects_only(tmp_path):
     summarydb.write(db, str(path))
     again = summarydb.load(str(path))
     assert again.functions == db.functions
+    # Functions that only return 0 are listed whether or not they touch memory.
+    assert "widget_set_speed" in db.never_fail
+    assert "widget_register" not in db.never_fail
+    assert again.never_fail == db.never_fail
 
 
 def test_database_applies_to_callees_from_other_files(tmp_path):

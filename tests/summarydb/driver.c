@@ -110,3 +110,18 @@ static int demo_try(struct demo *d)
 	d->w = w;
 	return 0;
 }
+
+static int demo_speed(struct demo *d)
+{
+	char *label;
+	int ret;
+
+	label = kstrdup("fast", GFP_KERNEL);
+	if (!label)
+		return -ENOMEM;
+	ret = widget_set_speed(d->w, 3);
+	if (ret)
+		return ret; // without-db: DML001
+	d->label = label;
+	return 0;
+}
