@@ -78,6 +78,7 @@ class ApiTable:
     drivers: list[DriverType] = field(default_factory=list)
     drvdata_getters: dict[str, Api] = field(default_factory=dict)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
         """Does a callee of this name (not otherwise known) keep its arguments?"""
@@ -114,8 +115,15 @@ class ApiTable:
             return False
         hit = self._cache.get((kind, name))
         if hit is None:
-            hit = any(fnmatch.fnmatchcase(name, p) for p in patterns)
-            self._cache[(kind, name)] = hit
+            # One pattern per kind, the alternation of the globs' own patterns:
+            # the same answer as any(fnmatchcase(name, p) for p in patterns),
+            # in one match instead of one per glob (most names are new to a file).
+            compiled = self._compiled.get(kind)
+            if compiled is None:
+                compiled = self._compiled[kind] = re.compile(
+                    "|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)"
+                )
+            hit = self._cache[(kind, name)] = compiled.match(name) is not None
         return hit
 
     def lookup(self, name: str | None) -> list[Api]:
@@ -156,6 +164,7 @@ class ApiTable:
                     )
                 target.extend(patterns)
         self._cache.clear()
+        self._compiled.clear()
         self._merge_driver_model(data, origin)
         for role in ROLES:
             for i, entry in enumerate(data.get(role, [])):

@@ -415,15 +415,12 @@ class DriverModel:
 
 def model(result: UnitResult, apis: ApiTable) -> DriverModel:
     """The driver model of one analysed file (built once, shared by the rules)."""
-    cached = _CACHE.get("last")
-    if cached is not None and cached.result is result and cached.apis is apis:
+    cached = result.derived.get("drivers")
+    if isinstance(cached, DriverModel) and cached.apis is apis:
         return cached
     m = _build(result, apis)
-    _CACHE["last"] = m
+    result.derived["drivers"] = m
     return m
-
-
-_CACHE: dict[str, DriverModel] = {}
 
 
 def _build(result: UnitResult, apis: ApiTable) -> DriverModel:
@@ -440,6 +437,8 @@ def _build(result: UnitResult, apis: ApiTable) -> DriverModel:
     m.bindings = _bindings(unit, apis, m.functions)
     bound = {f for b in m.bindings for f in (*b.probe, *b.remove, *b.shutdown)}
     for fn in m.functions.values():
+        if not fn.may_name(m.functions.keys()):
+            continue  # calls none of them (by its text): no CFG needed to tell
         for callee in fn.calls:
             if callee in m.functions:
                 m.callers.setdefault(callee, set()).add(fn.name)
@@ -485,12 +484,8 @@ def _value_references(unit: ir.Unit, functions: dict, bound: set[str]) -> set[st
             if value in functions and value not in bound:
                 out.add(value)
     for fn in functions.values():
-        for node in fn.nodes:
-            if node.expr is None:
-                continue
-            for e in ir.walk(node.expr):
-                if isinstance(e, ir.Name) and e.name in functions:
-                    out.add(e.name)
+        if fn.may_name(functions.keys()):  # (else it names none of them, by its text)
+            out |= fn.names() & functions.keys()
     return out
 
 
@@ -520,7 +515,8 @@ def _contexts(m: DriverModel) -> dict[str, frozenset[str]]:
     while changed:
         changed = False
         for name in sorted(cand):
-            for callee in m.functions[name].calls:
+            fn = m.functions[name]
+            for callee in fn.calls if fn.may_name(cand) else ():
                 if callee in cand and callee != name:
                     have = ctx.setdefault(callee, set())
                     add = ctx.get(name, set()) - have

@@ -38,6 +38,21 @@ class UnitResult:
     functions: list[FunctionResult] = field(default_factory=list)
     summaries: dict[str, Summary] = field(default_factory=dict)
     sites: dict[tuple, Site] = field(default_factory=dict)
+    # What rules derive from this result once per file (the driver model):
+    # kept here, not in a module global that would hold the last file alive.
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+
+    def release(self) -> None:
+        """Break the cycles through this result once nothing will read it again.
+
+        The on-demand summaries hold the analysis step, whose closure holds
+        this result, and the derived facts hold it too: without this the
+        file's whole IR waits for the cycle collector, which then walks it
+        all; with it, dropping the result frees the IR at once.
+        """
+        self.derived.clear()
+        if isinstance(self.summaries, _Lazy):
+            self.summaries.step = None
 
 
 class _Known(dict):
@@ -111,7 +126,7 @@ def analyse(
     # (A name defined twice stays: the call order resolves it to one definition.)
     defined = Counter(fn.name for fn in unit.functions)
     needed = [fn for fn in unit.functions if id(fn) in candidates or defined[fn.name] > 1]
-    called = {c for fn in needed for c in fn.calls}
+    called = _CalledIn(needed)
     order = call_order(needed)
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak, bool]] = []
     leftovers = Leftovers()
@@ -127,7 +142,7 @@ def analyse(
         if not (
             fn.calls & interesting
             or releasing
-            or _keeps_memory(fn)
+            or (fn.keeps_hint() is not False and _keeps_memory(fn))  # (False: surely not)
             or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
         ):
             return None
@@ -188,6 +203,27 @@ def analyse(
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)
     return result
+
+
+class _CalledIn:
+    """`name in called`: does some function of `functions` call `name`?
+
+    Asked only of the functions analysed, so worked out per name, reading the
+    CFG only of functions whose text names it (`ir.Function.may_name`), not
+    of every function up front.
+    """
+
+    def __init__(self, functions: list[ir.Function]) -> None:
+        self.functions = functions
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        hit = self.known.get(name)
+        if hit is None:
+            hit = self.known[name] = any(
+                name in fn.calls for fn in self.functions if fn.may_name((name,))
+            )
+        return hit
 
 
 def _relevant(summary: Summary | None) -> bool:
@@ -366,6 +402,9 @@ def _leak_order(leak: Leak):
 
 def _keeps_memory(fn: ir.Function) -> bool:
     """Has `__free()` locals, or stores a pointer parameter somewhere: worth a summary."""
+    known = fn.keeps_known()  # (a lazy frontend's answer without the CFG)
+    if known is not None:
+        return known
     pointers = {p.name for p in fn.params if p.pointer}
     for node in fn.nodes:
         if node.cleanup:

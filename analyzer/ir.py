@@ -10,6 +10,7 @@ hidden in an unusual construct is not lost.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -249,6 +250,30 @@ class Function:
         """False if the function surely neither stores a pointer parameter nor has
         `__free()` locals; None when only the CFG can tell."""
         return None
+
+    def may_name(self, names: Collection[str]) -> bool:
+        """False if the body surely neither calls nor reads (as a `Name`) any of
+        `names`: then `calls` and the CFG's names have none of them, and a
+        caller that only wants those need not build the CFG to find out."""
+        return True
+
+    def keeps_known(self) -> bool | None:
+        """Does the body have `__free()` locals or store a pointer parameter
+        (`engine._keeps_memory`), if the frontend knows without the CFG; else None."""
+        return None
+
+    def names(self) -> set[str]:
+        """Every name the body reads as a value: each `Name` of the CFG's expressions.
+
+        (A method, so a lazy frontend can answer it without building the CFG.)
+        """
+        return {
+            e.name
+            for node in self.nodes
+            if node.expr is not None
+            for e in walk(node.expr)
+            if isinstance(e, Name)
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,6 +167,9 @@ class FreeCall:
     vals: set[frozenset] = field(default_factory=set)  # world.vals snapshots
 
 
+_ABSENT = object()
+
+
 class _Map(dict):
     """A dict that remembers `frozenset(self.items())` until it is next written.
 
@@ -201,9 +204,12 @@ class _Map(dict):
             twin._frozen = getattr(self, "_frozen", None)
         return twin
 
+    # A write that changes nothing keeps the view: most pops are of absent keys
+    # (forgetting a name nothing holds), and their views would be rebuilt.
     def __setitem__(self, key, value) -> None:
-        self._frozen = None
-        dict.__setitem__(self, key, value)
+        if dict.get(self, key, _ABSENT) is not value:
+            self._frozen = None
+            dict.__setitem__(self, key, value)
 
     def __delitem__(self, key) -> None:
         self._frozen = None
@@ -214,7 +220,8 @@ class _Map(dict):
         return dict.__ior__(self, other)
 
     def pop(self, *args):
-        self._frozen = None
+        if args[0] in self:
+            self._frozen = None
         return dict.pop(self, *args)
 
     def popitem(self):
@@ -222,7 +229,8 @@ class _Map(dict):
         return dict.popitem(self)
 
     def setdefault(self, key, default=None):
-        self._frozen = None
+        if key not in self:
+            self._frozen = None
         return dict.setdefault(self, key, default)
 
     def update(self, *args, **kw) -> None:
@@ -277,21 +285,25 @@ class World:
     freed_own: bool = False
 
     def copy(self) -> World:
+        # (`m.copy() if m else _Map()`: no method call for the many empty maps)
+        env, heap, status, vals = self.env, self.heap, self.status, self.vals
+        pending, realloc, into, lent = self.pending, self.realloc, self.into, self.lent
+        handed, failed, aliases, derived = self.handed, self.failed, self.aliases, self.derived
         return World(
-            self.env.copy(),
-            self.heap.copy(),
-            self.status.copy(),
-            self.vals.copy(),
-            self.pending.copy(),
-            self.realloc.copy(),
+            env.copy() if env else _Map(),
+            heap.copy() if heap else _Map(),
+            status.copy() if status else _Map(),
+            vals.copy() if vals else _Map(),
+            pending.copy() if pending else _Map(),
+            realloc.copy() if realloc else _Map(),
             self.holders.copy(),
             self.freed_container.copy(),
-            self.into.copy(),
-            self.lent.copy(),
-            self.handed.copy(),
-            self.failed.copy(),
-            self.aliases.copy(),
-            self.derived.copy(),
+            into.copy() if into else _Map(),
+            lent.copy() if lent else _KeyMap(),
+            handed.copy() if handed else _KeyMap(),
+            failed.copy() if failed else _KeyMap(),
+            aliases.copy() if aliases else _Map(),
+            derived.copy() if derived else _KeyMap(),
             self.via,
             self.branch,
             self.via_branch,
@@ -310,20 +322,24 @@ class World:
     def key(self):
         # An empty map is () rather than an empty frozenset (cheaper, and no
         # non-empty one equals it): keys compare equal exactly when they did.
-        # The views are cached in the maps until written (`_Map`).
+        # The views are cached in the maps until written (`_Map`).  (`m.frozen()
+        # if m else ()` is `m.frozen()` without a call for the many empty maps.)
+        env, heap, status, vals = self.env, self.heap, self.status, self.vals
+        pending, realloc, into, lent = self.pending, self.realloc, self.into, self.lent
+        handed, failed, aliases, derived = self.handed, self.failed, self.aliases, self.derived
         return (
-            self.env.frozen(),
-            self.heap.frozen(),
-            self.status.frozen(),
-            self.vals.frozen(),
-            self.pending.frozen(),
-            self.realloc.frozen(),
-            self.into.frozen(),
-            self.lent.frozen(),
-            self.handed.frozen(),
-            self.failed.frozen(),
-            self.aliases.frozen(),
-            self.derived.frozen(),
+            env.frozen() if env else (),
+            heap.frozen() if heap else (),
+            status.frozen() if status else (),
+            vals.frozen() if vals else (),
+            pending.frozen() if pending else (),
+            realloc.frozen() if realloc else (),
+            into.frozen() if into else (),
+            lent.frozen() if lent else (),
+            handed.frozen() if handed else (),
+            failed.frozen() if failed else (),
+            aliases.frozen() if aliases else (),
+            derived.frozen() if derived else (),
             self.via.id if self.via is not None else -1,
         )
 

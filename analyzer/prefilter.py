@@ -76,12 +76,7 @@ def db_allocators(db: SummaryDb) -> frozenset[str]:
     for known, names in _DB_ALLOCATORS:
         if known is db:
             return names
-    names = frozenset(
-        name
-        for name, s in db.functions.items()
-        if s.returns_alloc is not None
-        or any("alloc" in (e.on_zero, e.on_nonzero) for e in s.effects)
-    )
+    names = db.allocators()  # (without making every summary)
     _DB_ALLOCATORS[:] = [(db, names)]
     return names
 

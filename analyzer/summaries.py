@@ -21,10 +21,16 @@ def call_order(functions: list[ir.Function]) -> list[ir.Function]:
     by_name = {f.name: f for f in functions}
     order: list[ir.Function] = []
     state: dict[str, int] = {}
+
+    def callees(fn: ir.Function):
+        # Only names in by_name are followed: a function that names none of
+        # them (by its text) needs no CFG to say so.
+        return iter(sorted(fn.calls)) if fn.may_name(by_name.keys()) else iter(())
+
     for root in functions:
         if root.name in state:
             continue
-        stack = [(root, iter(sorted(root.calls)))]
+        stack = [(root, callees(root))]
         state[root.name] = 1
         while stack:
             fn, it = stack[-1]
@@ -35,7 +41,7 @@ def call_order(functions: list[ir.Function]) -> list[ir.Function]:
                 order.append(fn)
             else:
                 state[nxt] = 1
-                stack.append((by_name[nxt], iter(sorted(by_name[nxt].calls))))
+                stack.append((by_name[nxt], callees(by_name[nxt])))
     # A name defined twice (#ifdef variants): the first definition wins.
     seen: set[int] = set()
     return [f for f in order if id(f) not in seen and not seen.add(id(f))]

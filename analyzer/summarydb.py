@@ -30,7 +30,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from importlib import resources
 
 from analyzer import apis as apis_mod
@@ -45,18 +44,65 @@ class SummaryDbError(ValueError):
     """A summary database that cannot be read; the message names the file."""
 
 
-@dataclass
 class SummaryDb:
-    """Function name -> summary, for callees defined outside the checked file."""
+    """Function name -> summary, for callees defined outside the checked file.
 
-    functions: dict[str, Summary] = field(default_factory=dict)
-    source: str = ""
-    # int functions whose every return is a literal 0 (`ir.Function.never_fails`),
-    # whether or not they touch memory
-    never_fail: frozenset[str] = frozenset()
+    A database read from JSON keeps its entries as parsed (checked at load)
+    and makes each `Summary` when it is first asked for: a file calls a few
+    dozen of the database's 24,000 functions, and making them all cost more
+    than the rest of a one-file run's start.  `functions` makes them all.
+    """
+
+    def __init__(
+        self,
+        functions: dict[str, Summary] | None = None,
+        source: str = "",
+        never_fail: frozenset[str] = frozenset(),
+        entries: dict[str, dict] | None = None,
+    ) -> None:
+        self._functions: dict[str, Summary] = functions if functions is not None else {}
+        self.source = source
+        # int functions whose every return is a literal 0 (`ir.Function.never_fails`),
+        # whether or not they touch memory
+        self.never_fail = never_fail
+        self._entries = entries  # name -> JSON entry (checked) not made yet
+
+    @property
+    def functions(self) -> dict[str, Summary]:
+        entries = self._entries
+        if entries is not None:  # in the file's order, the summaries made so far kept
+            made = self._functions
+            self._functions = {
+                name: made[name] if name in made else _summary(name, entry)
+                for name, entry in entries.items()
+            }
+            self._entries = None
+        return self._functions
 
     def get(self, name: str) -> Summary | None:
-        return self.functions.get(name)
+        found = self._functions.get(name)
+        if found is None and self._entries is not None:
+            entry = self._entries.get(name)
+            if entry is not None:
+                found = self._functions[name] = _summary(name, entry)
+        return found
+
+    def allocators(self) -> frozenset[str]:
+        """Functions that return new memory or leave it in an argument (made or not)."""
+        names = {
+            name
+            for name, s in self._functions.items()
+            if s.returns_alloc is not None
+            or any("alloc" in (e.on_zero, e.on_nonzero) for e in s.effects)
+        }
+        if self._entries is not None:  # (an entry makes no `returns_alloc`)
+            names |= {
+                name
+                for name, entry in self._entries.items()
+                if name not in self._functions
+                and any("alloc" in (z, n) for _, _, z, n in entry["effects"])
+            }
+        return frozenset(names)
 
 
 def exported(summary: Summary) -> Summary | None:
@@ -101,22 +147,35 @@ def to_json(db: SummaryDb) -> dict:
 
 
 def from_json(data: dict, origin: str) -> SummaryDb:
+    """The database of a parsed JSON document; a malformed entry is an error here,
+    though summaries are made on first use (`SummaryDb`)."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise SummaryDbError(f"{origin}: not a devmlint summary database (format {FORMAT})")
-    db = SummaryDb(source=str(data.get("source", "")))
     try:
-        for name, entry in data["functions"].items():
-            effects = [Effect(int(i), str(c), z, n) for i, c, z, n in entry["effects"]]
-            db.functions[name] = Summary(
-                name,
-                effects=effects,
-                returns_pointer=bool(entry["returns_pointer"]),
-                error_class=str(entry["error_class"]),
-            )
-        db.never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
+        entries = data["functions"]
+        for entry in entries.values():
+            # What _summary reads, in its order: the same errors, none of the objects.
+            for i, _c, _z, _n in entry["effects"]:
+                int(i)
+            entry["returns_pointer"]
+            entry["error_class"]
+        never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
-    return db
+    return SummaryDb(
+        source=str(data.get("source", "")), never_fail=never_fail, entries=dict(entries)
+    )
+
+
+def _summary(name: str, entry: dict) -> Summary:
+    """The summary of one checked JSON entry."""
+    effects = [Effect(int(i), str(c), z, n) for i, c, z, n in entry["effects"]]
+    return Summary(
+        name,
+        effects=effects,
+        returns_pointer=bool(entry["returns_pointer"]),
+        error_class=str(entry["error_class"]),
+    )
 
 
 _LOADED: dict[str, SummaryDb] = {}

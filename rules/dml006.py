@@ -143,7 +143,7 @@ doing both; labels are left in place).
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.result
-        if any(fn.calls & _OUTLIVES for fn in result.unit.functions):
+        if any(fn.may_name(_OUTLIVES) and fn.calls & _OUTLIVES for fn in result.unit.functions):
             return
         if any(init.struct_type in _FILE_OPS for init in result.unit.initializers):
             return

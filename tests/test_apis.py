@@ -70,6 +70,32 @@ def test_name_patterns():
     assert table.constructs("rdma_zalloc_drv_obj") and not table.constructs("to_foo")
 
 
+def test_name_patterns_match_as_fnmatch_does():
+    """One alternation per kind answers as fnmatchcase over each glob did."""
+    import fnmatch
+    import random
+
+    table = apis.builtin()
+    kinds = {
+        "keeps": (table.keeps, table.keeps_patterns),
+        "releases": (table.releases, table.releases_patterns),
+        "constructs": (table.constructs, table.constructs_patterns),
+        "teardown": (table.tears_down, table.teardown_patterns),
+        "borrows": (table.borrows, table.borrows_patterns),
+        "drops": (table.drops, table.drops_patterns),
+        "frees": (table.frees, table.frees_patterns),
+    }
+    rng = random.Random(7)
+    words = [w for _, pats in kinds.values() for p in pats for w in p.split("*") if w] + ["x"]
+    names = set(table.by_name) | {
+        "_".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(3000)
+    }
+    for ask, patterns in kinds.values():
+        for name in sorted(names):
+            assert ask(name) == any(fnmatch.fnmatchcase(name, p) for p in patterns), name
+    assert not ApiTable().keeps("anything")
+
+
 def test_driver_model_tables():
     table = apis.builtin()
     by_type = {t: d for d in table.drivers for t in d.types}

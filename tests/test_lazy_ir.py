@@ -28,6 +28,47 @@ static int f(struct foo *p, char *q)
 }
 static void g(void) { }
 static void cleanup(void) { char *b __free(kfree) = kzalloc(4, GFP_KERNEL); }
+static int scan(struct foo *p, int n)
+{
+	static struct bar *s = &bars[pick(n)];
+	int (*cb)(int) = pick2;
+	int arr[size_of(n)] = { [0] = init(p), .x = p->y };
+	struct baz z = (struct baz){ .a = mk(p), .b = q };
+#define LOCAL(x) hidden_call(x)
+	switch (sel(n)) {
+	case CASE_VAL(1): one(p); break;
+	default: two(p);
+	}
+	n = ({ int t = inner(p); t + other; });
+	n = p ? : fallback(n);
+	for (int i = start(p); i < lim(n); i = step(i)) { body(i); }
+	do { again(p); } while (cond(p));
+	if ((n = test(p))) { yes(); } else if (n) { no(); } else { neither(); }
+again_label:
+	__attribute__((fallthrough));
+	asm volatile("nop" : : "r"(asmarg(p)));
+	n = typeof_call(typeof(x), p) + sizeof(notcalled(p)) + (cast_t)castv;
+	(*fnptr)(ptrarg);
+	p->ops->method(methodarg);
+	arr[idx(n)] = val(n);
+	+ * ) broken(p) ( ;
+	return ret(p), n;
+}
+static void stores(struct foo *p, void *q, char *r, int *s)
+{
+	p->a = (void *)(q);
+	x[0] = ((char *) r);
+	*out = (s);
+	local = q;
+	p->b += (int) q;
+	p->c = q + 1;
+}
+static void frees(struct foo *p)
+{
+	static char *u __free(kfree) = NULL;
+	char *v __free(kfree) = kzalloc(4, GFP_KERNEL), *w = NULL;
+}
+static void no_stores(struct foo *p) { int a = p->x; a = (int) p; }
 """
 
 
@@ -53,6 +94,10 @@ def test_lazy_function_equals_eager_build(source):
     assert pairs
     for lazy, eager in pairs:
         assert isinstance(lazy, treesitter.LazyFunction)
+        # The calls and names a scan finds before any CFG is built are the CFG's.
+        assert (lazy.calls, lazy.names()) == (eager.calls, eager.names()), lazy.name
+        assert lazy.keeps_known() == _keeps_memory(eager), lazy.name
+        assert lazy._pending is not None
         hint, keeps = lazy.call_hint(), lazy.keeps_hint()
         assert hint >= eager.calls, lazy.name
         if _keeps_memory(eager):
@@ -98,8 +143,16 @@ def test_call_hint_pattern_finds_what_the_old_one_did(code):
     assert treesitter._CALL_HINT.findall(code) == _OLD_CALL_HINT.findall(code)
 
 
+@given(_CODE)
+@settings(max_examples=3000, deadline=None)
+def test_one_pass_finds_the_call_hints_and_the_words(code):
+    hint, words = treesitter._hints_and_words(code)
+    assert hint == {m.decode() for m in treesitter._CALL_HINT.findall(code)}
+    assert words == {m.decode() for m in treesitter._WORD.findall(code)}
+
+
 @given(_CODE, st.lists(st.sampled_from(["a", "ab", "b_1", "Z"]), min_size=1, max_size=3))
 @settings(max_examples=3000, deadline=None)
 def test_stored_pattern_per_name_finds_what_the_alternation_did(code, names):
-    per_name = any(treesitter._stored_pattern(n).search(code) is not None for n in names)
+    per_name = any(treesitter._stored(code, n.encode()) for n in names)
     assert per_name == (_old_stored(tuple(names)).search(code) is not None)

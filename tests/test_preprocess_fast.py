@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analyzer.frontend import preprocess as pp
@@ -18,6 +18,7 @@ _REF_ANNOTATION = re.compile(
     r"\b(?:(?P<word>" + "|".join(pp._WORD_ANNOTATIONS) + r")\b(?!\s*\()"
     r"|(?P<call>" + "|".join(pp._CALL_ANNOTATIONS) + r")\s*\()"
 )
+_REF_FREE = re.compile(r"\*?\s*(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
 _REF_ITERATOR = re.compile(
     r"\b(?P<name>[A-Za-z_]*\w*?(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
 )
@@ -79,6 +80,10 @@ WORDS = (
         "_foreach",
         "p",
         "int",
+        "__free",
+        "__free_pages",
+        "9a",
+        "kfree",
     ]
 )
 PUNCT = [
@@ -127,6 +132,18 @@ def test_annotation_blanking_matches_reference(data):
 @given(text)
 def test_iterator_pattern_matches_reference(data):
     s = data.decode("latin-1")
-    fast = [(m.span(), m.group("name")) for m in pp._ITERATOR_RE.finditer(s)]
+    fast = [(m.span(), m.group("name")) for m in pp._iterator_matches(s)]
     ref = [(m.span(), m.group("name")) for m in _REF_ITERATOR.finditer(s)]
     assert fast == ref
+
+
+@settings(max_examples=400, deadline=None)
+@given(text)
+@example(b"int *p __free(kfree) = NULL;\n  char *\t\tbuf __free( kvfree ) = x;")
+@example(b"9ab __free(f) x*y __free(g) __free_pages(p) a __free (h)")
+def test_free_pattern_matches_reference(data):
+    s = data.decode("latin-1")
+    fast = [(m.start("var"), m.group("var"), m.group("fn")) for m in pp._FREE_RE.finditer(s)]
+    ref = [(m.start("var"), m.group("var"), m.group("fn")) for m in _REF_FREE.finditer(s)]
+    assert fast == ref
+    assert not ref or pp._FREE_CALL.search(data)

@@ -71,3 +71,60 @@ def test_summarize_command_and_bad_database(tmp_path, capsys):
     assert main(["check", "--summaries", str(bad), DRIVER]) == 2
     assert "cannot read summary database" in capsys.readouterr().err
     assert main(["check", "--summaries", str(tmp_path / "missing.json"), DRIVER]) == 2
+
+
+def _eager_from_json(data: dict) -> dict:
+    """The summaries the loader made before they were made on first use."""
+    return {
+        name: summarydb.Summary(
+            name,
+            effects=[summarydb.Effect(int(i), str(c), z, n) for i, c, z, n in e["effects"]],
+            returns_pointer=bool(e["returns_pointer"]),
+            error_class=str(e["error_class"]),
+        )
+        for name, e in data["functions"].items()
+    }
+
+
+def test_summaries_made_on_first_use_are_the_same():
+    def entry(effects, error_class, returns_pointer):
+        return {"effects": effects, "error_class": error_class, "returns_pointer": returns_pointer}
+
+    entries = {
+        "b_keep": entry([[1, "->x", "escaped", None]], "zero", True),
+        "a_fill": entry([["0", "", "alloc", None]], "nonzero", 0),
+        "c_none": entry([], "nonzero", False),
+    }
+    data = {"format": summarydb.FORMAT, "source": "t", "functions": entries}
+    db = summarydb.from_json(data, "t")
+    assert db.allocators() == frozenset({"a_fill"})  # nothing made for it
+    assert db.get("missing") is None
+    first = db.get("b_keep")
+    assert first == _eager_from_json(data)["b_keep"] and db.get("b_keep") is first
+    assert db.allocators() == frozenset({"a_fill"})
+    assert db.functions == _eager_from_json(data)
+    assert list(db.functions) == list(entries)  # the file's order
+    assert db.functions["b_keep"] is first and db.get("c_none") is db.functions["c_none"]
+
+
+def test_malformed_entries_are_refused_at_load():
+    def load(entry):
+        return summarydb.from_json({"format": summarydb.FORMAT, "functions": {"f": entry}}, "x")
+
+    good = {"effects": [[0, "", "freed", None]], "error_class": "zero", "returns_pointer": False}
+    assert load(good).get("f") is not None
+    for bad, message in (
+        ({**good, "effects": [[0, "", "freed"]]}, "not enough values"),
+        ({**good, "effects": [["x", "", "freed", None]]}, "invalid literal"),
+        ({**good, "effects": [[None, "", "freed", None]]}, "int()"),
+        ({k: v for k, v in good.items() if k != "returns_pointer"}, "returns_pointer"),
+        ({k: v for k, v in good.items() if k != "error_class"}, "error_class"),
+        ({k: v for k, v in good.items() if k != "effects"}, "effects"),
+        ([1, 2], "list indices"),
+    ):
+        try:
+            load(bad)
+        except summarydb.SummaryDbError as exc:
+            assert "malformed entry" in str(exc) and message in str(exc), (bad, exc)
+        else:
+            raise AssertionError(f"accepted {bad!r}")

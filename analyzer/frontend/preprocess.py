@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 # Annotations that are a bare word.
@@ -37,15 +38,25 @@ _CALL_ANNOTATIONS = (
 
 _WORD_SET = frozenset(_WORD_ANNOTATIONS)
 _CALL_SET = frozenset(_CALL_ANNOTATIONS)
-_ANNOTATION_WORD = re.compile(r"\b(?:__|noinline|notrace|asmlinkage)\w*")
+# Without a leading `\b` (which keeps the engine from scanning for the first
+# letters): a match inside a word is skipped by `_blank_annotations`, and
+# spans the rest of that word, where `\b...` could not match either.
+_ANNOTATION_WORD = re.compile(r"(?:__|noinline|notrace|asmlinkage)\w*")
 _OPEN_PAREN = re.compile(r"\s*\(")
-_FREE_RE = re.compile(r"\*?\s*(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
+# `T *name __free(fn)`.  Tried only where a name can start (not after a
+# letter or `_`): the same names as the pattern tried at every offset after
+# an optional `*` and blanks, which rescanned every word and every run of
+# blanks from each of their bytes (tests/test_preprocess_fast.py).
+_FREE_RE = re.compile(r"(?<![A-Za-z_])(?P<var>[A-Za-z_]\w*)\s+__free\s*\(\s*(?P<fn>\w+)\s*\)")
+_FREE_CALL = re.compile(rb"__free\s*\(")  # in every match of _FREE_RE; `__free_pages(` is not
 # A whole word that holds `for_each`/`_foreach`, then `(`. (`\w*` once, not
 # `[A-Za-z_]*\w*?`: the same matches without quadratic backtracking in every word.)
 _ITERATOR_RE = re.compile(
     r"\b(?P<name>\w*(?:for_each|_foreach)\w*|scoped_guard|scoped_cond_guard)\s*\("
 )
 _ITERATOR_HINTS = (b"for_each", b"_foreach", b"scoped_")
+# Every match of _ITERATOR_RE holds one of these (found by a literal search).
+_ITERATOR_HIT = re.compile(r"for_each|_foreach|scoped_")
 _CONDITIONAL_RE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 
 
@@ -171,6 +182,9 @@ def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
     starts = [s for s, _ in skip]
     decoded = text.decode("latin-1")
     for m in _ANNOTATION_WORD.finditer(decoded):
+        before = decoded[m.start() - 1] if m.start() else " "
+        if before.isalnum() or before == "_":  # (= re's \w: inside a word)
+            continue
         word = m.group()
         is_word = word in _WORD_SET
         if not is_word and word not in _CALL_SET:
@@ -221,7 +235,7 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
     if not any(hint in text for hint in _ITERATOR_HINTS):
         return
     starts = [s for s, _ in skip]
-    for m in _ITERATOR_RE.finditer(text.decode("latin-1")):
+    for m in _iterator_matches(text.decode("latin-1")):
         start = m.start("name")
         if _inside(skip, start, starts):
             continue
@@ -242,6 +256,27 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
         if name_len < len(keyword):
             continue
         buf[start : start + name_len] = keyword + b" " * (name_len - len(keyword))
+
+
+def _iterator_matches(s: str) -> Iterator[re.Match[str]]:
+    """`_ITERATOR_RE.finditer(s)`, tried only at the words holding a hint.
+
+    Every match starts at the start of a word holding `for_each`,
+    `_foreach` or `scoped_` and ends at its `(`, so trying the pattern at
+    each such word, left to right, finds the same matches as a scan from
+    every offset (which backtracked through each word of the file).
+    """
+    tried = -1
+    for hit in _ITERATOR_HIT.finditer(s):
+        start = hit.start()
+        while start > 0 and (s[start - 1].isalnum() or s[start - 1] == "_"):  # = re's \w
+            start -= 1
+        if start <= tried:
+            continue  # a word already tried (two hints in one word)
+        tried = start
+        m = _ITERATOR_RE.match(s, start)
+        if m is not None:
+            yield m
 
 
 def _previous_significant(text: bytes, pos: int) -> int:
@@ -277,7 +312,7 @@ def prepare(text: bytes) -> Prepared:
     skip = [(s, e) for s, e, logical in directives if logical.lstrip().startswith(b"#")]
     cleanups: dict[tuple[int, str], str] = {}
     # The pattern is slow on every word of a file; most files have no `__free`.
-    for m in _FREE_RE.finditer(stage.decode("latin-1") if b"__free" in stage else ""):
+    for m in _FREE_RE.finditer(stage.decode("latin-1") if _FREE_CALL.search(stage) else ""):
         line = stage.count(b"\n", 0, m.start("var")) + 1
         cleanups[(line, m.group("var"))] = m.group("fn")
     _blank_annotations(buf, stage, skip)

@@ -9,8 +9,8 @@ are still built.
 
 from __future__ import annotations
 
-import functools
 import re
+from collections.abc import Collection
 
 import tree_sitter_c
 from tree_sitter import Language, Parser
@@ -66,6 +66,8 @@ def span_of(node: TSNode) -> Span:
 
 def _text(node: TSNode) -> str:
     raw = node.text.decode("utf-8", "replace")
+    if raw.isascii() and raw.isidentifier():  # a plain name (most texts): no blanks to fold
+        return raw[:_MAX_TEXT]
     if len(raw) > _MAX_TEXT * 4:
         raw = raw[: _MAX_TEXT * 4]
     return " ".join(raw.split())[:_MAX_TEXT]  # = re.sub(r"\s+", " ", raw).strip(), faster
@@ -484,6 +486,246 @@ class _CFGBuilder:
         return dangling
 
 
+_LEAVES = {  # built as ir.Const: nothing inside is read
+    "null",
+    "true",
+    "false",
+    "number_literal",
+    "string_literal",
+    "concatenated_string",
+    "char_literal",
+    "sizeof_expression",
+    "offsetof_expression",
+    "alignof_expression",
+}
+
+
+class _NameScan:
+    """What a CFG built by _CFGBuilder would call and read, without building it.
+
+    `calls` is the builder's `calls`; `names` the names of the `ir.Name`s in
+    its nodes; `stored` the names assigned (casts aside) to a target that is
+    not a plain name, and `cleaned` whether a declaration has a `__free()`
+    cleanup: what `engine._keeps_memory` reads.  Each method follows its
+    namesake in _ExprBuilder or _CFGBuilder child for child, and builds
+    nothing: no nodes, spans or texts.  tests/test_lazy_ir.py checks it
+    against full builds.
+    """
+
+    def __init__(self, cleanups: dict[tuple[int, str], str]) -> None:
+        self.calls: set[str] = set()
+        self.names: set[str] = set()
+        self.stored: set[str] = set()
+        self.cleaned = False
+        self.cleanups = cleanups
+
+    # -------------------------------------------------- _ExprBuilder.build
+    def expr(self, node: TSNode, names: set[str] | None) -> None:
+        """`names` None: an expression built but kept in no node (its calls count)."""
+        t = node.type
+        if t == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                return self.expr(inner[0], names)
+        if t == "identifier":
+            if names is not None:
+                names.add(_text(node))
+            return None
+        if t in _LEAVES:
+            return None
+        field = node.child_by_field_name
+        if t == "field_expression":
+            base = field("argument")
+            if base is not None and field("field") is not None:
+                return self.expr(base, names)
+        elif t == "subscript_expression":
+            base = field("argument")
+            if base is not None:
+                index = field("index")
+                if index is not None:
+                    self.expr(index, names)
+                return self.expr(base, names)
+        elif t == "call_expression":
+            fn = field("function")
+            args_node = field("arguments")
+            for a in args_node.named_children if args_node is not None else []:
+                if a.type != "comment":
+                    self.expr(a, names)
+            if fn is not None and fn.type == "identifier":
+                self.calls.add(fn.text.decode("utf-8", "replace"))
+            elif fn is not None:
+                self.expr(fn, names)
+            return None
+        elif t in ("assignment_expression", "binary_expression", "comma_expression"):
+            left = field("left")
+            right = field("right")
+            if left is not None and right is not None:
+                if t == "assignment_expression" and names is not None:
+                    self.store(left, right)
+                self.expr(left, names)
+                return self.expr(right, names)
+        elif t in ("unary_expression", "pointer_expression", "update_expression"):
+            arg = field("argument")
+            if arg is not None:
+                return self.expr(arg, names)
+        elif t == "conditional_expression":
+            c = field("condition")
+            b = field("alternative")
+            if c is not None and b is not None:
+                a = field("consequence")
+                self.expr(a if a is not None else c, names)
+                self.expr(c, names)
+                return self.expr(b, names)
+        elif t == "cast_expression":
+            value = field("value")
+            if value is not None:
+                return self.expr(value, names)
+        return self.parts(node, names)
+
+    def store(self, left: TSNode, right: TSNode) -> None:
+        """An `ir.Assign` whose target is no `Name` and whose value, casts
+        stripped, is one: that name goes to `stored`."""
+        if _built_as(left, casts=False).type != "identifier":
+            value = _built_as(right, casts=True)
+            if value.type == "identifier":
+                self.stored.add(_text(value))
+
+    def parts(self, node: TSNode, names: set[str] | None) -> None:
+        for child in node.named_children:
+            t = child.type
+            if t in ("comment", "type_descriptor", "primitive_type", "field_identifier"):
+                continue
+            if t in _STATEMENTS or t == "ERROR" or t == "initializer_pair":
+                self.parts(child, names)
+            elif t == "initializer_list":
+                self.parts(child, names)
+            elif t == "field_designator" or t == "subscript_designator":
+                continue
+            else:
+                self.expr(child, names)
+
+    # -------------------------------------------------- _CFGBuilder
+    def cond(self, node: TSNode | None) -> None:
+        if node is None:
+            return
+        if node.type == "parenthesized_expression" and len(node.named_children) == 1:
+            node = node.named_children[0]
+        self.expr(node, self.names)
+
+    def stmt(self, node: TSNode | None) -> None:
+        if node is None:
+            return
+        t = node.type
+        names = self.names
+        field = node.child_by_field_name
+        if t == "compound_statement":
+            for child in node.named_children:
+                self.stmt(child)
+        elif t == "expression_statement":
+            for c in node.named_children:
+                if c.type != "comment":
+                    self.expr(c, names)
+        elif t == "declaration":
+            self.declaration(node)
+        elif t == "if_statement":
+            self.cond(field("condition"))
+            self.stmt(field("consequence"))
+            alt = field("alternative")
+            if alt is not None:
+                for c in alt.named_children:
+                    if c.type != "comment":
+                        self.stmt(c)
+        elif t == "while_statement":
+            self.cond(field("condition"))
+            self.stmt(field("body"))
+        elif t == "for_statement":
+            init = field("initializer")
+            if init is not None:
+                if init.type == "declaration":
+                    self.declaration(init)
+                else:
+                    self.expr(init, names)
+            cnode = field("condition")
+            if cnode is not None:
+                self.expr(cnode, names)
+            update = field("update")
+            if update is not None:
+                self.expr(update, names)
+            self.stmt(field("body"))
+        elif t == "do_statement":
+            self.cond(field("condition"))
+            self.stmt(field("body"))
+        elif t == "switch_statement":
+            self.cond(field("condition"))
+            body = field("body")
+            if body is not None:
+                for child in body.named_children:
+                    self.stmt(child)
+        elif t == "case_statement":
+            value = field("value")
+            for child in node.named_children:
+                if value is not None and child.id == value.id:
+                    continue
+                self.stmt(child)
+        elif t == "return_statement":
+            for c in node.named_children:
+                if c.type != "comment":
+                    self.expr(c, names)
+                    break
+        elif t == "labeled_statement":
+            for child in node.named_children:
+                if child.type != "statement_identifier":
+                    self.stmt(child)
+        elif t == "attributed_statement":
+            for child in node.named_children:
+                if child.type != "attribute_declaration":
+                    self.stmt(child)
+        elif t == "ERROR":
+            for child in node.named_children:
+                if child.type in _STATEMENTS or child.type == "ERROR":
+                    self.stmt(child)
+                elif child.type.endswith("_expression") or child.type == "identifier":
+                    self.expr(child, names)
+
+    def declaration(self, node: TSNode) -> None:
+        # (static or not, a named declarator's value is kept in a node)
+        static = self.cleanups and any(
+            c.type == "storage_class_specifier" and c.text in (b"static", b"extern")
+            for c in node.children
+        )
+        for i, child in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            decl, value = child, None
+            if child.type == "init_declarator":
+                decl = child.child_by_field_name("declarator")
+                value = child.child_by_field_name("value")
+            name, _, _ = _declarator_name(decl)
+            if value is not None:
+                # A declarator without a name builds its value but keeps no node.
+                self.expr(value, self.names if name is not None else None)
+            if name is not None and self.cleanups and not static:
+                if self.cleanups.get((child.start_point[0] + 1, name)):
+                    self.cleaned = True  # its DECL node has a cleanup
+
+
+def _built_as(node: TSNode, casts: bool) -> TSNode:
+    """The node whose `ir` class _ExprBuilder.build gives `node`: parentheses
+    around one expression unwrapped, and with `casts`, each cast's `ir.Cast`."""
+    while True:
+        if node.type == "parenthesized_expression":
+            inner = node.named_children
+            if len(inner) == 1 and inner[0].type != "compound_statement":
+                node = inner[0]
+                continue
+        elif casts and node.type == "cast_expression":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                node = value
+                continue
+        return node
+
+
 def _count_errors(node: TSNode) -> int:
     if not node.has_error:
         return 0
@@ -499,6 +741,20 @@ def _count_errors(node: TSNode) -> int:
 # rest of the word, quadratic in its length): a match can only start at a
 # word's first letter, so the matches are the same (tests/test_lazy_ir.py).
 _CALL_HINT = re.compile(rb"(?<![A-Za-z_])([A-Za-z_][A-Za-z0-9_]*)(?=[ \t\r\n\\]*(?:\(|/[*/]))")
+# Every word of a body's code: a superset of the identifiers tree-sitter finds in it.
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# Each word with what _CALL_HINT's lookahead wants after it (or nothing): the
+# words and the call hints in one pass (tests/test_lazy_ir.py).
+_WORD_AND_CALL = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)([ \t\r\n\\]*(?:\(|/[*/]))?")
+
+
+def _hints_and_words(code: bytes) -> tuple[set[str], set[str]]:
+    """(`_CALL_HINT` matches, `_WORD` matches cut to _MAX_TEXT), decoded."""
+    found = _WORD_AND_CALL.findall(code)
+    hint = {w.decode() for w, call in found if call}
+    return hint, {w[:_MAX_TEXT].decode() for w in {w for w, _ in found}}
+
+
 _CFG_SLOTS = ("nodes", "entry", "exit", "calls", "parse_errors")
 _SLOT = {name: ir.Function.__dict__[name] for name in _CFG_SLOTS}
 
@@ -517,6 +773,21 @@ def _lazy_slot(name: str) -> property:
     return property(get, set_)
 
 
+def _scanned_slot(name: str) -> property:
+    """A slot answered by `LazyFunction._scan` until the CFG is built."""
+    slot = _SLOT[name]
+
+    def get(self):
+        if self._pending is not None:
+            return getattr(self._scan(), name)
+        return slot.__get__(self, ir.Function)
+
+    def set_(self, value):
+        slot.__set__(self, value)
+
+    return property(get, set_)
+
+
 class LazyFunction(ir.Function):
     """A function whose CFG is built on first use of nodes/entry/exit/calls.
 
@@ -526,12 +797,12 @@ class LazyFunction(ir.Function):
     that reads the CFG gets exactly what an eager build gives.
     """
 
-    __slots__ = ("_pending", "_hint", "_keeps")
+    __slots__ = ("_pending", "_hint", "_keeps", "_words", "_scanned")
 
     nodes = _lazy_slot("nodes")
     entry = _lazy_slot("entry")
     exit = _lazy_slot("exit")
-    calls = _lazy_slot("calls")
+    calls = _scanned_slot("calls")
     parse_errors = _lazy_slot("parse_errors")
 
     def _build(self) -> None:
@@ -541,14 +812,37 @@ class LazyFunction(ir.Function):
         cfg = _CFGBuilder(exprs, cleanups)
         self.entry, self.exit = cfg.function(body, end)
         self.nodes = cfg.nodes
-        self.calls = exprs.calls
+        # (the scan's set, if one was handed out: the same names)
+        self.calls = self._scanned.calls if self._scanned is not None else exprs.calls
+        self._scanned = None
         self.parse_errors = _count_errors(body)
+
+    def _scan(self) -> _NameScan:
+        """`calls` and `names()` before the CFG is built (`_NameScan`)."""
+        if self._scanned is None:
+            self._scanned = _NameScan(self._pending[2])
+            self._scanned.stmt(self._pending[0])
+        return self._scanned
+
+    def names(self) -> set[str]:
+        return self._scan().names if self._pending is not None else super().names()
+
+    def keeps_known(self) -> bool | None:
+        if self._pending is None:
+            return None
+        scan = self._scan()
+        return scan.cleaned or not scan.stored.isdisjoint(p.name for p in self.params if p.pointer)
 
     def call_hint(self) -> set[str]:
         return self._hint if self._pending is not None else self.calls
 
     def keeps_hint(self) -> bool | None:
         return self._keeps if self._pending is not None else None
+
+    def may_name(self, names: Collection[str]) -> bool:
+        # Every identifier of the CFG (a callee's name, or a `Name`, whose text is
+        # cut to _MAX_TEXT) is a word of the body's code (`_words`).
+        return self._pending is None or not self._words.isdisjoint(names)
 
 
 # Strings, character constants and comments, lexed left to right, so that a
@@ -569,18 +863,39 @@ def _keeps_hint(fn: ir.Function, code: bytes, cleanups) -> bool:
     """
     if any(fn.span.line <= line <= fn.span.end_line for line, _ in cleanups):
         return True
-    # One pattern per name, not one alternation per parameter list: the same
-    # match exists either way, and names repeat across a tree far more than
-    # lists do (compiling a pattern costs more than searching a body).
-    return any(_stored_pattern(p.name).search(code) is not None for p in fn.params if p.pointer)
+    return any(_stored(code, p.name.encode()) for p in fn.params if p.pointer)
 
 
-@functools.lru_cache(maxsize=4096)
-def _stored_pattern(name: str) -> re.Pattern[bytes]:
-    """`= <casts> name` then the end of the value."""
-    return re.compile(
-        rb"=[\s()*\w\\]*?\b(?:" + re.escape(name.encode()) + rb")\b(?=[\s)\\]*(?:[;,)\]}:?]|$))"
-    )
+# What may follow a stored name (the end of the value), and what may stand
+# between it and the `=` (casts, parentheses, blanks).
+_VALUE_END = re.compile(rb"[\s)\\]*(?:[;,)\]}:?]|$)")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_CAST_BYTES = _WORD_BYTES | frozenset(b" \t\n\r\f\v()*\\")
+
+
+def _stored(code: bytes, name: bytes) -> bool:
+    r"""Does `=[\s()*\w\\]*?\bNAME\b(?=[\s)\\]*(?:[;,)\]}:?]|$))` match in `code`?
+
+    Each whole-word occurrence of the name followed by the end of a value is
+    tried: the bytes before it, back to the first one outside the pattern's
+    class, must follow an `=`.  No pattern is compiled per name (most names
+    of a tree are new to the cache: compiling cost more than searching).
+    """
+    n, end, i = len(name), len(code), code.find(name)
+    while i >= 0:
+        j = i + n
+        if (
+            (i == 0 or code[i - 1] not in _WORD_BYTES)
+            and (j == end or code[j] not in _WORD_BYTES)
+            and _VALUE_END.match(code, j) is not None
+        ):
+            k = i
+            while k > 0 and code[k - 1] in _CAST_BYTES:
+                k -= 1
+            if k > 0 and code[k - 1] == 0x3D:  # `=`
+                return True
+        i = code.find(name, i + 1)
+    return False
 
 
 def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Function | None:
@@ -631,8 +946,9 @@ def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Functio
     )
     if lazy:
         fn._pending = (body, span_of(closing), cleanups)
+        fn._scanned = None
         code = _code_only(raw)
-        fn._hint = {m.decode() for m in _CALL_HINT.findall(code)}
+        fn._hint, fn._words = _hints_and_words(code)
         fn._keeps = _keeps_hint(fn, code, cleanups)
     else:
         exprs = _ExprBuilder()
