@@ -112,6 +112,8 @@ def analyse(
     names = frozenset(fn.name for fn in unit.functions)
     result.summaries = _Known(db, names)
     never_fails = _NeverFails(unit, db)
+    frees = frozenset(apis.names("free"))
+    releasers = frozenset(fn.name for fn in unit.functions if not frees.isdisjoint(fn.call_hint()))
     interesting = _interesting(apis)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
@@ -146,7 +148,9 @@ def analyse(
             or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
         ):
             return None
-        a = Analysis(fn, apis, summaries, result.sites, fn.name in called, names, never_fails)
+        a = Analysis(
+            fn, apis, summaries, result.sites, fn.name in called, names, never_fails, releasers
+        )
         a.run()
         summary = summarize(a)
         fr = FunctionResult(

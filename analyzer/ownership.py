@@ -449,9 +449,13 @@ class Analysis:
         has_callers: bool = False,
         functions: frozenset[str] = frozenset(),
         never_fails: Callable[[str | None], bool] = lambda name: False,
+        releasers: frozenset[str] = frozenset(),
     ) -> None:
         self.fn = fn
         self.never_fails = never_fails  # callee name -> it only ever returns 0
+        # functions of this file that call a free directly: release callbacks
+        # (their summaries may come later in call order than their users')
+        self.releasers = releasers
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -497,6 +501,7 @@ class Analysis:
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
+        self.self_releasing: set[int] = set()  # blocks given a release callback of this file
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
@@ -1203,6 +1208,13 @@ class Analysis:
                 # into a block (`id_buf + START`) only to a local
                 rid = None
         self.store(t, rid, world, derived)
+        if isinstance(t, ir.Field) and self.apis.releases(t.field) and self._release_callback(v):
+            # `rpdev->dev.release = foo_rpdev_release;`: the block carries its
+            # own release, which whoever it is registered with runs on failure
+            # (`put_device()` in the core's error path)
+            for owner in self.owner_of(t, world):
+                if world.status.get(owner) in OWNED:
+                    self.self_releasing.add(owner)
         if isinstance(t, ir.Field) and _constant(v) and self._local_path(t):
             # `wh->pool = BUF_SCSI_ALLOCED`: a later `if (wh->pool == ..)` agrees
             world.vals[t.text] = "eq:" + v.text
@@ -1432,6 +1444,14 @@ class Analysis:
         )
         destroys = any(self._destructor(a) for a in expr.args)
         return keeps, self.apis.constructs(name), self.apis.borrows(name), destroys
+
+    def _release_callback(self, value: ir.Expr) -> bool:
+        """`foo_release` or `&foo_release`, a function of this file that frees."""
+        while isinstance(value, ir.Cast) or isinstance(value, ir.Unary) and value.op == "&":
+            value = value.operand
+        return isinstance(value, ir.Name) and (
+            value.name in self.releasers or self._destructor(value)
+        )
 
     def _destructor(self, arg: ir.Expr) -> bool:
         """Is arg (`fn` or `&fn`) a function of this file that frees its first
@@ -2349,6 +2369,8 @@ class Analysis:
                 reason = "overwritten" if self._replaced(rid, world) else "unfreed"
             if world.lent.get(rid) == RELEASED:
                 continue  # given whole to a release-named function we cannot see
+            if rid in self.self_releasing and world.lent.get(rid) in (PASSED, KEPT):
+                continue  # handed over with its own release callback
             if world.lent.get(rid) == KEPT and error_exit is not True:
                 continue  # handed to a framework by a pointer into it, on a success path
             if world.lent.get(rid) == PASSED and error_exit is False:

@@ -81,6 +81,9 @@ def summarize(a: Analysis) -> Summary:
     # plain `return false` paths of the same function.
     # A pointer function's ERR_PTR exits count as non-zero, so they must not
     # hide its plain `return file;` successes, whose value is unknown.
+    # Parameters given whole to a release-named call (`put_device(&x->dev)`)
+    # on some exit of each class.
+    handed_in: dict[str, set[tuple[int, str]]] = {"zero": set(), "nonzero": set()}
     for c in ("zero", "nonzero"):
         chosen = [e for e in a.exits if e[1] == c]
         if not chosen or (c == "nonzero" and fn.returns_pointer):
@@ -91,6 +94,8 @@ def summarize(a: Analysis) -> Summary:
                 st = world.status.get(rid)
                 outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
                 by_class[c].setdefault(site.param, []).append(outcome)
+                if rid in world.handed and not site.param[1]:
+                    handed_in[c].add(site.param)
             for key, (family, _, _) in world.into.items():
                 entry = into.setdefault(key, (Counter(), family))
                 entry[0][c if family else "other"] += 1
@@ -121,6 +126,12 @@ def summarize(a: Analysis) -> Summary:
         if counts["nonzero"] == 0:
             effects["nonzero"] = effects["zero"]
         if effects["zero"] or effects["nonzero"]:
+            # `ret = device_register(&x->dev); if (ret) { put_device(&x->dev);
+            # return ret; } return 0;`: kept on success, handed to a release
+            # on failure.
+            for c in ("zero", "nonzero"):
+                if effects[c] is None and key in handed_in[c]:
+                    effects[c] = "handed"
             summary.effects.append(Effect(key[0], key[1], effects["zero"], effects["nonzero"]))
             lent.discard(key)
     # Handed to a release-named function is the stronger fact: the callee
