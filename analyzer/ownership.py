@@ -1610,6 +1610,9 @@ class Analysis:
         if role == "free":
             # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
             rids = self.resolve(arg, world, create=True)
+            value = values[api.pointer] if api.pointer < len(values) else None
+            if not rids and isinstance(arg, ir.Call) and value is not None:
+                rids = [value]  # `vfree(vmalloc(size))`
             self._record_free(api, expr, rids, world)
             for rid in rids:
                 self.free(rid, world)

@@ -83,7 +83,7 @@ def summarize(a: Analysis) -> Summary:
     # hide its plain `return file;` successes, whose value is unknown.
     # Parameters given whole to a release-named call (`put_device(&x->dev)`)
     # on some exit of each class.
-    handed_in: dict[str, set[tuple[int, str]]] = {"zero": set(), "nonzero": set()}
+    handed_in: dict[str, Counter] = {"zero": Counter(), "nonzero": Counter()}
     for c in ("zero", "nonzero"):
         chosen = [e for e in a.exits if e[1] == c]
         if not chosen or (c == "nonzero" and fn.returns_pointer):
@@ -95,7 +95,7 @@ def summarize(a: Analysis) -> Summary:
                 outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
                 by_class[c].setdefault(site.param, []).append(outcome)
                 if rid in world.handed and not site.param[1]:
-                    handed_in[c].add(site.param)
+                    handed_in[c][site.param] += 1
             for key, (family, _, _) in world.into.items():
                 entry = into.setdefault(key, (Counter(), family))
                 entry[0][c if family else "other"] += 1
@@ -128,9 +128,9 @@ def summarize(a: Analysis) -> Summary:
         if effects["zero"] or effects["nonzero"]:
             # `ret = device_register(&x->dev); if (ret) { put_device(&x->dev);
             # return ret; } return 0;`: kept on success, handed to a release
-            # on failure.
+            # on every failing exit.
             for c in ("zero", "nonzero"):
-                if effects[c] is None and key in handed_in[c]:
+                if effects[c] is None and counts[c] and handed_in[c][key] == counts[c]:
                     effects[c] = "handed"
             summary.effects.append(Effect(key[0], key[1], effects["zero"], effects["nonzero"]))
             lent.discard(key)
