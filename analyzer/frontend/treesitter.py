@@ -119,14 +119,7 @@ class _ExprBuilder:
             return ir.Const(span, text, 1 if t == "true" else 0)
         if t == "number_literal":
             return ir.Const(span, text, _int_value(text))
-        if t in (
-            "string_literal",
-            "concatenated_string",
-            "char_literal",
-            "sizeof_expression",
-            "offsetof_expression",
-            "alignof_expression",
-        ):
+        if t in _UNREAD_CONSTANTS:
             return ir.Const(span, text, None)
         if t == "parenthesized_expression":  # (a single inner expression is built above)
             return ir.Opaque(span, text, tuple(self._parts(node)))
@@ -486,18 +479,18 @@ class _CFGBuilder:
         return dangling
 
 
-_LEAVES = {  # built as ir.Const: nothing inside is read
-    "null",
-    "true",
-    "false",
-    "number_literal",
-    "string_literal",
-    "concatenated_string",
-    "char_literal",
-    "sizeof_expression",
-    "offsetof_expression",
-    "alignof_expression",
-}
+# Built as an ir.Const whose value is not read: nothing inside is read either.
+_UNREAD_CONSTANTS = frozenset(
+    (
+        "string_literal",
+        "concatenated_string",
+        "char_literal",
+        "sizeof_expression",
+        "offsetof_expression",
+        "alignof_expression",
+    )
+)
+_LEAVES = {"null", "true", "false", "number_literal", *_UNREAD_CONSTANTS}  # built as ir.Const
 
 
 class _NameScan:
