@@ -1945,11 +1945,17 @@ class Analysis:
         if op in ("<", ">=", ">", "<=") and _is_zero(right):
             if op == "<=":
                 op, truth = ">", not truth  # `count <= 0` is `!(count > 0)`
-            self.eval(left, world)
             # what the branch says of the sign: `x < 0`, `x >= 0`, `x > 0`, or
             # nothing (`x > 0` false: zero or negative)
             negative = (op == "<") == truth if op != ">" else False
             nonnegative = not negative if op != ">" else truth
+            callee = self._summary_call(left)
+            if callee is not None and callee.error_class == "nonzero" and (negative or nonnegative):
+                # `if (foo_init(cp) < 0)`: the callee failed exactly when negative
+                if negative and self.never_fails(left.func):
+                    return []
+                return self._refine_call(left, world, negative)
+            self.eval(left, world)
             if (
                 nonnegative
                 and isinstance(left, ir.Name)
