@@ -102,6 +102,9 @@ class Summary:
     returns_alloc: tuple[str, str] | None = None  # (family, failure)
     returns_pointer: bool = False
     error_class: str = "nonzero"  # the result class of a failing call: int -> nonzero
+    # the pointer parameter the returned block is linked into on some exit
+    # (`if (list) list_add_tail(&buf->list, list); return buf;`)
+    returns_linked: int | None = None
 
     @property
     def relevant(self) -> bool:
@@ -502,6 +505,8 @@ class Analysis:
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
+        self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
+        self.returns_linked: int | None = None  # an exit returned a block linked so
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
         self._reused = False  # the last field allocation found memory already there
@@ -1627,7 +1632,16 @@ class Analysis:
                 if i != api.pointer and (i == api.into or _address(other))
                 for r in self.owner_of(other, world)
             }
+            linked = {
+                self.rid_sites[r].param[0]
+                for i, other in enumerate(args)
+                if i != api.pointer
+                for r in self.owner_of(other, world)
+                if world.status.get(r) == PARAM and self.rid_sites[r].param[1] == ""
+            }
             for rid in self.owner_of(arg, world):
+                if linked and world.status.get(rid) in OWNED:
+                    self.linked[rid] = min(linked)  # `list_add_tail(&buf->list, list)`
                 if rid in into and not api.drvdata:
                     continue
                 if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
@@ -1770,6 +1784,14 @@ class Analysis:
             )
             if world.status.get(s.rid) in OWNED:
                 self._age(s, world)  # a loop calls the helper again, as for a table allocator
+            k = summary.returns_linked
+            if k is not None and k < len(expr.args) and not _is_zero(expr.args[k]):
+                # `buf = cs_dsp_buf_alloc(.., &buf_list)`: the helper also linked
+                # the block into our list, which the list's own cleanup frees
+                world.status[s.rid] = ESCAPED
+                world.holders[s.rid] = holder or _display(expr)
+                world.via = None
+                return s.rid
             world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
             world.holders[s.rid] = holder or _display(expr)
             world.via = None
@@ -2190,6 +2212,8 @@ class Analysis:
             returned = self.eval(node.expr, world)
             if self._derived and not self.fn.returns_pointer:
                 returned = None  # `return regmap_write(map, r, buf)` returns an int
+            if returned in self.linked and self.fn.returns_pointer:
+                self.returns_linked = self.linked[returned]
             # `clk = clk_register(NULL, &div->hw); return clk;` returns what a callee
             # made from the block, not the block: the caller gets no new memory.
             made = self._derived or (

@@ -157,4 +157,5 @@ def summarize(a: Analysis) -> Summary:
             summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
     if fresh_families and fn.returns_pointer:
         summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
+        summary.returns_linked = a.returns_linked
     return summary
