@@ -1356,8 +1356,8 @@ class Analysis:
             result = self.apply_api(api, expr, values, world, holder) or result
         if apis:
             return result
-        if self.drvdata and self.apis.releases(name):
-            self._release_drvdata(expr, world)
+        if self.drvdata and (self.apis.releases(name) or self.apis.tears_down(name)):
+            self._release_drvdata(expr, world)  # (`hub_disconnect(intf)` too)
         summary = self.summaries.get(name or "")
         if summary is not None:
             result = self.apply_summary(summary, expr, world, holder, None)
@@ -2372,7 +2372,11 @@ class Analysis:
                     site = self.rid_sites[rid]
                     if site.origin is not None and rid in world.failed:
                         outer = world.status.get(contained.get(holder_rid, -1))
-                        if outer in (PARAM, P_ESCAPED):
+                        if world.lent.get(holder_rid) == RELEASED:
+                            # the container went to a release (`hub_disconnect(intf)`
+                            # of its drvdata), which may free what it holds
+                            self.leftovers.assumed.add(site.origin)
+                        elif outer in (PARAM, P_ESCAPED):
                             # the container itself is left in our caller's structure
                             self.leftovers.propagated.add(site.origin)
                         else:
