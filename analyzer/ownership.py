@@ -1365,6 +1365,12 @@ class Analysis:
                 return result
         return self._unknown_callee(name, expr, values, world)
 
+    def _note_drvdata(self, args, api: Api, rid: int, world: World) -> None:
+        for i, other in enumerate(args):
+            if i != api.pointer:
+                for dev in self.owner_of(other, world):
+                    self.drvdata.setdefault(dev, set()).add(rid)
+
     def _release_drvdata(self, expr: ir.Call, world: World) -> None:
         """`netback_remove(dev)` on probe's error path frees what probe stored as
         dev's drvdata, though no summary can say so."""
@@ -1381,6 +1387,10 @@ class Analysis:
                 for data in self.drvdata.get(dev, ()):
                     if world.status.get(data) in OWNED:
                         _lend(world, data, RELEASED)
+                    elif world.status.get(data) == MANAGED:
+                        for (c, _), v in world.heap.items():
+                            if c == data and world.status.get(v) in OWNED:
+                                _lend(world, v, RELEASED)
 
     def _external(self, name: str | None) -> bool:
         """Is this callee defined in another file (known, if at all, from the database)?"""
@@ -1649,10 +1659,12 @@ class Analysis:
                     # frees drvdata after a failed probe, so it is kept on success only,
                     # unless the device goes to a release (`foo_remove(pdev)`) later.
                     _lend(world, rid, KEPT)
-                    for i, other in enumerate(args):
-                        if i != api.pointer:
-                            for dev in self.owner_of(other, world):
-                                self.drvdata.setdefault(dev, set()).add(rid)
+                    self._note_drvdata(args, api, rid, world)
+                elif api.drvdata and not self.has_callers and world.status.get(rid) == MANAGED:
+                    # devm drvdata: a release of the device (`gr_remove(pdev)`) frees
+                    # the plain memory it holds
+                    self._note_drvdata(args, api, rid, world)
+                    self.escape(rid, world)
                 elif expr is self._sink_call and not api.returns_pointer and not api.always:
                     # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
                     # a sink that fails did not take the block.
