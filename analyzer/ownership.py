@@ -940,7 +940,10 @@ class Analysis:
             param=(index, base + chain),
         )
         world.heap[(c, chain)] = s.rid
-        world.status[s.rid] = PARAM
+        if not (_multi(chain) and world.status.get(s.rid) in (P_FREED, P_ESCAPED)):
+            # (an array's elements are one resource: one freed in an earlier
+            # pass of a loop stays freed when the next is touched)
+            world.status[s.rid] = PARAM
         return [s.rid]
 
     def owner_of(self, expr: ir.Expr, world: World) -> list[int]:
