@@ -96,7 +96,18 @@ def summarize(a: Analysis) -> Summary:
                 by_class[c].setdefault(site.param, []).append(outcome)
                 if rid in world.handed and not site.param[1]:
                     handed_in[c][site.param] += 1
-            for key, (family, _, _) in world.into.items():
+            seen_blocks: set[int] = set()
+            # (an out-parameter `*p` first: that is the pointer the caller holds)
+            order = sorted(world.into.items(), key=lambda kv: (kv[0][1] != "*", kv[0]))
+            for key, (family, container, at) in order:
+                if family:
+                    # `*p_mem = mem; *p_req = (struct cprb *)mem;`: one block left
+                    # in two out-parameters is one allocation, the first one's
+                    block = world.heap.get((container, at))
+                    if block is not None:
+                        if block in seen_blocks:
+                            continue
+                        seen_blocks.add(block)
                 entry = into.setdefault(key, (Counter(), family))
                 entry[0][c if family else "other"] += 1
                 if family:
