@@ -2165,6 +2165,10 @@ class Analysis:
                 # `if (!p->buf) return; kfree(p->buf);`: on this path there is
                 # nothing to free, so the summary may say the field is freed.
                 world.status[rid] = P_FREED
+            elif st == PARAM and isinstance(cond, ir.Name):
+                # `if (!f) buf = kzalloc(..); ... if (!f) return buf; else return
+                # NULL;`: tests of a pointer parameter agree with each other
+                return self._refine_int(cond.name, world, truth)
             return [world]
         self.eval(cond, world)
         if isinstance(cond, ir.Name) and (
