@@ -112,7 +112,7 @@ def analyse(
     names = frozenset(fn.name for fn in unit.functions)
     result.summaries = _Known(db, names)
     never_fails = _NeverFails(unit, db)
-    frees = frozenset(apis.names("free"))
+    frees = _alloc_free_names(apis, db)[1]
     releasers = frozenset(fn.name for fn in unit.functions if not frees.isdisjoint(fn.call_hint()))
     interesting = _interesting(apis)
     if db is not None:

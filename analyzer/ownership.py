@@ -1645,7 +1645,8 @@ class Analysis:
                 if i != api.pointer and (i == api.into or _address(other))
                 for r in self.owner_of(other, world)
             }
-            linked = {
+            # (only a function returning a pointer can hand out what it linked)
+            linked = self.fn.returns_pointer and {
                 self.rid_sites[r].param[0]
                 for i, other in enumerate(args)
                 if i != api.pointer
@@ -1665,9 +1666,8 @@ class Analysis:
                     self._note_drvdata(args, api, rid, world)
                 elif api.drvdata and not self.has_callers and world.status.get(rid) == MANAGED:
                     # devm drvdata: a release of the device (`gr_remove(pdev)`) frees
-                    # the plain memory it holds
+                    # the plain memory it holds (devres frees the object itself)
                     self._note_drvdata(args, api, rid, world)
-                    self.escape(rid, world)
                 elif expr is self._sink_call and not api.returns_pointer and not api.always:
                     # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
                     # a sink that fails did not take the block.
@@ -1989,8 +1989,6 @@ class Analysis:
             callee = self._summary_call(left)
             if callee is not None and callee.error_class == "nonzero" and (negative or nonnegative):
                 # `if (foo_init(cp) < 0)`: the callee failed exactly when negative
-                if negative and self.never_fails(left.func):
-                    return []
                 return self._refine_call(left, world, negative)
             self.eval(left, world)
             if (
@@ -2231,7 +2229,7 @@ class Analysis:
             returned = self.eval(node.expr, world)
             if self._derived and not self.fn.returns_pointer:
                 returned = None  # `return regmap_write(map, r, buf)` returns an int
-            if returned in self.linked and self.fn.returns_pointer:
+            if returned in self.linked:  # (filled only in pointer functions)
                 self.returns_linked = self.linked[returned]
             # `clk = clk_register(NULL, &div->hw); return clk;` returns what a callee
             # made from the block, not the block: the caller gets no new memory.
