@@ -80,7 +80,9 @@ class _NeverFails:
         for fn in unit.functions:
             self._fns.setdefault(fn.name, []).append(fn)
         self._db = db.never_fail if db is not None else frozenset()
+        self._db_guards = db.fails_if_null if db is not None else {}
         self._seen: dict[str, bool] = {}
+        self._guards: dict[str, int | None] = {}
 
     def __call__(self, name: str | None) -> bool:
         if name is None:
@@ -92,6 +94,20 @@ class _NeverFails:
             sure = all(f.never_fails() for f in fns) if fns else name in self._db
             self._seen[name] = sure
             return sure
+
+    def null_guard(self, name: str | None) -> int | None:
+        """The pointer parameter whose NULL is the only way the callee fails
+        (`ir.Function.fails_only_if_null`), if all its definitions agree."""
+        if name is None:
+            return None
+        if name not in self._guards:
+            fns = self._fns.get(name)
+            if fns:
+                found = {f.fails_only_if_null() for f in fns}
+                self._guards[name] = found.pop() if len(found) == 1 else None
+            else:
+                self._guards[name] = self._db_guards.get(name)
+        return self._guards[name]
 
 
 def analyse(
@@ -149,7 +165,15 @@ def analyse(
         ):
             return None
         a = Analysis(
-            fn, apis, summaries, result.sites, fn.name in called, names, never_fails, releasers
+            fn,
+            apis,
+            summaries,
+            result.sites,
+            fn.name in called,
+            names,
+            never_fails,
+            releasers,
+            never_fails.null_guard,
         )
         a.run()
         summary = summarize(a)

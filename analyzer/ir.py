@@ -246,6 +246,43 @@ class Function:
                 return False
         return True
 
+    def fails_only_if_null(self) -> int | None:
+        """The pointer parameter whose NULL is the only way this int function
+        fails: every `return` is a literal 0 except those reached only by the
+        true edge of `if (!p)` / `if (p == NULL)` (`host1x_intr_add_action(..,
+        waiter, ..)`). A caller passing a block it has checked cannot see it fail."""
+        if self.returns_void or self.returns_pointer or self.returns_bool:
+            return None
+        preds: dict[int, list[int]] = {}
+        for n in self.nodes:
+            for s in n.succs:
+                preds.setdefault(s, []).append(n.id)
+        guard: str | None = None
+        for n in self.nodes:
+            if n.kind is not Kind.RETURN or _literal_zero(n.expr) and not n.implicit:
+                continue
+            tested = self._null_guard(n.id, preds)
+            if tested is None or guard not in (None, tested):
+                return None
+            guard = tested
+        for i, p in enumerate(self.params):
+            if p.pointer and p.name == guard:
+                return i
+        return None
+
+    def _null_guard(self, at: int, preds: dict[int, list[int]]) -> str | None:
+        """`x` if node `at` is reached only from the true edge of a NULL test of `x`."""
+        while True:
+            came = preds.get(at, [])
+            if len(came) != 1:
+                return None
+            prev = self.nodes[came[0]]
+            if prev.kind is Kind.BRANCH:
+                return _null_tested(prev.expr) if prev.succs[0] == at else None
+            if prev.kind not in (Kind.EXPR, Kind.LABEL):
+                return None
+            at = prev.id
+
     def keeps_hint(self) -> bool | None:
         """False if the function surely neither stores a pointer parameter nor has
         `__free()` locals; None when only the CFG can tell."""
@@ -296,3 +333,20 @@ class Unit:
     initializers: list[Initializer] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the original source lines
     frontend: str = "treesitter"
+
+
+def _literal_zero(e: Expr | None) -> bool:
+    while isinstance(e, Cast):
+        e = e.operand
+    return isinstance(e, Const) and e.value == 0
+
+
+def _null_tested(e: Expr | None) -> str | None:
+    """`p` of `!p`, `p == NULL`, `NULL == p`."""
+    if isinstance(e, Unary) and e.op == "!" and isinstance(e.operand, Name):
+        return e.operand.name
+    if isinstance(e, Binary) and e.op == "==":
+        for a, b in ((e.left, e.right), (e.right, e.left)):
+            if isinstance(a, Name) and _literal_zero(b):
+                return a.name
+    return None

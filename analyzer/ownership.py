@@ -48,6 +48,7 @@ KEPT, PASSED, RELEASED = "kept", "passed", "released"
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
 TORN = -1  # in World.handed: a teardown-named function ran on this path
+DROP = "drop"  # World.handed value: the reference was dropped (`put_device(&x->dev)`)
 TERMINAL = (FREED, ESCAPED, NULL)
 _HELD = (*OWNED, MANAGED, PARAM)  # what an accessor's result may point into
 _LENDABLE = (*OWNED, PARAM)  # what a keeper may keep
@@ -453,9 +454,11 @@ class Analysis:
         functions: frozenset[str] = frozenset(),
         never_fails: Callable[[str | None], bool] = lambda name: False,
         releasers: frozenset[str] = frozenset(),
+        null_guard: Callable[[str | None], int | None] = lambda name: None,
     ) -> None:
         self.fn = fn
         self.never_fails = never_fails  # callee name -> it only ever returns 0
+        self.null_guard = null_guard  # callee name -> the parameter only whose NULL fails it
         # functions of this file that call a free directly: release callbacks
         # (their summaries may come later in call order than their users')
         self.releasers = releasers
@@ -1294,7 +1297,7 @@ class Analysis:
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
             world.vals[name] = "nonzero"  # err = PTR_ERR(p)
-        elif isinstance(value, ir.Call) and self.never_fails(value.func):
+        elif isinstance(value, ir.Call) and self._cannot_fail(value, world):
             world.vals[name] = "zero"  # `ret = reset_controller_register(..)`
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
@@ -1307,6 +1310,18 @@ class Analysis:
             world.vals[_track_key(name)] = ("+" if fails_when else "-") + test.text
         if negative:
             world.vals[_sign_key(name)] = NEGATIVE  # `err = -ENODEV`: `err < 0` holds
+
+    def _cannot_fail(self, call: ir.Call, world: World) -> bool:
+        """The callee only returns 0 (`reset_controller_register()`), or fails only
+        when given NULL where this call passes a block known not to be NULL
+        (`host1x_intr_add_action(.., waiter, ..)` after `if (!waiter) return`)."""
+        if self.never_fails(call.func):
+            return True
+        index = self.null_guard(call.func)
+        if index is None or index >= len(call.args):
+            return False
+        held = self.resolve(call.args[index], world)
+        return bool(held) and all(world.status.get(r) in (LIVE, MANAGED) for r in held)
 
     def _status_of(self, value: ir.Expr) -> tuple[ir.Expr, bool] | None:
         """`ret = p ? 0 : -ENOMEM`, `ret = PTR_ERR_OR_ZERO(p)`: the test whose
@@ -1524,9 +1539,10 @@ class Analysis:
                 for (c, _), v in list(world.heap.items()):
                     if c in found and v in world.failed and world.status.get(v) in OWNED:
                         _lend(world, v, RELEASED)
+            drop = DROP if self.apis.drops(name) else True
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
-                    world.handed[rid] = True
+                    world.handed[rid] = drop
                 elif world.status.get(rid) in OWNED:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
@@ -1850,7 +1866,7 @@ class Analysis:
             self.escape(rid, world)
         elif what == "lent":
             _lend(world, rid, KEPT)
-        elif what == "handed":
+        elif what in ("handed", "dropped"):
             if world.status.get(rid) in (PARAM, P_ESCAPED):
                 world.handed[rid] = True
             elif world.status.get(rid) in OWNED:
@@ -2020,7 +2036,7 @@ class Analysis:
         api = self.apis.role(cond.func, "condition")
         if api is not None:
             return self._refine_predicate(api, cond, world, truth)
-        if truth and self.never_fails(cond.func):
+        if truth and self._cannot_fail(cond, world):
             return []  # `if (foo_init(x))` of a function that only returns 0
         callee = self._summary_call(cond)
         if callee is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from analyzer import ir
-from analyzer.ownership import KEPT, P_ESCAPED, P_FREED, Analysis, Effect, Summary
+from analyzer.ownership import DROP, KEPT, P_ESCAPED, P_FREED, Analysis, Effect, Summary
 
 
 def call_order(functions: list[ir.Function]) -> list[ir.Function]:
@@ -84,6 +84,7 @@ def summarize(a: Analysis) -> Summary:
     # Parameters given whole to a release-named call (`put_device(&x->dev)`)
     # on some exit of each class.
     handed_in: dict[str, Counter] = {"zero": Counter(), "nonzero": Counter()}
+    dropped_in: dict[str, Counter] = {"zero": Counter(), "nonzero": Counter()}
     for c in ("zero", "nonzero"):
         chosen = [e for e in a.exits if e[1] == c]
         if not chosen or (c == "nonzero" and fn.returns_pointer):
@@ -94,8 +95,12 @@ def summarize(a: Analysis) -> Summary:
                 st = world.status.get(rid)
                 outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
                 by_class[c].setdefault(site.param, []).append(outcome)
-                if rid in world.handed and not site.param[1]:
+                if site.param[1]:
+                    continue
+                if rid in world.handed or st == P_FREED:
                     handed_in[c][site.param] += 1
+                if world.handed.get(rid) == DROP or st == P_FREED:
+                    dropped_in[c][site.param] += 1  # (pps_register_cdev: kfree or put)
             seen_blocks: set[int] = set()
             # (an out-parameter `*p` first: that is the pointer the caller holds)
             order = sorted(world.into.items(), key=lambda kv: (kv[0][1] != "*", kv[0]))
@@ -139,10 +144,18 @@ def summarize(a: Analysis) -> Summary:
         if effects["zero"] or effects["nonzero"]:
             # `ret = device_register(&x->dev); if (ret) { put_device(&x->dev);
             # return ret; } return 0;`: kept on success, handed to a release
-            # on every failing exit.
+            # on every failing exit ("dropped" when each exit freed it or put
+            # its reference, which other files may rely on too). So is a block
+            # every failing exit gave a reference count
+            # (`device_initialize(&x->dev)`) and then put.
             for c in ("zero", "nonzero"):
-                if effects[c] is None and counts[c] and handed_in[c][key] == counts[c]:
-                    effects[c] = "handed"
+                if not counts[c]:
+                    continue
+                dropped = dropped_in[c][key] == counts[c]
+                if effects[c] is None and handed_in[c][key] == counts[c]:
+                    effects[c] = "dropped" if dropped else "handed"
+                elif c == summary.error_class and effects[c] == "escaped" and dropped:
+                    effects[c] = "dropped"
             summary.effects.append(Effect(key[0], key[1], effects["zero"], effects["nonzero"]))
             lent.discard(key)
     # Handed to a release-named function is the stronger fact: the callee

@@ -36,7 +36,10 @@ from analyzer import apis as apis_mod
 from analyzer.ownership import Effect, Summary
 
 FORMAT = 1
-_KEPT_EFFECTS = ("freed", "escaped", "lent")
+_KEPT_EFFECTS = ("freed", "escaped", "lent", "dropped")
+# A failing callee that freed its argument, or put its reference on every
+# failing exit (`put_device(&x->dev)`), leaves the caller nothing to free.
+_UNDONE = ("freed", "dropped")
 BUILTIN_NAME = "summaries-linux-6.1.json"
 
 
@@ -59,12 +62,16 @@ class SummaryDb:
         source: str = "",
         never_fail: frozenset[str] = frozenset(),
         entries: dict[str, dict] | None = None,
+        fails_if_null: dict[str, int] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
         self.source = source
         # int functions whose every return is a literal 0 (`ir.Function.never_fails`),
         # whether or not they touch memory
         self.never_fail = never_fail
+        # int functions that fail only when this pointer parameter is NULL
+        # (`ir.Function.fails_only_if_null`)
+        self.fails_if_null = fails_if_null or {}
         self._entries = entries  # name -> JSON entry (checked) not made yet
 
     @property
@@ -114,9 +121,9 @@ def exported(summary: Summary) -> Summary | None:
         # A kernel function that fails leaves its arguments to its caller
         # (what it "kept" on that path went into objects it tore down again,
         # e.g. a put_device() of a half-built device): only a free counts.
-        if summary.error_class == "zero" and on_zero != "freed":
+        if summary.error_class == "zero" and on_zero not in _UNDONE:
             on_zero = None
-        if summary.error_class == "nonzero" and on_nonzero != "freed":
+        if summary.error_class == "nonzero" and on_nonzero not in _UNDONE:
             on_nonzero = None
         if on_zero or on_nonzero:
             effects.append(Effect(e.index, e.chain, on_zero, on_nonzero))
@@ -143,6 +150,7 @@ def to_json(db: SummaryDb) -> dict:
             for name, s in sorted(db.functions.items())
         },
         "never_fail": sorted(db.never_fail),
+        "fails_if_null": dict(sorted(db.fails_if_null.items())),
     }
 
 
@@ -160,10 +168,14 @@ def from_json(data: dict, origin: str) -> SummaryDb:
             entry["returns_pointer"]
             entry["error_class"]
         never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
+        fails_if_null = {str(n): int(i) for n, i in data.get("fails_if_null", {}).items()}
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
     return SummaryDb(
-        source=str(data.get("source", "")), never_fail=never_fail, entries=dict(entries)
+        source=str(data.get("source", "")),
+        never_fail=never_fail,
+        fails_if_null=fails_if_null,
+        entries=dict(entries),
     )
 
 
@@ -215,9 +227,11 @@ def forget(path: str) -> None:
 # ------------------------------------------------------------------ building
 
 
-def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict], set[str]]:
+def _summarise_file(
+    path: str, base: str
+) -> tuple[list[str], dict[str, dict], set[str], dict[str, int]]:
     """Names with external linkage defined in `path`, their exported summaries,
-    and those of them that never fail."""
+    those of them that never fail, and those that fail only on a NULL parameter."""
     from analyzer.checker import read_source
     from analyzer.engine import analyse
     from analyzer.frontend import treesitter
@@ -227,19 +241,20 @@ def _summarise_file(path: str, base: str) -> tuple[list[str], dict[str, dict], s
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return [], {}, set()
+        return [], {}, set(), {}
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
     defined = [f.name for f in exported_fns]
     never_fail = {f.name for f in exported_fns if f.never_fails()}
+    guarded = {f.name: i for f in exported_fns if (i := f.fails_only_if_null()) is not None}
     out = {}
     for name in defined:
         s = result.summaries.get(name)
         e = exported(s) if s is not None else None
         if e is not None:
             out[name] = to_json(SummaryDb({name: e}))["functions"][name]
-    return defined, out, never_fail
+    return defined, out, never_fail, guarded
 
 
 def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "") -> SummaryDb:
@@ -252,12 +267,15 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     definitions: dict[str, int] = {}
     agreed: dict[str, list[dict]] = {}
     never_fail: Counter[str] = Counter()
+    guarded: dict[str, list[int]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
-        for defined, summaries, sure in pool.map(
+        for defined, summaries, sure, guards in pool.map(
             _summarise_file, files, [base] * len(files), chunksize=chunk
         ):
             never_fail.update(sure)
+            for name, index in guards.items():
+                guarded.setdefault(name, []).append(index)
             for name in defined:
                 definitions[name] = definitions.get(name, 0) + 1
             for name, entry in summaries.items():
@@ -270,8 +288,18 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             continue
         data[name] = entries[0]
     sure = sorted(n for n, k in never_fail.items() if k == definitions.get(n))
+    null_only = {
+        n: i[0] for n, i in guarded.items() if len(i) == definitions.get(n) and len(set(i)) == 1
+    }
     return from_json(
-        {"format": FORMAT, "source": source, "functions": data, "never_fail": sure}, "build"
+        {
+            "format": FORMAT,
+            "source": source,
+            "functions": data,
+            "never_fail": sure,
+            "fails_if_null": null_only,
+        },
+        "build",
     )
 
 

@@ -41,9 +41,13 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_req_done",
         "gadget_register",
         "widget_discard",
+        "widget_add_device",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
+    # Freed or put on every failing exit: the caller has nothing left to free.
+    add = db.functions["widget_add_device"].effects
+    assert [(e.index, e.on_zero, e.on_nonzero) for e in add] == [(0, "escaped", "dropped")]
     # A round trip through the file format changes nothing.
     path = tmp_path / "db.json"
     summarydb.write(db, str(path))
@@ -53,6 +57,9 @@ def test_build_keeps_external_effects_only(tmp_path):
     assert "widget_set_speed" in db.never_fail
     assert "widget_register" not in db.never_fail
     assert again.never_fail == db.never_fail
+    # Fails only when its first parameter is NULL.
+    assert db.fails_if_null == {"widget_set_mode": 0}
+    assert again.fails_if_null == db.fails_if_null
 
 
 def test_database_applies_to_callees_from_other_files(tmp_path):

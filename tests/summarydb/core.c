@@ -63,11 +63,40 @@ int gadget_register(struct gadget_attr *attr)
 	return 0;
 }
 
+/* Frees a nameless widget; gives the others a reference count, and on
+ * failure puts it (the release callback frees the widget): a failing call
+ * leaves the caller nothing to free. */
+int widget_add_device(struct widget *w)
+{
+	int ret;
+
+	if (!w->name) {
+		kfree(w);
+		return -EINVAL;
+	}
+	device_initialize(&w->dev);
+	ret = device_add(&w->dev);
+	if (ret) {
+		put_device(&w->dev);
+		return ret;
+	}
+	return 0;
+}
+
 /* Only ever returns 0, and touches no memory: the database says it never fails. */
 int widget_set_speed(struct widget *w, int speed)
 {
 	if (speed < 0)
 		return 0;
 	w->speed = speed;
+	return 0;
+}
+
+/* Fails only when it is given no widget. */
+int widget_set_mode(struct widget *w, int mode)
+{
+	if (!w)
+		return -EINVAL;
+	w->mode = mode;
 	return 0;
 }

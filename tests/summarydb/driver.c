@@ -94,6 +94,34 @@ static int demo_gadget(struct demo *d)
 	return 0;
 }
 
+static int demo_device(struct demo *d)
+{
+	struct widget *w;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	ret = widget_add_device(w);
+	if (ret)
+		return ret; // without-db: DML001
+	d->w = w;
+	return 0;
+}
+
+static int demo_mode(struct demo *d)
+{
+	struct widget *w;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	if (widget_set_mode(w, 1))
+		return -EINVAL; // without-db: DML001
+	d->w = w;
+	return 0;
+}
+
 static int demo_try(struct demo *d)
 {
 	struct widget *w;
