@@ -478,6 +478,16 @@ class Analysis:
                 if n.cleanup:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
+        # `return &c->controller;`: members this function hands out as their
+        # structure's handle (the caller later destroys the structure by it)
+        self.handles = {
+            n.expr.operand.text
+            for n in fn.nodes
+            if n.kind is Kind.RETURN
+            and isinstance(n.expr, ir.Unary)
+            and n.expr.op == "&"
+            and isinstance(n.expr.operand, ir.Field)
+        }
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
@@ -1522,8 +1532,14 @@ class Analysis:
             whole = isinstance(arg, ir.Name)
             if whole:
                 found = self.resolve(arg, world)
-            elif isinstance(arg, ir.Unary) and arg.op == "&" and self.apis.drops(name):
-                found = self._direct_owner(arg.operand, world)  # `put_device(&x->dev)`
+            elif (
+                isinstance(arg, ir.Unary)
+                and arg.op == "&"
+                and (self.apis.drops(name) or arg.operand.text in self.handles)
+            ):
+                # `put_device(&x->dev)`; `foo_destroy(&x->ctrl)` in a function that
+                # returns `&x->ctrl`: the member is x's handle, its release x's
+                found = self._direct_owner(arg.operand, world)
             elif isinstance(arg, ir.Unary) and arg.op == "&":
                 found = self._member_contents(arg.operand, world)  # `mutex_destroy(&x->lock)`
             elif isinstance(arg, ir.Call) and value is not None:
