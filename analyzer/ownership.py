@@ -129,6 +129,7 @@ class Leak:
     failing: bool = False  # reached through a failed check (analyzer.failure)
     lent: str | None = None  # handed to a callee on the way: KEPT or PASSED
     older_at_null: bool = False
+    earlier: bool = False  # the block of an earlier pass of a loop
     skipped_free: bool = False  # the path stepped over a guarded free of this block
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
@@ -488,6 +489,7 @@ class Analysis:
             and n.expr.op == "&"
             and isinstance(n.expr.operand, ir.Field)
         }
+        self._elements: dict[int, tuple[ir.Binary, ir.Index]] = {}
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
@@ -1022,6 +1024,23 @@ class Analysis:
             p = self._path(value.operand, world)
             if p is not None and p[0] != name:
                 world.aliases[name] = (p[0], tuple(p[1]))
+        elif (
+            isinstance(value, ir.Binary)
+            and value.op == "+"
+            and isinstance(value.left, ir.Name | ir.Field)
+        ):
+            # `rgn = rgn_table + i` is `&rgn_table[i]`
+            p = self._path(self._element(value), world)
+            if p is not None and p[0] != name:
+                world.aliases[name] = (p[0], tuple(p[1]))
+
+    def _element(self, value: ir.Binary) -> ir.Index:
+        """`base[i]` for `base + i`, made once per expression (plans are per object)."""
+        made = self._elements.get(id(value))
+        if made is None or made[0] is not value:
+            index = ir.Index(value.span, value.text, value.left, value.right)
+            made = self._elements[id(value)] = (value, index)
+        return made[1]
 
     def _param_field(self, expr: ir.Expr, world: World) -> int | None:
         """`dvb = dev->dvb`: a local now points at memory the caller owns."""
@@ -2501,7 +2520,8 @@ class Analysis:
                 # an earlier loop iteration's block, left where the new one was found NULL
                 skipped_free=rid in world.skipped,
                 older_at_null=rid in self.older and found_null == world.holders.get(rid),
-                holder=world.holders.get(rid, "?"),
+                earlier=rid in self.older,
+                holder=self._holder(rid, world),
                 reason=reason,
                 error_exit=error_exit,
                 truncated=self.truncated,
@@ -2514,6 +2534,21 @@ class Analysis:
                 self.deferred[key] = (self._param_key(rid, world), leak)
             else:
                 self.leaks[key] = leak
+
+    def _holder(self, rid: int, world: World) -> str:
+        """The name to give a leaked block: the variable it was first bound to,
+        or, if that variable now holds something else (`curr` of the next
+        pass), a local that still holds it (`head`)."""
+        holder = world.holders.get(rid, "?")
+        if holder.isidentifier() and world.env.get(holder) != rid:
+            still = sorted(
+                k
+                for k, v in world.env.items()
+                if v == rid and k.isidentifier() and k not in world.derived
+            )
+            if still:
+                return still[0]
+        return holder
 
     def _branch_facts(self, branch: tuple[ir.Node, bool] | None) -> tuple[str, bool, str | None]:
         """What a report says of the last branch taken: its text ("`ret` is true
