@@ -77,6 +77,8 @@ class ApiTable:
     # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
     drivers: list[DriverType] = field(default_factory=list)
     drvdata_getters: dict[str, Api] = field(default_factory=dict)
+    # Allocators whose memory starts zeroed (see [[zeroes]] in apis.toml).
+    zeroes_patterns: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
@@ -109,6 +111,10 @@ class ApiTable:
         """Does a release-named callee of this name free what it is given
         (`dma_free_coherent`), rather than only unhook it?"""
         return self._matches("frees", self.frees_patterns, name)
+
+    def zeroes(self, name: str | None) -> bool:
+        """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
+        return self._matches("zeroes", self.zeroes_patterns, name)
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -155,6 +161,7 @@ class ApiTable:
             ("borrows", self.borrows_patterns),
             ("drops", self.drops_patterns),
             ("frees", self.frees_patterns),
+            ("zeroes", self.zeroes_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -348,6 +355,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.frees_patterns),
         list(base.drivers),
         dict(base.drvdata_getters),
+        zeroes_patterns=list(base.zeroes_patterns),
     )
     for data, origin in extra:
         table.merge(data, origin)

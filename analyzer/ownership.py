@@ -490,6 +490,14 @@ class Analysis:
             and isinstance(n.expr.operand, ir.Field)
         }
         self._elements: dict[int, tuple[ir.Binary, ir.Index]] = {}
+        # fields the function tests (`if (nn->dp.netdev)`): see _reads_zero
+        self.tested_fields = {
+            e.text
+            for n in fn.nodes
+            if n.kind is Kind.BRANCH and n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Field) and "->" in e.text
+        }
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
@@ -1209,6 +1217,8 @@ class Analysis:
             self.eval(o, world)
             _forget_int(world, o.name)
             return None
+        if op in ("++", "--") and isinstance(o, ir.Field) and self.tested_fields:
+            self._wrote(o, world)  # `fl->count++`
         self.eval(o, world)
         return None
 
@@ -1218,6 +1228,8 @@ class Analysis:
     def _eval_assign(self, expr: ir.Assign, world: World, holder: str | None) -> int | None:
         t, v, op = expr.target, expr.value, expr.op
         _forget_tests(world, t.text)
+        if isinstance(t, ir.Field) and self.tested_fields:
+            self._wrote(t, world)
         if op != "=":
             self.eval(v, world)
             if isinstance(t, ir.Name):
@@ -1265,7 +1277,37 @@ class Analysis:
             if self._sink_pending:
                 world.pending[t.name] = tuple(self._sink_pending)
                 self._sink_pending = []
+            if rid is not None and self._zeroing(t.name, v):
+                world.vals[_ZEROED + t.name] = "zero"
         return rid
+
+    def _zeroing(self, name: str, value: ir.Expr) -> bool:
+        """`nn = vzalloc(..)` where the function tests a field of nn."""
+        while isinstance(value, ir.Cast):
+            value = value.operand
+        return (
+            isinstance(value, ir.Call)
+            and self.apis.zeroes(value.func)
+            and any(f.startswith(name + "->") for f in self.tested_fields)
+        )
+
+    def _wrote(self, field: ir.Expr, world: World) -> None:
+        """The path wrote `field` (`nn->dp.netdev = netdev`), or handed out its
+        address: a tested field under it no longer reads 0."""
+        text = field.text
+        root = text.split("->", 1)[0]
+        if _ZEROED + root in world.vals and any(f.startswith(text) for f in self.tested_fields):
+            world.vals[_WROTE + text] = "wrote"
+
+    def _reads_zero(self, cond: ir.Field, world: World) -> bool:
+        """A field of a fresh zeroed block that this path never wrote."""
+        text = cond.text
+        root = text.split("->", 1)[0]
+        if _ZEROED + root not in world.vals or world.vals.get(text) is not None:
+            return False
+        return not any(
+            k.startswith(_WROTE) and text.startswith(k[len(_WROTE) :]) for k in world.vals
+        )
 
     def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
         return self.call(expr, world, holder)
@@ -1395,6 +1437,10 @@ class Analysis:
         values = [self.eval(a, world) for a in expr.args]
         if expr.callee is not None:
             self.eval(expr.callee, world)
+        if self.tested_fields and world.vals:
+            for a in expr.args:  # `foo_init(&nn->dp)` may write nn->dp.netdev
+                if isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Field):
+                    self._wrote(a.operand, world)
         self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
         apis = self.apis.lookup(name)
@@ -2228,6 +2274,8 @@ class Analysis:
             # (scsi_alloc_out_of_range || ..)`): its tests agree until assigned
             return self._refine_int(cond.name, world, truth)
         if isinstance(cond, ir.Field) and self._local_path(cond):
+            if truth and self._reads_zero(cond, world):
+                return []  # `if (nn->dp.netdev)` of a fresh vzalloc() block
             # `if (req->src)` tested twice: both tests agree, until the
             # function assigns the field (`_forget_tests`).
             return self._refine_int(cond.text, world, truth)
@@ -2660,6 +2708,12 @@ def _forget_int(world: World, name: str) -> None:
     world.vals.pop(name, None)
     world.vals.pop(_sign_key(name), None)
     world.vals.pop(_track_key(name), None)
+    world.vals.pop(_ZEROED + name, None)
+
+
+# vals keys: `_ZEROED + p`: p holds a fresh zeroed block; `_WROTE + p->f`: this
+# path wrote that field (or handed out its address) since.
+_ZEROED, _WROTE = "~zeroed ", "~wrote "
 
 
 _TRACK = "~test"
