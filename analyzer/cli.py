@@ -132,20 +132,40 @@ def discover_files(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def _walk(root: str) -> Iterator[str]:
+    """The C files under root, following directory symlinks, each directory once.
+
+    What `os.walk(root, followlinks=True)` with a symlink-loop guard yields
+    (directories in sorted order, preorder), but on `os.scandir` entries
+    directly: over drivers/ (28,521 files in 1,825 directories) os.walk's
+    per-entry generator work was 0.13 s of a 1 s one-file-change run.
+    """
     visited: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    todo = [root]
+    while todo:
+        dirpath = todo.pop()
         try:
             st = os.stat(dirpath)
         except OSError:
             continue
         if (st.st_dev, st.st_ino) in visited:  # a symlink loop
-            dirnames[:] = []
             continue
         visited.add((st.st_dev, st.st_ino))
-        dirnames.sort()
-        for name in filenames:
-            if name.endswith(_SOURCE_SUFFIXES):
-                yield os.path.join(dirpath, name)
+        subdirs: list[str] = []
+        try:
+            with os.scandir(dirpath) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        subdirs.append(entry.name)
+                    elif entry.name.endswith(_SOURCE_SUFFIXES):
+                        yield entry.path
+        except OSError:
+            continue  # unreadable directory: os.walk skips it too
+        subdirs.sort(reverse=True)  # popped in sorted order
+        todo.extend(os.path.join(dirpath, d) for d in subdirs)
 
 
 def _codes(text_value: str) -> set[str]:
