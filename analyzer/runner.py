@@ -12,13 +12,12 @@ longer than the time limit is reported as skipped and the worker goes on.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -57,27 +56,23 @@ def check_guarded(path: str, options: Options) -> FileResult:
         signal.signal(signal.SIGALRM, previous)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cycle collection while the cache is read, nor over what it read.
+def _may_spare_collector() -> bool:
+    """May the cycle collector be kept off what the cache lookups read?
 
     The lookups make only acyclic objects that live until the run ends (the
     shards' JSON, one result per file: about 250,000 over drivers/), so the
     collector finds nothing in them, but its passes over them (the last one
     over the whole heap) were a quarter of the lookups' time in a warm run.
-    Paused, then frozen (`gc.freeze`: out of every later collection, still
-    freed by reference counting), they cost no pass at all.  The collector
-    is the process's: only the main thread pauses it.
+    `run` pauses it while they are read, then freezes them (`gc.freeze`: out
+    of every later collection, still freed by reference counting) until it
+    returns.  The collector is the process's: only in the main thread, and
+    only when nothing else froze objects (`unfreeze` thaws them all).
     """
-    if not gc.isenabled() or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    return (
+        gc.isenabled()
+        and gc.get_freeze_count() == 0
+        and threading.current_thread() is threading.main_thread()
+    )
 
 
 def _check_chunk(paths: list[str], options: Options) -> list[FileResult]:
@@ -100,15 +95,37 @@ def run(
     progress: Progress | None = None,
 ) -> list[FileResult]:
     """One result per file, in the order of `files`."""
+    spare = _may_spare_collector()
+    if spare:
+        gc.disable()
+    try:
+        results, todo = _cached(files, cache)
+    finally:
+        if spare:
+            gc.freeze()
+            gc.enable()  # (the checks make cycles: collected as usual)
+    try:
+        return _check(files, results, todo, options, jobs, cache, progress)
+    finally:
+        if spare:
+            gc.unfreeze()
+
+
+def _cached(files: list[str], cache: Cache | None) -> tuple[list[FileResult | None], list[int]]:
+    """The cached result of each file (None if none), and the indices of those without."""
     results: list[FileResult | None] = [None] * len(files)
     todo: list[int] = []
-    with _collector_paused():
-        for i, path in enumerate(files):
-            hit = cache.lookup(path) if cache is not None else None
-            if hit is None:
-                todo.append(i)
-            else:
-                results[i] = hit
+    for i, path in enumerate(files):
+        hit = cache.lookup(path) if cache is not None else None
+        if hit is None:
+            todo.append(i)
+        else:
+            results[i] = hit
+    return results, todo
+
+
+def _check(files, results, todo, options, jobs, cache, progress) -> list[FileResult]:
+    """Check the files without a cached result (`todo`), store them, and return all results."""
     if progress is not None and len(todo) < len(files):
         progress([r for r in results if r is not None])
 
