@@ -232,6 +232,8 @@ def _frontend(args) -> FrontendChoice:
 
 
 def cmd_check(args) -> int:
+    if not args.no_cache:  # (before anything loads the API tables, the config included)
+        api_tables.remember_prototypes(Path(args.cache_dir or default_dir()))
     rules, problems = discover()
     for problem in problems:
         print(f"devmlint: warning: {problem}", file=sys.stderr)
