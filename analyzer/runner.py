@@ -93,13 +93,15 @@ def run(
     jobs: int,
     cache: Cache | None = None,
     progress: Progress | None = None,
+    entries: dict[str, os.DirEntry] | None = None,
 ) -> list[FileResult]:
-    """One result per file, in the order of `files`."""
+    """One result per file, in the order of `files` (`entries`: directory
+    entries of some of them, as `Cache.lookup` takes them)."""
     spare = _may_spare_collector()
     if spare:
         gc.disable()
     try:
-        results, todo = _cached(files, cache)
+        results, todo = _cached(files, cache, entries or {})
     finally:
         if spare:
             gc.freeze()
@@ -111,12 +113,14 @@ def run(
             gc.unfreeze()
 
 
-def _cached(files: list[str], cache: Cache | None) -> tuple[list[FileResult | None], list[int]]:
+def _cached(
+    files: list[str], cache: Cache | None, entries: dict[str, os.DirEntry]
+) -> tuple[list[FileResult | None], list[int]]:
     """The cached result of each file (None if none), and the indices of those without."""
     results: list[FileResult | None] = [None] * len(files)
     todo: list[int] = []
     for i, path in enumerate(files):
-        hit = cache.lookup(path) if cache is not None else None
+        hit = cache.lookup(path, entries.get(path)) if cache is not None else None
         if hit is None:
             todo.append(i)
         else:
