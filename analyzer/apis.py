@@ -11,14 +11,21 @@ fly, which is all the parse needs.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
+import os
 import re
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pycparser import c_ast, c_parser
-from pycparser.c_parser import ParseError
+from analyzer import __version__
+
+if TYPE_CHECKING:
+    from pycparser import c_ast
 
 ROLES = ("allocator", "reallocator", "free", "sink", "transfer", "condition", "error", "count")
 _ANNOT = re.compile(r"\b(__user|__iomem|__rcu|__force|__must_check|__malloc|const\s+const)\b")
@@ -202,8 +209,74 @@ class ApiTable:
                 self.drvdata_getters[api.name] = api
 
 
+class _Prototypes:
+    """What `_entries` reads of a parsed prototype: (name, parameter names,
+    returns a pointer), by prototype text, parsed once.
+
+    Parsing the 175 prototypes of apis.toml (and importing pycparser) was
+    0.04 s of every process start, so a run with a results cache keeps them
+    there (`remember_prototypes`), in a file named after this module's
+    source: a prototype not found there is parsed (a new or edited table
+    entry, a user's extension), and an edit of the parsing code starts a new
+    file.  Prototypes that do not parse are never kept (they raise again).
+    """
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, tuple[str, tuple[str, ...], bool]] = {}
+        self.path: Path | None = None
+        self.dirty = False
+
+    def remember_in(self, directory: Path) -> None:
+        source = Path(__file__).read_bytes()
+        key = hashlib.sha256(f"{__version__}\0".encode() + source).hexdigest()[:16]
+        self.path = Path(directory) / f"prototypes-{key}.json"
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                for proto, (name, params, pointer) in json.load(f).items():
+                    self.parsed.setdefault(
+                        proto, (str(name), tuple(map(str, params)), bool(pointer))
+                    )
+        except (OSError, ValueError, TypeError):
+            pass  # absent or damaged: parsed, and written afresh
+
+    def get(self, proto: str) -> tuple[str, tuple[str, ...], bool]:
+        known = self.parsed.get(proto)
+        if known is None:
+            from pycparser import c_ast  # (imported on use: most starts parse nothing)
+
+            decl = _declared(proto)
+            pointer = isinstance(decl.type.type, c_ast.PtrDecl)
+            known = self.parsed[proto] = (decl.name, tuple(_param_names(decl)), pointer)
+            self.dirty = True
+        return known
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(json.dumps({k: [n, list(p), r] for k, (n, p, r) in self.parsed.items()}))
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            pass  # a cache that cannot be written: parsed again next time
+
+
+_PROTOTYPES = _Prototypes()
+
+
+def remember_prototypes(directory: Path) -> None:
+    """Keep parsed prototypes in `directory` (the results cache's) across runs."""
+    _PROTOTYPES.remember_in(directory)
+
+
 def _declared(proto: str) -> c_ast.FuncDecl:
     """Parse one prototype, declaring unknown type names as we meet them."""
+    from pycparser import c_ast, c_parser
+    from pycparser.c_parser import ParseError
+
     parser = c_parser.CParser()
     text = _ANNOT.sub("", proto).strip().rstrip(";") + ";"
     typedefs = _type_words(text)
@@ -259,6 +332,8 @@ def _unknown_type(src: str, error: str) -> str | None:
 
 
 def _param_names(decl) -> list[str]:
+    from pycparser import c_ast
+
     names = []
     args = decl.type.args.params if decl.type.args is not None else []
     for p in args:
@@ -298,9 +373,8 @@ def _entries(role: str, entry: dict, where: str):
     if role == "condition" and test not in ("value", "not", "is_err", "is_err_or_null"):
         raise ApiError(f"{where}: test must be 'value', 'not', 'is_err' or 'is_err_or_null'")
     for proto in protos:
-        decl = _declared(proto)
-        params = _param_names(decl)
-        name = decl.name
+        name, param_names, returns_pointer = _PROTOTYPES.get(proto)
+        params = list(param_names)
 
         pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
         if role in ("reallocator", "free", "sink", "transfer", "condition") and pointer is None:
@@ -321,7 +395,7 @@ def _entries(role: str, entry: dict, where: str):
             into=_param_index(entry, "into", params, f"{where}: {proto!r}"),
             always=bool(entry.get("always", False)),
             test=test,
-            returns_pointer=isinstance(decl.type.type, c_ast.PtrDecl),
+            returns_pointer=returns_pointer,
         )
 
 
@@ -336,6 +410,7 @@ def builtin() -> ApiTable:
         text = resources.files("rules").joinpath("apis.toml").read_text(encoding="utf-8")
         table.merge(tomllib.loads(text), "rules/apis.toml")
         _BUILTIN = table
+        _PROTOTYPES.save()
     return _BUILTIN
 
 
@@ -359,6 +434,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
     )
     for data, origin in extra:
         table.merge(data, origin)
+    _PROTOTYPES.save()
     return table
 
 

@@ -153,13 +153,20 @@ def _check_source(path: str, source: bytes, options: Options) -> FileResult:
     result = FileResult(path)
     try:
         table = _api_table(options.api_extra)
-        db = summarydb.load(options.summaries)
         # Every enabled rule declares what it needs (and so reads only the
         # results of functions that may allocate or free): see prefilter.py.
-        declared = options.prefilter and prefilter.build(options.rules, table, db) is not None
+        # The filter reads only the database's allocators; a database that
+        # surely has none filters as no database does, and is decoded only
+        # for a file the filter keeps.
+        no_db_allocators = summarydb.surely_no_allocators(options.summaries)
+        filter_db = None if no_db_allocators else summarydb.load(options.summaries)
+        declared = (
+            options.prefilter and prefilter.build(options.rules, table, filter_db) is not None
+        )
         if declared and select.file_only(options.frontend):
-            if not prefilter.build(options.rules, table, db).wanted(source):
+            if not prefilter.build(options.rules, table, filter_db).wanted(source):
                 return result  # names nothing any enabled rule needs: nothing to find
+        db = summarydb.load(options.summaries)
         parsed = select.parse(path, source, options.frontend, frozenset(table.by_name))
         unit = parsed.unit
         own = [fn for fn in unit.functions if fn.header is None]

@@ -113,13 +113,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def discover_files(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """C files under the paths, sorted, and (path, error) for paths that are not there."""
+def discover_files(
+    paths: list[str], entries: dict[str, os.DirEntry] | None = None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """C files under the paths, sorted, and (path, error) for paths that are not there.
+
+    `entries`, if given, receives the directory entry of each file found by
+    walking a directory (for `Cache.lookup`: see there)."""
     files: list[str] = []
     errors: list[tuple[str, str]] = []
     for path in paths:
         if os.path.isdir(path):
-            found = sorted(_walk(path))
+            found = sorted(_walk(path, entries))
             if not found:
                 errors.append((path, "no C files (*.c, *.h) in this directory"))
             files.extend(found)
@@ -131,21 +136,43 @@ def discover_files(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     return [f for f in files if not (f in seen or seen.add(f))], errors
 
 
-def _walk(root: str) -> Iterator[str]:
+def _walk(root: str, entries: dict[str, os.DirEntry] | None = None) -> Iterator[str]:
+    """The C files under root, following directory symlinks, each directory once.
+
+    What `os.walk(root, followlinks=True)` with a symlink-loop guard yields
+    (directories in sorted order, preorder), but on `os.scandir` entries
+    directly: over drivers/ (28,521 files in 1,825 directories) os.walk's
+    per-entry generator work was 0.13 s of a 1 s one-file-change run.
+    """
     visited: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    todo = [root]
+    while todo:
+        dirpath = todo.pop()
         try:
             st = os.stat(dirpath)
         except OSError:
             continue
         if (st.st_dev, st.st_ino) in visited:  # a symlink loop
-            dirnames[:] = []
             continue
         visited.add((st.st_dev, st.st_ino))
-        dirnames.sort()
-        for name in filenames:
-            if name.endswith(_SOURCE_SUFFIXES):
-                yield os.path.join(dirpath, name)
+        subdirs: list[str] = []
+        try:
+            with os.scandir(dirpath) as listing:
+                for entry in listing:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        subdirs.append(entry.name)
+                    elif entry.name.endswith(_SOURCE_SUFFIXES):
+                        if entries is not None:
+                            entries[entry.path] = entry
+                        yield entry.path
+        except OSError:
+            continue  # unreadable directory: os.walk skips it too
+        subdirs.sort(reverse=True)  # popped in sorted order
+        todo.extend(os.path.join(dirpath, d) for d in subdirs)
 
 
 def _codes(text_value: str) -> set[str]:
@@ -212,6 +239,8 @@ def _frontend(args) -> FrontendChoice:
 
 
 def cmd_check(args) -> int:
+    if not args.no_cache:  # (before anything loads the API tables, the config included)
+        api_tables.remember_prototypes(Path(args.cache_dir or default_dir()))
     rules, problems = discover()
     for problem in problems:
         print(f"devmlint: warning: {problem}", file=sys.stderr)
@@ -245,7 +274,8 @@ def cmd_check(args) -> int:
         gated: list[Finding] = outcome.findings
         sources = outcome.sources
     else:
-        files, missing = discover_files(args.paths)
+        entries: dict[str, os.DirEntry] = {}
+        files, missing = discover_files(args.paths, entries)
         files = [f for f in files if not cfg.excluded(f)]
         for path, why in missing:
             print(f"devmlint: error: {path}: {why}", file=sys.stderr)
@@ -256,7 +286,7 @@ def cmd_check(args) -> int:
         cache = None if uncached else Cache.open(args.cache_dir or default_dir(), options)
         show = progress.wanted(len(files), args.quiet)
         with progress.bar(len(files), min_confidence) if show else nullcontext() as advance:
-            results = runner.run(files, options, jobs, cache, advance)
+            results = runner.run(files, options, jobs, cache, advance, entries)
         if cache is not None and cache.problem:
             print(f"devmlint: warning: {cache.problem}", file=sys.stderr)
         gated, sources = [], {}

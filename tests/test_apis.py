@@ -124,3 +124,21 @@ def test_user_extension_adds_a_driver_type():
         apis.load([({"driver": [{"types": ["foo_driver"]}]}, "x")])
     with pytest.raises(ApiError, match="unknown key"):
         apis.load([({"driver": [{"types": ["a"], "probe": ["p"], "bogus": []}]}, "x")])
+
+
+def test_remembered_prototypes_read_as_parsed(tmp_path, monkeypatch):
+    """A later process reads the prototypes a run kept in its cache directory,
+    parses none of them again, and gets the same table."""
+    first = apis._Prototypes()
+    monkeypatch.setattr(apis, "_PROTOTYPES", first)
+    monkeypatch.setattr(apis, "_BUILTIN", None)
+    apis.remember_prototypes(tmp_path)
+    parsed = apis.builtin()
+    assert len(list(tmp_path.glob("prototypes-*.json"))) == 1
+    later = apis._Prototypes()
+    monkeypatch.setattr(apis, "_PROTOTYPES", later)
+    monkeypatch.setattr(apis, "_BUILTIN", None)
+    apis.remember_prototypes(tmp_path)
+    assert later.parsed == first.parsed
+    monkeypatch.setattr(apis, "_declared", lambda proto: pytest.fail(f"parsed again: {proto}"))
+    assert apis.builtin().by_name == parsed.by_name

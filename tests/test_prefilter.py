@@ -123,6 +123,16 @@ def test_database_allocators_count_as_allocators():
     assert "foo_fill" not in prefilter.kind_names(table, "allocator:plain", summarydb.load(None))
 
 
+def test_builtin_database_told_without_allocators_has_none():
+    """`surely_no_allocators` (read from the text, so that a file the filter
+    skips never decodes the database) agrees with the decoded database; it is
+    never sure of a user's database."""
+    if summarydb._builtin_names_no_allocator():
+        assert not summarydb.load(None).allocators()
+    assert not summarydb.surely_no_allocators("user.db")
+    assert not summarydb.surely_no_allocators("none")
+
+
 def _fixtures():
     for d, _, names in sorted(os.walk(os.path.join(HERE, "fixtures"))):
         for n in sorted(names):

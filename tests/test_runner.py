@@ -64,6 +64,22 @@ def test_changed_file_is_checked_again(tmp_path, capsys):
     assert second["findings"] == []
 
 
+def test_changed_file_behind_a_symlink_is_checked_again(tmp_path, capsys):
+    """A walked directory's file is looked up with the walk's stat, the target's."""
+    real = tmp_path / "real.c"
+    real.write_bytes(open(LEAKY, "rb").read())
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    os.symlink(real, tree / "drv.c")
+    cache = str(tmp_path / "cache")
+    _, first, _ = run_json(capsys, "-j", "1", "--cache-dir", cache, str(tree))
+    assert first["findings"]
+    real.write_bytes(b"int nothing(void) { return 0; }\n")
+    os.utime(real, ns=(time.time_ns() - 10**10, time.time_ns() - 10**10))
+    _, second, _ = run_json(capsys, "-j", "1", "--cache-dir", cache, str(tree))
+    assert second["findings"] == []
+
+
 def test_touched_file_with_same_bytes_is_a_hit(tmp_path, capsys, monkeypatch):
     src = tmp_path / "drv.c"
     src.write_bytes(open(LEAKY, "rb").read())

@@ -6,12 +6,12 @@ the output is plain, one finding a line, so grep and editors read it.
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from rich.console import Console
-from rich.syntax import Syntax
+from typing import TYPE_CHECKING, TextIO
 
 from analyzer.findings import Finding
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
 
 
 def line_of(f: Finding) -> str:
@@ -32,6 +32,8 @@ def write(
         for f in findings:
             out.write(line_of(f) + "\n")
         return
+    from rich.console import Console  # (imported on use: 8 ms of every start otherwise)
+
     console = Console(file=out, force_terminal=True, highlight=False)
     for f in findings:
         style = "bold red" if f.severity == "error" else "bold yellow"
@@ -64,6 +66,8 @@ def _frame(f: Finding, source: bytes | None = None) -> Syntax | None:
                 code = fh.read()
         except OSError:
             return None
+    from rich.syntax import Syntax
+
     return Syntax(
         code,
         "c",
