@@ -97,9 +97,12 @@ def summarize(a: Analysis) -> Summary:
                 by_class[c].setdefault(site.param, []).append(outcome)
                 if site.param[1]:
                     continue
-                if rid in world.handed or st == P_FREED:
+                # (an exit taken because the parameter was NULL, `if (!p) return
+                # NULL;`, has nothing to hand over)
+                gone = st == P_FREED or world.vals.get(fn.params[site.param[0]].name) == "zero"
+                if rid in world.handed or gone:
                     handed_in[c][site.param] += 1
-                if world.handed.get(rid) == DROP or st == P_FREED:
+                if world.handed.get(rid) == DROP or gone:
                     dropped_in[c][site.param] += 1  # (pps_register_cdev: kfree or put)
             seen_blocks: set[int] = set()
             # (an out-parameter `*p` first: that is the pointer the caller holds)
