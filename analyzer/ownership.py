@@ -1316,8 +1316,14 @@ class Analysis:
         self, expr: ir.Conditional, world: World, holder: str | None
     ) -> int | None:
         self.eval(expr.test, world)
+        self._derived = False
         ra = self.eval(expr.then, world, holder)
+        derived_a, self._derived = self._derived, False
         rb = self.eval(expr.other, world, holder)
+        derived_b = self._derived
+        # (whether the value is an accessor's result is said of the arm chosen:
+        # `t->tree = small ? kmalloc(..) : (void *)__get_free_pages(..)`)
+        self._derived = derived_a
         if ra is not None and rb is not None and ra != rb:
             # `p = atomic ? kzalloc(.., GFP_ATOMIC) : kzalloc(.., GFP_KERNEL)`:
             # one block at run time; the first site stands for both.
@@ -1327,7 +1333,13 @@ class Analysis:
         if ra == rb:
             return ra
         # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
-        return ra if self._fresh(ra, world) else rb if self._fresh(rb, world) else None
+        if self._fresh(ra, world):
+            return ra
+        if self._fresh(rb, world):
+            self._derived = derived_b
+            return rb
+        self._derived = False
+        return None
 
     def _eval_binary(self, expr: ir.Binary, world: World, holder: str | None) -> int | None:
         op, left, right = expr.op, expr.left, expr.right
