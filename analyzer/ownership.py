@@ -2257,6 +2257,14 @@ class Analysis:
         if len(found) == 1 and world.status.get(found[0]) is not None:
             rid = found[0]
             st = world.status[rid]
+            if st in (PARAM, P_FREED) and self.rid_sites[rid].param[1]:
+                # A pointer the caller holds (`*qp`, `p->buf`): its tests agree
+                # with each other, through any copy (`q = *qp; if (!q) q =
+                # foo_create(); ... if (!*qp) foo_free(q);`).
+                key = _NULL_TESTED + str(rid)
+                if world.vals.get(key, truth) != truth:
+                    return []
+                world.vals[key] = truth
             if st in (MAYBE, MAYBE_ERR):
                 if truth:
                     self._set_live(rid, world)
@@ -2726,6 +2734,7 @@ def _forget_int(world: World, name: str) -> None:
 # vals keys: `_ZEROED + p`: p holds a fresh zeroed block; `_WROTE + p->f`: this
 # path wrote that field (or handed out its address) since.
 _ZEROED, _WROTE = "~zeroed ", "~wrote "
+_NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 
 
 _TRACK = "~test"
