@@ -86,6 +86,8 @@ class ApiTable:
     drvdata_getters: dict[str, Api] = field(default_factory=dict)
     # Allocators whose memory starts zeroed (see [[zeroes]] in apis.toml).
     zeroes_patterns: list[str] = field(default_factory=list)
+    # Callees that take a reference (see [[gets]] in apis.toml).
+    gets_patterns: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
     _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
 
@@ -118,6 +120,10 @@ class ApiTable:
         """Does a release-named callee of this name free what it is given
         (`dma_free_coherent`), rather than only unhook it?"""
         return self._matches("frees", self.frees_patterns, name)
+
+    def gets(self, name: str | None) -> bool:
+        """Does a callee of this name take a reference (`get_device`, `kref_get`)?"""
+        return self._matches("gets", self.gets_patterns, name)
 
     def zeroes(self, name: str | None) -> bool:
         """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
@@ -169,6 +175,7 @@ class ApiTable:
             ("drops", self.drops_patterns),
             ("frees", self.frees_patterns),
             ("zeroes", self.zeroes_patterns),
+            ("gets", self.gets_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -431,6 +438,7 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
         list(base.drivers),
         dict(base.drvdata_getters),
         zeroes_patterns=list(base.zeroes_patterns),
+        gets_patterns=list(base.gets_patterns),
     )
     for data, origin in extra:
         table.merge(data, origin)

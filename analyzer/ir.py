@@ -265,10 +265,27 @@ class Function:
             if tested is None or guard not in (None, tested):
                 return None
             guard = tested
+        if guard is None or self._rebinds(guard):
+            return None  # (`if (!w) return -EINVAL; w = kmalloc(..); if (!w) return -ENOMEM;`)
         for i, p in enumerate(self.params):
             if p.pointer and p.name == guard:
                 return i
         return None
+
+    def _rebinds(self, name: str) -> bool:
+        """Does the body assign `name`, step it or take its address?"""
+        for n in self.nodes:
+            for e in walk(n.expr) if n.expr is not None else ():
+                if isinstance(e, Assign) and isinstance(e.target, Name) and e.target.name == name:
+                    return True
+                if (
+                    isinstance(e, Unary)
+                    and e.op in ("++", "--", "&")
+                    and isinstance(e.operand, Name)
+                    and e.operand.name == name
+                ):
+                    return True
+        return False
 
     def _null_guard(self, at: int, preds: dict[int, list[int]]) -> str | None:
         """`x` if node `at` is reached only from the true edge of a NULL test of `x`."""

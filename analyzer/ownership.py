@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from analyzer import ir
@@ -492,12 +492,13 @@ class Analysis:
         self._elements: dict[int, tuple[ir.Binary, ir.Index]] = {}
         # fields the function tests (`if (nn->dp.netdev)`): see _reads_zero
         self.tested_fields = {
-            e.text
+            _spelled(e.text)
             for n in fn.nodes
             if n.kind is Kind.BRANCH and n.expr is not None
-            for e in ir.walk(n.expr)
-            if isinstance(e, ir.Field) and "->" in e.text
+            for e in _truth_tested(n.expr)
+            if "->" in e.text
         }
+        self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
@@ -507,6 +508,15 @@ class Analysis:
         self.mutated = self.assigned | {
             e.operand.text for e in exprs if isinstance(e, ir.Unary) and e.op in ("++", "--")
         }
+        # names whose object this function takes a reference to (`get_device(&f->dev)`)
+        self.got = {
+            _root_name(a)
+            for e in exprs
+            if isinstance(e, ir.Call) and self.apis.gets(e.func)
+            for a in e.args
+        }
+        # fields written through their own path somewhere in the function (see _zero_escapes)
+        self.own_fields = {_spelled(t) for t in self.mutated if "->" in t}
         self.rid_sites: dict[int, Site] = {}
         # Leaks that only count if a caller confirms them, and what callers did.
         self.deferred: dict[tuple, tuple[tuple[int, str] | None, Leak]] = {}
@@ -1042,6 +1052,16 @@ class Analysis:
             if p is not None and p[0] != name:
                 world.aliases[name] = (p[0], tuple(p[1]))
 
+    def _own_reference(self, arg: ir.Expr, world: World) -> bool:
+        """Is `arg` the parameter's own object (`put_device(&nd_pfn->dev)`, or
+        `dev` after `dev = &nd_pfn->dev`), whose reference the caller gave, and
+        not one this function took itself (`get_device()`) or reached through
+        an accessor (`kobject_put(&EXT4_SB(sb)->s_kobj)`)?"""
+        root = _root_name(arg)
+        if root in world.aliases:
+            root = world.aliases[root][0]
+        return root in self.params and root not in self.assigned and root not in self.got
+
     def _element(self, value: ir.Binary) -> ir.Index:
         """`base[i]` for `base + i`, made once per expression (plans are per object)."""
         made = self._elements.get(id(value))
@@ -1217,8 +1237,10 @@ class Analysis:
             self.eval(o, world)
             _forget_int(world, o.name)
             return None
-        if op in ("++", "--") and isinstance(o, ir.Field) and self.tested_fields:
-            self._wrote(o, world)  # `fl->count++`
+        if op in ("++", "--") and isinstance(o, ir.Field):
+            _forget_tests(world, o.text)  # `if (x->n) ..; x->n++;` in a loop
+            if self.tested_fields:
+                self._wrote(o, world)  # `fl->count++`
         self.eval(o, world)
         return None
 
@@ -1228,8 +1250,9 @@ class Analysis:
     def _eval_assign(self, expr: ir.Assign, world: World, holder: str | None) -> int | None:
         t, v, op = expr.target, expr.value, expr.op
         _forget_tests(world, t.text)
-        if isinstance(t, ir.Field) and self.tested_fields:
+        if self.tested_fields:
             self._wrote(t, world)
+            self._zero_escapes(v, world)  # `q = nn`: a copy may write its fields
         if op != "=":
             self.eval(v, world)
             if isinstance(t, ir.Name):
@@ -1281,29 +1304,52 @@ class Analysis:
                 world.vals[_ZEROED + t.name] = "zero"
         return rid
 
+    # Zeroed memory: after `nn = vzalloc(..)` a field the function tests
+    # (`if (nn->dp.netdev)`) reads 0 until this path writes it through `nn->`,
+    # or lets the block be written some other way: `nn` itself handed to a
+    # callee or copied, `*nn`, `nn[i]`, or a field's address handed out.
+
     def _zeroing(self, name: str, value: ir.Expr) -> bool:
         """`nn = vzalloc(..)` where the function tests a field of nn."""
         while isinstance(value, ir.Cast):
             value = value.operand
         return (
-            isinstance(value, ir.Call)
+            name in self.tested_roots
+            and isinstance(value, ir.Call)
             and self.apis.zeroes(value.func)
-            and any(f.startswith(name + "->") for f in self.tested_fields)
         )
 
-    def _wrote(self, field: ir.Expr, world: World) -> None:
-        """The path wrote `field` (`nn->dp.netdev = netdev`), or handed out its
-        address: a tested field under it no longer reads 0."""
-        text = field.text
-        root = text.split("->", 1)[0]
-        if _ZEROED + root in world.vals and any(f.startswith(text) for f in self.tested_fields):
+    def _wrote(self, target: ir.Expr, world: World) -> None:
+        """The path wrote `target` (`nn->dp.netdev = netdev`, `nn->n++`), or
+        handed out its address: the tested fields under it no longer read 0."""
+        text = _spelled(target.text)
+        root, arrow, _ = text.partition("->")
+        root = root.lstrip("*(")
+        if _ZEROED + root not in world.vals:
+            return
+        if not arrow or not text.startswith(root + "->"):
+            world.vals.pop(_ZEROED + root)  # `*nn = tmpl`, `(*nn).n = 1`, `nn[0].n = 1`
+        elif any(f.startswith(text) for f in self.tested_fields):
             world.vals[_WROTE + text] = "wrote"
+
+    def _zero_escapes(self, value: ir.Expr, world: World) -> None:
+        """`foo_init(nn)`, `q = nn`: whoever gets the block may write its fields,
+        except the ones this function assigns itself (its own flags: nfp's
+        `nn->dp.netdev`, chcr's `pending_close`)."""
+        while isinstance(value, ir.Cast):
+            value = value.operand
+        if not (isinstance(value, ir.Name) and _ZEROED + value.name in world.vals):
+            return
+        under = value.name + "->"
+        for f in self.tested_fields:
+            if f.startswith(under) and f not in self.own_fields:
+                world.vals[_WROTE + f] = "wrote"
 
     def _reads_zero(self, cond: ir.Field, world: World) -> bool:
         """A field of a fresh zeroed block that this path never wrote."""
-        text = cond.text
+        text = _spelled(cond.text)
         root = text.split("->", 1)[0]
-        if _ZEROED + root not in world.vals or world.vals.get(text) is not None:
+        if _ZEROED + root not in world.vals or world.vals.get(cond.text) is not None:
             return False
         return not any(
             k.startswith(_WROTE) and text.startswith(k[len(_WROTE) :]) for k in world.vals
@@ -1404,7 +1450,7 @@ class Analysis:
         if index is None or index >= len(call.args):
             return False
         held = self.resolve(call.args[index], world)
-        return bool(held) and all(world.status.get(r) in (LIVE, MANAGED) for r in held)
+        return bool(held) and all(world.status.get(r) == LIVE for r in held)
 
     def _status_of(self, value: ir.Expr) -> tuple[ir.Expr, bool] | None:
         """`ret = p ? 0 : -ENOMEM`, `ret = PTR_ERR_OR_ZERO(p)`: the test whose
@@ -1451,8 +1497,10 @@ class Analysis:
             self.eval(expr.callee, world)
         if self.tested_fields and world.vals:
             for a in expr.args:  # `foo_init(&nn->dp)` may write nn->dp.netdev
-                if isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Field):
+                if isinstance(a, ir.Unary) and a.op == "&":
                     self._wrote(a.operand, world)
+                elif not self.apis.lookup(expr.func):
+                    self._zero_escapes(a, world)  # `foo_init(nn)`
         self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
         apis = self.apis.lookup(name)
@@ -1632,7 +1680,7 @@ class Analysis:
                 for (c, _), v in list(world.heap.items()):
                     if c in found and v in world.failed and world.status.get(v) in OWNED:
                         _lend(world, v, RELEASED)
-            drop = DROP if self.apis.drops(name) else True
+            drop = DROP if self.apis.drops(name) and self._own_reference(arg, world) else True
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
                     world.handed[rid] = drop
@@ -2734,6 +2782,41 @@ def _forget_int(world: World, name: str) -> None:
 # vals keys: `_ZEROED + p`: p holds a fresh zeroed block; `_WROTE + p->f`: this
 # path wrote that field (or handed out its address) since.
 _ZEROED, _WROTE = "~zeroed ", "~wrote "
+
+
+def _root_name(expr: ir.Expr) -> str | None:
+    """`nd_pfn` of `&nd_pfn->dev`, `(void *)nd_pfn`, `nd_pfn->a.b[i]`."""
+    while True:
+        if isinstance(expr, ir.Cast | ir.Unary):
+            expr = expr.operand
+        elif isinstance(expr, ir.Field | ir.Index):
+            expr = expr.base
+        else:
+            return expr.name if isinstance(expr, ir.Name) else None
+
+
+def _truth_tested(cond: ir.Expr) -> Iterator[ir.Field]:
+    """The fields whose truth a condition tests: `nn->dp.netdev` in `if
+    (!nn->dp.netdev && ..)`, not `nn->fw_ver.major` in `.. < 5`."""
+    while isinstance(cond, ir.Cast) or isinstance(cond, ir.Unary) and cond.op == "!":
+        cond = cond.operand
+    if isinstance(cond, ir.Field):
+        yield cond
+    elif isinstance(cond, ir.Binary) and cond.op in ("&&", "||"):
+        yield from _truth_tested(cond.left)
+        yield from _truth_tested(cond.right)
+    elif isinstance(cond, ir.Binary) and cond.op in ("==", "!="):
+        if _is_zero(cond.right):
+            yield from _truth_tested(cond.left)
+        elif _is_zero(cond.left):
+            yield from _truth_tested(cond.right)
+
+
+def _spelled(text: str) -> str:
+    """`nn -> dp . netdev` as `nn->dp.netdev`: one spelling per access path."""
+    return "".join(text.split())
+
+
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 
 

@@ -99,7 +99,10 @@ def summarize(a: Analysis) -> Summary:
                     continue
                 # (an exit taken because the parameter was NULL, `if (!p) return
                 # NULL;`, has nothing to hand over)
-                gone = st == P_FREED or world.vals.get(fn.params[site.param[0]].name) == "zero"
+                name = fn.params[site.param[0]].name
+                gone = st == P_FREED or (
+                    world.env.get(name) == rid and world.vals.get(name) == "zero"
+                )
                 if rid in world.handed or gone:
                     handed_in[c][site.param] += 1
                 if world.handed.get(rid) == DROP or gone:

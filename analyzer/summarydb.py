@@ -170,6 +170,8 @@ def from_json(data: dict, origin: str) -> SummaryDb:
             entry["error_class"]
         never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
         fails_if_null = {str(n): int(i) for n, i in data.get("fails_if_null", {}).items()}
+        if any(i < 0 for i in fails_if_null.values()):
+            raise ValueError("a negative parameter index in fails_if_null")
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
     return SummaryDb(

@@ -42,12 +42,16 @@ def test_build_keeps_external_effects_only(tmp_path):
         "gadget_register",
         "widget_discard",
         "widget_add_device",
+        "widget_probe_device",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
     # Freed or put on every failing exit: the caller has nothing left to free.
     add = db.functions["widget_add_device"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in add] == [(0, "escaped", "dropped")]
+    # A put that undoes the function's own get drops nothing of the caller's.
+    probe = db.functions["widget_probe_device"].effects
+    assert [(e.index, e.on_zero, e.on_nonzero) for e in probe] == [(0, "escaped", None)]
     # A round trip through the file format changes nothing.
     path = tmp_path / "db.json"
     summarydb.write(db, str(path))

@@ -100,3 +100,21 @@ int widget_set_mode(struct widget *w, int mode)
 	w->mode = mode;
 	return 0;
 }
+
+int widget_hw_probe(struct widget *w);
+
+/* Takes its own reference and puts it again: the first reference stays, and
+ * so does the caller's duty to release the widget when this fails. */
+int widget_probe_device(struct widget *w)
+{
+	int ret;
+
+	device_initialize(&w->dev);
+	get_device(&w->dev);
+	ret = widget_hw_probe(w);
+	if (ret) {
+		put_device(&w->dev);
+		return ret;
+	}
+	return 0;
+}

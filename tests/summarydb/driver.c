@@ -122,6 +122,21 @@ static int demo_mode(struct demo *d)
 	return 0;
 }
 
+static int demo_probe(struct demo *d)
+{
+	struct widget *w;
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	ret = widget_probe_device(w);
+	if (ret)
+		return ret; // expect: DML001
+	d->w = w;
+	return 0;
+}
+
 static int demo_try(struct demo *d)
 {
 	struct widget *w;
