@@ -80,7 +80,7 @@ over in ways the tool cannot see.
     def finding(self, ctx: Context, function: str, leak: Leak) -> Finding:
         where = leak.via or leak.exit
         site = leak.site
-        # (an earlier pass's block: the one this pass allocated may be NULL)
+        # (a block an earlier pass of a loop allocated, not this pass's)
         earlier = ", an earlier pass of the loop" if leak.earlier else ""
         what = f"`{leak.holder}` ({site.api}() at line {site.span.line}{earlier})"
         path = f" when {leak.because}" if leak.because else ""
