@@ -508,7 +508,8 @@ class Analysis:
         self.mutated = self.assigned | {
             e.operand.text for e in exprs if isinstance(e, ir.Unary) and e.op in ("++", "--")
         }
-        # names whose object this function takes a reference to (`get_device(&f->dev)`)
+        # names whose object this function takes a reference to somewhere
+        # (`get_device(&f->dev)`); on a path, _GOT says whether it did there
         self.got = {
             _root_name(a)
             for e in exprs
@@ -1060,7 +1061,9 @@ class Analysis:
         root = _root_name(arg)
         if root in world.aliases:
             root = world.aliases[root][0]
-        return root in self.params and root not in self.assigned and root not in self.got
+        return (
+            root in self.params and root not in self.assigned and _GOT + str(root) not in world.vals
+        )
 
     def _element(self, value: ir.Binary) -> ir.Index:
         """`base[i]` for `base + i`, made once per expression (plans are per object)."""
@@ -1501,6 +1504,9 @@ class Analysis:
                     self._wrote(a.operand, world)
                 elif not self.apis.lookup(expr.func):
                     self._zero_escapes(a, world)  # `foo_init(nn)`
+        if self.got and self.apis.gets(expr.func):
+            for a in expr.args:  # `get_device(&f->dev)`: a put of f on this path is ours
+                world.vals[_GOT + str(_root_name(a))] = "got"
         self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
         apis = self.apis.lookup(name)
@@ -2817,7 +2823,8 @@ def _spelled(text: str) -> str:
     return "".join(text.split())
 
 
-_NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
+_NULL_TESTED = "~null-tested "
+_GOT = "~got "  # + name: this path took a reference to that name's object  # + resource id: a caller's pointer tested non-NULL (or not)
 
 
 _TRACK = "~test"
