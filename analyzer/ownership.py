@@ -2823,8 +2823,8 @@ def _spelled(text: str) -> str:
     return "".join(text.split())
 
 
-_NULL_TESTED = "~null-tested "
-_GOT = "~got "  # + name: this path took a reference to that name's object  # + resource id: a caller's pointer tested non-NULL (or not)
+_NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
+_GOT = "~got "  # + name: this path took a reference to that name's object
 
 
 _TRACK = "~test"
