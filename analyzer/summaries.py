@@ -108,8 +108,10 @@ def summarize(a: Analysis) -> Summary:
                 if world.handed.get(rid) == DROP or gone:
                     dropped_in[c][site.param] += 1  # (pps_register_cdev: kfree or put)
             seen_blocks: set[int] = set()
-            # (an out-parameter `*p` first: that is the pointer the caller holds)
-            order = sorted(world.into.items(), key=lambda kv: (kv[0][1] != "*", kv[0]))
+            # (an out-parameter `*p` first: that is the pointer the caller holds;
+            # then the field the block was stored in first, its home: mtu3's
+            # `mtu->ep_array = ep_array; .. mtu->ep0 = mtu->in_eps;`)
+            order = sorted(world.into.items(), key=lambda kv: kv[0][1] != "*")
             for key, (family, container, at) in order:
                 if family:
                     # `*p_mem = mem; *p_req = (struct cprb *)mem;`: one block left
