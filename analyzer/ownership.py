@@ -516,6 +516,24 @@ class Analysis:
             if isinstance(e, ir.Call) and self.apis.gets(e.func)
             for a in e.args
         }
+        # locals that only ever hold functions of this file (`func = foo_done;`)
+        bound: dict[str, set[str]] = {}
+        for n in fn.nodes:
+            if n.kind is Kind.DECL and n.name and n.expr is not None:
+                bound.setdefault(n.name, set()).add(
+                    n.expr.name if isinstance(n.expr, ir.Name) else ""
+                )
+        for e in exprs:
+            if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name):
+                value = e.value
+                bound.setdefault(e.target.name, set()).add(
+                    value.name if isinstance(value, ir.Name) else ""
+                )
+        self.callbacks = {
+            var: targets
+            for var, targets in bound.items()
+            if var not in functions and targets <= functions
+        }
         # fields written through their own path somewhere in the function (see _zero_escapes)
         self.own_fields = {_spelled(t) for t in self.mutated if "->" in t}
         self.rid_sites: dict[int, Site] = {}
@@ -1518,11 +1536,38 @@ class Analysis:
         if self.drvdata and (self.apis.releases(name) or self.apis.tears_down(name)):
             self._release_drvdata(expr, world)  # (`hub_disconnect(intf)` too)
         summary = self.summaries.get(name or "")
+        if summary is None and name in self.callbacks:
+            summary = self._through_pointer(name)
         if summary is not None:
             result = self.apply_summary(summary, expr, world, holder, None)
             if not self._external(name):
                 return result
         return self._unknown_callee(name, expr, values, world)
+
+    def _through_pointer(self, var: str) -> Summary | None:
+        """`func = dma_fence_wake; .. func(dma, &cb->base);`: a call through a
+        local that only ever holds functions of this file does what all of
+        them do to an argument: the same thing, or, where each frees or keeps
+        it in its own way, at least takes it from the caller."""
+        summaries = [self.summaries.get(t) for t in sorted(self.callbacks[var])]
+        if not summaries or any(s is None for s in summaries):
+            return None
+        first, rest = summaries[0], summaries[1:]
+        effects = []
+        for e in first.effects:
+            others = [
+                next((o for o in s.effects if (o.index, o.chain) == (e.index, e.chain)), None)
+                for s in rest
+            ]
+            if any(o is None for o in others):
+                continue
+            merged = [
+                _taken((e.on_zero, *(o.on_zero for o in others))),
+                _taken((e.on_nonzero, *(o.on_nonzero for o in others))),
+            ]
+            if merged != [None, None]:
+                effects.append(Effect(e.index, e.chain, merged[0], merged[1]))
+        return Summary(var, effects=effects, error_class=first.error_class) if effects else None
 
     def _note_drvdata(self, args, api: Api, rid: int, world: World) -> None:
         for i, other in enumerate(args):
@@ -2788,6 +2833,16 @@ def _forget_int(world: World, name: str) -> None:
 # vals keys: `_ZEROED + p`: p holds a fresh zeroed block; `_WROTE + p->f`: this
 # path wrote that field (or handed out its address) since.
 _ZEROED, _WROTE = "~zeroed ", "~wrote "
+
+
+def _taken(effects: tuple[str | None, ...]) -> str | None:
+    """What several callees agree an argument goes through: the same effect,
+    or "escaped" if each takes it (frees, keeps, puts) its own way."""
+    if len(set(effects)) == 1:
+        return effects[0]
+    if all(e in ("freed", "escaped", "lent", "dropped", "handed") for e in effects):
+        return "escaped"
+    return None
 
 
 def _root_name(expr: ir.Expr) -> str | None:
