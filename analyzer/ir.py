@@ -238,13 +238,7 @@ class Function:
         returns = [n for n in self.nodes if n.kind is Kind.RETURN]
         if not returns:
             return False
-        for n in returns:
-            e = n.expr
-            while isinstance(e, Cast):
-                e = e.operand
-            if n.implicit or not (isinstance(e, Const) and e.value == 0):
-                return False
-        return True
+        return not any(n.implicit or not is_zero(n.expr) for n in returns)
 
     def fails_only_if_null(self) -> int | None:
         """The pointer parameter whose NULL is the only way this int function
@@ -259,7 +253,7 @@ class Function:
                 preds.setdefault(s, []).append(n.id)
         guard: str | None = None
         for n in self.nodes:
-            if n.kind is not Kind.RETURN or _literal_zero(n.expr) and not n.implicit:
+            if n.kind is not Kind.RETURN or is_zero(n.expr) and not n.implicit:
                 continue
             tested = self._null_guard(n.id, preds)
             if tested is None or guard not in (None, tested):
@@ -352,7 +346,8 @@ class Unit:
     frontend: str = "treesitter"
 
 
-def _literal_zero(e: Expr | None) -> bool:
+def is_zero(e: Expr | None) -> bool:
+    """A literal 0 (`0`, `NULL`, `(void *)0`)."""
     while isinstance(e, Cast):
         e = e.operand
     return isinstance(e, Const) and e.value == 0
@@ -364,6 +359,6 @@ def _null_tested(e: Expr | None) -> str | None:
         return e.operand.name
     if isinstance(e, Binary) and e.op == "==":
         for a, b in ((e.left, e.right), (e.right, e.left)):
-            if isinstance(a, Name) and _literal_zero(b):
+            if isinstance(a, Name) and is_zero(b):
                 return a.name
     return None

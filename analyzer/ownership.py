@@ -489,7 +489,7 @@ class Analysis:
             and n.expr.op == "&"
             and isinstance(n.expr.operand, ir.Field)
         }
-        self._elements: dict[int, tuple[ir.Binary, ir.Index]] = {}
+        self._elements = _PerExpr()  # `tbl + i` -> `tbl[i]` (see _alias)
         # fields the function tests (`if (nn->dp.netdev)`): see _reads_zero
         self.tested_fields = {
             _spelled(e.text)
@@ -1067,7 +1067,7 @@ class Analysis:
             and isinstance(value.left, ir.Name | ir.Field)
         ):
             # `rgn = rgn_table + i` is `&rgn_table[i]`
-            p = self._path(self._element(value), world)
+            p = self._path(self._elements.get(value, _element), world)
             if p is not None and p[0] != name:
                 world.aliases[name] = (p[0], tuple(p[1]))
 
@@ -1079,17 +1079,7 @@ class Analysis:
         root = _root_name(arg)
         if root in world.aliases:
             root = world.aliases[root][0]
-        return (
-            root in self.params and root not in self.assigned and _GOT + str(root) not in world.vals
-        )
-
-    def _element(self, value: ir.Binary) -> ir.Index:
-        """`base[i]` for `base + i`, made once per expression (plans are per object)."""
-        made = self._elements.get(id(value))
-        if made is None or made[0] is not value:
-            index = ir.Index(value.span, value.text, value.left, value.right)
-            made = self._elements[id(value)] = (value, index)
-        return made[1]
+        return root in self.params and root not in self.assigned and _GOT + root not in world.vals
 
     def _param_field(self, expr: ir.Expr, world: World) -> int | None:
         """`dvb = dev->dvb`: a local now points at memory the caller owns."""
@@ -1524,7 +1514,9 @@ class Analysis:
                     self._zero_escapes(a, world)  # `foo_init(nn)`
         if self.got and self.apis.gets(expr.func):
             for a in expr.args:  # `get_device(&f->dev)`: a put of f on this path is ours
-                world.vals[_GOT + str(_root_name(a))] = "got"
+                root = _root_name(a)
+                if root is not None:
+                    world.vals[_GOT + root] = "got"
         self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
         apis = self.apis.lookup(name)
@@ -2835,6 +2827,11 @@ def _forget_int(world: World, name: str) -> None:
 _ZEROED, _WROTE = "~zeroed ", "~wrote "
 
 
+def _element(value: ir.Binary) -> ir.Index:
+    """`base[i]` for `base + i` (made once per expression: plans are per object)."""
+    return ir.Index(value.span, value.text, value.left, value.right)
+
+
 def _taken(effects: tuple[str | None, ...]) -> str | None:
     """What several callees agree an argument goes through: the same effect,
     or "escaped" if each takes it (frees, keeps, puts) its own way."""
@@ -2929,10 +2926,7 @@ def _member(expr: ir.Expr) -> bool:
     return False
 
 
-def _is_zero(expr: ir.Expr) -> bool:
-    while isinstance(expr, ir.Cast):
-        expr = expr.operand
-    return isinstance(expr, ir.Const) and expr.value == 0
+_is_zero = ir.is_zero
 
 
 def _short(expr: ir.Expr | None, prefix: str = "") -> str:
