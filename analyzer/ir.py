@@ -346,6 +346,13 @@ class Unit:
     frontend: str = "treesitter"
 
 
+def uncast(e: Expr) -> Expr:
+    """`(void *)p` -> `p`: the value under any casts."""
+    while isinstance(e, Cast):
+        e = e.operand
+    return e
+
+
 def is_zero(e: Expr | None) -> bool:
     """A literal 0 (`0`, `NULL`, `(void *)0`)."""
     while isinstance(e, Cast):

@@ -81,6 +81,9 @@ class Site:
     param: tuple[int, str] | None = None  # PARAM resources: (index, field chain)
     # Memory a same-file callee left in an argument's field: (callee, index, chain).
     origin: tuple[str, int, str] | None = None
+    # ... in a member this function named (`alloc_bitmap(&block->lf)`): its own
+    # setup, not state the callee keeps for itself
+    directed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,6 +519,10 @@ class Analysis:
             if isinstance(e, ir.Call) and self.apis.gets(e.func)
             for a in e.args
         }
+        # Locals whose addresses one call takes together (`entry_prepare(&entry,
+        # &value)`) may be linked by it (`entry->values = value`): a callee
+        # later given one (`entry_clear(&entry)`) may reach the others.
+        self.linked_locals = _linked_locals(exprs, self.locals)
         # locals that only ever hold functions of this file (`func = foo_done;`)
         bound: dict[str, set[str]] = {}
         for n in fn.nodes:
@@ -588,6 +595,14 @@ class Analysis:
                 given = {a.name for a in value.args if isinstance(a, ir.Name)}
                 if given & self.pointers:
                     self.made_from.setdefault(target.text, set()).update(given)
+        # Calls given a local structure or array (`f(&info)`, `f(values)`),
+        # by position: after a failing helper's call, such a call may clean up
+        # what the helper left there (see _lost_with_local).
+        self.local_sharers = [
+            ((e.span.line, e.span.col), e.func)
+            for e in exprs
+            if isinstance(e, ir.Call) and any(self._lends_local(a) for a in e.args)
+        ]
         self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
@@ -644,7 +659,7 @@ class Analysis:
                         if (
                             eff.on_zero == eff.on_nonzero == "freed"
                             and eff.index < len(e.args)
-                            and not _address(e.args[eff.index])
+                            and (eff.chain or not _address(e.args[eff.index]))
                         ):
                             frees.append((e.args[eff.index], eff.chain))
             if frees and not allocates:
@@ -1166,6 +1181,24 @@ class Analysis:
                 # `obj->resv = &obj->_resv` points the block at itself: nothing escapes.
                 self.escape(rid, world)
 
+    def _lends_local(self, arg: ir.Expr) -> bool:
+        """`&info`, `&info.sub`, `&ptr`, `values`: an argument that lends a
+        variable, structure or array of this function's frame."""
+        arg = ir.uncast(arg)
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            return _root_name(arg.operand) in self.locals
+        return isinstance(arg, ir.Name) and arg.name in self.arrays
+
+    def _lost_with_local(self, site: Site, rid: int, world: World) -> bool:
+        """Memory a failing helper left in a local variable or structure
+        (`info.dest_buf`) goes out of scope with it, and no later call of
+        another function was given a local that could have led to its cleanup
+        (`entry_clear(&entry)`)."""
+        if not any(v == rid for v in world.env.values()):
+            return False  # held in a block, not by a local
+        after = (site.span.line, site.span.col)
+        return not any(at > after and func != site.api for at, func in self.local_sharers)
+
     def _within(self, c: int, rid: int, world: World) -> bool:
         """Is resource `c` the block `rid` or held (through fields) inside it?"""
         parents = {v: k[0] for k, v in world.heap.items()}
@@ -1389,6 +1422,13 @@ class Analysis:
             return ra
         if ra == rb:
             return ra
+        if (
+            rb is None
+            and ir.is_zero(expr.other)
+            and isinstance(expr.test, ir.Name)
+            and _root_name(expr.then) == expr.test.name
+        ):
+            return ra  # `node ? &node->memory : NULL`: the block, wherever there is one
         # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
         if self._fresh(ra, world):
             return ra
@@ -1450,6 +1490,8 @@ class Analysis:
             world.vals[_track_key(name)] = ("+" if fails_when else "-") + test.text
         if negative:
             world.vals[_sign_key(name)] = NEGATIVE  # `err = -ENODEV`: `err < 0` holds
+        elif isinstance(value, ir.Const) and value.value is not None and value.value > 0:
+            world.vals[_sign_key(name)] = POSITIVE  # `count = 1; .. return count;`: no error
 
     def _cannot_fail(self, call: ir.Call, world: World) -> bool:
         """The callee only returns 0 (`reset_controller_register()`), or fails only
@@ -1605,8 +1647,9 @@ class Analysis:
             owners = {v for v in values if world.status.get(v) in _HELD}
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
-                for rid in self._held_by(arg.operand.name, world):
-                    self.escape(rid, world)
+                for name in self.linked_locals.get(arg.operand.name, (arg.operand.name,)):
+                    for rid in self._held_by(name, world):
+                        self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in _LENDABLE:
                 if borrows:  # `INIT_WORK(&x->work, fn)`: given a callback, but only sets up
@@ -2075,17 +2118,23 @@ class Analysis:
             family=eff.family,
             via_summary=True,
             origin=(summary.name, eff.index, eff.chain),
+            directed=isinstance(arg, ir.Unary) and arg.op == "&",
         )
         base = arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg
         p = self._path(base, world)
         if p is None:
             return None
         tokens = p[1] + _chain_tokens(eff.chain)
-        if isinstance(arg, ir.Unary) and arg.op == "&" and tokens[len(p[1])] == "*":
-            del tokens[len(p[1])]
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            # `helper(&md->ws[0])` storing into `ws->bits` stores into `md->ws[0].bits`
+            first = tokens[len(p[1])]
+            if first == "*":
+                del tokens[len(p[1])]
+            elif first.startswith("->"):
+                tokens[len(p[1])] = "." + first[2:]
         target = _rebuild(p[0], tokens, expr.span)
         held = [r for r in self.resolve(target, world) if world.status.get(r) in OWNED]
-        if not _multi(eff.chain) and held:
+        if held and "[]" not in tokens:  # (another element of an array is not this one)
             # Already holds tracked memory: the callee grows or reuses it
             # (krealloc, `if (!p->buf) p->buf = kzalloc(...)`); nothing new.
             if result == summary.error_class:
@@ -2345,6 +2394,11 @@ class Analysis:
                         self._set_null(rid, world)
         else:
             found = self.resolve(cond, world)
+            if len(found) > 1:
+                # `v[1].value = kmalloc(..); if (!v[1].value)`: of an array's
+                # blocks, the test is of the one not yet tested
+                fresh = [r for r in found if world.status.get(r) in (MAYBE, MAYBE_ERR)]
+                found = fresh if len(fresh) == 1 else found
         if len(found) == 1 and world.status.get(found[0]) is not None:
             rid = found[0]
             st = world.status[rid]
@@ -2371,9 +2425,10 @@ class Analysis:
                 # `if (!p->buf) return; kfree(p->buf);`: on this path there is
                 # nothing to free, so the summary may say the field is freed.
                 world.status[rid] = P_FREED
-            elif st == PARAM and isinstance(cond, ir.Name):
+            elif st in (PARAM, P_ESCAPED) and isinstance(cond, ir.Name):
                 # `if (!f) buf = kzalloc(..); ... if (!f) return buf; else return
                 # NULL;`: tests of a pointer parameter agree with each other
+                # (also once it was handed on: the pointer itself is unchanged)
                 return self._refine_int(cond.name, world, truth)
             return [world]
         self.eval(cond, world)
@@ -2476,7 +2531,7 @@ class Analysis:
         world.into = _Map(
             {
                 k: v
-                for k, v in world.into.items()
+                for k, v in ((k, self._still_in(v, world)) for k, v in world.into.items())
                 if not v[0]
                 or (
                     world.status.get(world.heap.get((v[1], v[2]), -1)) in OWNED
@@ -2489,6 +2544,19 @@ class Analysis:
             self.cleans_up = True
         self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
+
+    def _still_in(self, entry: tuple[str, int, str], world: World) -> tuple[str, int, str]:
+        """`into` keeps the last block stored in an array's chain; if that one
+        is gone (its allocation failed), another element's block left there
+        still is new memory in the caller's array."""
+        family, c, at = entry
+        if not family or "#" not in at or world.status.get(world.heap.get((c, at), -1)) in OWNED:
+            return entry
+        prefix = at.split("#", 1)[0] + "#"
+        for (cc, f), v in world.heap.items():
+            if cc == c and f.startswith(prefix) and world.status.get(v) in OWNED:
+                return family, c, f
+        return entry
 
     def _mark_kept_params(self, world: World) -> None:
         """A parameter's memory stored in a block the caller now holds has been kept.
@@ -2624,7 +2692,8 @@ class Analysis:
                         continue  # handed whole to a callee since: maybe a cleanup helper
                     if rid in self.regrown and not self.has_callers:
                         continue  # a krealloc of the caller's own block, stored back
-                    if site.via_summary and not (site.origin and rid in world.failed):
+                    ours = site.origin and (rid in world.failed or site.directed)
+                    if site.via_summary and not ours:
                         continue  # a helper's lasting state (a log, a cache), not our setup
                     reason = "left-in-caller"
             elif rid in world.freed_container:
@@ -2655,7 +2724,9 @@ class Analysis:
                 # callee's own exit is where the leak is reported. Freeing the
                 # structure around it is proof; a local structure going out of
                 # scope is not (`devlink_dpipe_entry_clear(&entry)` may free it).
-                if reason == "container-freed":
+                if reason in ("container-freed", "managed-container") or self._lost_with_local(
+                    site, rid, world
+                ):
                     self.leftovers.confirmed.add(site.origin)
                 else:
                     self.leftovers.dropped.add(site.origin)
@@ -2727,6 +2798,13 @@ class Analysis:
         for key, (family, c, stored) in world.into.items():
             if family and world.heap.get((c, stored)) == rid:
                 return key
+        # One element of an array (`hw->block[i].bmap`): `into` keeps the
+        # chain's last block only; the element's own place names the chain.
+        for (c, chain), v in world.heap.items():
+            if v == rid and _multi(chain):
+                parent = self.rid_sites.get(c)
+                if parent is not None and parent.param is not None:
+                    return parent.param[0], parent.param[1] + chain.split("#", 1)[0]
         return None
 
     def _replaced(self, rid: int, world: World) -> bool:
@@ -2840,6 +2918,31 @@ def _taken(effects: tuple[str | None, ...]) -> str | None:
     if all(e in ("freed", "escaped", "lent", "dropped", "handed") for e in effects):
         return "escaped"
     return None
+
+
+def _linked_locals(exprs: list[ir.Expr], local_names: set[str]) -> dict[str, tuple[str, ...]]:
+    """Each local whose address a call takes together with another's -> the
+    group of locals joined by such calls (`f(&a, &b); g(&b, &c)` joins a, b, c)."""
+    group: dict[str, set[str]] = {}
+    for e in exprs:
+        if not isinstance(e, ir.Call):
+            continue
+        given = {
+            a.operand.name
+            for a in map(ir.uncast, e.args)
+            if isinstance(a, ir.Unary)
+            and a.op == "&"
+            and isinstance(a.operand, ir.Name)
+            and a.operand.name in local_names
+        }
+        if len(given) < 2:
+            continue
+        joined = set(given)
+        for name in given:
+            joined |= group.get(name, set())
+        for name in joined:
+            group[name] = joined
+    return {name: tuple(sorted(g)) for name, g in group.items()}
 
 
 def _root_name(expr: ir.Expr) -> str | None:
