@@ -863,26 +863,28 @@ class Analysis:
         out: list[ir.Expr] = []
         other = 1 - slot
         if slot < len(node.succs) and other < len(node.succs):
-            frees: list[ir.Expr] = []
-            nid = node.succs[slot]
-            for _ in range(4):
-                n = self.fn.nodes[nid]
-                if nid == node.succs[other]:
-                    out = frees
-                    break
-                if n.kind is not Kind.EXPR or len(n.succs) != 1:
-                    break
-                if isinstance(n.expr, ir.Call) and n.expr.args:
-                    api = self.apis.role(n.expr.func, "free")
-                    if (
-                        api is not None
-                        and api.pointer is not None
-                        and api.pointer < len(n.expr.args)
-                    ):
-                        frees.append(n.expr.args[api.pointer])
-                nid = n.succs[0]
+            out = self._frees_until(node.succs[slot], node.succs[other], 4) or []
         self._guarded[key] = out
         return out
+
+    def _frees_until(self, nid: int, join: int, budget: int) -> list[ir.Expr] | None:
+        """The frees on a short path from `nid` to `join` (through statements and
+        branches, `if (!force) return;` being one), or None if there is none."""
+        if nid == join:
+            return []
+        n = self.fn.nodes[nid]
+        if budget == 0 or n.loop_end >= 0 or n.kind not in (Kind.EXPR, Kind.BRANCH):
+            return None
+        here: list[ir.Expr] = []
+        if n.kind is Kind.EXPR and isinstance(n.expr, ir.Call) and n.expr.args:
+            api = self.apis.role(n.expr.func, "free")
+            if api is not None and api.pointer is not None and api.pointer < len(n.expr.args):
+                here.append(n.expr.args[api.pointer])
+        for succ in n.succs:
+            rest = self._frees_until(succ, join, budget - 1)
+            if rest is not None:
+                return here + rest
+        return None
 
     def collect(self, world: World) -> None:
         """Forget resources that can no longer leak (freed, escaped, NULL)."""
