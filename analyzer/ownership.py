@@ -134,6 +134,7 @@ class Leak:
     older_at_null: bool = False
     earlier: bool = False  # the block of an earlier pass of a loop
     skipped_free: bool = False  # the path stepped over a guarded free of this block
+    replaced: bool = False  # the path put another block in its place
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure, with no caller here seen dropping it.
     tentative: bool = False
@@ -291,6 +292,8 @@ class World:
     # This path freed memory that this function had stored in its caller's
     # structure (not in the key).
     freed_own: bool = False
+    # Blocks this path put something else in the place of (not in the key).
+    replaced: frozenset[int] = frozenset()
 
     def copy(self) -> World:
         # (`m.copy() if m else _Map()`: no method call for the many empty maps)
@@ -317,6 +320,7 @@ class World:
             self.via_branch,
             self.skipped,
             self.freed_own,
+            self.replaced,
         )
 
     @staticmethod
@@ -1154,6 +1158,7 @@ class Analysis:
         c = containers[0]
         if not _multi(chain):
             old = world.heap.pop((c, chain), None)
+            self._replace(old, rid, world)
             if old is not None and old in self.older and world.status.get(c) == PARAM:
                 # `for (...; iommu++) iommu->pgtable = kzalloc(...)`: earlier
                 # iterations filled other elements of the caller's array.
@@ -1182,6 +1187,45 @@ class Analysis:
             elif not self._within(c, rid, world):
                 # `obj->resv = &obj->_resv` points the block at itself: nothing escapes.
                 self.escape(rid, world)
+
+    def _replace(self, old: int | None, new: int | None, world: World) -> None:
+        """`if (a) p->buf = x_alloc(); if (b) p->buf = y_alloc();`: a block put
+        in a field in the place of another one this function allocated. The
+        code takes the two for exclusive (triage: correlated conditions), so a
+        leak of the first is doubtful. (A local given a second block, `name =
+        kasprintf(..)` twice, is the classic forgotten kfree: not this. An
+        earlier pass of a loop is told apart elsewhere.)"""
+        if (
+            old is not None
+            and new is not None
+            and old != new
+            and old not in self.older
+            and world.realloc.get(new) != old  # (`buf = krealloc(buf, ..)`)
+            and world.status.get(old) in OWNED
+            and self.rid_sites.get(new) is not None
+            and self.rid_sites[new].param is None
+            and old not in world.env.values()
+            and old not in world.heap.values()
+        ):
+            world.replaced = world.replaced | {old}  # (and no other place holds it)
+
+    def _copy_members(self, target: ir.Expr, name: str, world: World) -> None:
+        """`chunk->chunkmem = chunkmem;`: a structure copied whole takes the
+        blocks its members hold (`chunk->chunkmem.va` now holds `chunkmem.va`'s)."""
+        if name not in self.locals or name in self.pointers:
+            return
+        p = path_of(target)
+        if p is None:
+            return
+        prefix = name + "."
+        copied = [
+            (key[len(prefix) :], rid)
+            for key, rid in world.env.items()
+            if key.startswith(prefix) and "[" not in key and "#" not in key
+        ]
+        for members, rid in copied:
+            tokens = p[1] + ["." + m for m in members.split(".")]
+            self.store(_rebuild(p[0], tokens, target.span), rid, world)
 
     def _lends_local(self, arg: ir.Expr) -> bool:
         """`&info`, `&info.sub`, `&ptr`, `values`: an argument that lends a
@@ -1315,6 +1359,8 @@ class Analysis:
             if self._deferred:
                 world.pending[t.name] = self._deferred
             return rid
+        if isinstance(v, ir.Name) and not isinstance(t, ir.Name):
+            self._copy_members(t, v.name, world)  # `chunk->mem = mem;` copies `mem.va`
         self._derived = self._offset = False
         if isinstance(t, ir.Name) and isinstance(v, ir.Call):
             self._sink_call = v
@@ -2751,6 +2797,7 @@ class Analysis:
                 lent=world.lent.get(rid),
                 # an earlier loop iteration's block, left where the new one was found NULL
                 skipped_free=rid in world.skipped,
+                replaced=rid in world.replaced,
                 older_at_null=rid in self.older and found_null == world.holders.get(rid),
                 earlier=rid in self.older,
                 holder=self._holder(rid, world),

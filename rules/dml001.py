@@ -62,7 +62,8 @@ the bound device, or hold it with `__free(kfree)`.
 callee's summary, on devm memory that devres frees, or on the rule that a
 failing function undoes what it left in its caller's structure. *low*
 (shown with `--min-confidence low`): leaks at success exits or at exits
-not reached through a failed check, paths that step over a guarded free
+not reached through a failed check, paths that step over a guarded free,
+put another block in the block's place (`if (a) p = x(); if (b) p = y();`)
 or leave a loop that stores the block before its first trip, an earlier
 loop iteration's block, and caller-cleans-up cases: memory a failing
 function leaves in its caller's structure is shown only when a caller in
@@ -126,6 +127,10 @@ def _doubtful(leak: Leak) -> bool:
         # `if (!buf->sgl_dst_valid) kfree(buflout);` stepped over on this path: the
         # guard is correlated with the allocation (a flag, a size) in the cases
         # triaged, and the tool cannot relate the two
+        return True
+    if leak.replaced:
+        # `if (dma->pages) dma->sglist = a(); if (dma->vaddr) dma->sglist = b();`:
+        # another block was put in its place, the two taken for exclusive
         return True
     if leak.older_at_null and "[" not in leak.holder:
         # `p = kmalloc(); if (!p) goto err;` in a loop, the leak being the block an
