@@ -2477,6 +2477,13 @@ class Analysis:
                     self._set_live(rid, world)
                 else:
                     self._set_null(rid, world)
+                if isinstance(cond, ir.Name):
+                    # later tests agree, also once the NULL block is forgotten
+                    world.vals[cond.name] = "nonzero" if truth else "zero"
+                if isinstance(cond, ir.Name) and cond.name in world.pending:
+                    # `entry = create(.., q)` kept q only if it returned a block
+                    for r, on_zero, on_nonzero, _ in world.pending.pop(cond.name):
+                        self._apply_effect(r, on_nonzero if truth else on_zero, world)
             elif st == LIVE and not truth:
                 return []
             elif st == MANAGED and isinstance(cond, ir.Name):
