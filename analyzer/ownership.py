@@ -1209,13 +1209,9 @@ class Analysis:
         ):
             world.replaced = world.replaced | {old}  # (and no other place holds it)
 
-    def _copy_members(
-        self, target: ir.Expr, name: str, world: World, through: bool = False
-    ) -> None:
+    def _copy_members(self, target: ir.Expr, name: str, world: World) -> None:
         """`chunk->chunkmem = chunkmem;`: a structure copied whole takes the
-        blocks its members hold (`chunk->chunkmem.va` now holds `chunkmem.va`'s);
-        given the structure's address (`through`), it reaches them through the
-        pointer (`clk->init->ops`)."""
+        blocks its members hold (`chunk->chunkmem.va` now holds `chunkmem.va`'s)."""
         if name not in self.locals or name in self.pointers:
             return
         p = path_of(target)
@@ -1229,8 +1225,6 @@ class Analysis:
         ]
         for members, rid in copied:
             tokens = p[1] + ["." + m for m in members.split(".")]
-            if through:
-                tokens[len(p[1])] = "->" + tokens[len(p[1])][1:]
             self.store(_rebuild(p[0], tokens, target.span), rid, world)
 
     def _lends_local(self, arg: ir.Expr) -> bool:
@@ -1367,14 +1361,6 @@ class Analysis:
             return rid
         if isinstance(v, ir.Name) and not isinstance(t, ir.Name):
             self._copy_members(t, v.name, world)  # `chunk->mem = mem;` copies `mem.va`
-        elif (
-            isinstance(v, ir.Unary)
-            and v.op == "&"
-            and isinstance(v.operand, ir.Name)
-            and not isinstance(t, ir.Name)
-        ):
-            # `clk->hw.init = &init;`: init's blocks are reached through the field
-            self._copy_members(t, v.operand.name, world, through=True)
         self._derived = self._offset = False
         if isinstance(t, ir.Name) and isinstance(v, ir.Call):
             self._sink_call = v
