@@ -34,7 +34,9 @@ kmemdup, kvmalloc, vmalloc, memdup_user, krealloc, a same-file wrapper
 around them, ...) that reaches a function exit on some path without being
 freed, returned, or stored somewhere that outlives the function. The
 finding points at the `goto` or `return` where the leaking path leaves;
-the allocation is the related location.
+the allocation is the related location. One exit leaking the same access
+path from several allocations (`hw->block[i].bmap` filled four times) is
+one finding, with each allocation as a related location.
 
 ## Why it matters
 Error paths run rarely and are rarely tested: each leaked buffer stays
@@ -75,15 +77,28 @@ over in ways the tool cannot see.
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for fr in ctx.result.functions:
+            # One finding per exit and held block: the same access path, from
+            # the same allocator, leaking at the same exit from several
+            # allocation sites (`hw->block[i].bmap` of four blocks) is one
+            # report with each allocation as a related location.
+            groups: dict[tuple, list[Leak]] = {}
             for leak in fr.leaks:
-                yield self.finding(ctx, fr.function.name, leak)
+                where = leak.via or leak.exit
+                key = (where.line, where.col, leak.holder, leak.site.api, leak.reason)
+                groups.setdefault(key, []).append(leak)
+            for leaks in groups.values():
+                yield self.finding(ctx, fr.function.name, leaks)
 
-    def finding(self, ctx: Context, function: str, leak: Leak) -> Finding:
+    def finding(self, ctx: Context, function: str, leaks: list[Leak]) -> Finding:
+        ranked = sorted(leaks, key=lambda lk: (_RANK[_confidence(lk)], lk.site.span.line))
+        leak, confidence = ranked[0], _confidence(ranked[0])
         where = leak.via or leak.exit
         site = leak.site
+        lines = sorted({lk.site.span.line for lk in leaks})
         # (a block an earlier pass of a loop allocated, not this pass's)
         earlier = ", an earlier pass of the loop" if leak.earlier else ""
-        what = f"`{leak.holder}` ({site.api}() at line {site.span.line}{earlier})"
+        at = f"line {lines[0]}" if len(lines) == 1 else f"lines {_listed(lines)}"
+        what = f"`{leak.holder}` ({site.api}() at {at}{earlier})"
         path = f" when {leak.because}" if leak.because else ""
         if leak.via:
             leaves = (
@@ -98,17 +113,28 @@ over in ways the tool cannot see.
             reason = "container-freed-unnamed"
         why = _WHY[reason].format(container=container or "the structure that holds it")
         message = f"{what} {why}{path}: {leaves}"
-        related = [Related(ctx.path, site.span.line, f"allocated here by {site.api}()")]
+        related = [Related(ctx.path, line, f"allocated here by {site.api}()") for line in lines]
         if leak.via:
             related.append(Related(ctx.path, leak.exit.line, "the function exits here"))
-        medium = (
-            leak.reason in ("managed-container", "left-in-caller")
-            or site.via_summary
-            or leak.truncated
-        )
-        confidence = "low" if _doubtful(leak) else "medium" if medium else "high"
         key = (leak.holder, site.api, leak.via_text or leak.exit_text)
         return finding(self, ctx, function, where, message, related, confidence, *key)
+
+
+_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+def _confidence(leak: Leak) -> str:
+    medium = (
+        leak.reason in ("managed-container", "left-in-caller")
+        or leak.site.via_summary
+        or leak.truncated
+    )
+    return "low" if _doubtful(leak) else "medium" if medium else "high"
+
+
+def _listed(lines: list[int]) -> str:
+    """[3, 5, 9] -> "3, 5 and 9"."""
+    return ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
 
 
 def _doubtful(leak: Leak) -> bool:
