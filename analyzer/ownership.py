@@ -294,6 +294,8 @@ class World:
     freed_own: bool = False
     # Blocks this path put something else in the place of (not in the key).
     replaced: frozenset[int] = frozenset()
+    # Blocks allocated since the path last passed a loop's head (not in the key).
+    this_pass: frozenset[int] = frozenset()
 
     def copy(self) -> World:
         # (`m.copy() if m else _Map()`: no method call for the many empty maps)
@@ -321,6 +323,7 @@ class World:
             self.skipped,
             self.freed_own,
             self.replaced,
+            self.this_pass,
         )
 
     @staticmethod
@@ -507,6 +510,21 @@ class Analysis:
         }
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
         self.cleanup_loops = self._cleanup_loops()
+        # Nodes of unwind loops whose test steps the index down before the
+        # body runs (`while (i-- > 0)`, `while (--i >= 0)`, `while (i--)`):
+        # they free the elements before the current one, not the current one.
+        # (Not `do { .. } while (--i >= 0);`: its body runs before the test.)
+        # Blocks allocated since the path last passed a loop head or stepped
+        # that index up (`parts[i] = ..; i++;`) are the current ones.
+        heads = [
+            head
+            for head in self.fn.nodes
+            if head.id in self.cleanup_loops
+            and _decrements(head.expr) is not None
+            and head.succs[0] != head.id - 1  # a do-while's test loops back to the label before it
+        ]
+        self.below_current = {n for h in heads for n in range(h.id + 1, h.loop_end + 1)}
+        self.unwind_index = {_decrements(h.expr) for h in heads}
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
         exprs = [e for _, sub in walked for e in sub]
@@ -727,9 +745,12 @@ class Analysis:
         return hit
 
     def _unwinding(self, head: ir.Node, world: World) -> bool:
+        below = head.id + 1 in self.below_current
         for arg, chain in self.cleanup_loops.get(head.id, ()):
             # (create: a parameter's array element is found by touching it)
             found = self._effect_targets(arg, chain, world)
+            if below and "[" in arg.text:
+                found = [r for r in found if r not in world.this_pass]
             if any(world.status.get(r) in OWNED for r in found):
                 return True
         return False
@@ -802,6 +823,8 @@ class Analysis:
         kind = node.kind
         self._node = node.id
         if kind is Kind.BRANCH:
+            if world.this_pass and node.loop_end >= 0 and node.id not in self.cleanup_loops:
+                world.this_pass = frozenset()  # a new pass of an allocating loop
             out = []
             for slot, truth in ((0, True), (1, False)):
                 if slot >= len(node.succs):
@@ -1326,6 +1349,8 @@ class Analysis:
         if op in ("++", "--") and isinstance(o, ir.Name):
             self.eval(o, world)
             _forget_int(world, o.name)
+            if op == "++" and o.name in self.unwind_index:
+                world.this_pass = frozenset()  # `parts[i] = ..; i++;`: now below the index
             return None
         if op in ("++", "--") and isinstance(o, ir.Field):
             _forget_tests(world, o.text)  # `if (x->n) ..; x->n++;` in a loop
@@ -1347,6 +1372,8 @@ class Analysis:
             self.eval(v, world)
             if isinstance(t, ir.Name):
                 _forget_int(world, t.name)  # `ret |= foo()`
+                if op == "+=" and t.name in self.unwind_index:
+                    world.this_pass = frozenset()
             return None
         holder = _display(t)
         if isinstance(t, ir.Name) and self._summary_call(v) is not None:
@@ -1910,6 +1937,8 @@ class Analysis:
             world.status[s.rid] = (
                 MANAGED if api.managed else (MAYBE_ERR if api.failure == "err_ptr" else MAYBE)
             )
+            if self.below_current:
+                world.this_pass = world.this_pass | {s.rid}
             world.holders[s.rid] = holder or _display(expr)
             world.freed_container.pop(s.rid, None)
             world.via = None
@@ -1919,6 +1948,9 @@ class Analysis:
         if role == "free":
             # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
             rids = self.resolve(arg, world, create=True)
+            if self._node in self.below_current and "[" in arg.text:
+                # `while (i-- > 0) kfree(p[i]);` frees earlier passes' blocks
+                rids = [r for r in rids if r not in world.this_pass]
             value = values[api.pointer] if api.pointer < len(values) else None
             if not rids and isinstance(arg, ir.Call) and value is not None:
                 rids = [value]  # `vfree(vmalloc(size))`
@@ -2099,6 +2131,8 @@ class Analysis:
                 world.via = None
                 return s.rid
             world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
+            if self.below_current:
+                world.this_pass = world.this_pass | {s.rid}
             world.holders[s.rid] = holder or _display(expr)
             world.via = None
             return s.rid
@@ -2190,6 +2224,8 @@ class Analysis:
             self._reused = True
             return held[0]
         world.status[s.rid] = LIVE
+        if self.below_current:
+            world.this_pass = world.this_pass | {s.rid}
         if result == summary.error_class:
             world.failed[s.rid] = True
         self.store(target, s.rid, world)
@@ -2973,6 +3009,15 @@ def _taken(effects: tuple[str | None, ...]) -> str | None:
         return effects[0]
     if all(e in ("freed", "escaped", "lent", "dropped", "handed") for e in effects):
         return "escaped"
+    return None
+
+
+def _decrements(test: ir.Expr | None) -> str | None:
+    """`i-- > 0`, `--i >= 0`, `i--`: a loop test that steps its index down; the index."""
+    if isinstance(test, ir.Binary) and test.op in _COMPARISONS:
+        test = test.left
+    if isinstance(test, ir.Unary) and test.op == "--" and isinstance(test.operand, ir.Name):
+        return test.operand.name
     return None
 
 
