@@ -749,8 +749,10 @@ class Analysis:
             if steps > MAX_STEPS:
                 self.truncated = True
                 break
-            k = world.key()
             bucket = seen.get(nid)
+            if bucket is not None and len(bucket) >= MAX_WORLDS and self.truncated:
+                continue  # dropped, as below, whatever its key: no key to compute
+            k = world.key()
             if bucket is None:
                 bucket = seen[nid] = set()
             elif k in bucket:
@@ -952,9 +954,22 @@ class Analysis:
         return _segments(root, tokens, root in self.arrays)
 
     def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
-        cur = self._lookup_env(segs[0], world)
+        # The plain lookups of _lookup_env and _lookup_heap (no `[]` in the key,
+        # the value there) inline: most segments of most paths are such.
+        first = segs[0]
+        if "[]" in first:  # (_multi)
+            cur = self._lookup_env(first, world)
+        else:
+            v = world.env.get(first)
+            cur = [] if v is None else [v]
+        heap = world.heap
         for seg in segs[1:]:
             if len(cur) == 1:  # the common case, without a list to merge into
+                if "[]" not in seg:
+                    v = heap.get((cur[0], seg))
+                    if v is not None:
+                        cur = [v]
+                        continue
                 cur = self._lookup_heap(cur[0], seg, world, create)
                 continue
             nxt: list[int] = []
@@ -1017,11 +1032,14 @@ class Analysis:
     def unbind_local(self, name: str | None, world: World) -> None:
         if name is None:
             return
-        world.env.pop(name, None)
-        world.aliases.pop(name, None)
-        world.derived.pop(name, None)
+        # (`if k in m: del m[k]`, not `m.pop(k, None)`: the name is usually
+        # unbound, and the test is in C where `_Map.pop` is a Python call)
+        for m in (world.env, world.aliases, world.derived):
+            if name in m:
+                del m[name]
         _forget_int(world, name)
-        world.pending.pop(name, None)
+        if name in world.pending:
+            del world.pending[name]
 
     def bind_key(self, key: str, rid: int, world: World, derived: bool = False) -> None:
         if _multi(key):
@@ -1050,7 +1068,8 @@ class Analysis:
 
     def _alias(self, name: str, value: ir.Expr, world: World) -> None:
         """Record or drop `name` as an alias of a member reached through a pointer."""
-        world.aliases.pop(name, None)
+        if name in world.aliases:  # (usually not: a test in C, no `_Map.pop` call)
+            del world.aliases[name]
         while isinstance(value, ir.Cast):
             value = value.operand
         if (
@@ -1123,8 +1142,10 @@ class Analysis:
         if len(segs) == 1:
             key = segs[0]
             if not _multi(key):
-                world.env.pop(key, None)
-                world.derived.pop(key, None)
+                if key in world.env:  # (`if in: del`: see unbind_local)
+                    del world.env[key]
+                if key in world.derived:
+                    del world.derived[key]
             if rid is not None:
                 self.bind_key(key, rid, world, derived)
             return
@@ -1366,9 +1387,6 @@ class Analysis:
             k.startswith(_WROTE) and text.startswith(k[len(_WROTE) :]) for k in world.vals
         )
 
-    def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
-        return self.call(expr, world, holder)
-
     def _eval_conditional(
         self, expr: ir.Conditional, world: World, holder: str | None
     ) -> int | None:
@@ -1423,7 +1441,8 @@ class Analysis:
         """Track `ret = 0` / `ret = -EINVAL` / `ret = callee(...)` facts."""
         _forget_int(world, name)
         self._untrack(name, world)
-        world.pending.pop(name, None)
+        if name in world.pending:  # (`if in: del`: see unbind_local)
+            del world.pending[name]
         while isinstance(value, ir.Cast):
             value = value.operand
         negative = False
@@ -2407,10 +2426,12 @@ class Analysis:
             return []  # `ret == -EAGAIN` is not zero
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
-        pend = world.pending.pop(name, None)
+        # (`m.pop(k) if k in m`: the key is usually absent; see unbind_local)
+        pend = world.pending.pop(name) if name in world.pending else None
         for rid, on_zero, on_nonzero, _ in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
-        tracked = world.vals.pop(_track_key(name), None)
+        track = _track_key(name)
+        tracked = world.vals.pop(track) if track in world.vals else None
         if tracked is not None and tracked[1:] in self._tracked:
             # `ret = image_id ? 0 : -ENOMEM; if (!ret)`: image_id is non-NULL.
             fails_when = tracked[0] == "+"
@@ -2754,7 +2775,7 @@ _EVAL = {
     ir.Unary: Analysis._eval_unary,
     ir.Cast: Analysis._eval_cast,
     ir.Assign: Analysis._eval_assign,
-    ir.Call: Analysis._eval_call,
+    ir.Call: Analysis.call,  # (same signature: no trampoline frame per call)
     ir.Conditional: Analysis._eval_conditional,
     ir.Binary: Analysis._eval_binary,
     ir.Opaque: Analysis._eval_opaque,
@@ -2803,7 +2824,8 @@ def _status_value(v: ir.Expr) -> bool:
 
 
 def _sign_key(name: str) -> str:
-    """The vals key saying an int variable holds a negative value (an errno)."""
+    """The vals key saying an int variable holds a negative value (an errno)
+    (spelled out in `_forget_int`)."""
     return f"{name}<0"
 
 
@@ -2816,10 +2838,18 @@ def _forget_tests(world: World, target: str) -> None:
 
 
 def _forget_int(world: World, name: str) -> None:
-    world.vals.pop(name, None)
-    world.vals.pop(_sign_key(name), None)
-    world.vals.pop(_track_key(name), None)
-    world.vals.pop(_ZEROED + name, None)
+    """Forget what `vals` says of the int variable (or field) `name`.
+
+    Called at every assignment and most calls, and the keys are usually
+    absent: a `key in vals` test (in C) spares the Python-level `_Map.pop`.
+    """
+    vals = world.vals
+    if not vals:
+        return
+    # (name, _sign_key(name), _track_key(name), _ZEROED + name), spelled out
+    for key in (name, name + "<0", name + _TRACK, _ZEROED + name):
+        if key in vals:
+            del vals[key]
 
 
 # vals keys: `_ZEROED + p`: p holds a fresh zeroed block; `_WROTE + p->f`: this
@@ -2884,7 +2914,8 @@ _TRACK = "~test"
 
 def _track_key(name: str) -> str:
     """vals key: the test (text, signed by the outcome that makes `name`
-    non-zero) whose result the status variable `name` holds."""
+    non-zero) whose result the status variable `name` holds (spelled out
+    in `_forget_int`)."""
     return name + _TRACK
 
 
