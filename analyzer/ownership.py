@@ -754,17 +754,22 @@ class Analysis:
                 self.truncated = True
                 break
             bucket = seen.get(nid)
-            if bucket is not None and len(bucket) >= MAX_WORLDS and self.truncated:
-                continue  # dropped, as below, whatever its key: no key to compute
+            if bucket is not None and len(bucket) >= MAX_WORLDS:
+                # A full node: the world is dropped, and the analysis truncated
+                # if it is a new one (no key to compute once that is known).
+                if not self.truncated and world.key() not in bucket:
+                    self.truncated = True
+                continue
             k = world.key()
             if bucket is None:
-                bucket = seen[nid] = set()
-            elif k in bucket:
-                continue
-            if len(bucket) >= MAX_WORLDS:
-                self.truncated = True
-                continue
-            bucket.add(k)
+                seen[nid] = {k}
+            else:
+                # Add, and see by the size whether it was there: one hash of
+                # the key (a tuple's hash is not cached), not two.
+                size = len(bucket)
+                bucket.add(k)
+                if len(bucket) == size:
+                    continue  # this world was here already
             outs = transfer(nodes[nid], world)
             if len(outs) == 1:  # most nodes: one successor, no repeat to copy
                 succ, out = outs[0]
@@ -916,6 +921,9 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
+        if type(expr) is ir.Name:  # (a bare name: see _eval_name)
+            v = world.env.get(expr.name) if expr.name in self.locals else None
+            return [] if v is None else [v]
         hit = self._plans._table.get(id(expr))  # self._plans.get, inlined: the hottest call
         plan = hit[1] if hit is not None and hit[0] is expr else self._plans.get(expr, self._plan)
         if plan is None:
@@ -1251,6 +1259,16 @@ class Analysis:
         """
         handler = _EVAL.get(type(expr))
         return None if handler is None else handler(self, expr, world, holder)
+
+    def _eval_name(self, expr: ir.Name, world: World, holder: str | None) -> int | None:
+        """`p`: what `_eval_path` finds for a bare name, without its plan.
+
+        A third of all evaluations are of names.  A name's plan is the name
+        itself: no tokens (so no alias applies) and, for a local, one env key
+        (a name never holds `[]`); a name that is no local holds nothing.
+        """
+        name = expr.name
+        return world.env.get(name) if name in self.locals else None
 
     def _eval_path(self, expr: ir.Expr, world: World, holder: str | None) -> int | None:
         """`p`, `p->f`, `p[i]`: the one resource the path holds."""
@@ -2774,7 +2792,7 @@ class Analysis:
 
 # Analysis.eval's handler for each expression class (constants: none, nothing to do).
 _EVAL = {
-    ir.Name: Analysis._eval_path,
+    ir.Name: Analysis._eval_name,
     ir.Field: Analysis._eval_path,
     ir.Index: Analysis._eval_path,
     ir.Unary: Analysis._eval_unary,
