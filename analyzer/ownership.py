@@ -503,6 +503,7 @@ class Analysis:
             if "->" in e.text
         }
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
+        self._writes: dict[str, tuple[str, bool, bool, str]] = {}  # see _write_of
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
@@ -1377,15 +1378,29 @@ class Analysis:
     def _wrote(self, target: ir.Expr, world: World) -> None:
         """The path wrote `target` (`nn->dp.netdev = netdev`, `nn->n++`), or
         handed out its address: the tested fields under it no longer read 0."""
-        text = _spelled(target.text)
+        facts = self._writes.get(target.text)
+        if facts is None:
+            facts = self._writes[target.text] = self._write_of(target.text)
+        zeroed, through, tested, wrote = facts
+        if zeroed not in world.vals:
+            return
+        if not through:
+            world.vals.pop(zeroed)  # `*nn = tmpl`, `(*nn).n = 1`, `nn[0].n = 1`
+        elif tested:
+            world.vals[wrote] = "wrote"
+
+    def _write_of(self, target: str) -> tuple[str, bool, bool, str]:
+        """What `_wrote` asks of a target's text, fixed for the text: worked
+        out at its first write (the test of every tested field was a
+        notable share of the dataflow): the vals key saying its root is
+        zeroed, whether it is written through `root->`, whether a tested
+        field lies under it, and the vals key saying it was written."""
+        text = _spelled(target)
         root, arrow, _ = text.partition("->")
         root = root.lstrip("*(")
-        if _ZEROED + root not in world.vals:
-            return
-        if not arrow or not text.startswith(root + "->"):
-            world.vals.pop(_ZEROED + root)  # `*nn = tmpl`, `(*nn).n = 1`, `nn[0].n = 1`
-        elif any(f.startswith(text) for f in self.tested_fields):
-            world.vals[_WROTE + text] = "wrote"
+        through = bool(arrow) and text.startswith(root + "->")
+        tested = through and any(f.startswith(text) for f in self.tested_fields)
+        return _ZEROED + root, through, tested, _WROTE + text
 
     def _zero_escapes(self, value: ir.Expr, world: World) -> None:
         """`foo_init(nn)`, `q = nn`: whoever gets the block may write its fields,
@@ -2436,8 +2451,8 @@ class Analysis:
 
     def _local_path(self, expr: ir.Field) -> bool:
         """A field reached from a parameter or local (its tests can be remembered)."""
-        p = path_of(expr)
-        return p is not None and p[0] in self.locals
+        plan = self._plans.get(expr, self._plan)  # (its root is path_of's)
+        return plan is not None and plan[0] in self.locals
 
     def _refine_int(self, name: str, world: World, nonzero: bool) -> list[World]:
         known = world.vals.get(name)
