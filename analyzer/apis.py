@@ -101,9 +101,7 @@ class GlobSet:
         self.prefixes, self.suffixes = tuple(prefixes), tuple(suffixes)
         self.infixes = re.compile("|".join(map(re.escape, infixes))) if infixes else None
         self.others = (
-            re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others))
-            if others
-            else None
+            re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)) if others else None
         )
 
     def match(self, name: str) -> bool:

@@ -614,6 +614,7 @@ class Analysis:
         self._plans = _PerExpr()  # see _plan
         self._facts = _PerExpr()  # see _fact
         self._callee_facts = _PerExpr()  # see _callee_of
+        self._hands: dict[str | None, bool] = {}  # see _hand_over
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -774,7 +775,8 @@ class Analysis:
             outs = transfer(nodes[nid], world)
             if len(outs) == 1:  # most nodes: one successor, no repeat to copy
                 succ, out = outs[0]
-                collect(out)
+                if not TERMINAL.isdisjoint(out.status.values()):  # (collect's own test)
+                    collect(out)
                 queue.append((succ, out))
                 continue
             given: set[int] = set()
@@ -847,7 +849,10 @@ class Analysis:
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
-        return [(s, world) for s in node.succs]
+        succs = node.succs
+        if len(succs) == 1:  # (most nodes; a comprehension is a call of its own)
+            return [(succs[0], world)]
+        return [(s, world) for s in succs]
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
@@ -1739,7 +1744,10 @@ class Analysis:
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
         went to code we cannot see, which may undo what was stored in it."""
-        if not self.apis.releases(name) or self.apis.borrows(name):
+        hands = self._hands.get(name)
+        if hands is None:  # (asked at every unknown call: two pattern lookups, once)
+            hands = self._hands[name] = self.apis.releases(name) and not self.apis.borrows(name)
+        if not hands:
             return
         if (
             not world.freed_own
