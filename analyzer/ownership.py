@@ -504,6 +504,10 @@ class Analysis:
         }
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
         self._writes: dict[str, tuple[str, bool, bool, str]] = {}  # see _write_of
+        # Some path has met `nn = vzalloc(..)` of a tested root (a `_ZEROED` key in
+        # its vals): until then no world has one, and the writes that would
+        # forget one (_wrote, _zero_escapes, _reads_zero) need not be asked.
+        self._zeroed = False
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
@@ -1300,7 +1304,7 @@ class Analysis:
             return None
         if op in ("++", "--") and isinstance(o, ir.Field):
             _forget_tests(world, o.text)  # `if (x->n) ..; x->n++;` in a loop
-            if self.tested_fields:
+            if self._zeroed:
                 self._wrote(o, world)  # `fl->count++`
         self.eval(o, world)
         return None
@@ -1311,7 +1315,7 @@ class Analysis:
     def _eval_assign(self, expr: ir.Assign, world: World, holder: str | None) -> int | None:
         t, v, op = expr.target, expr.value, expr.op
         _forget_tests(world, t.text)
-        if self.tested_fields:
+        if self._zeroed:
             self._wrote(t, world)
             self._zero_escapes(v, world)  # `q = nn`: a copy may write its fields
         if op != "=":
@@ -1363,6 +1367,7 @@ class Analysis:
                 self._sink_pending = []
             if rid is not None and self._zeroing(t.name, v):
                 world.vals[_ZEROED + t.name] = "zero"
+                self._zeroed = True
         return rid
 
     # Zeroed memory: after `nn = vzalloc(..)` a field the function tests
@@ -1422,6 +1427,8 @@ class Analysis:
 
     def _reads_zero(self, cond: ir.Field, world: World) -> bool:
         """A field of a fresh zeroed block that this path never wrote."""
+        if not self._zeroed:
+            return False  # (no block was: see self._zeroed)
         text = _spelled(cond.text)
         root = text.split("->", 1)[0]
         if _ZEROED + root not in world.vals or world.vals.get(cond.text) is not None:
@@ -1568,7 +1575,7 @@ class Analysis:
         values = [self.eval(a, world) for a in expr.args]
         if expr.callee is not None:
             self.eval(expr.callee, world)
-        if self.tested_fields and world.vals:
+        if self._zeroed and world.vals:
             for a in expr.args:  # `foo_init(&nn->dp)` may write nn->dp.netdev
                 if isinstance(a, ir.Unary) and a.op == "&":
                     self._wrote(a.operand, world)
