@@ -801,30 +801,7 @@ class Analysis:
         kind = node.kind
         self._node = node.id
         if kind is Kind.BRANCH:
-            out = []
-            for slot, truth in ((0, True), (1, False)):
-                if slot >= len(node.succs):
-                    continue
-                if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
-                    continue
-                if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
-                    continue
-                zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
-                last = slot == len(node.succs) - 1
-                mine = world if last else world.copy()  # the last slot may have it
-                for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
-                    w.branch = (node, truth) if node.expr is not None else None
-                    skipped = list(self._guarded_frees(node, 1 - slot))
-                    if zero_trip:
-                        # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
-                        # n is almost never 0 where the loop stores the block.
-                        skipped += self._loop_stores(node)
-                    for arg in skipped:
-                        live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
-                        if live:
-                            w.skipped = w.skipped | frozenset(live)
-                    out.append((node.succs[slot], w))
-            return out
+            return self._branch(node, world)
         if kind is Kind.EXPR and node.expr is not None:
             self._statement = node.expr
             self.eval(node.expr, world)
@@ -854,9 +831,42 @@ class Analysis:
             self.exit(node, world)
             return []
         succs = node.succs
-        if len(succs) == 1:  # (most nodes; a comprehension is a call of its own)
+        if len(succs) == 1:  # (most nodes)
             return [(succs[0], world)]
-        return [(s, world) for s in succs]
+        # (a loop, not a comprehension: one would make `world` a closure cell
+        # of this function, slower to read at every step)
+        out = []
+        for s in succs:
+            out.append((s, world))
+        return out
+
+    def _branch(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
+        """`transfer` of a BRANCH node: each slot's refined worlds.  (A method of
+        its own: its comprehension made `transfer`'s variables closure cells.)"""
+        out = []
+        for slot, truth in ((0, True), (1, False)):
+            if slot >= len(node.succs):
+                continue
+            if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
+                continue
+            if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
+                continue
+            zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
+            last = slot == len(node.succs) - 1
+            mine = world if last else world.copy()  # the last slot may have it
+            for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
+                w.branch = (node, truth) if node.expr is not None else None
+                skipped = list(self._guarded_frees(node, 1 - slot))
+                if zero_trip:
+                    # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
+                    # n is almost never 0 where the loop stores the block.
+                    skipped += self._loop_stores(node)
+                for arg in skipped:
+                    live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
+                    if live:
+                        w.skipped = w.skipped | frozenset(live)
+                out.append((node.succs[slot], w))
+        return out
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
@@ -1325,7 +1335,9 @@ class Analysis:
             return None
         holder = _display(t)
         if isinstance(t, ir.Name) and self._summary_call(v) is not None:
-            values = [self.eval(a, world) for a in v.args]
+            values = []  # (a loop: see `call`)
+            for a in v.args:
+                values.append(self.eval(a, world))
             rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
             if self._external(v.func):
                 self._unknown_callee(v.func, v, values, world)
@@ -1511,8 +1523,8 @@ class Analysis:
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
-        elif (status := self._status_of(value)) is not None and not any(
-            isinstance(e, ir.Name) and e.name == name for e in ir.walk(status[0])
+        elif (status := self._status_of(value)) is not None and not _names(
+            status[0], name
         ):  # (not `ret = ret ? -EFAULT : 0`)
             test, fails_when = status
             self._tracked.setdefault(test.text, test)
@@ -1559,9 +1571,7 @@ class Analysis:
             return  # (every assignment asks: most functions track no test)
         for k in [k for k in world.vals if k.endswith(_TRACK)]:
             test = self._tracked.get(world.vals[k][1:])
-            if test is None or any(
-                isinstance(e, ir.Name) and e.name == name for e in ir.walk(test)
-            ):
+            if test is None or _names(test, name):
                 del world.vals[k]
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
@@ -1572,7 +1582,11 @@ class Analysis:
         return None
 
     def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
-        values = [self.eval(a, world) for a in expr.args]
+        # (A loop, not a comprehension: a comprehension's free variables, here
+        # `self` and `world`, become closure cells of the whole function.)
+        values = []
+        for a in expr.args:
+            values.append(self.eval(a, world))
         if expr.callee is not None:
             self.eval(expr.callee, world)
         if self._zeroed and world.vals:
@@ -1671,7 +1685,8 @@ class Analysis:
         keeps, constructs, borrows, destroys = self._callee_facts.get(expr, self._callee_of)
         owners = set()
         if not constructs:
-            owners = {v for v in values if world.status.get(v) in _HELD}
+            status = world.status  # (read in the comprehension: `world` stays no cell)
+            owners = {v for v in values if status.get(v) in _HELD}
         for arg, value in zip(expr.args, values, strict=False):
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
@@ -1759,7 +1774,7 @@ class Analysis:
         if (
             not world.freed_own
             and self.apis.frees(name)
-            and any(self._param_member(a) for a in expr.args)
+            and any(map(self._param_member, expr.args))
         ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
             # function frees what it set up in its caller's structure.
@@ -2859,6 +2874,12 @@ def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):
         for e in sub:
             if isinstance(e, ir.Assign) and e.op == "=":
                 yield e.target, e.value
+
+
+def _names(expr: ir.Expr, name: str) -> bool:
+    """Does `expr` read the variable `name`?  (A function of its own: in a
+    comprehension of its callers `name` would be a closure cell.)"""
+    return any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(expr))
 
 
 def _status_value(v: ir.Expr) -> bool:
