@@ -619,6 +619,7 @@ class Analysis:
         self._facts = _PerExpr()  # see _fact
         self._callee_facts = _PerExpr()  # see _callee_of
         self._hands: dict[str | None, bool] = {}  # see _hand_over
+        self._segs: dict[tuple[str, ...], list[str]] = {}  # see _segments
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -981,10 +982,19 @@ class Analysis:
         return self.resolve_segments(self._segments(root, tokens), world, create)
 
     def _segments(self, root: str, tokens: list[str]) -> list[str]:
-        """Segments of a path; `p->x` through a walking pointer (`p++`) is `p[i].x`."""
-        if root in self.iterators and tokens and tokens[0].startswith("->"):
-            tokens = ["[]", "." + tokens[0][2:], *tokens[1:]]
-        return _segments(root, tokens, root in self.arrays)
+        """Segments of a path; `p->x` through a walking pointer (`p++`) is `p[i].x`.
+
+        Fixed for a path (iterators and arrays are the function's), and asked
+        again at every visit (`owner_of` tries each prefix of a path): kept
+        per path.  The list is shared: callers must not change it.
+        """
+        key = (root, *tokens)
+        hit = self._segs.get(key)
+        if hit is None:
+            if root in self.iterators and tokens and tokens[0].startswith("->"):
+                tokens = ["[]", "." + tokens[0][2:], *tokens[1:]]
+            hit = self._segs[key] = _segments(root, tokens, root in self.arrays)
+        return hit
 
     def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
         # The plain lookups of _lookup_env and _lookup_heap (no `[]` in the key,
@@ -1682,12 +1692,17 @@ class Analysis:
         what the summary does not cover is still unknown.
         """
         self._hand_over(name, expr, values, world)
-        keeps, constructs, borrows, destroys = self._callee_facts.get(expr, self._callee_of)
+        keeps, constructs, borrows, destroys, takes_address = self._callee_facts.get(
+            expr, self._callee_of
+        )
         owners = set()
         if not constructs:
             status = world.status  # (read in the comprehension: `world` stays no cell)
             owners = {v for v in values if status.get(v) in _HELD}
-        for arg, value in zip(expr.args, values, strict=False):
+        # (Each case below needs a value or a `&name` argument: a call given
+        # neither, a common one, skips the loop.)
+        tracked = takes_address or values.count(None) != len(values)
+        for arg, value in zip(expr.args, values, strict=False) if tracked else ():
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
@@ -1723,10 +1738,11 @@ class Analysis:
             return owners.pop()
         return None
 
-    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool]:
+    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:
         """What `_unknown_callee` asks of a call that no world changes: does the
-        callee keep what it is given, construct from it, borrow it, and is it
-        given a destructor of this file.  Asked once per call expression."""
+        callee keep what it is given, construct from it, borrow it, is it
+        given a destructor of this file, and is it given a local's address
+        (`&p`).  Asked once per call expression."""
         name = expr.func
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         # A callee given one of our functions as a callback (`adb_request(req,
@@ -1738,7 +1754,12 @@ class Analysis:
             or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
         )
         destroys = any(self._destructor(a) for a in expr.args)
-        return keeps, self.apis.constructs(name), self.apis.borrows(name), destroys
+        takes_address = any(
+            isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Name)
+            for a in expr.args
+        )
+        constructs, borrows = self.apis.constructs(name), self.apis.borrows(name)
+        return keeps, constructs, borrows, destroys, takes_address
 
     def _release_callback(self, value: ir.Expr) -> bool:
         """`foo_release` or `&foo_release`, a function of this file that frees."""

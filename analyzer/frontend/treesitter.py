@@ -140,11 +140,13 @@ class _ExprBuilder:
         if t == "call_expression":
             fn = node.child_by_field_name("function")
             args_node = node.child_by_field_name("arguments")
-            args = tuple(
-                self.build(a)
-                for a in (args_node.named_children if args_node is not None else [])
-                if a.type != "comment"
-            )
+            # (A loop, not a generator: a generator's free `self` would be a
+            # closure cell of all of `build`, slower to read at every node.)
+            built = []
+            for a in args_node.named_children if args_node is not None else []:
+                if a.type != "comment":
+                    built.append(self.build(a))
+            args = tuple(built)
             if fn is not None and fn.type == "identifier":
                 name = fn.text.decode("utf-8", "replace")
                 self.calls.add(name)
