@@ -510,7 +510,7 @@ class Analysis:
         self._zeroed = False
         self.cleanup_loops = self._cleanup_loops()
         # Every node's sub-expressions, walked once for the tables below.
-        walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
+        walked = [(n, ir.preorder(n.expr)) for n in fn.nodes if n.expr is not None]
         exprs = [e for _, sub in walked for e in sub]
         self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
         # Everything the function writes: assignment targets and `x++` operands.
