@@ -857,11 +857,11 @@ class Analysis:
             mine = world if last else world.copy()  # the last slot may have it
             for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
                 w.branch = (node, truth) if node.expr is not None else None
-                skipped = list(self._guarded_frees(node, 1 - slot))
+                skipped = self._guarded_frees(node, 1 - slot)  # (shared: not changed)
                 if zero_trip:
                     # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
                     # n is almost never 0 where the loop stores the block.
-                    skipped += self._loop_stores(node)
+                    skipped = skipped + self._loop_stores(node)
                 for arg in skipped:
                     live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
                     if live:
@@ -1695,14 +1695,14 @@ class Analysis:
         keeps, constructs, borrows, destroys, takes_address = self._callee_facts.get(
             expr, self._callee_of
         )
+        # (Each case below needs a value or a `&name` argument: a call given
+        # neither, a common one, skips them.)
+        valued = values.count(None) != len(values)
         owners = set()
-        if not constructs:
+        if not constructs and valued:
             status = world.status  # (read in the comprehension: `world` stays no cell)
             owners = {v for v in values if status.get(v) in _HELD}
-        # (Each case below needs a value or a `&name` argument: a call given
-        # neither, a common one, skips the loop.)
-        tracked = takes_address or values.count(None) != len(values)
-        for arg, value in zip(expr.args, values, strict=False) if tracked else ():
+        for arg, value in zip(expr.args, values, strict=False) if valued or takes_address else ():
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for rid in self._held_by(arg.operand.name, world):
                     self.escape(rid, world)
