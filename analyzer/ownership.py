@@ -1158,7 +1158,7 @@ class Analysis:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
         if not world.derived:
             return False  # (asked first: the cheapest test, and the usual answer)
-        p = path_of(expr)
+        p = self._plans.get(expr, self._plan)  # (its root and tokens are path_of's)
         if p is None or p[1]:
             return False  # fields reached through an accessor's result are real fields
         return p[0] in world.derived
