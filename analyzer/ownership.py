@@ -1165,7 +1165,11 @@ class Analysis:
 
     def store(self, target: ir.Expr, rid: int | None, world: World, derived: bool = False) -> None:
         """`target = value`: bind, contain, or let the value escape."""
-        plan = self._plans.get(target, self._plan)
+        hit = self._plans._table.get(id(target))  # (self._plans.get inlined, as in resolve)
+        if hit is not None and hit[0] is target:
+            plan = hit[1]
+        else:
+            plan = self._plans.get(target, self._plan)
         if plan is None:
             if rid is not None:
                 self.escape(rid, world)
@@ -1200,7 +1204,9 @@ class Analysis:
             return
         c = containers[0]
         if not _multi(chain):
-            old = world.heap.pop((c, chain), None)
+            slot = (c, chain)
+            # (usually empty: `if in` spares the Python-level `_Map.pop`)
+            old = world.heap.pop(slot) if slot in world.heap else None
             if old is not None and old in self.older and world.status.get(c) == PARAM:
                 # `for (...; iommu++) iommu->pgtable = kzalloc(...)`: earlier
                 # iterations filled other elements of the caller's array.
