@@ -1013,6 +1013,9 @@ class Analysis:
                     if v is not None:
                         cur = [v]
                         continue
+                    if not create:  # (nothing there, and nothing to make)
+                        cur = []
+                        continue
                 cur = self._lookup_heap(cur[0], seg, world, create)
                 continue
             nxt: list[int] = []
