@@ -68,6 +68,52 @@ class DriverType:
     shutdown: tuple[str, ...] = ()
 
 
+class GlobSet:
+    """Does a name match any of these globs: `any(fnmatchcase(name, p) for p in
+    patterns)`, three to four times faster on the names that match none.
+
+    Nearly every glob of apis.toml is a word with stars only at its ends
+    (`*register*`, `*_add`, `add_*`) or none: such a glob is a substring,
+    suffix, prefix or equality test, and the substrings are searched for in
+    one pass of one pattern.  The others (`*_set_*data`) are matched as
+    fnmatch translates them.  (tests/test_apis.py checks the answers
+    against fnmatchcase.)
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.exact: set[str] = set()
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        infixes: list[str] = []
+        others: list[str] = []
+        for p in patterns:
+            core = p.strip("*")
+            if any(c in core for c in "*?["):
+                others.append(p)
+            elif p.startswith("*") and p.endswith("*"):
+                infixes.append(core)  # (`*` alone: "" is in every name)
+            elif p.startswith("*"):
+                suffixes.append(core)
+            elif p.endswith("*"):
+                prefixes.append(core)
+            else:
+                self.exact.add(p)
+        self.prefixes, self.suffixes = tuple(prefixes), tuple(suffixes)
+        self.infixes = re.compile("|".join(map(re.escape, infixes))) if infixes else None
+        self.others = (
+            re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in others)) if others else None
+        )
+
+    def match(self, name: str) -> bool:
+        return (
+            name in self.exact
+            or name.startswith(self.prefixes)
+            or name.endswith(self.suffixes)
+            or (self.infixes is not None and self.infixes.search(name) is not None)
+            or (self.others is not None and self.others.match(name) is not None)
+        )
+
+
 @dataclass
 class ApiTable:
     """Name -> APIs; a function may have several roles (sink of two arguments)."""
@@ -89,7 +135,7 @@ class ApiTable:
     # Callees that take a reference (see [[gets]] in apis.toml).
     gets_patterns: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
-    _compiled: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _compiled: dict[str, GlobSet] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
         """Does a callee of this name (not otherwise known) keep its arguments?"""
@@ -134,15 +180,11 @@ class ApiTable:
             return False
         hit = self._cache.get((kind, name))
         if hit is None:
-            # One pattern per kind, the alternation of the globs' own patterns:
-            # the same answer as any(fnmatchcase(name, p) for p in patterns),
-            # in one match instead of one per glob (most names are new to a file).
+            # One matcher per kind (most names are new to a file: see GlobSet).
             compiled = self._compiled.get(kind)
             if compiled is None:
-                compiled = self._compiled[kind] = re.compile(
-                    "|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)"
-                )
-            hit = self._cache[(kind, name)] = compiled.match(name) is not None
+                compiled = self._compiled[kind] = GlobSet(patterns)
+            hit = self._cache[(kind, name)] = compiled.match(name)
         return hit
 
     def lookup(self, name: str | None) -> list[Api]:

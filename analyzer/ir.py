@@ -127,6 +127,22 @@ def walk(expr: Expr):
                 stack.extend(reversed(kids))
 
 
+def preorder(expr: Expr) -> list[Expr]:
+    """`list(walk(expr))`, without a generator's resumption per item (for a
+    caller that wants them all)."""
+    out: list[Expr] = []
+    stack = [expr]
+    while stack:
+        e = stack.pop()
+        out.append(e)
+        of = _CHILDREN.get(type(e))
+        if of is not None:
+            kids = of(e)
+            if kids:
+                stack.extend(reversed(kids))
+    return out
+
+
 def children(expr: Expr) -> tuple[Expr, ...]:
     match expr:
         case Field(base=b):
@@ -315,13 +331,19 @@ class Function:
 
         (A method, so a lazy frontend can answer it without building the CFG.)
         """
-        return {
-            e.name
-            for node in self.nodes
-            if node.expr is not None
-            for e in walk(node.expr)
-            if isinstance(e, Name)
-        }
+        # (walk's stack inline, without a generator: every expression of the
+        # function is visited, for a few names)
+        out: set[str] = set()
+        stack = [node.expr for node in self.nodes if node.expr is not None]
+        while stack:
+            e = stack.pop()
+            if isinstance(e, Name):
+                out.add(e.name)
+                continue
+            of = _CHILDREN.get(type(e))
+            if of is not None:
+                stack.extend(of(e))
+        return out
 
 
 @dataclass(frozen=True, slots=True)

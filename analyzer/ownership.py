@@ -41,7 +41,9 @@ ESCAPED = "escaped"
 NULL = "null"
 REALLOC_OLD = "realloc_old"  # the caller's block a krealloc() result overwrote
 
-OWNED = (MAYBE, MAYBE_ERR, LIVE)
+# The status groups are frozensets: `status in OWNED` is asked at nearly every
+# step, and a miss in a set is one hash lookup where a tuple compared strings.
+OWNED = frozenset((MAYBE, MAYBE_ERR, LIVE))
 # World.lent values: handed to a keeper, passed to any other callee, or given
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
@@ -49,9 +51,11 @@ NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negati
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 DROP = "drop"  # World.handed value: the reference was dropped (`put_device(&x->dev)`)
-TERMINAL = (FREED, ESCAPED, NULL)
-_HELD = (*OWNED, MANAGED, PARAM)  # what an accessor's result may point into
-_LENDABLE = (*OWNED, PARAM)  # what a keeper may keep
+TERMINAL = frozenset((FREED, ESCAPED, NULL))
+_HELD = OWNED | {MANAGED, PARAM}  # what an accessor's result may point into
+_LENDABLE = OWNED | {PARAM}  # what a keeper may keep
+_OWNED_OR_MANAGED = OWNED | {MANAGED}
+_OWNED_OR_OLD = OWNED | {REALLOC_OLD}
 
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
@@ -509,6 +513,11 @@ class Analysis:
             if "->" in e.text
         }
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
+        self._writes: dict[str, tuple[str, bool, bool, str]] = {}  # see _write_of
+        # Some path has met `nn = vzalloc(..)` of a tested root (a `_ZEROED` key in
+        # its vals): until then no world has one, and the writes that would
+        # forget one (_wrote, _zero_escapes, _reads_zero) need not be asked.
+        self._zeroed = False
         self.cleanup_loops = self._cleanup_loops()
         # Nodes of unwind loops whose test steps the index down before the
         # body runs (`while (i-- > 0)`, `while (--i >= 0)`, `while (i--)`):
@@ -526,7 +535,7 @@ class Analysis:
         self.below_current = {n for h in heads for n in range(h.id + 1, h.loop_end + 1)}
         self.unwind_index = {_decrements(h.expr) for h in heads}
         # Every node's sub-expressions, walked once for the tables below.
-        walked = [(n, list(ir.walk(n.expr))) for n in fn.nodes if n.expr is not None]
+        walked = [(n, ir.preorder(n.expr)) for n in fn.nodes if n.expr is not None]
         exprs = [e for _, sub in walked for e in sub]
         self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
         # Everything the function writes: assignment targets and `x++` operands.
@@ -646,6 +655,8 @@ class Analysis:
         self._plans = _PerExpr()  # see _plan
         self._facts = _PerExpr()  # see _fact
         self._callee_facts = _PerExpr()  # see _callee_of
+        self._hands: dict[str | None, bool] = {}  # see _hand_over
+        self._segs: dict[tuple[str, ...], list[str]] = {}  # see _segments
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -789,20 +800,28 @@ class Analysis:
             if steps > MAX_STEPS:
                 self.truncated = True
                 break
-            k = world.key()
             bucket = seen.get(nid)
+            if bucket is not None and len(bucket) >= MAX_WORLDS:
+                # A full node: the world is dropped, and the analysis truncated
+                # if it is a new one (no key to compute once that is known).
+                if not self.truncated and world.key() not in bucket:
+                    self.truncated = True
+                continue
+            k = world.key()
             if bucket is None:
-                bucket = seen[nid] = set()
-            elif k in bucket:
-                continue
-            if len(bucket) >= MAX_WORLDS:
-                self.truncated = True
-                continue
-            bucket.add(k)
+                seen[nid] = {k}
+            else:
+                # Add, and see by the size whether it was there: one hash of
+                # the key (a tuple's hash is not cached), not two.
+                size = len(bucket)
+                bucket.add(k)
+                if len(bucket) == size:
+                    continue  # this world was here already
             outs = transfer(nodes[nid], world)
             if len(outs) == 1:  # most nodes: one successor, no repeat to copy
                 succ, out = outs[0]
-                collect(out)
+                if not TERMINAL.isdisjoint(out.status.values()):  # (collect's own test)
+                    collect(out)
                 queue.append((succ, out))
                 continue
             given: set[int] = set()
@@ -825,30 +844,7 @@ class Analysis:
         if kind is Kind.BRANCH:
             if world.this_pass and node.loop_end >= 0 and node.id not in self.cleanup_loops:
                 world.this_pass = frozenset()  # a new pass of an allocating loop
-            out = []
-            for slot, truth in ((0, True), (1, False)):
-                if slot >= len(node.succs):
-                    continue
-                if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
-                    continue
-                if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
-                    continue
-                zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
-                last = slot == len(node.succs) - 1
-                mine = world if last else world.copy()  # the last slot may have it
-                for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
-                    w.branch = (node, truth) if node.expr is not None else None
-                    skipped = list(self._guarded_frees(node, 1 - slot))
-                    if zero_trip:
-                        # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
-                        # n is almost never 0 where the loop stores the block.
-                        skipped += self._loop_stores(node)
-                    for arg in skipped:
-                        live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
-                        if live:
-                            w.skipped = w.skipped | frozenset(live)
-                    out.append((node.succs[slot], w))
-            return out
+            return self._branch(node, world)
         if kind is Kind.EXPR and node.expr is not None:
             self._statement = node.expr
             self.eval(node.expr, world)
@@ -877,7 +873,43 @@ class Analysis:
         elif kind is Kind.RETURN:
             self.exit(node, world)
             return []
-        return [(s, world) for s in node.succs]
+        succs = node.succs
+        if len(succs) == 1:  # (most nodes)
+            return [(succs[0], world)]
+        # (a loop, not a comprehension: one would make `world` a closure cell
+        # of this function, slower to read at every step)
+        out = []
+        for s in succs:
+            out.append((s, world))
+        return out
+
+    def _branch(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
+        """`transfer` of a BRANCH node: each slot's refined worlds.  (A method of
+        its own: its comprehension made `transfer`'s variables closure cells.)"""
+        out = []
+        for slot, truth in ((0, True), (1, False)):
+            if slot >= len(node.succs):
+                continue
+            if slot == 1 and node.id in self.cleanup_loops and self._unwinding(node, world):
+                continue
+            if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
+                continue
+            zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
+            last = slot == len(node.succs) - 1
+            mine = world if last else world.copy()  # the last slot may have it
+            for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
+                w.branch = (node, truth) if node.expr is not None else None
+                skipped = self._guarded_frees(node, 1 - slot)  # (shared: not changed)
+                if zero_trip:
+                    # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
+                    # n is almost never 0 where the loop stores the block.
+                    skipped = skipped + self._loop_stores(node)
+                for arg in skipped:
+                    live = [r for r in self.resolve(arg, w) if w.status.get(r) in OWNED]
+                    if live:
+                        w.skipped = w.skipped | frozenset(live)
+                out.append((node.succs[slot], w))
+        return out
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
@@ -915,9 +947,10 @@ class Analysis:
 
     def collect(self, world: World) -> None:
         """Forget resources that can no longer leak (freed, escaped, NULL)."""
-        states = world.status.values()
-        if FREED not in states and ESCAPED not in states and NULL not in states:
-            return  # nothing to forget (the common case: three scans in C, no set built)
+        if TERMINAL.isdisjoint(world.status.values()):
+            # Nothing to forget: the common case, one pass in C (four times
+            # faster than three `in` scans, which compare the strings).
+            return
         dead = {r for r, s in world.status.items() if s in TERMINAL}
         # What an escaped block holds went with it, even if stored there late.
         for (c, _), v in list(world.heap.items()):
@@ -953,6 +986,9 @@ class Analysis:
 
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
+        if type(expr) is ir.Name:  # (a bare name: see _eval_name)
+            v = world.env.get(expr.name) if expr.name in self.locals else None
+            return [] if v is None else [v]
         hit = self._plans._table.get(id(expr))  # self._plans.get, inlined: the hottest call
         plan = hit[1] if hit is not None and hit[0] is expr else self._plans.get(expr, self._plan)
         if plan is None:
@@ -990,15 +1026,40 @@ class Analysis:
         return self.resolve_segments(self._segments(root, tokens), world, create)
 
     def _segments(self, root: str, tokens: list[str]) -> list[str]:
-        """Segments of a path; `p->x` through a walking pointer (`p++`) is `p[i].x`."""
-        if root in self.iterators and tokens and tokens[0].startswith("->"):
-            tokens = ["[]", "." + tokens[0][2:], *tokens[1:]]
-        return _segments(root, tokens, root in self.arrays)
+        """Segments of a path; `p->x` through a walking pointer (`p++`) is `p[i].x`.
+
+        Fixed for a path (iterators and arrays are the function's), and asked
+        again at every visit (`owner_of` tries each prefix of a path): kept
+        per path.  The list is shared: callers must not change it.
+        """
+        key = (root, *tokens)
+        hit = self._segs.get(key)
+        if hit is None:
+            if root in self.iterators and tokens and tokens[0].startswith("->"):
+                tokens = ["[]", "." + tokens[0][2:], *tokens[1:]]
+            hit = self._segs[key] = _segments(root, tokens, root in self.arrays)
+        return hit
 
     def resolve_segments(self, segs: list[str], world: World, create: bool) -> list[int]:
-        cur = self._lookup_env(segs[0], world)
+        # The plain lookups of _lookup_env and _lookup_heap (no `[]` in the key,
+        # the value there) inline: most segments of most paths are such.
+        first = segs[0]
+        if "[]" in first:  # (_multi)
+            cur = self._lookup_env(first, world)
+        else:
+            v = world.env.get(first)
+            cur = [] if v is None else [v]
+        heap = world.heap
         for seg in segs[1:]:
             if len(cur) == 1:  # the common case, without a list to merge into
+                if "[]" not in seg:
+                    v = heap.get((cur[0], seg))
+                    if v is not None:
+                        cur = [v]
+                        continue
+                    if not create:  # (nothing there, and nothing to make)
+                        cur = []
+                        continue
                 cur = self._lookup_heap(cur[0], seg, world, create)
                 continue
             nxt: list[int] = []
@@ -1061,11 +1122,14 @@ class Analysis:
     def unbind_local(self, name: str | None, world: World) -> None:
         if name is None:
             return
-        world.env.pop(name, None)
-        world.aliases.pop(name, None)
-        world.derived.pop(name, None)
+        # (`if k in m: del m[k]`, not `m.pop(k, None)`: the name is usually
+        # unbound, and the test is in C where `_Map.pop` is a Python call)
+        for m in (world.env, world.aliases, world.derived):
+            if name in m:
+                del m[name]
         _forget_int(world, name)
-        world.pending.pop(name, None)
+        if name in world.pending:
+            del world.pending[name]
 
     def bind_key(self, key: str, rid: int, world: World, derived: bool = False) -> None:
         if _multi(key):
@@ -1094,7 +1158,8 @@ class Analysis:
 
     def _alias(self, name: str, value: ir.Expr, world: World) -> None:
         """Record or drop `name` as an alias of a member reached through a pointer."""
-        world.aliases.pop(name, None)
+        if name in world.aliases:  # (usually not: a test in C, no `_Map.pop` call)
+            del world.aliases[name]
         while isinstance(value, ir.Cast):
             value = value.operand
         if (
@@ -1140,14 +1205,18 @@ class Analysis:
         """Does expr reach memory only through an accessor's result (`dev = foo_dev(x)`)?"""
         if not world.derived:
             return False  # (asked first: the cheapest test, and the usual answer)
-        p = path_of(expr)
+        p = self._plans.get(expr, self._plan)  # (its root and tokens are path_of's)
         if p is None or p[1]:
             return False  # fields reached through an accessor's result are real fields
         return p[0] in world.derived
 
     def store(self, target: ir.Expr, rid: int | None, world: World, derived: bool = False) -> None:
         """`target = value`: bind, contain, or let the value escape."""
-        plan = self._plans.get(target, self._plan)
+        hit = self._plans._table.get(id(target))  # (self._plans.get inlined, as in resolve)
+        if hit is not None and hit[0] is target:
+            plan = hit[1]
+        else:
+            plan = self._plans.get(target, self._plan)
         if plan is None:
             if rid is not None:
                 self.escape(rid, world)
@@ -1167,8 +1236,10 @@ class Analysis:
         if len(segs) == 1:
             key = segs[0]
             if not _multi(key):
-                world.env.pop(key, None)
-                world.derived.pop(key, None)
+                if key in world.env:  # (`if in: del`: see unbind_local)
+                    del world.env[key]
+                if key in world.derived:
+                    del world.derived[key]
             if rid is not None:
                 self.bind_key(key, rid, world, derived)
             return
@@ -1180,7 +1251,9 @@ class Analysis:
             return
         c = containers[0]
         if not _multi(chain):
-            old = world.heap.pop((c, chain), None)
+            slot = (c, chain)
+            # (usually empty: `if in` spares the Python-level `_Map.pop`)
+            old = world.heap.pop(slot) if slot in world.heap else None
             self._replace(old, rid, world)
             if old is not None and old in self.older and world.status.get(c) == PARAM:
                 # `for (...; iommu++) iommu->pgtable = kzalloc(...)`: earlier
@@ -1328,6 +1401,16 @@ class Analysis:
         handler = _EVAL.get(type(expr))
         return None if handler is None else handler(self, expr, world, holder)
 
+    def _eval_name(self, expr: ir.Name, world: World, holder: str | None) -> int | None:
+        """`p`: what `_eval_path` finds for a bare name, without its plan.
+
+        A third of all evaluations are of names.  A name's plan is the name
+        itself: no tokens (so no alias applies) and, for a local, one env key
+        (a name never holds `[]`); a name that is no local holds nothing.
+        """
+        name = expr.name
+        return world.env.get(name) if name in self.locals else None
+
     def _eval_path(self, expr: ir.Expr, world: World, holder: str | None) -> int | None:
         """`p`, `p->f`, `p[i]`: the one resource the path holds."""
         if isinstance(expr, ir.Index):
@@ -1354,7 +1437,7 @@ class Analysis:
             return None
         if op in ("++", "--") and isinstance(o, ir.Field):
             _forget_tests(world, o.text)  # `if (x->n) ..; x->n++;` in a loop
-            if self.tested_fields:
+            if self._zeroed:
                 self._wrote(o, world)  # `fl->count++`
         self.eval(o, world)
         return None
@@ -1365,7 +1448,7 @@ class Analysis:
     def _eval_assign(self, expr: ir.Assign, world: World, holder: str | None) -> int | None:
         t, v, op = expr.target, expr.value, expr.op
         _forget_tests(world, t.text)
-        if self.tested_fields:
+        if self._zeroed:
             self._wrote(t, world)
             self._zero_escapes(v, world)  # `q = nn`: a copy may write its fields
         if op != "=":
@@ -1377,7 +1460,9 @@ class Analysis:
             return None
         holder = _display(t)
         if isinstance(t, ir.Name) and self._summary_call(v) is not None:
-            values = [self.eval(a, world) for a in v.args]
+            values = []  # (a loop: see `call`)
+            for a in v.args:
+                values.append(self.eval(a, world))
             rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
             if self._external(v.func):
                 self._unknown_callee(v.func, v, values, world)
@@ -1421,6 +1506,7 @@ class Analysis:
                 self._sink_pending = []
             if rid is not None and self._zeroing(t.name, v):
                 world.vals[_ZEROED + t.name] = "zero"
+                self._zeroed = True
         return rid
 
     # Zeroed memory: after `nn = vzalloc(..)` a field the function tests
@@ -1441,15 +1527,29 @@ class Analysis:
     def _wrote(self, target: ir.Expr, world: World) -> None:
         """The path wrote `target` (`nn->dp.netdev = netdev`, `nn->n++`), or
         handed out its address: the tested fields under it no longer read 0."""
-        text = _spelled(target.text)
+        facts = self._writes.get(target.text)
+        if facts is None:
+            facts = self._writes[target.text] = self._write_of(target.text)
+        zeroed, through, tested, wrote = facts
+        if zeroed not in world.vals:
+            return
+        if not through:
+            world.vals.pop(zeroed)  # `*nn = tmpl`, `(*nn).n = 1`, `nn[0].n = 1`
+        elif tested:
+            world.vals[wrote] = "wrote"
+
+    def _write_of(self, target: str) -> tuple[str, bool, bool, str]:
+        """What `_wrote` asks of a target's text, fixed for the text: worked
+        out at its first write (the test of every tested field was a
+        notable share of the dataflow): the vals key saying its root is
+        zeroed, whether it is written through `root->`, whether a tested
+        field lies under it, and the vals key saying it was written."""
+        text = _spelled(target)
         root, arrow, _ = text.partition("->")
         root = root.lstrip("*(")
-        if _ZEROED + root not in world.vals:
-            return
-        if not arrow or not text.startswith(root + "->"):
-            world.vals.pop(_ZEROED + root)  # `*nn = tmpl`, `(*nn).n = 1`, `nn[0].n = 1`
-        elif any(f.startswith(text) for f in self.tested_fields):
-            world.vals[_WROTE + text] = "wrote"
+        through = bool(arrow) and text.startswith(root + "->")
+        tested = through and any(f.startswith(text) for f in self.tested_fields)
+        return _ZEROED + root, through, tested, _WROTE + text
 
     def _zero_escapes(self, value: ir.Expr, world: World) -> None:
         """`foo_init(nn)`, `q = nn`: whoever gets the block may write its fields,
@@ -1466,6 +1566,8 @@ class Analysis:
 
     def _reads_zero(self, cond: ir.Field, world: World) -> bool:
         """A field of a fresh zeroed block that this path never wrote."""
+        if not self._zeroed:
+            return False  # (no block was: see self._zeroed)
         text = _spelled(cond.text)
         root = text.split("->", 1)[0]
         if _ZEROED + root not in world.vals or world.vals.get(cond.text) is not None:
@@ -1473,9 +1575,6 @@ class Analysis:
         return not any(
             k.startswith(_WROTE) and text.startswith(k[len(_WROTE) :]) for k in world.vals
         )
-
-    def _eval_call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
-        return self.call(expr, world, holder)
 
     def _eval_conditional(
         self, expr: ir.Conditional, world: World, holder: str | None
@@ -1538,7 +1637,8 @@ class Analysis:
         """Track `ret = 0` / `ret = -EINVAL` / `ret = callee(...)` facts."""
         _forget_int(world, name)
         self._untrack(name, world)
-        world.pending.pop(name, None)
+        if name in world.pending:  # (`if in: del`: see unbind_local)
+            del world.pending[name]
         while isinstance(value, ir.Cast):
             value = value.operand
         negative = False
@@ -1557,8 +1657,8 @@ class Analysis:
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
-        elif (status := self._status_of(value)) is not None and not any(
-            isinstance(e, ir.Name) and e.name == name for e in ir.walk(status[0])
+        elif (status := self._status_of(value)) is not None and not _names(
+            status[0], name
         ):  # (not `ret = ret ? -EFAULT : 0`)
             test, fails_when = status
             self._tracked.setdefault(test.text, test)
@@ -1607,9 +1707,7 @@ class Analysis:
             return  # (every assignment asks: most functions track no test)
         for k in [k for k in world.vals if k.endswith(_TRACK)]:
             test = self._tracked.get(world.vals[k][1:])
-            if test is None or any(
-                isinstance(e, ir.Name) and e.name == name for e in ir.walk(test)
-            ):
+            if test is None or _names(test, name):
                 del world.vals[k]
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
@@ -1620,10 +1718,14 @@ class Analysis:
         return None
 
     def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
-        values = [self.eval(a, world) for a in expr.args]
+        # (A loop, not a comprehension: a comprehension's free variables, here
+        # `self` and `world`, become closure cells of the whole function.)
+        values = []
+        for a in expr.args:
+            values.append(self.eval(a, world))
         if expr.callee is not None:
             self.eval(expr.callee, world)
-        if self.tested_fields and world.vals:
+        if self._zeroed and world.vals:
             for a in expr.args:  # `foo_init(&nn->dp)` may write nn->dp.netdev
                 if isinstance(a, ir.Unary) and a.op == "&":
                     self._wrote(a.operand, world)
@@ -1716,11 +1818,17 @@ class Analysis:
         what the summary does not cover is still unknown.
         """
         self._hand_over(name, expr, values, world)
-        keeps, constructs, borrows, destroys = self._callee_facts.get(expr, self._callee_of)
+        keeps, constructs, borrows, destroys, takes_address = self._callee_facts.get(
+            expr, self._callee_of
+        )
+        # (Each case below needs a value or a `&name` argument: a call given
+        # neither, a common one, skips them.)
+        valued = values.count(None) != len(values)
         owners = set()
-        if not constructs:
-            owners = {v for v in values if world.status.get(v) in _HELD}
-        for arg, value in zip(expr.args, values, strict=False):
+        if not constructs and valued:
+            status = world.status  # (read in the comprehension: `world` stays no cell)
+            owners = {v for v in values if status.get(v) in _HELD}
+        for arg, value in zip(expr.args, values, strict=False) if valued or takes_address else ():
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
                 for name in self.linked_locals.get(arg.operand.name, (arg.operand.name,)):
                     for rid in self._held_by(name, world):
@@ -1757,10 +1865,11 @@ class Analysis:
             return owners.pop()
         return None
 
-    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool]:
+    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:
         """What `_unknown_callee` asks of a call that no world changes: does the
-        callee keep what it is given, construct from it, borrow it, and is it
-        given a destructor of this file.  Asked once per call expression."""
+        callee keep what it is given, construct from it, borrow it, is it
+        given a destructor of this file, and is it given a local's address
+        (`&p`).  Asked once per call expression."""
         name = expr.func
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         # A callee given one of our functions as a callback (`adb_request(req,
@@ -1772,7 +1881,12 @@ class Analysis:
             or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
         )
         destroys = any(self._destructor(a) for a in expr.args)
-        return keeps, self.apis.constructs(name), self.apis.borrows(name), destroys
+        takes_address = any(
+            isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Name)
+            for a in expr.args
+        )
+        constructs, borrows = self.apis.constructs(name), self.apis.borrows(name)
+        return keeps, constructs, borrows, destroys, takes_address
 
     def _release_callback(self, value: ir.Expr) -> bool:
         """`foo_release` or `&foo_release`, a function of this file that frees."""
@@ -1800,12 +1914,15 @@ class Analysis:
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
         went to code we cannot see, which may undo what was stored in it."""
-        if not self.apis.releases(name) or self.apis.borrows(name):
+        hands = self._hands.get(name)
+        if hands is None:  # (asked at every unknown call: two pattern lookups, once)
+            hands = self._hands[name] = self.apis.releases(name) and not self.apis.borrows(name)
+        if not hands:
             return
         if (
             not world.freed_own
             and self.apis.frees(name)
-            and any(self._param_member(a) for a in expr.args)
+            and any(map(self._param_member, expr.args))
         ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
             # function frees what it set up in its caller's structure.
@@ -1918,7 +2035,7 @@ class Analysis:
                 olds = self.resolve(arg, world, create=True)
                 if any(world.status.get(o) == PARAM for o in olds):
                     self.regrown.add(s.rid)  # grows the caller's block: still the caller's
-                if len(olds) == 1 and world.status.get(olds[0]) in OWNED + (MANAGED,):
+                if len(olds) == 1 and world.status.get(olds[0]) in _OWNED_OR_MANAGED:
                     world.realloc[s.rid] = olds[0]
                 elif (
                     len(olds) == 1
@@ -2540,8 +2657,8 @@ class Analysis:
 
     def _local_path(self, expr: ir.Field) -> bool:
         """A field reached from a parameter or local (its tests can be remembered)."""
-        p = path_of(expr)
-        return p is not None and p[0] in self.locals
+        plan = self._plans.get(expr, self._plan)  # (its root is path_of's)
+        return plan is not None and plan[0] in self.locals
 
     def _refine_int(self, name: str, world: World, nonzero: bool) -> list[World]:
         known = world.vals.get(name)
@@ -2553,10 +2670,12 @@ class Analysis:
             return []  # `ret == -EAGAIN` is not zero
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
-        pend = world.pending.pop(name, None)
+        # (`m.pop(k) if k in m`: the key is usually absent; see unbind_local)
+        pend = world.pending.pop(name) if name in world.pending else None
         for rid, on_zero, on_nonzero, _ in pend or ():
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
-        tracked = world.vals.pop(_track_key(name), None)
+        track = _track_key(name)
+        tracked = world.vals.pop(track) if track in world.vals else None
         if tracked is not None and tracked[1:] in self._tracked:
             # `ret = image_id ? 0 : -ENOMEM; if (!ret)`: image_id is non-NULL.
             fails_when = tracked[0] == "+"
@@ -2566,13 +2685,13 @@ class Analysis:
     def _set_null(self, rid: int, world: World) -> None:
         world.status[rid] = NULL
         old = world.realloc.pop(rid, None)
-        if old is not None and world.status.get(old) in OWNED + (REALLOC_OLD,):
+        if old is not None and world.status.get(old) in _OWNED_OR_OLD:
             world.status[old] = LIVE  # a failed realloc leaves the old block
 
     def _set_live(self, rid: int, world: World) -> None:
         world.status[rid] = LIVE
         old = world.realloc.pop(rid, None)
-        if old is not None and world.status.get(old) in OWNED + (REALLOC_OLD,):
+        if old is not None and world.status.get(old) in _OWNED_OR_OLD:
             world.status[old] = FREED
 
     # -------------------------------------------------------------- exits
@@ -2616,7 +2735,7 @@ class Analysis:
             for rid, on_zero, _, _ in pend:
                 self._apply_effect(rid, on_zero, world)
         for _new, old in list(world.realloc.items()):
-            if world.status.get(old) in OWNED + (REALLOC_OLD,):
+            if world.status.get(old) in _OWNED_OR_OLD:
                 world.status[old] = FREED
         self._mark_kept_params(world)
         world.into = _Map(
@@ -2918,13 +3037,13 @@ class Analysis:
 
 # Analysis.eval's handler for each expression class (constants: none, nothing to do).
 _EVAL = {
-    ir.Name: Analysis._eval_path,
+    ir.Name: Analysis._eval_name,
     ir.Field: Analysis._eval_path,
     ir.Index: Analysis._eval_path,
     ir.Unary: Analysis._eval_unary,
     ir.Cast: Analysis._eval_cast,
     ir.Assign: Analysis._eval_assign,
-    ir.Call: Analysis._eval_call,
+    ir.Call: Analysis.call,  # (same signature: no trampoline frame per call)
     ir.Conditional: Analysis._eval_conditional,
     ir.Binary: Analysis._eval_binary,
     ir.Opaque: Analysis._eval_opaque,
@@ -2957,6 +3076,12 @@ def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):
                 yield e.target, e.value
 
 
+def _names(expr: ir.Expr, name: str) -> bool:
+    """Does `expr` read the variable `name`?  (A function of its own: in a
+    comprehension of its callers `name` would be a closure cell.)"""
+    return any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(expr))
+
+
 def _status_value(v: ir.Expr) -> bool:
     while isinstance(v, ir.Cast):
         v = v.operand
@@ -2973,7 +3098,8 @@ def _status_value(v: ir.Expr) -> bool:
 
 
 def _sign_key(name: str) -> str:
-    """The vals key saying an int variable holds a negative value (an errno)."""
+    """The vals key saying an int variable holds a negative value (an errno)
+    (spelled out in `_forget_int`)."""
     return f"{name}<0"
 
 
@@ -2986,10 +3112,18 @@ def _forget_tests(world: World, target: str) -> None:
 
 
 def _forget_int(world: World, name: str) -> None:
-    world.vals.pop(name, None)
-    world.vals.pop(_sign_key(name), None)
-    world.vals.pop(_track_key(name), None)
-    world.vals.pop(_ZEROED + name, None)
+    """Forget what `vals` says of the int variable (or field) `name`.
+
+    Called at every assignment and most calls, and the keys are usually
+    absent: a `key in vals` test (in C) spares the Python-level `_Map.pop`.
+    """
+    vals = world.vals
+    if not vals:
+        return
+    # (name, _sign_key(name), _track_key(name), _ZEROED + name), spelled out
+    for key in (name, name + "<0", name + _TRACK, _ZEROED + name):
+        if key in vals:
+            del vals[key]
 
 
 # vals keys: `_ZEROED + p`: p holds a fresh zeroed block; `_WROTE + p->f`: this
@@ -3088,7 +3222,8 @@ _TRACK = "~test"
 
 def _track_key(name: str) -> str:
     """vals key: the test (text, signed by the outcome that makes `name`
-    non-zero) whose result the status variable `name` holds."""
+    non-zero) whose result the status variable `name` holds (spelled out
+    in `_forget_int`)."""
     return name + _TRACK
 
 

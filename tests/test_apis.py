@@ -96,6 +96,28 @@ def test_name_patterns_match_as_fnmatch_does():
     assert not ApiTable().keeps("anything")
 
 
+def test_glob_set_answers_as_fnmatchcase():
+    """GlobSet's substring, prefix, suffix and equality tests, and its fallback
+    for other globs, answer as fnmatchcase over each glob (odd globs too)."""
+    import fnmatch
+    import random
+
+    globs = [
+        ["*"], ["**"], ["*_add", "add_*", "*_add_*", "exact"], ["**put"], ["a*b*", "*c*d"],
+        ["?x*", "[ab]*", "*[!z]"], ["*.*", "a+b", "*(x)*"], [], ["*free*", "fput", "*_set_*data"],
+    ]  # fmt: skip
+    rng = random.Random(11)
+    alphabet = "abcdxz_.+()?[]*"
+    names = ["exact", "add", "add_", "_add", "put", "x", "ab", "a.b", "a+b", "(x)"] + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(4000)
+    ]
+    for patterns in globs:
+        globset = apis.GlobSet(patterns)
+        for name in names:
+            want = any(fnmatch.fnmatchcase(name, p) for p in patterns)
+            assert globset.match(name) == want, (patterns, name)
+
+
 def test_driver_model_tables():
     table = apis.builtin()
     by_type = {t: d for d in table.drivers for t in d.types}

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analyzer import ir
 from analyzer.engine import _keeps_memory
 from analyzer.frontend import treesitter
 from analyzer.frontend.preprocess import prepare
@@ -107,6 +108,11 @@ def test_lazy_function_equals_eager_build(source):
         assert (lazy.entry, lazy.exit, lazy.calls) == (eager.entry, eager.exit, eager.calls)
         assert lazy.parse_errors == eager.parse_errors
         assert lazy.call_hint() == lazy.calls  # once built, the hint is the fact
+        # ir.preorder and Function.names walk as ir.walk does.
+        exprs = [n.expr for n in eager.nodes if n.expr is not None]
+        assert all(ir.preorder(e) == list(ir.walk(e)) for e in exprs), lazy.name
+        walked = {e.name for x in exprs for e in ir.walk(x) if isinstance(e, ir.Name)}
+        assert eager.names() == walked, lazy.name
 
 
 def test_hints_of_the_tricky_cases():

@@ -64,8 +64,25 @@ def span_of(node: TSNode) -> Span:
     return Span(r0 + 1, c0 + 1, r1 + 1, c1 + 1)
 
 
-def _text(node: TSNode) -> str:
-    raw = node.text.decode("utf-8", "replace")
+def _raw(node: TSNode, chars: str | None) -> str:
+    """`node.text` decoded (UTF-8, errors replaced).
+
+    With `chars`, the parsed bytes decoded once as Latin-1 (one character
+    per byte, so a node's byte offsets index it), an ASCII node's text is a
+    slice of it, the same string its UTF-8 decoding gives, at half the
+    cost of `node.text` and a decode per node (the frontend asks for the
+    text of every expression node); any other node's is decoded as before.
+    """
+    if chars is not None:
+        raw = chars[node.start_byte : node.end_byte]
+        if raw.isascii():
+            return raw
+    return node.text.decode("utf-8", "replace")
+
+
+def _text(node: TSNode, chars: str | None = None) -> str:
+    """The node's text, whitespace-folded and cut to _MAX_TEXT (`chars`: see _raw)."""
+    raw = _raw(node, chars)
     if raw.isascii() and raw.isidentifier():  # a plain name (most texts): no blanks to fold
         return raw[:_MAX_TEXT]
     if len(raw) > _MAX_TEXT * 4:
@@ -100,8 +117,9 @@ def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
 class _ExprBuilder:
     """tree-sitter expression nodes -> ir.Expr."""
 
-    def __init__(self) -> None:
+    def __init__(self, chars: str | None = None) -> None:
         self.calls: set[str] = set()
+        self.chars = chars  # the file's bytes as Latin-1, if known (see _raw)
 
     def build(self, node: TSNode) -> ir.Expr:
         t = node.type
@@ -110,7 +128,7 @@ class _ExprBuilder:
             if len(inner) == 1 and inner[0].type != "compound_statement":
                 return self.build(inner[0])  # (before its own span and text, unused)
         span = span_of(node)
-        text = _text(node)
+        text = _text(node, self.chars)
         if t == "identifier":
             return ir.Name(span, text, text)
         if t == "null":
@@ -129,7 +147,7 @@ class _ExprBuilder:
             op = node.child_by_field_name("operator")
             if base is not None and fld is not None:
                 arrow = op is not None and op.type == "->"
-                name = fld.text.decode("utf-8", "replace")
+                name = _raw(fld, self.chars)
                 return ir.Field(span, text, self.build(base), name, arrow)
         if t == "subscript_expression":
             base = node.child_by_field_name("argument")
@@ -140,13 +158,15 @@ class _ExprBuilder:
         if t == "call_expression":
             fn = node.child_by_field_name("function")
             args_node = node.child_by_field_name("arguments")
-            args = tuple(
-                self.build(a)
-                for a in (args_node.named_children if args_node is not None else [])
-                if a.type != "comment"
-            )
+            # (A loop, not a generator: a generator's free `self` would be a
+            # closure cell of all of `build`, slower to read at every node.)
+            built = []
+            for a in args_node.named_children if args_node is not None else []:
+                if a.type != "comment":
+                    built.append(self.build(a))
+            args = tuple(built)
             if fn is not None and fn.type == "identifier":
-                name = fn.text.decode("utf-8", "replace")
+                name = _raw(fn, self.chars)
                 self.calls.add(name)
                 return ir.Call(span, text, name, args)
             callee = self.build(fn) if fn is not None else None
@@ -505,12 +525,13 @@ class _NameScan:
     against full builds.
     """
 
-    def __init__(self, cleanups: dict[tuple[int, str], str]) -> None:
+    def __init__(self, cleanups: dict[tuple[int, str], str], chars: str | None = None) -> None:
         self.calls: set[str] = set()
         self.names: set[str] = set()
         self.stored: set[str] = set()
         self.cleaned = False
         self.cleanups = cleanups
+        self.chars = chars  # (see _raw)
 
     # -------------------------------------------------- _ExprBuilder.build
     def expr(self, node: TSNode, names: set[str] | None) -> None:
@@ -522,7 +543,7 @@ class _NameScan:
                 return self.expr(inner[0], names)
         if t == "identifier":
             if names is not None:
-                names.add(_text(node))
+                names.add(_text(node, self.chars))
             return None
         if t in _LEAVES:
             return None
@@ -545,7 +566,7 @@ class _NameScan:
                 if a.type != "comment":
                     self.expr(a, names)
             if fn is not None and fn.type == "identifier":
-                self.calls.add(fn.text.decode("utf-8", "replace"))
+                self.calls.add(_raw(fn, self.chars))
             elif fn is not None:
                 self.expr(fn, names)
             return None
@@ -581,7 +602,7 @@ class _NameScan:
         if _built_as(left, casts=False).type != "identifier":
             value = _built_as(right, casts=True)
             if value.type == "identifier":
-                self.stored.add(_text(value))
+                self.stored.add(_text(value, self.chars))
 
     def parts(self, node: TSNode, names: set[str] | None) -> None:
         for child in node.named_children:
@@ -799,9 +820,9 @@ class LazyFunction(ir.Function):
     parse_errors = _lazy_slot("parse_errors")
 
     def _build(self) -> None:
-        body, end, cleanups = self._pending
+        body, end, cleanups, chars = self._pending
         self._pending = None
-        exprs = _ExprBuilder()
+        exprs = _ExprBuilder(chars)
         cfg = _CFGBuilder(exprs, cleanups)
         self.entry, self.exit = cfg.function(body, end)
         self.nodes = cfg.nodes
@@ -813,7 +834,7 @@ class LazyFunction(ir.Function):
     def _scan(self) -> _NameScan:
         """`calls` and `names()` before the CFG is built (`_NameScan`)."""
         if self._scanned is None:
-            self._scanned = _NameScan(self._pending[2])
+            self._scanned = _NameScan(self._pending[2], self._pending[3])
             self._scanned.stmt(self._pending[0])
         return self._scanned
 
@@ -908,8 +929,16 @@ def _stored(code: bytes, name: bytes) -> bool:
     return False
 
 
-def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Function | None:
-    """The function defined at node; with the file's bytes, its CFG is built lazily."""
+def _function(
+    node: TSNode, cleanups, source: bytes | None = None, chars: str | None = None
+) -> ir.Function | None:
+    """The function defined at node; with the file's bytes, its CFG is built lazily.
+
+    `chars`: those bytes decoded as Latin-1 (see _raw), made once per file
+    by `parse`; made here if not given.
+    """
+    if source is not None and chars is None:
+        chars = source.decode("latin-1")
     decl = node.child_by_field_name("declarator")
     body = node.child_by_field_name("body")
     if decl is None or body is None:
@@ -955,13 +984,13 @@ def _function(node: TSNode, cleanups, source: bytes | None = None) -> ir.Functio
         returns_bool=not returns_pointer and rtype is not None and rtype.text == b"bool",
     )
     if lazy:
-        fn._pending = (body, span_of(closing), cleanups)
+        fn._pending = (body, span_of(closing), cleanups, chars)
         fn._scanned = None
         code = _code_only(raw)
         fn._hint, fn._words = _hints_and_words(code)
         fn._keeps = _keeps_hint(fn, code, cleanups)
     else:
-        exprs = _ExprBuilder()
+        exprs = _ExprBuilder(chars)
         cfg = _CFGBuilder(exprs, cleanups)
         fn.entry, fn.exit = cfg.function(body, span_of(closing))
         fn.nodes, fn.calls, fn.parse_errors = cfg.nodes, exprs.calls, _count_errors(body)
@@ -1035,11 +1064,12 @@ def parse(path: str, source: bytes) -> ir.Unit:
     """Parse one C file into the IR."""
     prepared = prepare(source)
     tree = parser().parse(prepared.text)
+    chars = prepared.text.decode("latin-1")  # (see _raw)
     unit = ir.Unit(path=path, functions=[])
     unit.lines = source.decode("utf-8", "replace").splitlines()
     for node in _top_level(tree.root_node):
         if node.type == "function_definition":
-            fn = _function(node, prepared.cleanups, prepared.text)
+            fn = _function(node, prepared.cleanups, prepared.text, chars)
             if fn is not None:
                 unit.functions.append(fn)
         else:
