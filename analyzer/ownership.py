@@ -1431,7 +1431,15 @@ class Analysis:
             return owners[0] if len(owners) == 1 else None
         if op in ("++", "--") and isinstance(o, ir.Name):
             self.eval(o, world)
+            counting = op == "++" and (
+                world.vals.get(o.name) == "zero" or world.vals.get(_sign_key(o.name)) == POSITIVE
+            )
             _forget_int(world, o.name)
+            if counting:
+                # `n = 0; .. n++;`: a count stepped up from 0 is positive from
+                # then on (`if (n == 0) first = kzalloc(..)` runs once)
+                world.vals[o.name] = "nonzero"
+                world.vals[_sign_key(o.name)] = POSITIVE
             if op == "++" and o.name in self.unwind_index:
                 world.this_pass = frozenset()  # `parts[i] = ..; i++;`: now below the index
             return None
