@@ -553,7 +553,7 @@ class Analysis:
         # Locals whose addresses one call takes together (`entry_prepare(&entry,
         # &value)`) may be linked by it (`entry->values = value`): a callee
         # later given one (`entry_clear(&entry)`) may reach the others.
-        self.linked_locals = _linked_locals(exprs, self.locals)
+        self.link_calls = _link_calls(exprs, self.locals)
         # locals that only ever hold functions of this file (`func = foo_done;`)
         bound: dict[str, set[str]] = {}
         for n in fn.nodes:
@@ -1286,24 +1286,46 @@ class Analysis:
 
     def _replace(self, old: int | None, new: int | None, world: World) -> None:
         """`if (a) p->buf = x_alloc(); if (b) p->buf = y_alloc();`: a block put
-        in a field in the place of another one this function allocated. The
-        code takes the two for exclusive (triage: correlated conditions), so a
-        leak of the first is doubtful. (A local given a second block, `name =
-        kasprintf(..)` twice, is the classic forgotten kfree: not this. An
-        earlier pass of a loop is told apart elsewhere.)"""
+        in a field in the place of another one this function allocated and
+        never tested. The code takes the two for exclusive (triage: correlated
+        conditions), so a leak of the first is doubtful. (A block that was
+        checked, `p->name = kstrdup(a); if (!p->name) ..; p->name = kstrdup(b);`,
+        or a local given a second block is the classic forgotten kfree: not
+        this. An earlier pass of a loop is told apart elsewhere.)"""
         if (
             old is not None
             and new is not None
             and old != new
             and old not in self.older
             and world.realloc.get(new) != old  # (`buf = krealloc(buf, ..)`)
-            and world.status.get(old) in OWNED
+            and world.status.get(old) in (MAYBE, MAYBE_ERR)  # never tested: not a checked setup
             and self.rid_sites.get(new) is not None
             and self.rid_sites[new].param is None
             and old not in world.env.values()
             and old not in world.heap.values()
         ):
             world.replaced = world.replaced | {old}  # (and no other place holds it)
+
+    def _steps_index(self, target: ir.Expr) -> bool:
+        """`p[i++] = ..`: a store whose subscript steps an unwind loop's index."""
+        return any(
+            isinstance(e, ir.Unary)
+            and e.op == "++"
+            and isinstance(e.operand, ir.Name)
+            and e.operand.name in self.unwind_index
+            for e in ir.walk(target)
+        )
+
+    def _linked(self, name: str, at: Span) -> set[str]:
+        """`name` and the locals calls before `at` were given together with it
+        (`f(&a, &b); g(&b, &c)` joins a, b and c)."""
+        group = {name}
+        for pos, given in self.link_calls:
+            if pos >= (at.line, at.col):
+                break
+            if group & given:
+                group |= given
+        return group
 
     def _copy_members(self, target: ir.Expr, name: str, world: World) -> None:
         """`chunk->chunkmem = chunkmem;`: a structure copied whole takes the
@@ -1495,6 +1517,10 @@ class Analysis:
                 # into a block (`id_buf + START`) only to a local
                 rid = None
         self.store(t, rid, world, derived)
+        if self.unwind_index and (
+            isinstance(t, ir.Name) and t.name in self.unwind_index or self._steps_index(t)
+        ):
+            world.this_pass = frozenset()  # `p[i++] = b;`, `i = j + 1;`: below the index now
         if isinstance(t, ir.Field) and self.apis.releases(t.field) and self._release_callback(v):
             # `rpdev->dev.release = foo_rpdev_release;`: the block carries its
             # own release, which whoever it is registered with runs on failure
@@ -1838,7 +1864,7 @@ class Analysis:
             owners = {v for v in values if status.get(v) in _HELD}
         for arg, value in zip(expr.args, values, strict=False) if valued or takes_address else ():
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
-                for name in self.linked_locals.get(arg.operand.name, (arg.operand.name,)):
+                for name in self._linked(arg.operand.name, expr.span):
                     for rid in self._held_by(name, world):
                         self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
@@ -3163,10 +3189,10 @@ def _decrements(test: ir.Expr | None) -> str | None:
     return None
 
 
-def _linked_locals(exprs: list[ir.Expr], local_names: set[str]) -> dict[str, tuple[str, ...]]:
-    """Each local whose address a call takes together with another's -> the
-    group of locals joined by such calls (`f(&a, &b); g(&b, &c)` joins a, b, c)."""
-    group: dict[str, set[str]] = {}
+def _link_calls(exprs: list[ir.Expr], local_names: set[str]) -> list[tuple[tuple, set[str]]]:
+    """The calls given the addresses of two locals or more, by position, with
+    the locals each is given (`f(&a, &b)` may link a and b)."""
+    out = []
     for e in exprs:
         if not isinstance(e, ir.Call):
             continue
@@ -3178,14 +3204,9 @@ def _linked_locals(exprs: list[ir.Expr], local_names: set[str]) -> dict[str, tup
             and isinstance(a.operand, ir.Name)
             and a.operand.name in local_names
         }
-        if len(given) < 2:
-            continue
-        joined = set(given)
-        for name in given:
-            joined |= group.get(name, set())
-        for name in joined:
-            group[name] = joined
-    return {name: tuple(sorted(g)) for name, g in group.items()}
+        if len(given) >= 2:
+            out.append(((e.span.line, e.span.col), given))
+    return sorted(out, key=lambda c: c[0])
 
 
 def _root_name(expr: ir.Expr) -> str | None:
