@@ -1254,6 +1254,12 @@ class Analysis:
             slot = (c, chain)
             # (usually empty: `if in` spares the Python-level `_Map.pop`)
             old = world.heap.pop(slot) if slot in world.heap else None
+            if old is not None and segs[0] in world.derived and world.status.get(old) in OWNED:
+                # `irq_data = get_irq_data(domain, i); irq_data->chip_data = ird;`
+                # in a loop: an accessor's result is another object each time,
+                # and the block stored in the last one stays there
+                self.escape(old, world)
+                old = None
             self._replace(old, rid, world)
             if old is not None and old in self.older and world.status.get(c) == PARAM:
                 # `for (...; iommu++) iommu->pgtable = kzalloc(...)`: earlier
