@@ -1254,7 +1254,13 @@ class Analysis:
             slot = (c, chain)
             # (usually empty: `if in` spares the Python-level `_Map.pop`)
             old = world.heap.pop(slot) if slot in world.heap else None
-            if old is not None and segs[0] in world.derived and world.status.get(old) in OWNED:
+            if (
+                old is not None
+                and segs[0] in world.derived
+                and world.status.get(old) in OWNED
+                and not _stores_null(self._statement)  # (not `cq->buf = NULL;`)
+                and world.realloc.get(rid) != old  # (not `p->tbl = krealloc(p->tbl, ..)`)
+            ):
                 # `irq_data = get_irq_data(domain, i); irq_data->chip_data = ird;`
                 # in a loop: an accessor's result is another object each time,
                 # and the block stored in the last one stays there
@@ -3184,6 +3190,11 @@ def _taken(effects: tuple[str | None, ...]) -> str | None:
     if all(e in ("freed", "escaped", "lent", "dropped", "handed") for e in effects):
         return "escaped"
     return None
+
+
+def _stores_null(statement: ir.Expr | None) -> bool:
+    """`p->buf = NULL;`: a statement that clears what it stores into."""
+    return isinstance(statement, ir.Assign) and ir.is_zero(statement.value)
 
 
 def _decrements(test: ir.Expr | None) -> str | None:
