@@ -113,6 +113,9 @@ class Summary:
     # the pointer parameter the returned block is linked into on some exit
     # (`if (list) list_add_tail(&buf->list, list); return buf;`)
     returns_linked: int | None = None
+    # the pointer parameter whose NULL alone makes it return new memory
+    # (`if (!f) buf = kzalloc(..); ... print to f or into buf`)
+    alloc_if_null: int | None = None
 
     @property
     def relevant(self) -> bool:
@@ -513,6 +516,14 @@ class Analysis:
             if "->" in e.text
         }
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
+        # names a branch tests for truth or NULL (`if (!f)`, `if (f == NULL)`)
+        self.null_tested = {
+            e.name
+            for n in fn.nodes
+            if n.kind is Kind.BRANCH and n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Name)
+        }
         self._writes: dict[str, tuple[str, bool, bool, str]] = {}  # see _write_of
         # Some path has met `nn = vzalloc(..)` of a tested root (a `_ZEROED` key in
         # its vals): until then no world has one, and the writes that would
@@ -1317,6 +1328,17 @@ class Analysis:
             and old not in world.heap.values()
         ):
             world.replaced = world.replaced | {old}  # (and no other place holds it)
+
+    def _not_null(self, arg: ir.Expr, world: World) -> bool:
+        """A pointer taken to be non-NULL: a block known live, or a pointer
+        parameter this function uses without ever testing it for NULL."""
+        arg = ir.uncast(arg)
+        if not isinstance(arg, ir.Name):
+            return False
+        if arg.name in self.param_names:
+            return arg.name not in self.null_tested
+        rid = world.env.get(arg.name)
+        return rid is not None and world.status.get(rid) == LIVE
 
     def _steps_index(self, target: ir.Expr) -> bool:
         """`p[i++] = ..`: a store whose subscript steps an unwind loop's index."""
@@ -2273,6 +2295,12 @@ class Analysis:
                     else:
                         self._apply_effect(rid, what, world)
         self._deferred = tuple(pending)
+        only_if_null = None  # the argument whose NULL alone makes the callee allocate
+        k = summary.alloc_if_null
+        if k is not None and k < len(expr.args) and isinstance(ir.uncast(expr.args[k]), ir.Name):
+            only_if_null = ir.uncast(expr.args[k]).name
+            if self._not_null(expr.args[k], world) or world.vals.get(only_if_null) == "nonzero":
+                return None  # `hid_resolv_usage(usage, f)` given the caller's `f`: prints to it
         if summary.returns_alloc is not None:
             family, failure = summary.returns_alloc
             s = self.site(
@@ -2296,6 +2324,10 @@ class Analysis:
             world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
             if self.below_current:
                 world.this_pass = world.this_pass | {s.rid}
+            if only_if_null is not None and world.vals.get(only_if_null) != "zero":
+                # a later `if (!f)` decides: no block where f is not NULL
+                waiting = world.pending.get(only_if_null, ())
+                world.pending[only_if_null] = (*waiting, (s.rid, None, "vanish", None))
             world.holders[s.rid] = holder or _display(expr)
             world.via = None
             return s.rid

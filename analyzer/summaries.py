@@ -126,6 +126,7 @@ def summarize(a: Analysis) -> Summary:
                 if family:
                     into[key] = (entry[0], family)
     handed: set[tuple[int, str]] = set()
+    null_params: set[int] | None = None  # NULL on every exit returning new memory
     for world, cls, fresh in a.exits:
         for rid, site in param_sites.items():
             if world.lent.get(rid) == KEPT:
@@ -133,6 +134,12 @@ def summarize(a: Analysis) -> Summary:
             if rid in world.handed and not site.param[1]:
                 handed.add(site.param)
         if fresh is not None:
+            nulls = {
+                i
+                for i, prm in enumerate(fn.params)
+                if prm.pointer and world.vals.get(prm.name) == "zero"
+            }
+            null_params = nulls if null_params is None else null_params & nulls
             fresh_families.add(fresh.family)
             if fresh.failure == "err_ptr":
                 err_ptr = True
@@ -189,5 +196,6 @@ def summarize(a: Analysis) -> Summary:
             summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
     if fresh_families and fn.returns_pointer:
         summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
+        summary.alloc_if_null = min(null_params) if null_params else None
         summary.returns_linked = a.returns_linked
     return summary
