@@ -130,6 +130,17 @@ def analyse(
     never_fails = _NeverFails(unit, db)
     frees = _alloc_free_names(apis, db)[1]
     releasers = frozenset(fn.name for fn in unit.functions if not frees.isdisjoint(fn.call_hint()))
+    # `static const struct foo_ops ops = { .cleanup = foo_cleanup }` with a
+    # releaser among its release-named callbacks: a block given the table
+    # carries its own release (`inst->ops = &ops;`)
+    release_tables = frozenset(
+        init.variable
+        for init in unit.initializers
+        if any(
+            value in releasers and apis.releases(path.rsplit(".", 1)[-1])
+            for path, value in init.fields
+        )
+    )
     interesting = _interesting(apis)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
@@ -174,6 +185,7 @@ def analyse(
             never_fails,
             releasers,
             never_fails.null_guard,
+            release_tables,
         )
         a.run()
         summary = summarize(a)

@@ -473,6 +473,7 @@ class Analysis:
         never_fails: Callable[[str | None], bool] = lambda name: False,
         releasers: frozenset[str] = frozenset(),
         null_guard: Callable[[str | None], int | None] = lambda name: None,
+        release_tables: frozenset[str] = frozenset(),
     ) -> None:
         self.fn = fn
         self.never_fails = never_fails  # callee name -> it only ever returns 0
@@ -480,6 +481,7 @@ class Analysis:
         # functions of this file that call a free directly: release callbacks
         # (their summaries may come later in call order than their users')
         self.releasers = releasers
+        self.release_tables = release_tables  # ops tables of this file holding a releaser
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -1555,7 +1557,11 @@ class Analysis:
             isinstance(t, ir.Name) and t.name in self.unwind_index or self._steps_index(t)
         ):
             world.this_pass = frozenset()  # `p[i++] = b;`, `i = j + 1;`: below the index now
-        if isinstance(t, ir.Field) and self.apis.releases(t.field) and self._release_callback(v):
+        if isinstance(t, ir.Field) and (
+            self.apis.releases(t.field)
+            and self._release_callback(v)
+            or _table_name(v) in self.release_tables
+        ):
             # `rpdev->dev.release = foo_rpdev_release;`: the block carries its
             # own release, which whoever it is registered with runs on failure
             # (`put_device()` in the core's error path)
@@ -3222,6 +3228,14 @@ def _taken(effects: tuple[str | None, ...]) -> str | None:
     if all(e in ("freed", "escaped", "lent", "dropped", "handed") for e in effects):
         return "escaped"
     return None
+
+
+def _table_name(value: ir.Expr) -> str | None:
+    """`&foo_ops` or `foo_ops`: the variable a pointer to a table names."""
+    value = ir.uncast(value)
+    if isinstance(value, ir.Unary) and value.op == "&":
+        value = value.operand
+    return value.name if isinstance(value, ir.Name) else None
 
 
 def _stores_null(statement: ir.Expr | None) -> bool:
