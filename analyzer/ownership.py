@@ -1253,6 +1253,11 @@ class Analysis:
                     del world.env[key]
                 if key in world.derived:
                     del world.derived[key]
+                if world.aliases:
+                    # `rcmd = &ptr->next; .. ptr = kmalloc(..);`: rcmd points
+                    # into the old block, not into the new one
+                    for name in [a for a, (root, _) in world.aliases.items() if root == key]:
+                        del world.aliases[name]
             if rid is not None:
                 self.bind_key(key, rid, world, derived)
             return
