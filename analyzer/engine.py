@@ -133,11 +133,14 @@ def analyse(
     # `static const struct foo_ops ops = { .cleanup = foo_cleanup }` with a
     # releaser among its release-named callbacks: a block given the table
     # carries its own release (`inst->ops = &ops;`)
+    by_name = {fn.name: fn for fn in unit.functions}
     release_tables = frozenset(
         init.variable
         for init in unit.initializers
         if any(
-            value in releasers and apis.releases(path.rsplit(".", 1)[-1])
+            value in releasers
+            and apis.releases(path.rsplit(".", 1)[-1])
+            and _frees_own_arg(by_name[value], apis)
             for path, value in init.fields
         )
     )
@@ -371,6 +374,22 @@ def _eager(
 
 
 _ALLOC_FREE_CACHE: list[tuple[ApiTable, SummaryDb | None, frozenset[str], frozenset[str]]] = []
+
+
+def _frees_own_arg(fn: ir.Function, apis: ApiTable) -> bool:
+    """Does `fn` free its first argument itself (`kfree(inst)`, not `kfree(inst->priv)`)?"""
+    if not fn.params or not fn.params[0].pointer:
+        return False
+    first = fn.params[0].name
+    for node in fn.nodes:
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if isinstance(e, ir.Call):
+                api = apis.role(e.func, "free")
+                if api is not None and api.pointer is not None and api.pointer < len(e.args):
+                    arg = ir.uncast(e.args[api.pointer])
+                    if isinstance(arg, ir.Name) and arg.name == first:
+                        return True
+    return False
 
 
 def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, frozenset]:

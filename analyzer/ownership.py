@@ -550,6 +550,16 @@ class Analysis:
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, ir.preorder(n.expr)) for n in fn.nodes if n.expr is not None]
         exprs = [e for _, sub in walked for e in sub]
+        # names the function dereferences (`f->pos`, `*f`)
+        self.dereferenced = {
+            e.base.name
+            for e in exprs
+            if isinstance(e, ir.Field) and e.arrow and isinstance(e.base, ir.Name)
+        } | {
+            e.operand.name
+            for e in exprs
+            if isinstance(e, ir.Unary) and e.op == "*" and isinstance(e.operand, ir.Name)
+        }
         self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
         # Everything the function writes: assignment targets and `x++` operands.
         self.mutated = self.assigned | {
@@ -563,6 +573,22 @@ class Analysis:
             if isinstance(e, ir.Call) and self.apis.gets(e.func)
             for a in e.args
         }
+        # node -> the locals a loop around it assigns (`irq_data = get(d, i)`):
+        # each pass of that loop may find another object through them
+        self.loop_rebinds: dict[int, set[str]] = {}
+        for head in fn.nodes:
+            if head.kind is Kind.BRANCH and head.loop_end >= 0:
+                body = range(head.id + 1, head.loop_end + 1)
+                names = {
+                    e.target.name
+                    for n in body
+                    if fn.nodes[n].expr is not None
+                    for e in ir.walk(fn.nodes[n].expr)
+                    if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name)
+                }
+                if names:
+                    for n in body:
+                        self.loop_rebinds.setdefault(n, set()).update(names)
         # Locals whose addresses one call takes together (`entry_prepare(&entry,
         # &value)`) may be linked by it (`entry->values = value`): a callee
         # later given one (`entry_clear(&entry)`) may reach the others.
@@ -1274,6 +1300,7 @@ class Analysis:
             old = world.heap.pop(slot) if slot in world.heap else None
             if (
                 old is not None
+                and segs[0] in self.loop_rebinds.get(self._node, ())
                 and segs[0] in world.derived
                 and world.status.get(old) in OWNED
                 and not _stores_null(self._statement)  # (not `cq->buf = NULL;`)
@@ -1338,12 +1365,13 @@ class Analysis:
 
     def _not_null(self, arg: ir.Expr, world: World) -> bool:
         """A pointer taken to be non-NULL: a block known live, or a pointer
-        parameter this function uses without ever testing it for NULL."""
+        parameter this function dereferences (`f->pos`) and never tests for
+        NULL. (One it only passes on may be NULL from a caller.)"""
         arg = ir.uncast(arg)
         if not isinstance(arg, ir.Name):
             return False
         if arg.name in self.param_names:
-            return arg.name not in self.null_tested
+            return arg.name not in self.null_tested and arg.name in self.dereferenced
         rid = world.env.get(arg.name)
         return rid is not None and world.status.get(rid) == LIVE
 
@@ -1563,8 +1591,7 @@ class Analysis:
         ):
             world.this_pass = frozenset()  # `p[i++] = b;`, `i = j + 1;`: below the index now
         if isinstance(t, ir.Field) and (
-            self.apis.releases(t.field)
-            and self._release_callback(v)
+            (self.apis.releases(t.field) and self._release_callback(v))
             or _table_name(v) in self.release_tables
         ):
             # `rpdev->dev.release = foo_rpdev_release;`: the block carries its
