@@ -22,6 +22,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
@@ -518,14 +519,6 @@ class Analysis:
             if "->" in e.text
         }
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
-        # names a branch tests for truth or NULL (`if (!f)`, `if (f == NULL)`)
-        self.null_tested = {
-            e.name
-            for n in fn.nodes
-            if n.kind is Kind.BRANCH and n.expr is not None
-            for e in ir.walk(n.expr)
-            if isinstance(e, ir.Name)
-        }
         self._writes: dict[str, tuple[str, bool, bool, str]] = {}  # see _write_of
         # Some path has met `nn = vzalloc(..)` of a tested root (a `_ZEROED` key in
         # its vals): until then no world has one, and the writes that would
@@ -550,16 +543,6 @@ class Analysis:
         # Every node's sub-expressions, walked once for the tables below.
         walked = [(n, ir.preorder(n.expr)) for n in fn.nodes if n.expr is not None]
         exprs = [e for _, sub in walked for e in sub]
-        # names the function dereferences (`f->pos`, `*f`)
-        self.dereferenced = {
-            e.base.name
-            for e in exprs
-            if isinstance(e, ir.Field) and e.arrow and isinstance(e.base, ir.Name)
-        } | {
-            e.operand.name
-            for e in exprs
-            if isinstance(e, ir.Unary) and e.op == "*" and isinstance(e.operand, ir.Name)
-        }
         self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
         # Everything the function writes: assignment targets and `x++` operands.
         self.mutated = self.assigned | {
@@ -573,22 +556,6 @@ class Analysis:
             if isinstance(e, ir.Call) and self.apis.gets(e.func)
             for a in e.args
         }
-        # node -> the locals a loop around it assigns (`irq_data = get(d, i)`):
-        # each pass of that loop may find another object through them
-        self.loop_rebinds: dict[int, set[str]] = {}
-        for head in fn.nodes:
-            if head.kind is Kind.BRANCH and head.loop_end >= 0:
-                body = range(head.id + 1, head.loop_end + 1)
-                names = {
-                    e.target.name
-                    for n in body
-                    if fn.nodes[n].expr is not None
-                    for e in ir.walk(fn.nodes[n].expr)
-                    if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name)
-                }
-                if names:
-                    for n in body:
-                        self.loop_rebinds.setdefault(n, set()).update(names)
         # Locals whose addresses one call takes together (`entry_prepare(&entry,
         # &value)`) may be linked by it (`entry->values = value`): a callee
         # later given one (`entry_clear(&entry)`) may reach the others.
@@ -665,14 +632,6 @@ class Analysis:
                 given = {a.name for a in value.args if isinstance(a, ir.Name)}
                 if given & self.pointers:
                     self.made_from.setdefault(target.text, set()).update(given)
-        # Calls given a local structure or array (`f(&info)`, `f(values)`),
-        # by position: after a failing helper's call, such a call may clean up
-        # what the helper left there (see _lost_with_local).
-        self.local_sharers = [
-            ((e.span.line, e.span.col), e.func)
-            for e in exprs
-            if isinstance(e, ir.Call) and any(self._lends_local(a) for a in e.args)
-        ]
         self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
@@ -696,6 +655,64 @@ class Analysis:
         self._callee_facts = _PerExpr()  # see _callee_of
         self._hands: dict[str | None, bool] = {}  # see _hand_over
         self._segs: dict[tuple[str, ...], list[str]] = {}  # see _segments
+
+    # Tables of the function that few analyses ask for: worked out at the
+    # first question, not for every function.
+
+    @cached_property
+    def tested_names(self) -> set[str]:
+        """Names a branch tests (`if (!f)`, `if (f == NULL)`): see _not_null."""
+        return {
+            e.name
+            for n in self.fn.nodes
+            if n.kind is Kind.BRANCH and n.expr is not None
+            for e in ir.walk(n.expr)
+            if isinstance(e, ir.Name)
+        }
+
+    @cached_property
+    def dereferenced(self) -> set[str]:
+        """Names the function dereferences (`f->pos`, `*f`): see _not_null."""
+        out: set[str] = set()
+        for n in self.fn.nodes:
+            for e in ir.walk(n.expr) if n.expr is not None else ():
+                if isinstance(e, ir.Field) and e.arrow and isinstance(e.base, ir.Name):
+                    out.add(e.base.name)
+                elif isinstance(e, ir.Unary) and e.op == "*" and isinstance(e.operand, ir.Name):
+                    out.add(e.operand.name)
+        return out
+
+    @cached_property
+    def loop_rebinds(self) -> dict[int, set[str]]:
+        """Node -> the locals a loop around it assigns (`irq_data = get(d, i)`):
+        each pass of that loop may find another object through them."""
+        nodes = self.fn.nodes
+        out: dict[int, set[str]] = {}
+        for head in nodes:
+            if head.kind is Kind.BRANCH and head.loop_end >= 0:
+                body = range(head.id + 1, head.loop_end + 1)
+                names = {
+                    e.target.name
+                    for n in body
+                    if nodes[n].expr is not None
+                    for e in ir.walk(nodes[n].expr)
+                    if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name)
+                }
+                for n in body if names else ():
+                    out.setdefault(n, set()).update(names)
+        return out
+
+    @cached_property
+    def local_sharers(self) -> list[tuple[tuple[int, int], str | None]]:
+        """Calls given a local structure or array (`f(&info)`, `f(values)`), by
+        position: after a failing helper's call, such a call may clean up what
+        the helper left there (see _lost_with_local)."""
+        return [
+            ((e.span.line, e.span.col), e.func)
+            for n in self.fn.nodes
+            for e in (ir.walk(n.expr) if n.expr is not None else ())
+            if isinstance(e, ir.Call) and any(self._lends_local(a) for a in e.args)
+        ]
 
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
@@ -1300,9 +1317,9 @@ class Analysis:
             old = world.heap.pop(slot) if slot in world.heap else None
             if (
                 old is not None
-                and segs[0] in self.loop_rebinds.get(self._node, ())
                 and segs[0] in world.derived
                 and world.status.get(old) in OWNED
+                and segs[0] in self.loop_rebinds.get(self._node, ())
                 and not _stores_null(self._statement)  # (not `cq->buf = NULL;`)
                 and world.realloc.get(rid) != old  # (not `p->tbl = krealloc(p->tbl, ..)`)
             ):
@@ -1371,9 +1388,15 @@ class Analysis:
         if not isinstance(arg, ir.Name):
             return False
         if arg.name in self.param_names:
-            return arg.name not in self.null_tested and arg.name in self.dereferenced
+            return arg.name not in self.tested_names and arg.name in self.dereferenced
         rid = world.env.get(arg.name)
         return rid is not None and world.status.get(rid) == LIVE
+
+    def _made_this_pass(self, rid: int, world: World) -> None:
+        """A block allocated in this pass of a loop (only where an unwind loop
+        that steps its index down asks: see below_current)."""
+        if self.below_current:
+            world.this_pass = world.this_pass | {rid}
 
     def _steps_index(self, target: ir.Expr) -> bool:
         """`p[i++] = ..`: a store whose subscript steps an unwind loop's index."""
@@ -2160,8 +2183,7 @@ class Analysis:
             world.status[s.rid] = (
                 MANAGED if api.managed else (MAYBE_ERR if api.failure == "err_ptr" else MAYBE)
             )
-            if self.below_current:
-                world.this_pass = world.this_pass | {s.rid}
+            self._made_this_pass(s.rid, world)
             world.holders[s.rid] = holder or _display(expr)
             world.freed_container.pop(s.rid, None)
             world.via = None
@@ -2360,8 +2382,7 @@ class Analysis:
                 world.via = None
                 return s.rid
             world.status[s.rid] = MAYBE_ERR if failure == "err_ptr" else MAYBE
-            if self.below_current:
-                world.this_pass = world.this_pass | {s.rid}
+            self._made_this_pass(s.rid, world)
             if only_if_null is not None and world.vals.get(only_if_null) != "zero":
                 # a later `if (!f)` decides: no block where f is not NULL
                 waiting = world.pending.get(only_if_null, ())
@@ -2457,8 +2478,7 @@ class Analysis:
             self._reused = True
             return held[0]
         world.status[s.rid] = LIVE
-        if self.below_current:
-            world.this_pass = world.this_pass | {s.rid}
+        self._made_this_pass(s.rid, world)
         if result == summary.error_class:
             world.failed[s.rid] = True
         self.store(target, s.rid, world)
