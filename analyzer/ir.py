@@ -10,6 +10,8 @@ hidden in an unusual construct is not lost.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
@@ -327,7 +329,8 @@ class Function:
         return None
 
     def names(self) -> set[str]:
-        """Every name the body reads as a value: each `Name` of the CFG's expressions.
+        """Every name the body reads as a value: each `Name` of the CFG's expressions,
+        spelled as in the source (a shadowing local's own name unmade: `unshadow`).
 
         (A method, so a lazy frontend can answer it without building the CFG.)
         """
@@ -343,7 +346,7 @@ class Function:
             of = _CHILDREN.get(type(e))
             if of is not None:
                 stack.extend(of(e))
-        return out
+        return {unshadow(n) for n in out} if any(SHADOW in n for n in out) else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,6 +369,22 @@ class Unit:
     initializers: list[Initializer] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the original source lines
     frontend: str = "treesitter"
+
+
+# A local declared in an inner block under the name of an outer one is
+# another variable: the frontend names it `name__shadowN` (word characters,
+# so every pattern over names still reads it), and messages show `name`.
+SHADOW = "__shadow"
+_SHADOWED = re.compile(SHADOW + r"\d+\b")
+
+
+def shadowed(name: str, n: int) -> str:
+    return f"{name}{SHADOW}{n}"
+
+
+def unshadow(text: str) -> str:
+    """`buffer__shadow1->len` -> `buffer->len`: the name as the source spells it."""
+    return _SHADOWED.sub("", text) if SHADOW in text else text
 
 
 def uncast(e: Expr) -> Expr:

@@ -1990,8 +1990,15 @@ class Analysis:
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
         if len(owners) == 1:
-            self._derived = True
-            return owners.pop()
+            owner = owners.pop()
+            # `udc->req = container_of(fsl_alloc_request(..), struct fsl_req, req)`:
+            # given a block no name holds, the result is its only handle, the
+            # block itself as far as its owner goes
+            self._derived = not any(
+                v == owner and isinstance(ir.uncast(a), ir.Call)
+                for a, v in zip(expr.args, values, strict=False)
+            )
+            return owner
         return None
 
     def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:

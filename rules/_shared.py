@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from analyzer import drivers
 from analyzer.findings import Finding, Related, fingerprint
-from analyzer.ir import Span
+from analyzer.ir import Span, unshadow
 from analyzer.plugins import Context, Rule
 
 
@@ -30,9 +30,9 @@ def finding(
         column=where.col,
         end_line=where.end_line,
         function=function,
-        message=message,
+        message=unshadow(message),
         related=related,
-        fingerprint=fingerprint(rule.code, function, *key),
+        fingerprint=fingerprint(rule.code, function, *map(unshadow, key)),
     )
 
 

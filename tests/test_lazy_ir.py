@@ -111,7 +111,7 @@ def test_lazy_function_equals_eager_build(source):
         # ir.preorder and Function.names walk as ir.walk does.
         exprs = [n.expr for n in eager.nodes if n.expr is not None]
         assert all(ir.preorder(e) == list(ir.walk(e)) for e in exprs), lazy.name
-        walked = {e.name for x in exprs for e in ir.walk(x) if isinstance(e, ir.Name)}
+        walked = {ir.unshadow(e.name) for x in exprs for e in ir.walk(x) if isinstance(e, ir.Name)}
         assert eager.names() == walked, lazy.name
 
 

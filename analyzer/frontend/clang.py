@@ -323,6 +323,9 @@ class _Context:
     prefixes: set[tuple[int, int]] = field(default_factory=set)
     # (struct tag, member) -> the one function the file's initialisers put there
     tables: dict[tuple[str, str], str] = field(default_factory=dict)
+    # offset of a local's name -> its name in the IR, for a local that shadows
+    # one of an enclosing block (as the tree-sitter builder names it)
+    renames: dict[int, str] = field(default_factory=dict)
 
 
 def _children(c) -> list:
@@ -367,6 +370,8 @@ class _ExprBuilder:
             name = c.spelling
             if name in _CONSTANT_NAMES:
                 return ir.Const(span, text, _CONSTANT_NAMES[name])
+            if self.ctx.renames:
+                name = self.ctx.renames.get(self.loc.file_offset(c.referenced.location), name)
             return ir.Name(span, name, name)
         if kind == "INTEGER_LITERAL":
             return ir.Const(span, text, _literal_value(c, text))
@@ -839,6 +844,8 @@ class _CFGBuilder(treesitter._CFGBuilder):
             if var.kind.name != "VAR_DECL":
                 continue
             name = var.spelling
+            if self.ctx.renames:
+                name = self.ctx.renames.get(self.loc.file_offset(var.location), name)
             inits = [k for k in _children(var) if k.kind.is_expression()]
             value = self.expr(inits[-1]) if inits else None
             storage = var.storage_class.name
@@ -997,6 +1004,31 @@ def _header_semicolons(src: bytes, s: int) -> tuple[int, int] | None:
 # ---------------------------------------------------------------- functions
 
 
+def _shadowing(body, params: set[str], loc: _Locator) -> dict[int, str]:
+    """Locals declared under the name of a local or parameter of an enclosing
+    block, by the offset of their name: the tree-sitter builder's `declare`."""
+    renames: dict[int, str] = {}
+
+    def walk(c, scopes: list[set[str]]) -> None:
+        for k in _children(c):
+            kind = k.kind.name
+            if kind in ("COMPOUND_STMT", "FOR_STMT"):
+                walk(k, scopes + [set()])
+            elif kind == "VAR_DECL" and k.storage_class.name not in ("STATIC", "EXTERN"):
+                name = k.spelling
+                if any(name in outer for outer in scopes[:-1]):
+                    at = loc.file_offset(k.location)
+                    if at is not None:
+                        renames[at] = ir.shadowed(name, len(renames) + 1)
+                scopes[-1].add(name)
+                walk(k, scopes)
+            elif not kind.endswith("_DECL") or kind == "DECL_STMT":
+                walk(k, scopes)
+
+    walk(body, [set(params), set()])
+    return renames
+
+
 def _function(ctx: _Context, c, cleanups, errors_at: list[int]) -> ir.Function | None:
     loc = ctx.loc
     body = next((k for k in _children(c) if k.kind.name == "COMPOUND_STMT"), None)
@@ -1016,6 +1048,7 @@ def _function(ctx: _Context, c, cleanups, errors_at: list[int]) -> ir.Function |
     rtype = c.result_type
     returns_pointer = rtype.kind.name in ("POINTER", "BLOCKPOINTER")
     ctx.calls = set()
+    ctx.renames = _shadowing(body, {p.name for p in params}, loc)
     cfg = _CFGBuilder(ctx, cleanups)
     end = loc.span(br[1] - 1, br[1])
     entry, exit_ = cfg.function(body, end)

@@ -120,6 +120,7 @@ class _ExprBuilder:
     def __init__(self, chars: str | None = None) -> None:
         self.calls: set[str] = set()
         self.chars = chars  # the file's bytes as Latin-1, if known (see _raw)
+        self.renames: dict[str, str] = {}  # inner locals shadowing outer ones (ir.SHADOW)
 
     def build(self, node: TSNode) -> ir.Expr:
         t = node.type
@@ -130,6 +131,8 @@ class _ExprBuilder:
         span = span_of(node)
         text = _text(node, self.chars)
         if t == "identifier":
+            if self.renames:
+                text = self.renames.get(text, text)
             return ir.Name(span, text, text)
         if t == "null":
             return ir.Const(span, text, 0)
@@ -240,6 +243,11 @@ class _CFGBuilder:
         self.breaks: list[list[tuple[int, int]]] = []
         self.continues: list[int] = []
         self.errors = 0
+        # Block scopes, innermost last, and for each the renames it replaced
+        # (None until one of its declarations shadows an outer name).
+        self.scopes: list[set[str]] = []
+        self.saved: list[dict[str, str] | None] = []
+        self.shadows = 0
 
     # Dangling edges are (node id, successor slot) pairs still to be connected.
     def add(self, kind: Kind, span: Span, nsuccs: int = 1, **kw) -> ir.Node:
@@ -258,7 +266,8 @@ class _CFGBuilder:
     def body_span(self, body) -> Span:
         return span_of(body)
 
-    def function(self, body: TSNode, end: Span) -> tuple[int, int]:
+    def function(self, body: TSNode, end: Span, params: Collection[str] = ()) -> tuple[int, int]:
+        self.scopes, self.saved = [set(params)], [None]
         entry = self.add(Kind.ENTRY, self.body_span(body))
         exit_ = self.add(Kind.EXIT, end, nsuccs=0)
         self.exit = exit_.id
@@ -288,8 +297,10 @@ class _CFGBuilder:
     def stmt(self, node: TSNode, dangling: list[tuple[int, int]]) -> list[tuple[int, int]]:
         t = node.type
         if t == "compound_statement":
+            self.open_scope()
             for child in node.named_children:
                 dangling = self.stmt(child, dangling)
+            self.close_scope()
             return dangling
         if t == "expression_statement":
             inner = [c for c in node.named_children if c.type != "comment"]
@@ -323,33 +334,73 @@ class _CFGBuilder:
             head.loop_end = len(self.nodes) - 1
             return breaks + [(head.id, 1)]
         if t == "for_statement":
-            init = node.child_by_field_name("initializer")
-            if init is not None:
-                if init.type == "declaration":
-                    dangling = self.declaration(init, dangling)
-                else:
-                    dangling = self.chain(
-                        dangling, self.add(Kind.EXPR, span_of(init), expr=self.expr(init))
-                    )
-            cnode = node.child_by_field_name("condition")
-            if cnode is not None:
-                head = self.add(Kind.BRANCH, span_of(cnode), 2)
-                head.expr = self.expr(cnode)
-                body_in, exits = [(head.id, 0)], [(head.id, 1)]
+            self.open_scope()  # `for (int i = 0; ..)`: i is the loop's
+            out = self.for_statement(node, dangling)
+            self.close_scope()
+            return out
+        return self.other_stmt(node, dangling)
+
+    def open_scope(self) -> None:
+        self.scopes.append(set())
+        self.saved.append(None)
+
+    def close_scope(self) -> None:
+        if not self.scopes:
+            return
+        self.scopes.pop()
+        saved = self.saved.pop()
+        if saved is not None:
+            self.exprs.renames = saved
+
+    def declare(self, name: str) -> str:
+        """The name a block's new local goes by: its own, or, when it shadows a
+        local or parameter of an enclosing block (`void *buffer;` in a loop of a
+        function that has a `buffer`), a name of its own (ir.shadowed)."""
+        scopes = self.scopes
+        if not scopes or self.exprs is None:
+            return name
+        shadows = any(name in outer for outer in scopes[:-1])
+        scopes[-1].add(name)
+        if not shadows:
+            return name
+        if self.saved[-1] is None:
+            self.saved[-1] = dict(self.exprs.renames)
+        self.shadows += 1
+        renamed = ir.shadowed(name, self.shadows)
+        self.exprs.renames[name] = renamed
+        return renamed
+
+    def for_statement(self, node: TSNode, dangling) -> list[tuple[int, int]]:
+        init = node.child_by_field_name("initializer")
+        if init is not None:
+            if init.type == "declaration":
+                dangling = self.declaration(init, dangling)
             else:
-                head = self.add(Kind.LABEL, span_of(node))
-                body_in, exits = [(head.id, 0)], []
-            self.link(dangling, head.id)
-            update = node.child_by_field_name("update")
-            if update is not None:
-                upd = self.add(Kind.EXPR, span_of(update), expr=self.expr(update))
-                upd.succs[0] = head.id
-                cont = upd.id
-            else:
-                cont = head.id
-            breaks = self.loop_body(node.child_by_field_name("body"), cont, body_in)
-            head.loop_end = len(self.nodes) - 1
-            return breaks + exits
+                dangling = self.chain(
+                    dangling, self.add(Kind.EXPR, span_of(init), expr=self.expr(init))
+                )
+        cnode = node.child_by_field_name("condition")
+        if cnode is not None:
+            head = self.add(Kind.BRANCH, span_of(cnode), 2)
+            head.expr = self.expr(cnode)
+            body_in, exits = [(head.id, 0)], [(head.id, 1)]
+        else:
+            head = self.add(Kind.LABEL, span_of(node))
+            body_in, exits = [(head.id, 0)], []
+        self.link(dangling, head.id)
+        update = node.child_by_field_name("update")
+        if update is not None:
+            upd = self.add(Kind.EXPR, span_of(update), expr=self.expr(update))
+            upd.succs[0] = head.id
+            cont = upd.id
+        else:
+            cont = head.id
+        breaks = self.loop_body(node.child_by_field_name("body"), cont, body_in)
+        head.loop_end = len(self.nodes) - 1
+        return breaks + exits
+
+    def other_stmt(self, node: TSNode, dangling) -> list[tuple[int, int]]:
+        t = node.type
         if t == "do_statement":
             top = self.add(Kind.LABEL, span_of(node))
             self.link(dangling, top.id)
@@ -469,13 +520,16 @@ class _CFGBuilder:
         for i, child in enumerate(node.children):
             if node.field_name_for_child(i) != "declarator":
                 continue
-            value = None
+            value = v = None
             decl = child
             if child.type == "init_declarator":
                 decl = child.child_by_field_name("declarator")
                 v = child.child_by_field_name("value")
-                value = self.expr(v) if v is not None else None
             name, pointer, array = _declarator_name(decl)
+            if name is not None and not static:
+                name = self.declare(name)  # (in scope in its own initializer, as in C)
+            if v is not None:
+                value = self.expr(v)
             if name is None:
                 continue
             if static:
@@ -824,7 +878,7 @@ class LazyFunction(ir.Function):
         self._pending = None
         exprs = _ExprBuilder(chars)
         cfg = _CFGBuilder(exprs, cleanups)
-        self.entry, self.exit = cfg.function(body, end)
+        self.entry, self.exit = cfg.function(body, end, [p.name for p in self.params])
         self.nodes = cfg.nodes
         # (the scan's set, if one was handed out: the same names)
         self.calls = self._scanned.calls if self._scanned is not None else exprs.calls
@@ -992,7 +1046,7 @@ def _function(
     else:
         exprs = _ExprBuilder(chars)
         cfg = _CFGBuilder(exprs, cleanups)
-        fn.entry, fn.exit = cfg.function(body, span_of(closing))
+        fn.entry, fn.exit = cfg.function(body, span_of(closing), [p.name for p in params])
         fn.nodes, fn.calls, fn.parse_errors = cfg.nodes, exprs.calls, _count_errors(body)
     return fn
 
