@@ -11,7 +11,6 @@ hidden in an unusual construct is not lost.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
