@@ -134,16 +134,18 @@ def analyse(
     # releaser among its release-named callbacks: a block given the table
     # carries its own release (`inst->ops = &ops;`)
     by_name = {fn.name: fn for fn in unit.functions}
-    release_tables = frozenset(
-        init.variable
-        for init in unit.initializers
-        if any(
-            value in releasers
-            and apis.releases(path.rsplit(".", 1)[-1])
-            and _frees_own_arg(by_name[value], apis)
+    freeing = {
+        init.variable: [
+            _frees_own_arg(by_name[value], apis)
             for path, value in init.fields
-        )
-    )
+            if value in releasers and apis.releases(path.rsplit(".", 1)[-1])
+        ]
+        for init in unit.initializers
+    }
+    release_tables = frozenset(table for table, own in freeing.items() if any(own))
+    # ... or whose releaser frees what the object it serves carries
+    # (`kfree(cec_get_drvdata(adap))`): see Analysis.private_tables
+    private_tables = frozenset(table for table, own in freeing.items() if own)
     interesting = _interesting(apis)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
@@ -189,6 +191,7 @@ def analyse(
             releasers,
             never_fails.null_guard,
             release_tables,
+            private_tables,
         )
         a.run()
         summary = summarize(a)

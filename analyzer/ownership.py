@@ -475,6 +475,7 @@ class Analysis:
         releasers: frozenset[str] = frozenset(),
         null_guard: Callable[[str | None], int | None] = lambda name: None,
         release_tables: frozenset[str] = frozenset(),
+        private_tables: frozenset[str] = frozenset(),
     ) -> None:
         self.fn = fn
         self.never_fails = never_fails  # callee name -> it only ever returns 0
@@ -483,6 +484,14 @@ class Analysis:
         # (their summaries may come later in call order than their users')
         self.releasers = releasers
         self.release_tables = release_tables  # ops tables of this file holding a releaser
+        # Ops tables of this file with any release callback that frees, and the
+        # blocks handed to a call together with one (`adap = cec_allocate_adapter(
+        # &pulse8_ops, pulse8, ..)`): the object made keeps the block as its
+        # private data, and its release callback frees it, so a release-named
+        # call given a field of the block (`cec_delete_adapter(pulse8->adap)`,
+        # `fput(sync_file->file)`) releases the block too.
+        self.private_tables = private_tables
+        self.table_backed: set[int] = set()
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -602,6 +611,7 @@ class Analysis:
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
+        self._decl_assigns: dict[int, ir.Assign] = {}  # (see `transfer`, Kind.DECL)
         self.returns_linked: int | None = None  # an exit returned a block linked so
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -909,6 +919,15 @@ class Analysis:
             self.unbind_local(node.name, world)
             if node.expr is not None and self._array_init(node, world):
                 pass
+            elif node.expr is not None and self._summary_call(node.expr) is not None:
+                # `T *body = wfx_alloc_hif(.., &hif);`: as `body = ..`, so that what
+                # the callee did through `&hif` waits for the test of `body`
+                assign = self._decl_assigns.get(node.id)
+                if assign is None:
+                    target = ir.Name(node.span, node.name, node.name)
+                    assign = ir.Assign(node.span, node.name, target, node.expr, "=")
+                    self._decl_assigns[node.id] = assign
+                self._eval_assign(assign, world, None)
             elif node.expr is not None:
                 self._derived = False
                 value = self.eval(node.expr, world, holder=node.name)
@@ -1950,6 +1969,8 @@ class Analysis:
         keeps, constructs, borrows, destroys, takes_address = self._callee_facts.get(
             expr, self._callee_of
         )
+        if self.private_tables:
+            self._private_data(name, expr, values, world)
         # (Each case below needs a value or a `&name` argument: a call given
         # neither, a common one, skips them.)
         valued = values.count(None) != len(values)
@@ -2000,6 +2021,21 @@ class Analysis:
             )
             return owner
         return None
+
+    def _private_data(self, name: str | None, expr: ir.Call, values, world: World) -> None:
+        """See `private_tables`: a block handed over with such a table, and the
+        release of an object a field of that block holds."""
+        if any(_table_name(a) in self.private_tables for a in expr.args):
+            for value in values:
+                if value is not None and world.status.get(value) in OWNED:
+                    self.table_backed.add(value)
+        elif self.table_backed and self.apis.releases(name):
+            for arg in expr.args:
+                arg = ir.uncast(arg)
+                if isinstance(arg, ir.Field):
+                    for owner in self.owner_of(arg, world):
+                        if owner in self.table_backed and world.status.get(owner) in OWNED:
+                            _lend(world, owner, RELEASED)
 
     def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:
         """What `_unknown_callee` asks of a call that no world changes: does the
