@@ -16,6 +16,8 @@ reads and rewrites one shard.  A file's entry is found by its
 `touch` or a `git checkout` that restored the bytes costs a read, not a
 parse).  An mtime too close to the time it was read is not trusted for
 the first check (the file may change again within the same clock tick).
+The macros the file's kbuild Makefile defines for it are part of its entry:
+a Makefile that defines another macro makes the file's entry stale.
 
 The default root is `$DEVMLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/devmlint`,
 else `~/.cache/devmlint`: kernel trees are often read-only or shared, and
@@ -37,6 +39,7 @@ from pathlib import Path
 from analyzer import __version__
 from analyzer.checker import FileResult, Options
 from analyzer.findings import Finding, Related
+from analyzer.frontend import kbuild
 
 FORMAT = 1  # bump when the stored layout changes
 _RACY_NS = 2_000_000_000  # an mtime this close to the read is not trusted alone
@@ -66,6 +69,11 @@ def _source_files(options: Options) -> list[Path]:
     for root in roots:
         files.update(p for p in root.rglob("*") if p.suffix in (".py", ".toml", ".json"))
     return sorted(files)
+
+
+def _defines(path: str) -> list[str]:
+    """What the file's Makefile defines for it (kbuild.defines_for): part of its input."""
+    return sorted(kbuild.defines_for(path))
 
 
 def config_key(options: Options) -> str:
@@ -184,6 +192,8 @@ class Cache:
         entry = self._shard(directory).entries.get(name)
         if entry is None or entry.get("given") != path:
             return None
+        if entry.get("defines", []) != _defines(path):
+            return None  # its Makefile changed what it defines
         try:
             st = found.stat() if found is not None else os.stat(path)
         except OSError:
@@ -227,6 +237,7 @@ class Cache:
             "stat": self._trusted_stat(mtime_ns, size),
             "size": size,
             "sha256": digest,
+            "defines": _defines(result.path),
             "result": encode(result),
         }
         shard.dirty = True

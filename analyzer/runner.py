@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from analyzer.cache import Cache
 from analyzer.checker import FileResult, Options, check_file
+from analyzer.frontend import kbuild
 
 CHUNKS_PER_WORKER = 100  # chunks a worker process runs before it is replaced (bounds memory)
 _SERIAL_BELOW = 8  # fewer files than this are not worth starting processes for
@@ -97,6 +98,7 @@ def run(
 ) -> list[FileResult]:
     """One result per file, in the order of `files` (`entries`: directory
     entries of some of them, as `Cache.lookup` takes them)."""
+    kbuild.forget()  # Makefiles are read afresh each run (a process may run again)
     spare = _may_spare_collector()
     if spare:
         gc.disable()

@@ -49,6 +49,46 @@ def test_first_branch_kept_and_if0_dropped():
     assert b"#ifdef" not in out and b"#endif" not in out
 
 
+def test_known_macros_choose_the_branch():
+    src = b"""#define HAVE_A
+#ifndef HAVE_A
+a_missing();
+#else
+a_present();
+#endif
+#if !defined(FROM_BUILD)
+build_missing();
+#elif 1
+build_present();
+#endif
+#undef HAVE_A
+#ifdef HAVE_A
+a_again();
+#endif
+#ifndef UNKNOWN
+unknown_first();
+#else
+unknown_second();
+#endif
+"""
+    text = prepare(src, frozenset({"FROM_BUILD"})).text
+    assert len(text) == len(src) and text.count(b"\n") == src.count(b"\n")
+    kept = [
+        w
+        for w in (
+            b"a_missing",
+            b"a_present",
+            b"build_missing",
+            b"build_present",
+            b"a_again",
+            b"unknown_first",
+            b"unknown_second",
+        )
+        if w in text
+    ]
+    assert kept == [b"a_present", b"build_present", b"unknown_first"]
+
+
 def test_iterator_after_comment_becomes_loop():
     out = prepare(SOURCE).text
     assert b"list_for_each_entry" not in out

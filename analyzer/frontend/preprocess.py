@@ -119,14 +119,20 @@ def _directive_lines(text: bytes) -> list[tuple[int, int, bytes]]:
     return out
 
 
-def _strip_conditionals(buf: bytearray, directives: list[tuple[int, int, bytes]]) -> None:
+def _strip_conditionals(
+    buf: bytearray, directives: list[tuple[int, int, bytes]], defined: frozenset[str]
+) -> None:
     """Keep one branch of each #if group and blank the directives and other branches.
 
     The first branch is kept (it is the one most drivers are read with and
-    the one that keeps braces balanced), except after `#if 0`, where the
-    `#else` branch is kept.  Blanking the directives themselves matters:
-    tree-sitter otherwise builds preproc_if nodes that split statements.
+    the one that keeps braces balanced), except where it is known false:
+    after `#if 0`, and after `#ifndef X` / `#if !defined(X)` of a macro known
+    to be defined (by the build, `defined`, or by a `#define` above in the
+    file; `#ifdef X` of one `#undef`ed above is false too).  Blanking the
+    directives themselves matters: tree-sitter otherwise builds preproc_if
+    nodes that split statements.
     """
+    known = {name: True for name in defined}  # macro -> defined (True) or #undef'ed
     # stack entries: [keeping_current_branch, some_branch_was_kept, parent_active]
     stack: list[list[bool]] = []
     active = True
@@ -143,14 +149,18 @@ def _strip_conditionals(buf: bytearray, directives: list[tuple[int, int, bytes]]
         if not m:
             if not active:
                 continue  # already inside a blanked region
-            if logical.lstrip().startswith((b"#define", b"#undef", b"#include", b"#pragma")):
+            d = _DEFINE_RE.match(logical)
+            if d is not None:
+                known[d.group(2).decode()] = d.group(1) == b"define"
+                continue
+            if logical.lstrip().startswith((b"#include", b"#pragma")):
                 continue
             _blank(buf, start, end)  # #error, #warning, stray '#'
             continue
         kind = m.group(1).decode()
         rest = m.group(2).strip()
         if kind in ("if", "ifdef", "ifndef"):
-            keep = active and not (kind == "if" and rest in (b"0", b"(0)"))
+            keep = active and _may_hold(kind, rest, known)
             stack.append([keep, keep, active])
         elif kind in ("elif", "else") and stack:
             top = stack[-1]
@@ -170,6 +180,27 @@ def _strip_conditionals(buf: bytearray, directives: list[tuple[int, int, bytes]]
             _blank(buf, start, end)
     if region_start is not None:
         close_region(len(buf))
+
+
+_DEFINE_RE = re.compile(rb"^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)")
+_DEFINED_RE = re.compile(rb"^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))$")
+
+
+def _may_hold(kind: str, rest: bytes, known: dict[str, bool]) -> bool:
+    """False only for a condition known to be false (see _strip_conditionals)."""
+    if kind == "if":
+        rest = rest.split(b"/*")[0].split(b"//")[0].strip()
+        if rest in (b"0", b"(0)"):
+            return False
+        m = _DEFINED_RE.match(rest)
+        if m is None:
+            return True
+        negated, name = m.group(1) == b"!", (m.group(2) or m.group(3)).decode()
+    else:
+        negated = kind == "ifndef"
+        name = rest.split(b"/*")[0].split(b"//")[0].strip().decode("latin-1")
+    state = known.get(name)
+    return state is None or state != negated
 
 
 def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
@@ -302,11 +333,14 @@ def _previous_significant(text: bytes, pos: int) -> int:
     return k
 
 
-def prepare(text: bytes) -> Prepared:
-    """Rewrite kernel C so that tree-sitter-c parses it; same length, same lines."""
+def prepare(text: bytes, defined: frozenset[str] = frozenset()) -> Prepared:
+    """Rewrite kernel C so that tree-sitter-c parses it; same length, same lines.
+
+    `defined`: macros the build defines for this file (see kbuild.defines_for).
+    """
     buf = bytearray(text)
     directives = _directive_lines(text)
-    _strip_conditionals(buf, directives)
+    _strip_conditionals(buf, directives, defined)
     stage = bytes(buf)
     # Defines keep their text; macros inside them must not be rewritten.
     skip = [(s, e) for s, e, logical in directives if logical.lstrip().startswith(b"#")]

@@ -17,6 +17,7 @@ from tree_sitter import Language, Parser
 from tree_sitter import Node as TSNode
 
 from analyzer import ir
+from analyzer.frontend import kbuild
 from analyzer.frontend.preprocess import prepare
 from analyzer.ir import Kind, Span
 
@@ -1115,8 +1116,8 @@ def _top_level(node: TSNode):
 
 
 def parse(path: str, source: bytes) -> ir.Unit:
-    """Parse one C file into the IR."""
-    prepared = prepare(source)
+    """Parse one C file into the IR (with the macros its Makefile defines)."""
+    prepared = prepare(source, kbuild.defines_for(path))
     tree = parser().parse(prepared.text)
     chars = prepared.text.decode("latin-1")  # (see _raw)
     unit = ir.Unit(path=path, functions=[])
