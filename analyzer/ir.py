@@ -211,6 +211,7 @@ class Node:
     cleanup: str | None = None  # DECL: `__free(fn)` cleanup function
     implicit: bool = False  # RETURN: falling off the end of the function
     loop_end: int = -1  # BRANCH of a loop: its body is nodes id+1 .. loop_end
+    case_value: Expr | None = None  # LABEL of a `case`: its value
 
 
 @dataclass(slots=True)

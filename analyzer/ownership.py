@@ -491,7 +491,7 @@ class Analysis:
         # call given a field of the block (`cec_delete_adapter(pulse8->adap)`,
         # `fput(sync_file->file)`) releases the block too.
         self.private_tables = private_tables
-        self.table_backed: set[int] = set()
+        self._private_given: list[int] = []  # the blocks the last table call was given
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -942,6 +942,7 @@ class Analysis:
                 self._alias(node.name, node.expr, world)
         elif kind is Kind.SWITCH and node.expr is not None:
             self.eval(node.expr, world)
+            return self._cases(node, world)
         elif kind is Kind.GOTO:
             world.via = node
             world.via_branch = world.branch
@@ -958,6 +959,21 @@ class Analysis:
             out.append((s, world))
         return out
 
+    def _cases(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
+        """`transfer` of a SWITCH node: the edge to `case K:` knows `x == K`
+        (`switch (type) { case T_UC: grp = get(); }` .. `if (type == T_UC) put(grp);`),
+        where a fallthrough into the same label knows nothing."""
+        out = []
+        nodes = self.fn.nodes
+        for s in node.succs:
+            value = nodes[s].case_value
+            if value is None:
+                out.append((s, world.copy()))
+                continue
+            for w in self._refine_equal(node.expr, value, world.copy(), True):
+                out.append((s, w))
+        return out
+
     def _branch(self, node: ir.Node, world: World) -> list[tuple[int, World]]:
         """`transfer` of a BRANCH node: each slot's refined worlds.  (A method of
         its own: its comprehension made `transfer`'s variables closure cells.)"""
@@ -971,10 +987,20 @@ class Analysis:
                 continue
             zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
             last = slot == len(node.succs) - 1
+            skipped = self._guarded_frees(node, 1 - slot)  # (shared: not changed)
+            if (
+                skipped
+                and _mode_test(node.expr)
+                and not self.refine(node.expr, world.copy(), not truth)
+            ):
+                # `if (type == T_TRAP) kfree(n->grp);` where this path knows type is
+                # T_UC (`case T_UC:`): the free is not stepped over by a guess of
+                # the tool's.  (Only tests of a mode against a constant: other
+                # facts can rest on what a summary cannot say, `if (rc && !len)`.)
+                skipped = []
             mine = world if last else world.copy()  # the last slot may have it
             for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
                 w.branch = (node, truth) if node.expr is not None else None
-                skipped = self._guarded_frees(node, 1 - slot)  # (shared: not changed)
                 if zero_trip:
                     # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
                     # n is almost never 0 where the loop stores the block.
@@ -1617,8 +1643,14 @@ class Analysis:
         self._derived = self._offset = False
         if isinstance(t, ir.Name) and isinstance(v, ir.Call):
             self._sink_call = v
+        self._private_given = []
         rid = self.eval(v, world, holder=holder)
         self._sink_call = None
+        if self.private_tables:
+            # `p->adap = cec_allocate_adapter(&ops, p, ..)`: the object made keeps p
+            world.vals.pop(_PRIVATE + t.text, None)
+            if self._private_given and isinstance(t, ir.Field):
+                world.vals[_PRIVATE + t.text] = " ".join(map(str, self._private_given))
         if rid is None and isinstance(t, ir.Name) and t.name in self.pointers:
             rid = self._param_field(v, world)
         derived = self._derived
@@ -2015,7 +2047,7 @@ class Analysis:
             # `udc->req = container_of(fsl_alloc_request(..), struct fsl_req, req)`:
             # given a block no name holds, the result is its only handle, the
             # block itself as far as its owner goes
-            self._derived = not any(
+            self._derived = not self._fresh(owner, world) or not any(
                 v == owner and isinstance(ir.uncast(a), ir.Call)
                 for a, v in zip(expr.args, values, strict=False)
             )
@@ -2023,19 +2055,18 @@ class Analysis:
         return None
 
     def _private_data(self, name: str | None, expr: ir.Call, values, world: World) -> None:
-        """See `private_tables`: a block handed over with such a table, and the
-        release of an object a field of that block holds."""
+        """See `private_tables`: the blocks a call given such a table gets (its
+        caller, `_eval_assign`, remembers them under the field the object made
+        goes to), and the release of that object, which releases them."""
         if any(_table_name(a) in self.private_tables for a in expr.args):
-            for value in values:
-                if value is not None and world.status.get(value) in OWNED:
-                    self.table_backed.add(value)
-        elif self.table_backed and self.apis.releases(name):
+            status = world.status
+            self._private_given = [v for v in values if v is not None and status.get(v) in OWNED]
+        elif self.apis.releases(name):
             for arg in expr.args:
-                arg = ir.uncast(arg)
-                if isinstance(arg, ir.Field):
-                    for owner in self.owner_of(arg, world):
-                        if owner in self.table_backed and world.status.get(owner) in OWNED:
-                            _lend(world, owner, RELEASED)
+                given = world.vals.get(_PRIVATE + ir.uncast(arg).text)
+                for rid in map(int, given.split()) if given else ():
+                    if world.status.get(rid) in OWNED:
+                        _lend(world, rid, RELEASED)
 
     def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:
         """What `_unknown_callee` asks of a call that no world changes: does the
@@ -3402,6 +3433,7 @@ def _spelled(text: str) -> str:
 
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
+_PRIVATE = "~private "  # + field: holds an object made with these blocks (`private_tables`)
 
 
 _TRACK = "~test"
@@ -3429,6 +3461,15 @@ def _positive(expr: ir.Expr | None) -> bool:
     while isinstance(expr, ir.Cast):
         expr = expr.operand
     return isinstance(expr, ir.Const) and isinstance(expr.value, int) and expr.value > 0
+
+
+def _mode_test(expr: ir.Expr | None) -> bool:
+    """`type == T_UC`, `mode != MODE_X`: a variable against a constant (see _refine_equal)."""
+    return (
+        isinstance(expr, ir.Binary)
+        and expr.op in ("==", "!=")
+        and (_constant(expr.left) or _constant(expr.right))
+    )
 
 
 def _constant(expr: ir.Expr) -> bool:

@@ -73,6 +73,19 @@ def test_flags_of_the_makefile(tmp_path):
     }
 
 
+def test_what_the_configuration_decides_is_left_out(tmp_path):
+    src = _tree(
+        tmp_path,
+        "ccflags-y += -DRX_EARLY\n"
+        "ccflags-y := -DRX_NEW_PATH\n"
+        "ccflags-y += $(if $(CONFIG_RX_FAST), -DRX_FAST)\n"
+        "define RX_FLAGS\nccflags-y += -DIN_DEFINE\nendef\n"
+        "ccflags-y += -DRX_DROPPED # a comment with -DNOT_A_FLAG\n"
+        "ccflags-remove-y += -DRX_DROPPED\n",
+    )
+    assert kbuild.defines_for(str(src)) == {"RX_NEW_PATH"}
+
+
 def test_no_makefile_defines_nothing(tmp_path):
     assert kbuild.defines_for(str(_tree(tmp_path, None))) == frozenset()
 

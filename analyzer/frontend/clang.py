@@ -828,6 +828,10 @@ class _CFGBuilder(treesitter._CFGBuilder):
     def case(self, c, kids, dangling):
         s, _ = self.rng(c)
         lab = self.add(Kind.LABEL, self.sspan(c), name="case")
+        if c.kind.name == "CASE_STMT" and kids and kids[0].kind.is_expression():
+            at = self.rng(kids[0])
+            if re.fullmatch(r"\w+", self.loc.text(*at)):  # a constant, as the tree-sitter builder's
+                lab.case_value = self.expr(kids[0])
         self.link(dangling, lab.id)
         if self.switch_stack:
             sw, has_default = self.switch_stack[-1]

@@ -22,10 +22,18 @@ import re
 from functools import cache
 
 _MAKEFILES = ("Makefile", "Kbuild")
-_ASSIGN = re.compile(r"^\s*(?P<var>[\w.$()-]+)\s*(?::=|\+=|\?=|=)\s*(?P<value>.*)$")
+_ASSIGN = re.compile(r"^\s*(?P<var>[\w.$()-]+)\s*(?P<op>:=|\+=|\?=|=)\s*(?P<value>.*)$")
 _FLAG = re.compile(r"(?<!\S)-([DU])\s*([A-Za-z_]\w*)")
 _CONDITIONAL = re.compile(r"^\s*(ifeq|ifneq|ifdef|ifndef)\b")
 _END = re.compile(r"^\s*endif\b")
+_DEFINE = re.compile(r"^\s*define\b")
+_ENDEF = re.compile(r"^\s*endef\b")
+# A value computed by a make function depends on the configuration.
+_FUNCTION = re.compile(r"\$[({](?:if|or|and|call|filter|filter-out|patsubst|subst|shell|foreach)\s")
+_OWN = ("ccflags-y", "EXTRA_CFLAGS", "subdir-ccflags-y")
+_REMOVE = "ccflags-remove-y"
+
+Assignment = tuple[str, str, tuple[tuple[str, str], ...]]  # (variable, operator, flags)
 
 
 def defines_for(path: str) -> frozenset[str]:
@@ -33,10 +41,8 @@ def defines_for(path: str) -> frozenset[str]:
     directory, name = os.path.split(os.path.abspath(path))
     stem = name.rsplit(".", 1)[0]
     own = _directory_flags(directory)
-    names = set(_inherited(os.path.dirname(directory)))
-    for var, flags in own:
-        if var in ("ccflags-y", "EXTRA_CFLAGS", "subdir-ccflags-y", f"CFLAGS_{stem}.o"):
-            _apply(names, flags)
+    names = _macros(own, (*_OWN, f"CFLAGS_{stem}.o"), _inherited(os.path.dirname(directory)))
+    names -= _macros(own, (_REMOVE, f"CFLAGS_REMOVE_{stem}.o"))
     return frozenset(names)
 
 
@@ -53,43 +59,55 @@ def _inherited(directory: str) -> frozenset[str]:
     if not own and not any(os.path.isfile(os.path.join(directory, m)) for m in _MAKEFILES):
         return frozenset()
     parent = os.path.dirname(directory)
-    names = set(_inherited(parent)) if parent != directory else set()
-    for var, flags in own:
-        if var == "subdir-ccflags-y":
-            _apply(names, flags)
-    return frozenset(names)
+    given = _inherited(parent) if parent != directory else frozenset()
+    return frozenset(_macros(own, ("subdir-ccflags-y",), given))
 
 
-def _apply(names: set[str], flags: tuple[tuple[str, str], ...]) -> None:
-    for kind, macro in flags:
-        if kind == "D":
-            names.add(macro)
-        else:
-            names.discard(macro)
+def _macros(
+    assignments: tuple[Assignment, ...], variables: tuple[str, ...], given=frozenset()
+) -> set[str]:
+    """`given` with what the `-D`/`-U` flags of these variables define and undefine,
+    in Makefile order (`:=` and `=` start a variable afresh, `?=` counts only for
+    an unset one)."""
+    values: dict[str, list[tuple[str, str]]] = {}
+    for var, op, flags in assignments:
+        if var not in variables:
+            continue
+        if op in (":=", "="):
+            values[var] = list(flags)
+        elif op == "+=" or var not in values:
+            values.setdefault(var, []).extend(flags)
+    names = set(given)
+    for var in variables:
+        for kind, macro in values.get(var, ()):
+            if kind == "D":
+                names.add(macro)
+            else:
+                names.discard(macro)
+    return names
 
 
 @cache
-def _directory_flags(directory: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    """(variable, ((D|U, macro), ...)) of each unconditional flag assignment."""
-    out = []
+def _directory_flags(directory: str) -> tuple[Assignment, ...]:
+    """Each unconditional assignment of the directory's Makefiles, with its flags."""
+    out: list[Assignment] = []
     for makefile in _MAKEFILES:
         try:
             with open(os.path.join(directory, makefile), encoding="utf-8", errors="replace") as f:
                 text = f.read(1 << 20)
         except OSError:
             continue
-        depth = 0
+        depth = 0  # inside `ifeq` .. `endif` or `define` .. `endef`
         for line in text.replace("\\\n", " ").splitlines():
-            if _CONDITIONAL.match(line):
+            line = line.split("#")[0]
+            if _CONDITIONAL.match(line) or _DEFINE.match(line):
                 depth += 1
                 continue
-            if _END.match(line):
+            if _END.match(line) or _ENDEF.match(line):
                 depth = max(0, depth - 1)
                 continue
             m = _ASSIGN.match(line)
-            if depth or m is None or "-D" not in line and "-U" not in line:
+            if depth or m is None or _FUNCTION.search(m.group("value")):
                 continue
-            flags = tuple((k, name) for k, name in _FLAG.findall(m.group("value").split("#")[0]))
-            if flags:
-                out.append((m.group("var"), flags))
+            out.append((m.group("var"), m.group("op"), tuple(_FLAG.findall(m.group("value")))))
     return tuple(out)

@@ -164,7 +164,7 @@ def _strip_conditionals(
             stack.append([keep, keep, active])
         elif kind in ("elif", "else") and stack:
             top = stack[-1]
-            always_false = kind == "elif" and rest in (b"0", b"(0)")
+            always_false = kind == "elif" and not _may_hold("if", rest, known)
             keep = top[2] and not top[1] and not always_false
             top[0] = keep
             top[1] = top[1] or keep

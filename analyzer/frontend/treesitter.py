@@ -485,8 +485,10 @@ class _CFGBuilder:
         body = node.child_by_field_name("body")
         out: list[tuple[int, int]] = []
         if body is not None:
+            self.open_scope()  # (the body's braces: its statements are walked here)
             for child in body.named_children:
                 out = self.stmt(child, out)
+            self.close_scope()
         _, has_default = self.switch_stack.pop()
         breaks = self.breaks.pop()
         if not has_default[0]:
@@ -497,6 +499,9 @@ class _CFGBuilder:
     def case(self, node: TSNode, dangling) -> list[tuple[int, int]]:
         stack = getattr(self, "switch_stack", [])
         lab = self.add(Kind.LABEL, span_of(node), name="case")
+        value = node.child_by_field_name("value")
+        if value is not None and value.type in ("identifier", "number_literal"):
+            lab.case_value = self.expr(value)  # (a constant: `case FOO_MODE(x):` is no value)
         self.link(dangling, lab.id)
         if stack:
             sw, has_default = stack[-1]
@@ -504,7 +509,6 @@ class _CFGBuilder:
             if node.child_by_field_name("value") is None:
                 has_default[0] = True
         out = [(lab.id, 0)]
-        value = node.child_by_field_name("value")
         for child in node.named_children:
             if value is not None and child.id == value.id:
                 continue
