@@ -117,6 +117,10 @@ class Summary:
     # the pointer parameter whose NULL alone makes it return new memory
     # (`if (!f) buf = kzalloc(..); ... print to f or into buf`)
     alloc_if_null: int | None = None
+    # fields of the returned block holding an object made with it and an ops
+    # table whose release frees it (`sf->file = anon_inode_getfile(.., &fops, sf, 0)`):
+    # releasing what such a field holds releases the block (see private_tables)
+    private_fields: tuple[str, ...] = ()
 
     @property
     def relevant(self) -> bool:
@@ -612,6 +616,7 @@ class Analysis:
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
         self._decl_assigns: dict[int, ir.Assign] = {}  # (see `transfer`, Kind.DECL)
+        self.private_fields: set[str] | None = None  # (see Summary.private_fields)
         self.returns_linked: int | None = None  # an exit returned a block linked so
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -1630,10 +1635,13 @@ class Analysis:
             values = []  # (a loop: see `call`)
             for a in v.args:
                 values.append(self.eval(a, world))
-            rid = self.apply_summary(self._summary_call(v), v, world, holder, "defer")
+            summary = self._summary_call(v)
+            rid = self.apply_summary(summary, v, world, holder, "defer")
             if self._external(v.func):
                 self._unknown_callee(v.func, v, values, world)
             self.store(t, rid, world)
+            for chain in summary.private_fields if rid is not None else ():
+                world.vals[_PRIVATE + t.name + chain] = str(rid)  # `sf = sync_file_alloc()`
             self.assign_int(t.name, v, world)
             if self._deferred:
                 world.pending[t.name] = self._deferred
@@ -2067,6 +2075,22 @@ class Analysis:
                 for rid in map(int, given.split()) if given else ():
                     if world.status.get(rid) in OWNED:
                         _lend(world, rid, RELEASED)
+
+    def _returned_private(self, name: str, returned: int, world: World) -> None:
+        """`return sf;` where `sf->file` holds an object made with sf: the fields
+        every such exit has (Summary.private_fields)."""
+        prefix = _PRIVATE + name
+        fields = {
+            key[len(prefix) :]
+            for key, given in world.vals.items()
+            if key.startswith(prefix)
+            and key[len(prefix) :].startswith("->")
+            and str(returned) in given.split()
+        }
+        if world.status.get(returned) in OWNED:
+            self.private_fields = (
+                fields if self.private_fields is None else self.private_fields & fields
+            )
 
     def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:
         """What `_unknown_callee` asks of a call that no world changes: does the
@@ -2916,6 +2940,8 @@ class Analysis:
                 returned = None  # `return regmap_write(map, r, buf)` returns an int
             if returned in self.linked:  # (filled only in pointer functions)
                 self.returns_linked = self.linked[returned]
+            if self.private_tables and returned is not None and isinstance(node.expr, ir.Name):
+                self._returned_private(node.expr.name, returned, world)
             # `clk = clk_register(NULL, &div->hw); return clk;` returns what a callee
             # made from the block, not the block: the caller gets no new memory.
             made = self._derived or (

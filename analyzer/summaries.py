@@ -198,4 +198,5 @@ def summarize(a: Analysis) -> Summary:
         summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
         summary.alloc_if_null = min(null_params) if null_params else None
         summary.returns_linked = a.returns_linked
+        summary.private_fields = tuple(sorted(a.private_fields or ()))
     return summary
