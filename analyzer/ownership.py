@@ -50,6 +50,7 @@ OWNED = frozenset((MAYBE, MAYBE_ERR, LIVE))
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
+NONNEGATIVE = "nonnegative"  # ... zero or positive (`if (ret < 0) ..; else`): no errno
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 DROP = "drop"  # World.handed value: the reference was dropped (`put_device(&x->dev)`)
 TERMINAL = frozenset((FREED, ESCAPED, NULL))
@@ -2687,6 +2688,9 @@ class Analysis:
                 # the callee did not fail
                 for rid, _, _, on_ok in world.pending.pop(left.name, None) or ():
                     self._apply_effect(rid, on_ok, world)
+                if left.name in self.integers and world.vals.get(_sign_key(left.name)) != POSITIVE:
+                    # `if (ret < 0) ..; return ret;` past the test returns no error
+                    world.vals[_sign_key(left.name)] = NONNEGATIVE
             nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
             if nonzero and isinstance(left, ir.Name):
                 out = self._refine_int(left.name, world, True)
@@ -3084,7 +3088,7 @@ class Analysis:
                 return "error"
             case ir.Name(name=n) if world.vals.get(n) == "zero":
                 return "zero"
-            case ir.Name(name=n) if world.vals.get(_sign_key(n)) == POSITIVE:
+            case ir.Name(name=n) if world.vals.get(_sign_key(n)) in (POSITIVE, NONNEGATIVE):
                 return "positive"  # `if (ret > 0) ...; return ret;`: a count
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
