@@ -2339,6 +2339,12 @@ class Analysis:
                     # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
                     # a sink that fails did not take the block.
                     self._sink_pending.append((rid, "escaped", None, "escaped"))
+                elif world.status.get(rid) == MANAGED:
+                    # `list_add_tail(&info->list, &reboot->head)` of a devm block: the
+                    # list's owner reaches (and cleans up) the plain memory it holds
+                    for (c, _), v in list(world.heap.items()):
+                        if c == rid and world.status.get(v) in OWNED:
+                            self.escape(v, world)
                 else:
                     self.escape(rid, world)
         elif role == "transfer":
