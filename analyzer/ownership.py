@@ -1218,7 +1218,9 @@ class Analysis:
         if p is None:
             return []
         root, tokens = p
-        for cut in range(len(tokens), -1, -1):
+        # (`&b->c->list` is in what b->c points to, not in b: no cut past an arrow)
+        floor = max((i for i, t in enumerate(tokens) if t.startswith("->")), default=0)
+        for cut in range(len(tokens), floor - 1, -1):
             found = self.resolve_path(root, tokens[:cut], world, create=False)
             if found:
                 return found
