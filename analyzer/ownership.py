@@ -149,7 +149,8 @@ class Leak:
     skipped_free: bool = False  # the path stepped over a guarded free of this block
     replaced: bool = False  # the path put another block in its place
     # Rests on the convention that a failing function frees what it left in
-    # its caller's structure, with no caller here seen dropping it.
+    # its caller's structure (or in a devm block the caller's structure
+    # holds), with no caller here seen dropping it.
     tentative: bool = False
 
 
@@ -3108,6 +3109,7 @@ class Analysis:
         return "unknown"
 
     def find_leaks(self, node: ir.Node, world: World, cls: str) -> None:
+        tentative: set[int] = set()
         contained: dict[int, int] = {}
         for (c, _), v in world.heap.items():
             contained[v] = c
@@ -3139,6 +3141,10 @@ class Analysis:
                     if error_exit is not True:
                         continue
                     reason = "managed-container"
+                    if world.status.get(contained.get(holder_rid, -1)) in (PARAM, P_ESCAPED):
+                        # `dev->q_tx[i] = q` (q devm): the caller reaches q and what
+                        # it holds, as it reaches what is left in its own structure
+                        tentative.add(rid)
                 elif hst in (PARAM, P_FREED, P_ESCAPED):
                     # Kept in the caller's memory. A function that fails is
                     # expected to undo what it set up: on an error exit this is
@@ -3214,6 +3220,7 @@ class Analysis:
                 reason=reason,
                 error_exit=error_exit,
                 truncated=self.truncated,
+                tentative=rid in tentative,
             )
             if reason == "left-in-caller":
                 # Memory left in the caller's structure is a leak for sure only
