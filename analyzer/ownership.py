@@ -617,6 +617,7 @@ class Analysis:
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
+        self.linked_names: dict[str, int] = {}  # ... by the locals that held it
         self._decl_assigns: dict[int, ir.Assign] = {}  # (see `transfer`, Kind.DECL)
         self.private_fields: set[str] | None = None  # (see Summary.private_fields)
         self.returns_linked: int | None = None  # an exit returned a block linked so
@@ -2321,11 +2322,16 @@ class Analysis:
                 for i, other in enumerate(args)
                 if i != api.pointer
                 for r in self.owner_of(other, world)
-                if world.status.get(r) == PARAM and self.rid_sites[r].param[1] == ""
+                if world.status.get(r) in (PARAM, P_ESCAPED) and self.rid_sites[r].param[1] == ""
             }
             for rid in self.owner_of(arg, world):
                 if linked and world.status.get(rid) in OWNED:
                     self.linked[rid] = min(linked)  # `list_add_tail(&buf->list, list)`
+                    for name, v in world.env.items():
+                        if v == rid and name.isidentifier():
+                            # (the block goes from the worlds once escaped: a
+                            # `return buf;` after this finds it by its name)
+                            self.linked_names[name] = min(linked)
                 if rid in into and not api.drvdata:
                     continue
                 if api.drvdata and not self.has_callers and world.status.get(rid) in OWNED:
@@ -2953,6 +2959,8 @@ class Analysis:
                 returned = None  # `return regmap_write(map, r, buf)` returns an int
             if returned in self.linked:  # (filled only in pointer functions)
                 self.returns_linked = self.linked[returned]
+            elif returned is None and isinstance(node.expr, ir.Name):
+                self.returns_linked = self.linked_names.get(node.expr.name, self.returns_linked)
             if self.private_tables and returned is not None and isinstance(node.expr, ir.Name):
                 self._returned_private(node.expr.name, returned, world)
             # `clk = clk_register(NULL, &div->hw); return clk;` returns what a callee
