@@ -48,6 +48,7 @@ OWNED = frozenset((MAYBE, MAYBE_ERR, LIVE))
 # World.lent values: handed to a keeper, passed to any other callee, or given
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
+ADRIFT = "adrift"  # in World.lent: given with a block since handed over (Leak.partner_gone)
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
 NONNEGATIVE = "nonnegative"  # ... zero or positive (`if (ret < 0) ..; else`): no errno
@@ -147,6 +148,9 @@ class Leak:
     older_at_null: bool = False
     earlier: bool = False  # the block of an earlier pass of a loop
     skipped_free: bool = False  # the path stepped over a guarded free of this block
+    # given to a callee we cannot see together with a block that has since been
+    # handed over or freed (`init_cmd(ph2c, parm, ..); enqueue(ph2c)`): maybe linked
+    partner_gone: bool = False
     replaced: bool = False  # the path put another block in its place
     # Rests on the convention that a failing function frees what it left in
     # its caller's structure (or in a devm block the caller's structure
@@ -498,6 +502,7 @@ class Analysis:
         # `fput(sync_file->file)`) releases the block too.
         self.private_tables = private_tables
         self._private_given: list[int] = []  # the blocks the last table call was given
+        self.passed_with: dict[int, set[int]] = {}  # block -> blocks given with it to a callee
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -1535,6 +1540,9 @@ class Analysis:
             old = world.realloc.get(rid)
             if old is not None:
                 world.status[old] = FREED
+            for partner in self.passed_with.get(rid, ()) if self.passed_with else ():
+                if world.status.get(partner) in OWNED:
+                    _lend(world, partner, ADRIFT)
         elif st == PARAM:
             world.status[rid] = P_ESCAPED
         elif st == MANAGED:
@@ -2016,6 +2024,8 @@ class Analysis:
         )
         if self.private_tables:
             self._private_data(name, expr, values, world)
+        if len(values) > 1 and values.count(None) < len(values) - 1:
+            self._passed_together(values, world)
         # (Each case below needs a value or a `&name` argument: a call given
         # neither, a common one, skips them.)
         valued = values.count(None) != len(values)
@@ -2066,6 +2076,15 @@ class Analysis:
             )
             return owner
         return None
+
+    def _passed_together(self, values, world: World) -> None:
+        """Blocks of this function given to one callee we cannot see: it may
+        link one into the other (see Leak.partner_gone)."""
+        status = world.status
+        given = {v for v in values if v is not None and status.get(v) in OWNED}
+        if len(given) > 1:
+            for v in given:
+                self.passed_with.setdefault(v, set()).update(given - {v})
 
     def _private_data(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """See `private_tables`: the blocks a call given such a table gets (its
@@ -3174,11 +3193,11 @@ class Analysis:
                 reason = "overwritten" if self._replaced(rid, world) else "unfreed"
             if world.lent.get(rid) == RELEASED:
                 continue  # given whole to a release-named function we cannot see
-            if rid in self.self_releasing and world.lent.get(rid) in (PASSED, KEPT):
+            if rid in self.self_releasing and world.lent.get(rid) in (PASSED, ADRIFT, KEPT):
                 continue  # handed over with its own release callback
             if world.lent.get(rid) == KEPT and error_exit is not True:
                 continue  # handed to a framework by a pointer into it, on a success path
-            if world.lent.get(rid) == PASSED and error_exit is False:
+            if world.lent.get(rid) in (PASSED, ADRIFT) and error_exit is False:
                 # On a success exit, memory given to code we cannot see was
                 # almost always handed over (triage: 13 of 13 such findings).
                 continue
@@ -3221,6 +3240,7 @@ class Analysis:
                 lent=world.lent.get(rid),
                 # an earlier loop iteration's block, left where the new one was found NULL
                 skipped_free=rid in world.skipped,
+                partner_gone=world.lent.get(rid) == ADRIFT,
                 replaced=rid in world.replaced,
                 older_at_null=rid in self.older and found_null == world.holders.get(rid),
                 earlier=rid in self.older,
@@ -3499,7 +3519,7 @@ def _track_key(name: str) -> str:
     return name + _TRACK
 
 
-_LENT_ORDER = (PASSED, KEPT, RELEASED)
+_LENT_ORDER = (PASSED, ADRIFT, KEPT, RELEASED)
 
 
 def _lend(world: World, rid: int, how: str) -> None:

@@ -66,7 +66,9 @@ failing function undoes what it left in its caller's structure. *low*
 (shown with `--min-confidence low`): leaks at success exits or at exits
 not reached through a failed check, paths that step over a guarded free,
 put another block in the block's place (`if (a) p = x(); if (b) p = y();`)
-or leave a loop that stores the block before its first trip, an earlier
+or leave a loop that stores the block before its first trip, blocks given
+to a callee we cannot see together with a block since handed over
+(`init_cmd(cmd, parm); enqueue(cmd)`: a macro may have linked them), an earlier
 loop iteration's block, and caller-cleans-up cases: memory a failing
 function leaves in its caller's structure is shown only when a caller in
 the file frees or leaks that structure, or when the function frees what it
@@ -153,6 +155,10 @@ def _doubtful(leak: Leak) -> bool:
         # `if (!buf->sgl_dst_valid) kfree(buflout);` stepped over on this path: the
         # guard is correlated with the allocation (a flag, a size) in the cases
         # triaged, and the tool cannot relate the two
+        return True
+    if leak.partner_gone:
+        # `init_h2fwcmd(ph2c, parm, ..)` (a macro that sets ph2c->parmbuf = parm),
+        # then ph2c queued or freed: parm most likely went with it
         return True
     if leak.replaced:
         # `if (dma->pages) dma->sglist = a(); if (dma->vaddr) dma->sglist = b();`:
