@@ -1400,7 +1400,8 @@ class Analysis:
         if rid is None:
             return
         world.heap[(c, chain if not _multi(chain) else f"{chain}#{rid}")] = rid
-        world.holders[rid] = _display(target)
+        if c != rid:  # (`state->fe.priv = state` does not rename state)
+            world.holders[rid] = _display(target)
         if world.status.get(c) in (PARAM, P_FREED, P_ESCAPED):
             world.handed.pop(c, None)
             # The caller's memory now holds it: it does not leak here, but it
@@ -3139,7 +3140,8 @@ class Analysis:
         tentative: set[int] = set()
         contained: dict[int, int] = {}
         for (c, _), v in world.heap.items():
-            contained[v] = c
+            if c != v:  # (`state->fe.demodulator_priv = state` holds nothing)
+                contained[v] = c
         error_exit = self.is_error_exit(cls)
         if error_exit and _positive(node.expr):
             error_exit = None  # `return 1;`: kernel errors are negative; a count or a flag
