@@ -123,6 +123,9 @@ class Summary:
     # table whose release frees it (`sf->file = anon_inode_getfile(.., &fops, sf, 0)`):
     # releasing what such a field holds releases the block (see private_tables)
     private_fields: tuple[str, ...] = ()
+    # fields of the returned pointer that point back at the block it is in
+    # (`state->fe.demodulator_priv = state; return &state->fe;`: ->demodulator_priv)
+    self_fields: tuple[str, ...] = ()
 
     @property
     def relevant(self) -> bool:
@@ -625,6 +628,7 @@ class Analysis:
         self.linked_names: dict[str, int] = {}  # ... by the locals that held it
         self._decl_assigns: dict[int, ir.Assign] = {}  # (see `transfer`, Kind.DECL)
         self.private_fields: set[str] | None = None  # (see Summary.private_fields)
+        self.self_fields: set[str] | None = None  # (see Summary.self_fields)
         self.returns_linked: int | None = None  # an exit returned a block linked so
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
@@ -1656,6 +1660,8 @@ class Analysis:
             self.store(t, rid, world)
             for chain in summary.private_fields if rid is not None else ():
                 world.vals[_PRIVATE + t.name + chain] = str(rid)  # `sf = sync_file_alloc()`
+            for chain in summary.self_fields if rid is not None else ():
+                world.heap[(rid, chain)] = rid  # `state = fe->demodulator_priv` is the block
             self.assign_int(t.name, v, world)
             if self._deferred:
                 world.pending[t.name] = self._deferred
@@ -2100,6 +2106,25 @@ class Analysis:
                 for rid in map(int, given.split()) if given else ():
                     if world.status.get(rid) in OWNED:
                         _lend(world, rid, RELEASED)
+
+    def _returned_self(self, expr: ir.Expr, returned: int, world: World) -> None:
+        """Summary.self_fields: the fields, seen from the returned pointer, that
+        every exit returning this kind of block has pointing back at it."""
+        expr = ir.uncast(expr)
+        inside = expr.operand if isinstance(expr, ir.Unary) and expr.op == "&" else expr
+        p = path_of(inside)
+        if p is None:
+            return
+        prefix = "".join(p[1]) if inside is not expr else ""
+        fields = set()
+        for (c, chain), v in world.heap.items():
+            if c == returned and v == returned and chain.startswith(prefix):
+                rest = chain[len(prefix) :]
+                if inside is expr:
+                    fields.add(rest)
+                elif rest.startswith("."):
+                    fields.add("->" + rest[1:])  # `&state->fe` + `.priv`: `fe->priv`
+        self.self_fields = fields if self.self_fields is None else self.self_fields & fields
 
     def _returned_private(self, name: str, returned: int, world: World) -> None:
         """`return sf;` where `sf->file` holds an object made with sf: the fields
@@ -2983,6 +3008,8 @@ class Analysis:
                 self.returns_linked = self.linked_names.get(node.expr.name, self.returns_linked)
             if self.private_tables and returned is not None and isinstance(node.expr, ir.Name):
                 self._returned_private(node.expr.name, returned, world)
+            if returned is not None and world.status.get(returned) in OWNED:
+                self._returned_self(node.expr, returned, world)
             # `clk = clk_register(NULL, &div->hw); return clk;` returns what a callee
             # made from the block, not the block: the caller gets no new memory.
             made = self._derived or (

@@ -199,4 +199,5 @@ def summarize(a: Analysis) -> Summary:
         summary.alloc_if_null = min(null_params) if null_params else None
         summary.returns_linked = a.returns_linked
         summary.private_fields = tuple(sorted(a.private_fields or ()))
+        summary.self_fields = tuple(sorted(a.self_fields or ()))
     return summary
