@@ -343,7 +343,10 @@ class DriverModel:
                 ):
                     return True  # the callee frees, keeps or lends it
                 continue
-            roles = {a.role for a in self.apis.lookup(name)}
+            apis = self.apis.lookup(name)
+            if any(a.role == "sink" and _into_stack(fn, call, a.into) for a in apis):
+                continue  # `sg_init_one(&sg, nfc->dma_buf, len)`: a local scatterlist
+            roles = {a.role for a in apis}
             if roles & {"free", "sink", "transfer", "reallocator"}:
                 return True
             if self.apis.keeps(name) or self.apis.releases(name):
@@ -860,3 +863,15 @@ def result_of(result: UnitResult, name: str) -> FunctionResult | None:
         if fr.function.name == name:
             return fr
     return None
+
+
+def _into_stack(fn: ir.Function, call: ir.Call, into: int | None) -> bool:
+    """Does a sink written as a call (`sg_init_one(&sg, ..)`) store into an object
+    this function declared (`&sg` of a local that is no pointer)?"""
+    if into is None or into >= len(call.args):
+        return False
+    arg = _strip(call.args[into])
+    if not (isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name)):
+        return False
+    name = arg.operand.name
+    return any(n.kind is ir.Kind.DECL and n.name == name and not n.decl_pointer for n in fn.nodes)

@@ -505,7 +505,6 @@ class Analysis:
         # `fput(sync_file->file)`) releases the block too.
         self.private_tables = private_tables
         self._private_given: list[int] = []  # the blocks the last table call was given
-        self.passed_with: dict[int, set[int]] = {}  # block -> blocks given with it to a callee
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -1545,7 +1544,8 @@ class Analysis:
             old = world.realloc.get(rid)
             if old is not None:
                 world.status[old] = FREED
-            for partner in self.passed_with.get(rid, ()) if self.passed_with else ():
+            partners = world.vals.get(_WITH + str(rid)) if world.vals else None
+            for partner in map(int, partners.split()) if partners else ():
                 if world.status.get(partner) in OWNED:
                     _lend(world, partner, ADRIFT)
         elif st == PARAM:
@@ -2031,7 +2031,7 @@ class Analysis:
         )
         if self.private_tables:
             self._private_data(name, expr, values, world)
-        if len(values) > 1 and values.count(None) < len(values) - 1:
+        if len(values) > 1 and values.count(None) < len(values) - 1 and _sets_up(name):
             self._passed_together(values, world)
         # (Each case below needs a value or a `&name` argument: a call given
         # neither, a common one, skips them.)
@@ -2084,14 +2084,49 @@ class Analysis:
             return owner
         return None
 
+    def _on_stack(self, arg: ir.Expr) -> bool:
+        """`&sg`, `sg` (an array), `&tmp[0]`, `&tmp` after `LIST_HEAD(tmp);`: an
+        object this function declared."""
+        arg = ir.uncast(arg)
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            arg = arg.operand
+            while isinstance(arg, ir.Index | ir.Field) and not (
+                isinstance(arg, ir.Field) and arg.arrow
+            ):
+                arg = arg.base
+            if not isinstance(arg, ir.Name):
+                return False
+            name = arg.name
+            return name in self.locals and name not in self.pointers or name in self.list_heads
+        while isinstance(arg, ir.Index):
+            arg = arg.base
+        return isinstance(arg, ir.Name) and arg.name in self.arrays
+
+    @cached_property
+    def list_heads(self) -> set[str]:
+        """Locals declared by `LIST_HEAD(tmp);` (a macro: a call to the parser)."""
+        return {
+            n.expr.args[0].name
+            for n in self.fn.nodes
+            if n.kind is Kind.EXPR
+            and isinstance(n.expr, ir.Call)
+            and n.expr.func == "LIST_HEAD"
+            and len(n.expr.args) == 1
+            and isinstance(n.expr.args[0], ir.Name)
+        }
+
     def _passed_together(self, values, world: World) -> None:
-        """Blocks of this function given to one callee we cannot see: it may
-        link one into the other (see Leak.partner_gone)."""
+        """Blocks of this function given together to a set-up callee we cannot
+        see (`init_cmd(cmd, parm, ..)`): it may link one into the other
+        (see Leak.partner_gone). Remembered on this path, in `vals`."""
         status = world.status
         given = {v for v in values if v is not None and status.get(v) in OWNED}
         if len(given) > 1:
             for v in given:
-                self.passed_with.setdefault(v, set()).update(given - {v})
+                had = world.vals.get(_WITH + str(v))
+                partners = set(had.split()) if had else set()
+                partners.update(str(o) for o in given - {v})
+                world.vals[_WITH + str(v)] = " ".join(sorted(partners))
 
     def _private_data(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """See `private_tables`: the blocks a call given such a table gets (its
@@ -2369,7 +2404,10 @@ class Analysis:
                 for r in self.owner_of(other, world)
                 if world.status.get(r) in (PARAM, P_ESCAPED) and self.rid_sites[r].param[1] == ""
             }
-            for rid in self.owner_of(arg, world):
+            # `sg_init_one(&sg, buf, len)`, `list_add(&x->node, &tmp)`: an object
+            # on this function's stack holds it for as long as the function runs
+            on_stack = api.into is not None and self._on_stack(args[api.into])
+            for rid in self.owner_of(arg, world) if not on_stack else ():
                 if linked and world.status.get(rid) in OWNED:
                     self.linked[rid] = min(linked)  # `list_add_tail(&buf->list, list)`
                     for name, v in world.env.items():
@@ -2396,6 +2434,8 @@ class Analysis:
                 elif world.status.get(rid) == MANAGED:
                     # `list_add_tail(&info->list, &reboot->head)` of a devm block: the
                     # list's owner reaches (and cleans up) the plain memory it holds
+                    if any(self._on_stack(a) for i, a in enumerate(args) if i != api.pointer):
+                        continue  # (`list_add_tail(&info->list, &tmp)`: a local list)
                     for (c, _), v in list(world.heap.items()):
                         if c == rid and world.status.get(v) in OWNED:
                             self.escape(v, world)
@@ -3536,6 +3576,14 @@ def _spelled(text: str) -> str:
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
 _PRIVATE = "~private "  # + field: holds an object made with these blocks (`private_tables`)
+_WITH = "~with "  # + block: the blocks given with it to a set-up callee (`_passed_together`)
+# Callees that set one object up with another (`init_h2fwcmd_w_parm_no_rsp(cmd, parm, ..)`,
+# `foo_fill_req(req, buf)`), not logging or copies
+_SETS_UP = re.compile(r"init|fill|prepare|setup|set_up")
+
+
+def _sets_up(name: str | None) -> bool:
+    return name is not None and _SETS_UP.search(name) is not None
 
 
 _TRACK = "~test"
