@@ -505,6 +505,7 @@ class Analysis:
         # `fput(sync_file->file)`) releases the block too.
         self.private_tables = private_tables
         self._private_given: list[int] = []  # the blocks the last table call was given
+        self._table_calls: dict[int, bool] = {}  # id(call) -> given a private table
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -979,12 +980,15 @@ class Analysis:
         """`transfer` of a SWITCH node: the edge to `case K:` knows `x == K`
         (`switch (type) { case T_UC: grp = get(); }` .. `if (type == T_UC) put(grp);`),
         where a fallthrough into the same label knows nothing."""
+        root = _root_name(node.expr)
+        if root is None or root not in self.tested_names:
+            return [(s, world) for s in node.succs]  # no later test to agree with
         out = []
         nodes = self.fn.nodes
         for s in node.succs:
             value = nodes[s].case_value
             if value is None:
-                out.append((s, world.copy()))
+                out.append((s, world))  # (as every edge was: the worlds are not changed)
                 continue
             for w in self._refine_equal(node.expr, value, world.copy(), True):
                 out.append((s, w))
@@ -2132,7 +2136,12 @@ class Analysis:
         """See `private_tables`: the blocks a call given such a table gets (its
         caller, `_eval_assign`, remembers them under the field the object made
         goes to), and the release of that object, which releases them."""
-        if any(_table_name(a) in self.private_tables for a in expr.args):
+        tabled = self._table_calls.get(id(expr))
+        if tabled is None:
+            tabled = self._table_calls[id(expr)] = any(
+                _table_name(a) in self.private_tables for a in expr.args
+            )
+        if tabled:
             status = world.status
             self._private_given = [v for v in values if v is not None and status.get(v) in OWNED]
         elif self.apis.releases(name):
