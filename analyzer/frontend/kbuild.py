@@ -32,22 +32,35 @@ _ENDEF = re.compile(r"^\s*endef\b")
 _FUNCTION = re.compile(r"\$[({](?:if|or|and|call|filter|filter-out|patsubst|subst|shell|foreach)\s")
 _OWN = ("ccflags-y", "EXTRA_CFLAGS", "subdir-ccflags-y")
 _REMOVE = "ccflags-remove-y"
+_VARIABLES = (*_OWN, _REMOVE)
 
 Assignment = tuple[str, str, tuple[tuple[str, str], ...]]  # (variable, operator, flags)
+_NONE: frozenset[str] = frozenset()
 
 
 def defines_for(path: str) -> frozenset[str]:
     """The macros every build of the C file at `path` is given with -D."""
-    directory, name = os.path.split(os.path.abspath(path))
+    directory, name = os.path.split(path)
+    own, given = _directory(directory)
+    if not own and not given:
+        return _NONE  # (most files: a warm run asks for each of them)
     stem = name.rsplit(".", 1)[0]
-    own = _directory_flags(directory)
-    names = _macros(own, (*_OWN, f"CFLAGS_{stem}.o"), _inherited(os.path.dirname(directory)))
+    names = _macros(own, (*_OWN, f"CFLAGS_{stem}.o"), given)
     names -= _macros(own, (_REMOVE, f"CFLAGS_REMOVE_{stem}.o"))
     return frozenset(names)
 
 
+@cache
+def _directory(directory: str) -> tuple[tuple[Assignment, ...], frozenset[str]]:
+    """The directory's own flag assignments and what its parents hand down
+    (by the name the caller gave it: one absolute path per directory)."""
+    absolute = os.path.abspath(directory or ".")
+    return _directory_flags(absolute), _inherited(os.path.dirname(absolute))
+
+
 def forget() -> None:
     """Drop what was read of the Makefiles (a new run reads them again)."""
+    _directory.cache_clear()
     _inherited.cache_clear()
     _directory_flags.cache_clear()
 
@@ -93,10 +106,13 @@ def _directory_flags(directory: str) -> tuple[Assignment, ...]:
     out: list[Assignment] = []
     for makefile in _MAKEFILES:
         try:
-            with open(os.path.join(directory, makefile), encoding="utf-8", errors="replace") as f:
-                text = f.read(1 << 20)
+            with open(os.path.join(directory, makefile), "rb") as f:
+                raw = f.read(1 << 20)
         except OSError:
             continue
+        if b"-D" not in raw and b"-U" not in raw and b":=" not in raw:
+            continue  # (most Makefiles: no flags, no override; a warm run reads them all)
+        text = raw.decode("utf-8", "replace")
         depth = 0  # inside `ifeq` .. `endif` or `define` .. `endef`
         for line in text.replace("\\\n", " ").splitlines():
             line = line.split("#")[0]
@@ -109,5 +125,7 @@ def _directory_flags(directory: str) -> tuple[Assignment, ...]:
             m = _ASSIGN.match(line)
             if depth or m is None or _FUNCTION.search(m.group("value")):
                 continue
-            out.append((m.group("var"), m.group("op"), tuple(_FLAG.findall(m.group("value")))))
+            var = m.group("var")
+            if var in _VARIABLES or var.startswith(("CFLAGS_", "CFLAGS_REMOVE_")):
+                out.append((var, m.group("op"), tuple(_FLAG.findall(m.group("value")))))
     return tuple(out)
