@@ -2046,7 +2046,11 @@ class Analysis:
             owners = {v for v in values if status.get(v) in _HELD}
         for arg, value in zip(expr.args, values, strict=False) if valued or takes_address else ():
             if isinstance(arg, ir.Unary) and arg.op == "&" and isinstance(arg.operand, ir.Name):
-                for name in self._linked(arg.operand.name, expr.span):
+                # (a borrower given our callback, `smp_call_function_single(cpu, fn,
+                # &info, 1)`, runs it on what the local holds and keeps nothing;
+                # another borrower, `foo_stats_init(&vsi, &info)`, may copy it out)
+                runs = borrows and keeps
+                for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
                         self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
