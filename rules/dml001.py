@@ -70,12 +70,12 @@ or leave a loop that stores the block before its first trip, blocks given
 to a callee we cannot see together with a block since handed over
 (`init_cmd(cmd, parm); enqueue(cmd)`: a macro may have linked them), an earlier
 loop iteration's block, and caller-cleans-up cases: memory a failing
-function leaves in its caller's structure (or in a devm block that
-structure holds) is shown only when a caller in the file frees or leaks
-that structure, or when the function frees what it stored there on
-another failing path (it undoes its own work, so the leftover is its
-bug). Triage found most low findings to be memory handed over in ways the
-tool cannot see.
+function leaves in its caller's structure is shown only when a caller in
+the file frees or leaks that structure, or when the function frees what it
+stored there on another failing path (it undoes its own work, so the
+leftover is its bug); plain memory in a devm block that the caller's
+structure holds is low. Triage found most low findings to be memory
+handed over in ways the tool cannot see.
 """
 
     def check(self, ctx: Context) -> Iterator[Finding]:
