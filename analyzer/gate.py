@@ -25,6 +25,7 @@ from unidiff.errors import UnidiffParseError
 
 from analyzer.checker import FileResult, Options, check_source
 from analyzer.findings import Finding
+from analyzer.frontend import kbuild
 
 SOURCE_SUFFIXES = (".c", ".h")
 BASELINE_VERSION = 1
@@ -295,6 +296,7 @@ class GateResult:
 
 def run(changes: list[Change], options: Options, jobs: int = 1) -> GateResult:
     """Analyse both versions of each changed file and keep the findings that are new."""
+    kbuild.forget()  # Makefiles are read afresh each run (a process may run again)
     if jobs > 1 and len(changes) >= 8:  # a long series: spread the files over processes
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             pairs = list(pool.map(compare, changes, [options] * len(changes)))

@@ -2049,7 +2049,9 @@ class Analysis:
                 # (a borrower given our callback, `smp_call_function_single(cpu, fn,
                 # &info, 1)`, runs it on what the local holds and keeps nothing;
                 # another borrower, `foo_stats_init(&vsi, &info)`, may copy it out)
-                runs = borrows and keeps
+                runs = borrows and any(
+                    isinstance(a, ir.Name) and a.name in self.functions for a in expr.args
+                )
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
                         self.escape(rid, world)

@@ -34,6 +34,7 @@ from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 
 from analyzer import apis as apis_mod
+from analyzer.frontend import kbuild
 from analyzer.ownership import Effect, Summary
 
 FORMAT = 1
@@ -288,6 +289,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     A name defined in several files (per-architecture or per-config
     variants) keeps only the effects all its definitions agree on.
     """
+    kbuild.forget()  # Makefiles are read afresh each run (a process may run again)
     files = list(files)
     definitions: dict[str, int] = {}
     agreed: dict[str, list[dict]] = {}

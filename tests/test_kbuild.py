@@ -110,3 +110,23 @@ def test_a_makefile_change_makes_the_cache_entry_stale(tmp_path, capsys):
     past = time.time_ns() - 10**10
     os.utime(makefile, ns=(past, past))
     assert _findings(capsys, "--cache-dir", cache, str(src)) == []
+
+
+def test_a_plain_reset_in_kbuild_counts(tmp_path):
+    src = _tree(tmp_path, "ccflags-y += -DRX_NEW_PATH\n")
+    (src.parent / "Kbuild").write_text("ccflags-y = -Wall\n")
+    kbuild.forget()
+    assert kbuild.defines_for(str(src)) == frozenset()
+
+
+def test_relative_paths_of_two_trees_in_one_process(tmp_path, monkeypatch):
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    src_one = _tree(one, "ccflags-y += -DRX_NEW_PATH\n")
+    _tree(two, "obj-y += rx_main.o\n")
+    rel = os.path.relpath(src_one, one)
+    monkeypatch.chdir(one)
+    assert kbuild.defines_for(rel) == {"RX_NEW_PATH"}
+    monkeypatch.chdir(two)
+    assert kbuild.defines_for(rel) == frozenset()

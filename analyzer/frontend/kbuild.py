@@ -41,6 +41,8 @@ _NONE: frozenset[str] = frozenset()
 def defines_for(path: str) -> frozenset[str]:
     """The macros every build of the C file at `path` is given with -D."""
     directory, name = os.path.split(path)
+    if not os.path.isabs(directory):  # (the cache is by absolute directory)
+        directory = os.path.join(os.getcwd(), directory)
     own, given = _directory(directory)
     if not own and not given:
         return _NONE  # (most files: a warm run asks for each of them)
@@ -52,9 +54,8 @@ def defines_for(path: str) -> frozenset[str]:
 
 @cache
 def _directory(directory: str) -> tuple[tuple[Assignment, ...], frozenset[str]]:
-    """The directory's own flag assignments and what its parents hand down
-    (by the name the caller gave it: one absolute path per directory)."""
-    absolute = os.path.abspath(directory or ".")
+    """The directory's own flag assignments and what its parents hand down."""
+    absolute = os.path.abspath(directory)
     return _directory_flags(absolute), _inherited(os.path.dirname(absolute))
 
 
@@ -102,19 +103,20 @@ def _macros(
 
 @cache
 def _directory_flags(directory: str) -> tuple[Assignment, ...]:
-    """Each unconditional assignment of the directory's Makefiles, with its flags."""
-    out: list[Assignment] = []
+    """Each unconditional assignment of a flag variable in the directory's Makefiles."""
+    texts = []
     for makefile in _MAKEFILES:
         try:
             with open(os.path.join(directory, makefile), "rb") as f:
-                raw = f.read(1 << 20)
+                texts.append(f.read(1 << 20))
         except OSError:
             continue
-        if b"-D" not in raw and b"-U" not in raw and b":=" not in raw:
-            continue  # (most Makefiles: no flags, no override; a warm run reads them all)
-        text = raw.decode("utf-8", "replace")
+    if not any(b"-D" in raw or b"-U" in raw for raw in texts):
+        return ()  # (most directories: a warm run asks for each of them)
+    out: list[Assignment] = []
+    for raw in texts:
         depth = 0  # inside `ifeq` .. `endif` or `define` .. `endef`
-        for line in text.replace("\\\n", " ").splitlines():
+        for line in raw.decode("utf-8", "replace").replace("\\\n", " ").splitlines():
             line = line.split("#")[0]
             if _CONDITIONAL.match(line) or _DEFINE.match(line):
                 depth += 1
