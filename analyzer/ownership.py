@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
@@ -505,7 +506,6 @@ class Analysis:
         # `fput(sync_file->file)`) releases the block too.
         self.private_tables = private_tables
         self._private_given: list[int] = []  # the blocks the last table call was given
-        self._table_calls: dict[int, bool] = {}  # id(call) -> given a private table
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
@@ -2030,12 +2030,11 @@ class Analysis:
         what the summary does not cover is still unknown.
         """
         self._hand_over(name, expr, values, world)
-        keeps, constructs, borrows, destroys, takes_address = self._callee_facts.get(
-            expr, self._callee_of
-        )
+        facts = self._callee_facts.get(expr, self._callee_of)
+        keeps, constructs, borrows, destroys, takes_address = facts[:5]
         if self.private_tables:
-            self._private_data(name, expr, values, world)
-        if len(values) > 1 and values.count(None) < len(values) - 1 and _sets_up(name):
+            self._private_data(name, facts.tabled, values, world, expr)
+        if facts.sets_up and len(values) > 1:
             self._passed_together(values, world)
         # (Each case below needs a value or a `&name` argument: a call given
         # neither, a common one, skips them.)
@@ -2049,9 +2048,7 @@ class Analysis:
                 # (a borrower given our callback, `smp_call_function_single(cpu, fn,
                 # &info, 1)`, runs it on what the local holds and keeps nothing;
                 # another borrower, `foo_stats_init(&vsi, &info)`, may copy it out)
-                runs = borrows and any(
-                    isinstance(a, ir.Name) and a.name in self.functions for a in expr.args
-                )
+                runs = borrows and facts.callback
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
                         self.escape(rid, world)
@@ -2138,15 +2135,12 @@ class Analysis:
                 partners.update(str(o) for o in given - {v})
                 world.vals[_WITH + str(v)] = " ".join(sorted(partners))
 
-    def _private_data(self, name: str | None, expr: ir.Call, values, world: World) -> None:
+    def _private_data(
+        self, name: str | None, tabled: bool, values, world: World, expr: ir.Call
+    ) -> None:
         """See `private_tables`: the blocks a call given such a table gets (its
         caller, `_eval_assign`, remembers them under the field the object made
         goes to), and the release of that object, which releases them."""
-        tabled = self._table_calls.get(id(expr))
-        if tabled is None:
-            tabled = self._table_calls[id(expr)] = any(
-                _table_name(a) in self.private_tables for a in expr.args
-            )
         if tabled:
             status = world.status
             self._private_given = [v for v in values if v is not None and status.get(v) in OWNED]
@@ -2192,28 +2186,28 @@ class Analysis:
                 fields if self.private_fields is None else self.private_fields & fields
             )
 
-    def _callee_of(self, expr: ir.Call) -> tuple[bool, bool, bool, bool, bool]:
-        """What `_unknown_callee` asks of a call that no world changes: does the
-        callee keep what it is given, construct from it, borrow it, is it
-        given a destructor of this file, and is it given a local's address
-        (`&p`).  Asked once per call expression."""
+    def _callee_of(self, expr: ir.Call) -> _Callee:
+        """What `_unknown_callee` asks of a call that no world changes (asked
+        once per call expression; see _Callee)."""
         name = expr.func
         # An unknown callee borrows; one given `&p` may replace or keep `p`.
         # A callee given one of our functions as a callback (`adb_request(req,
         # done_fn, ...)`) usually hands the request to it later: it keeps it.
         # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
-        keeps = (
-            name is None
-            or self.apis.keeps(name)
-            or any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
-        )
+        callback = any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
+        keeps = name is None or self.apis.keeps(name) or callback
         destroys = any(self._destructor(a) for a in expr.args)
         takes_address = any(
             isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Name)
             for a in expr.args
         )
         constructs, borrows = self.apis.constructs(name), self.apis.borrows(name)
-        return keeps, constructs, borrows, destroys, takes_address
+        tabled = bool(self.private_tables) and any(
+            _table_name(a) in self.private_tables for a in expr.args
+        )
+        return _Callee(
+            keeps, constructs, borrows, destroys, takes_address, callback, tabled, _sets_up(name)
+        )
 
     def _release_callback(self, value: ir.Expr) -> bool:
         """`foo_release` or `&foo_release`, a function of this file that frees."""
@@ -3599,6 +3593,19 @@ _SETS_UP = re.compile(r"init|fill|prepare|setup|set_up")
 
 def _sets_up(name: str | None) -> bool:
     return name is not None and _SETS_UP.search(name) is not None
+
+
+class _Callee(NamedTuple):
+    """What a call to a callee we cannot see is, whatever the world (Analysis._callee_of)."""
+
+    keeps: bool  # keeps what it is given (by name, given our callback, or through a pointer)
+    constructs: bool  # returns a new object made from what it is given
+    borrows: bool  # only uses what it is given
+    destroys: bool  # given a destructor of this file
+    takes_address: bool  # given a local's address (`&p`)
+    callback: bool  # given a function of this file
+    tabled: bool  # given an ops table of this file whose release frees (private_tables)
+    sets_up: bool  # a set-up name (`*init*`, `*fill*`): may link one argument into another
 
 
 _TRACK = "~test"
