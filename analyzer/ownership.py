@@ -152,8 +152,8 @@ class Leak:
     older_at_null: bool = False
     earlier: bool = False  # the block of an earlier pass of a loop
     skipped_free: bool = False  # the path stepped over a guarded free of this block
-    # given to a callee we cannot see together with a block that has since been
-    # handed over or freed (`init_cmd(ph2c, parm, ..); enqueue(ph2c)`): maybe linked
+    # given to a set-up callee we cannot see together with a block that has since
+    # been handed over (`init_cmd(ph2c, parm, ..); enqueue(ph2c)`): maybe linked
     partner_gone: bool = False
     replaced: bool = False  # the path put another block in its place
     # Rests on the convention that a failing function frees what it left in

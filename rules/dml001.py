@@ -159,7 +159,7 @@ def _doubtful(leak: Leak) -> bool:
         return True
     if leak.partner_gone:
         # `init_h2fwcmd(ph2c, parm, ..)` (a macro that sets ph2c->parmbuf = parm),
-        # then ph2c queued or freed: parm most likely went with it
+        # then ph2c handed over (queued): parm most likely went with it
         return True
     if leak.replaced:
         # `if (dma->pages) dma->sglist = a(); if (dma->vaddr) dma->sglist = b();`:
