@@ -55,6 +55,9 @@ class Api:
     always: bool = False  # sinks: takes the pointer even when it fails (`*_or_reset`)
     test: str = ""  # condition entries: "value" | "not" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
+    # allocators: an object that is not itself memory DML001 reports (a
+    # net_device), tracked so that memory it holds is seen freed with it
+    holder: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +137,7 @@ class ApiTable:
     zeroes_patterns: list[str] = field(default_factory=list)
     # Callees that take a reference (see [[gets]] in apis.toml).
     gets_patterns: list[str] = field(default_factory=list)
-    _cache: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str, str], bool | frozenset[str]] = field(default_factory=dict, repr=False)
     _compiled: dict[str, GlobSet] = field(default_factory=dict, repr=False)
 
     def keeps(self, name: str | None) -> bool:
@@ -197,6 +200,16 @@ class ApiTable:
             if api.role == role:
                 return api
         return None
+
+    def holder_families(self) -> frozenset[str]:
+        """Families of the allocators marked `holder` (see Api.holder)."""
+        key = ("holder families", "")
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = frozenset(
+                a.family for apis in self.by_name.values() for a in apis if a.holder
+            )
+        return found
 
     def names(self, role: str) -> set[str]:
         return {n for n, apis in self.by_name.items() if any(a.role == role for a in apis)}
@@ -411,7 +424,7 @@ def _entries(role: str, entry: dict, where: str):
     if not protos or not all(isinstance(p, str) for p in protos):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
-    known |= {"pointer", "device", "drvdata", "test", "into", "always"}
+    known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -445,6 +458,7 @@ def _entries(role: str, entry: dict, where: str):
             always=bool(entry.get("always", False)),
             test=test,
             returns_pointer=returns_pointer,
+            holder=bool(entry.get("holder", False)),
         )
 
 

@@ -147,6 +147,7 @@ def analyse(
     # (`kfree(cec_get_drvdata(adap))`): see Analysis.private_tables
     private_tables = frozenset(table for table, own in freeing.items() if own)
     interesting = _interesting(apis)
+    file_vars = frozenset(unit.globals - names)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
         # a superset of the calls, so no function the loop analyses is missed,
@@ -192,6 +193,7 @@ def analyse(
             never_fails.null_guard,
             release_tables,
             private_tables,
+            file_vars,
         )
         a.run()
         summary = summarize(a)
@@ -237,7 +239,9 @@ def analyse(
     # path only runs some teardown that is taken to cover them.
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
-        if ident in leftovers.confirmed or (cleans_up and ident in leftovers.assumed):
+        if leak.reason == "left-in-global":
+            fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
+        elif ident in leftovers.confirmed or (cleans_up and ident in leftovers.assumed):
             fr.leaks.append(leak)
         elif (
             fr.function.name not in called

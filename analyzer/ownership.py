@@ -18,6 +18,7 @@ memory can be summarised.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -42,6 +43,11 @@ FREED = "freed"
 ESCAPED = "escaped"
 NULL = "null"
 REALLOC_OLD = "realloc_old"  # the caller's block a krealloc() result overwrote
+# The status of FILE_VARS, the one resource that stands for the file's global
+# variables: `dasd_reserve_req = kmalloc(..)` stores the block in it, at key
+# "dasd_reserve_req", as `p->buf = ..` stores into a parameter's structure.
+GLOBAL = "global"
+FILE_VARS = -2
 
 # The status groups are frozensets: `status in OWNED` is asked at nearly every
 # step, and a miss in a set is one hash lookup where a tuple compared strings.
@@ -60,6 +66,7 @@ _HELD = OWNED | {MANAGED, PARAM}  # what an accessor's result may point into
 _LENDABLE = OWNED | {PARAM}  # what a keeper may keep
 _OWNED_OR_MANAGED = OWNED | {MANAGED}
 _OWNED_OR_OLD = OWNED | {REALLOC_OLD}
+_CALLERS = frozenset((PARAM, P_ESCAPED, GLOBAL))  # memory that outlives the call
 
 MAX_WORLDS = 48  # per CFG node
 MAX_STEPS = 60000  # per function
@@ -490,6 +497,7 @@ class Analysis:
         null_guard: Callable[[str | None], int | None] = lambda name: None,
         release_tables: frozenset[str] = frozenset(),
         private_tables: frozenset[str] = frozenset(),
+        file_vars: frozenset[str] = frozenset(),
     ) -> None:
         self.fn = fn
         self.never_fails = never_fails  # callee name -> it only ever returns 0
@@ -509,6 +517,7 @@ class Analysis:
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
+        self.holder_families = apis.holder_families()
         self.summaries = _Remembered(summaries)
         self.sites = sites  # shared across the unit: ids stay unique
         self.locals: set[str] = {p.name for p in fn.params}
@@ -522,6 +531,13 @@ class Analysis:
                 if n.cleanup:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
+        # The file's global variables this function assigns whole (`g_buf = x`):
+        # a block stored in one is tracked where it is, so that a failing
+        # function that frees it on other error paths is seen to leave it on
+        # this one (`Leak.reason` "left-in-global").
+        self.globals = _assigned_names(fn, file_vars - self.locals) if file_vars else frozenset()
+        self.globals_undone: set[str] = set()  # globals freed on the way to some error exit
+        self._global_of: dict[tuple, str] = {}  # deferred left-in-global leak -> the global
         # `return &c->controller;`: members this function hands out as their
         # structure's handle (the caller later destroys the structure by it)
         self.handles = {
@@ -632,6 +648,9 @@ class Analysis:
         self.returns_linked: int | None = None  # an exit returned a block linked so
         self.regrown: set[int] = set()  # reallocations of memory the caller owns
         self.older: set[int] = set()  # resources standing for earlier loop iterations
+        # blocks given to a reallocator: still this function's own, whatever
+        # pass of a loop made them (`ids = krealloc(old_ids, ..)`)
+        self.regrowing: set[int] = set()
         self._reused = False  # the last field allocation found memory already there
         self._derived = False  # the last value came from an unknown callee
         self._offset = False  # ... or is a pointer moved within a block (`p + n`)
@@ -873,6 +892,8 @@ class Analysis:
             )
             start.env[name] = s.rid
             start.status[s.rid] = PARAM
+        if self.globals:
+            start.status[FILE_VARS] = GLOBAL
         seen: dict[int, set] = {}
         queue: deque[tuple[int, World]] = deque([(self.fn.entry, start)])
         nodes, transfer, collect = self.fn.nodes, self.transfer, self.collect
@@ -914,6 +935,12 @@ class Analysis:
                 given.add(id(out))
                 collect(out)
                 queue.append((succ, out))
+        # A global left behind is shown only by a function that frees that
+        # global on its way to another error exit: it undoes its own work.
+        for key, name in self._global_of.items():
+            if name not in self.globals_undone:
+                param_key, leak = self.deferred[key]
+                self.deferred[key] = (param_key, dataclasses.replace(leak, tentative=True))
 
     # -------------------------------------------------------------- transfer
 
@@ -1108,7 +1135,11 @@ class Analysis:
     def resolve(self, expr: ir.Expr, world: World, create: bool = False) -> list[int]:
         """The resources an access path currently holds."""
         if type(expr) is ir.Name:  # (a bare name: see _eval_name)
-            v = world.env.get(expr.name) if expr.name in self.locals else None
+            name = expr.name
+            if name in self.locals:
+                v = world.env.get(name)
+            else:
+                v = world.heap.get((FILE_VARS, name)) if name in self.globals else None
             return [] if v is None else [v]
         hit = self._plans._table.get(id(expr))  # self._plans.get, inlined: the hottest call
         plan = hit[1] if hit is not None and hit[0] is expr else self._plans.get(expr, self._plan)
@@ -1351,8 +1382,10 @@ class Analysis:
         if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
             self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
         if not self.is_local(root):
-            if rid is not None:
-                self.escape(rid, world)  # a global
+            if not tokens and root in self.globals:
+                self._store_global(root, rid, world)
+            elif rid is not None:
+                self.escape(rid, world)  # a global's field, an unknown name
             return
         if segs is None:
             segs = self._segments(root, tokens)
@@ -1425,6 +1458,21 @@ class Analysis:
             elif not self._within(c, rid, world):
                 # `obj->resv = &obj->_resv` points the block at itself: nothing escapes.
                 self.escape(rid, world)
+
+    def _store_global(self, name: str, rid: int | None, world: World) -> None:
+        """`g_buf = value`: the block stays tracked in the file's variables.
+        A block this replaces there is let go (it may be held elsewhere too)."""
+        slot = (FILE_VARS, name)
+        old = world.heap.pop(slot) if slot in world.heap else None
+        if old is not None and old != rid:
+            self.escape(old, world)
+        if rid is None:
+            return
+        if world.status.get(rid) in OWNED:
+            world.heap[slot] = rid
+            world.holders[rid] = name
+        else:
+            self.escape(rid, world)
 
     def _replace(self, old: int | None, new: int | None, world: World) -> None:
         """`if (a) p->buf = x_alloc(); if (b) p->buf = y_alloc();`: a block put
@@ -1569,6 +1617,10 @@ class Analysis:
                     v == rid and world.status.get(c) in (PARAM, P_ESCAPED)
                     for (c, _), v in world.heap.items()
                 )
+            if self.globals and st in OWNED:
+                for (c, name), v in world.heap.items():
+                    if c == FILE_VARS and v == rid:
+                        world.vals[_UNDONE + name] = "freed"  # `kfree(g_buf)`
             old = world.realloc.get(rid)
             if old is not None and st != LIVE:
                 world.status[old] = FREED
@@ -1595,7 +1647,9 @@ class Analysis:
         (a name never holds `[]`); a name that is no local holds nothing.
         """
         name = expr.name
-        return world.env.get(name) if name in self.locals else None
+        if name in self.locals:
+            return world.env.get(name)
+        return world.heap.get((FILE_VARS, name)) if name in self.globals else None
 
     def _eval_path(self, expr: ir.Expr, world: World, holder: str | None) -> int | None:
         """`p`, `p->f`, `p[i]`: the one resource the path holds."""
@@ -2358,6 +2412,7 @@ class Analysis:
                     self.regrown.add(s.rid)  # grows the caller's block: still the caller's
                 if len(olds) == 1 and world.status.get(olds[0]) in _OWNED_OR_MANAGED:
                     world.realloc[s.rid] = olds[0]
+                    self.regrowing.add(olds[0])
                 elif (
                     len(olds) == 1
                     and world.status.get(olds[0]) == PARAM
@@ -3066,7 +3121,7 @@ class Analysis:
             )
             if returned is not None and world.status.get(returned) in OWNED and not made:
                 held = {c for (c, _), v in world.heap.items() if v == returned}
-                if not any(world.status.get(c) in (PARAM, P_ESCAPED) for c in held):
+                if not any(world.status.get(c) in _CALLERS for c in held):
                     fresh = self.rid_sites.get(returned)  # not also kept in caller memory
             for rid in self._returned(node.expr, world):
                 self.escape(rid, world)
@@ -3105,8 +3160,18 @@ class Analysis:
         cls = self.result_class(node, world, returned)
         if cls == "error" and world.freed_own:
             self.cleans_up = True
+        if cls == "error" and self.globals:
+            self.globals_undone.update(
+                k[len(_UNDONE) :] for k in world.vals if k.startswith(_UNDONE)
+            )
         self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
+        if self.globals:
+            # what the file's variables hold outlives the call: for the
+            # summary, as escaped as any store into memory we cannot see
+            for (c, _), v in list(world.heap.items()):
+                if c == FILE_VARS:
+                    self.escape(v, world)
 
     def _still_in(self, entry: tuple[str, int, str], world: World) -> tuple[str, int, str]:
         """`into` keeps the last block stored in an array's chain; if that one
@@ -3221,9 +3286,12 @@ class Analysis:
         error_exit = self.is_error_exit(cls)
         if error_exit and _positive(node.expr):
             error_exit = None  # `return 1;`: kernel errors are negative; a count or a flag
+        holders = self.holder_families
         for rid, st in world.status.items():
             if st not in OWNED:
                 continue
+            if holders and self.rid_sites[rid].family in holders:
+                continue  # (a net_device: tracked for what it holds, not reported)
             reason = "unfreed"
             holder_rid = contained.get(rid)
             if holder_rid is not None:
@@ -3250,6 +3318,12 @@ class Analysis:
                         # `dev->q_tx[i] = q` (q devm): the caller reaches q and what
                         # it holds, as it reaches what is left in its own structure
                         tentative.add(rid)
+                elif hst == GLOBAL:
+                    # `g_buf = kmalloc(..)`, then a failure: shown where this
+                    # function frees its globals on other failing paths
+                    if error_exit is not True or self.rid_sites[rid].origin is not None:
+                        continue
+                    reason = "left-in-global"
                 elif hst in (PARAM, P_FREED, P_ESCAPED):
                     # Kept in the caller's memory. A function that fails is
                     # expected to undo what it set up: on an error exit this is
@@ -3320,7 +3394,9 @@ class Analysis:
                 skipped_free=rid in world.skipped,
                 partner_gone=world.lent.get(rid) == ADRIFT,
                 replaced=rid in world.replaced,
-                older_at_null=rid in self.older and found_null == world.holders.get(rid),
+                older_at_null=rid in self.older
+                and found_null == world.holders.get(rid)
+                and rid not in self.regrowing,
                 earlier=rid in self.older,
                 holder=self._holder(rid, world),
                 reason=reason,
@@ -3328,12 +3404,16 @@ class Analysis:
                 truncated=self.truncated,
                 tentative=rid in tentative,
             )
-            if reason == "left-in-caller":
+            if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
                 # where a caller in this file drops it (frees or loses the
                 # structure); otherwise long-lived structures often have a
                 # teardown we cannot see, and the finding is tentative.
                 self.deferred[key] = (self._param_key(rid, world), leak)
+                if reason == "left-in-global":
+                    self._global_of[key] = next(
+                        n for (c, n), v in world.heap.items() if c == FILE_VARS and v == rid
+                    )
             else:
                 self.leaks[key] = leak
 
@@ -3582,6 +3662,7 @@ def _spelled(text: str) -> str:
     return "".join(text.split())
 
 
+_UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
 _PRIVATE = "~private "  # + field: holds an object made with these blocks (`private_tables`)
@@ -3627,6 +3708,19 @@ def _lend(world: World, rid: int, how: str) -> None:
     old = world.lent.get(rid)
     if old is None or _LENT_ORDER.index(how) > _LENT_ORDER.index(old):
         world.lent[rid] = how
+
+
+def _assigned_names(fn: ir.Function, names: frozenset[str]) -> frozenset[str]:
+    """Which of `names` the function assigns whole (`name = ...`)."""
+    if not fn.may_name(names):
+        return frozenset()
+    found = set()
+    for n in fn.nodes:
+        if n.expr is not None:
+            for e in ir.walk(n.expr):
+                if type(e) is ir.Assign and type(e.target) is ir.Name and e.target.name in names:
+                    found.add(e.target.name)
+    return frozenset(found)
 
 
 def _positive(expr: ir.Expr | None) -> bool:

@@ -8,7 +8,8 @@ parsed at all.  The kinds are roles of the API tables (rules/apis.toml and
 configured extensions), so this module knows no kernel function by name:
 
     "allocator"            any API with that role
-    "allocator:plain"      ... that is not device-managed
+    "allocator:plain"      ... that is not device-managed, nor a holder
+                           object (a net_device: see Api.holder)
     "allocator:managed"    ... that is device-managed (or of a devm family)
 
 A rule's `needs` is a tuple of alternatives, each a tuple of kinds that
@@ -61,7 +62,8 @@ def kind_names(table: ApiTable, kind: str, db: SummaryDb | None = None) -> froze
             if a.role != role:
                 continue
             managed = a.managed or (bool(a.family) and a.family in managed_families)
-            if qual == "" or (qual == "managed" and managed) or (qual == "plain" and not a.managed):
+            plain = not a.managed and not a.holder
+            if qual == "" or (qual == "managed" and managed) or (qual == "plain" and plain):
                 names.add(name)
     if db is not None and role == "allocator":
         names |= db_allocators(db)  # plain or managed: its family decides, so both

@@ -17,6 +17,7 @@ _WHY = {
     "managed-container": "is plain memory held only by {container}, a devm allocation that "
     "devres frees when this fails; nothing frees the plain memory itself",
     "left-in-caller": "is left in the caller's structure although this function fails",
+    "left-in-global": "is left in a global variable although this function fails",
 }
 
 
@@ -128,7 +129,7 @@ _RANK = {"high": 0, "medium": 1, "low": 2}
 
 def _confidence(leak: Leak) -> str:
     medium = (
-        leak.reason in ("managed-container", "left-in-caller")
+        leak.reason in ("managed-container", "left-in-caller", "left-in-global")
         or leak.site.via_summary
         or leak.truncated
     )

@@ -99,7 +99,9 @@ def test_kinds():
     managed = prefilter.kind_names(table, "allocator:managed")
     assert "kzalloc" in plain and "devm_kzalloc" in managed
     assert not plain & managed
-    assert prefilter.kind_names(table, "allocator") == plain | managed
+    holders = {n for n, entries in table.by_name.items() if any(a.holder for a in entries)}
+    assert "alloc_etherdev" in holders and not holders & (plain | managed)
+    assert prefilter.kind_names(table, "allocator") == plain | managed | holders
     with pytest.raises(prefilter.KindError):
         prefilter.kind_names(table, "allocator:sometimes")
 

@@ -8,4 +8,20 @@ typedef u32 acpi_status;
 #define AE_NOT_FOUND	((acpi_status)0x0005)
 #define ACPI_SUCCESS(a)	(!(a))
 #define ACPI_FAILURE(a)	(a)
+typedef void *acpi_handle;
+typedef u32 acpi_object_type;
+#define ACPI_TYPE_PACKAGE	0x04
+typedef struct { u8 b[16]; } guid_t;
+union acpi_object {
+	acpi_object_type type;
+	struct {
+		acpi_object_type type;
+		u32 count;
+		union acpi_object *elements;
+	} package;
+};
+union acpi_object *acpi_evaluate_dsm_typed(acpi_handle handle, const guid_t *guid,
+					   u64 rev, u64 func, union acpi_object *argv4,
+					   acpi_object_type type);
+void ACPI_FREE(void *a);
 #endif

@@ -32,4 +32,16 @@ static inline void *spi_get_drvdata(struct spi_device *spi)
 {
 	return dev_get_drvdata(&spi->dev);
 }
+struct spi_transfer {
+	const void *tx_buf;
+	void *rx_buf;
+	unsigned int len;
+};
+struct spi_message {
+	void (*complete)(void *context);
+	void *context;
+};
+void spi_message_init(struct spi_message *m);
+void spi_message_add_tail(struct spi_transfer *t, struct spi_message *m);
+int spi_async(struct spi_device *spi, struct spi_message *message);
 #endif
