@@ -27,7 +27,22 @@ from analyzer import __version__
 if TYPE_CHECKING:
     from pycparser import c_ast
 
-ROLES = ("allocator", "reallocator", "free", "sink", "transfer", "condition", "error", "count")
+ROLES = (
+    "allocator",
+    "reallocator",
+    "free",
+    "sink",
+    "transfer",
+    "condition",
+    "error",
+    "count",
+    "fills",
+    "empties",
+)
+# Roles of calls that act on the structure their `pointer` argument points to
+# (`sg_alloc_table(&x->sgt, ..)` / `sg_free_table(&x->sgt)`): the engine reads
+# them as summaries of callees, not as calls that return or take a block.
+STRUCT_ROLES = ("fills", "empties")
 _ANNOT = re.compile(r"\b(__user|__iomem|__rcu|__force|__must_check|__malloc|const\s+const)\b")
 _WHERE = re.compile(r":(\d+):(\d+):")
 _LAST_WORD = re.compile(r"(\w+)[\s*]*$")
@@ -137,6 +152,10 @@ class ApiTable:
     zeroes_patterns: list[str] = field(default_factory=list)
     # Callees that take a reference (see [[gets]] in apis.toml).
     gets_patterns: list[str] = field(default_factory=list)
+    # Error code constants besides errnos (see [[error_codes]] in apis.toml).
+    error_code_patterns: list[str] = field(default_factory=list)
+    # [[fills]] and [[empties]] entries by name (kept out of by_name: see STRUCT_ROLES)
+    structs: dict[str, Api] = field(default_factory=dict)
     _cache: dict[tuple[str, str], bool | frozenset[str]] = field(default_factory=dict, repr=False)
     _compiled: dict[str, GlobSet] = field(default_factory=dict, repr=False)
 
@@ -155,6 +174,10 @@ class ApiTable:
     def tears_down(self, name: str | None) -> bool:
         """Is a callee of this name a whole-object teardown (disconnect, destroy, fini)?"""
         return self._matches("teardown", self.teardown_patterns, name)
+
+    def error_code(self, name: str | None) -> bool:
+        """Is this constant an error code (`AE_NOT_FOUND`), as an errno is?"""
+        return self._matches("error_codes", self.error_code_patterns, name)
 
     def borrows(self, name: str | None) -> bool:
         """Is a callee of this name known to only use what it is given (init, lock, log)?"""
@@ -212,9 +235,14 @@ class ApiTable:
         return found
 
     def names(self, role: str) -> set[str]:
+        if role in STRUCT_ROLES:
+            return {n for n, api in self.structs.items() if api.role == role}
         return {n for n, apis in self.by_name.items() if any(a.role == role for a in apis)}
 
     def add(self, api: Api) -> None:
+        if api.role in STRUCT_ROLES:
+            self.structs[api.name] = api
+            return
         entries = self.by_name.setdefault(api.name, [])
         entries[:] = [e for e in entries if (e.role, e.pointer) != (api.role, api.pointer)]
         entries.append(api)
@@ -231,6 +259,7 @@ class ApiTable:
             ("frees", self.frees_patterns),
             ("zeroes", self.zeroes_patterns),
             ("gets", self.gets_patterns),
+            ("error_codes", self.error_code_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -439,9 +468,10 @@ def _entries(role: str, entry: dict, where: str):
         params = list(param_names)
 
         pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
-        if role in ("reallocator", "free", "sink", "transfer", "condition") and pointer is None:
+        pointed = ("reallocator", "free", "sink", "transfer", "condition", *STRUCT_ROLES)
+        if role in pointed and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
-        if role in ("allocator", "reallocator") and not entry.get("family"):
+        if role in ("allocator", "reallocator", "fills") and not entry.get("family"):
             raise ApiError(f"{where}: {role} entries need 'family'")
         yield Api(
             name=name,

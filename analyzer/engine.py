@@ -7,17 +7,18 @@ leaks the ownership dataflow found and the summary of the function.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
 from analyzer import ir
-from analyzer.apis import ApiTable
-from analyzer.ownership import Analysis, FreeCall, Leak, Leftovers, Site, Summary
+from analyzer.apis import Api, ApiTable
+from analyzer.ownership import Analysis, Effect, FreeCall, Leak, Leftovers, Site, Summary
 from analyzer.prefilter import db_allocators
 from analyzer.summaries import call_order, summarize
 from analyzer.summarydb import SummaryDb
 
-_INTERESTING = ("allocator", "reallocator", "free", "sink", "transfer")
+_INTERESTING = ("allocator", "reallocator", "free", "sink", "transfer", "fills", "empties")
 
 
 @dataclass
@@ -56,18 +57,35 @@ class UnitResult:
 
 
 class _Known(dict):
-    """The file's own summaries, then the database's for callees the file does not define."""
+    """The file's own summaries, then for callees the file does not define
+    those the API tables imply ([[fills]], [[empties]]), then the database's."""
 
-    def __init__(self, db: SummaryDb | None, defined: frozenset[str]) -> None:
+    def __init__(self, db: SummaryDb | None, defined: frozenset[str], apis: ApiTable) -> None:
         super().__init__()
         self.db = db
         self.defined = defined
+        self.structs = apis.structs
 
     def get(self, name, default=None):
         found = super().get(name)
-        if found is None and self.db is not None and name not in self.defined:
-            found = self.db.get(name)
+        if found is None and name not in self.defined:
+            api = self.structs.get(name)
+            if api is not None:
+                found = _struct_summary(api)
+            elif self.db is not None:
+                found = self.db.get(name)
         return default if found is None else found
+
+
+@functools.cache
+def _struct_summary(api: Api) -> Summary:
+    """`sg_alloc_table(t, ..)` as a summary: on success (0) new memory in `*t`;
+    `sg_free_table(t)` frees what `*t` holds."""
+    if api.role == "fills":
+        effect = Effect(api.pointer, "*", "alloc", None, api.family)
+    else:
+        effect = Effect(api.pointer, "*", "freed", "freed")
+    return Summary(api.name, effects=[effect], error_class="nonzero")
 
 
 class _NeverFails:
@@ -126,7 +144,7 @@ def analyse(
     """
     result = UnitResult(unit)
     names = frozenset(fn.name for fn in unit.functions)
-    result.summaries = _Known(db, names)
+    result.summaries = _Known(db, names, apis)
     never_fails = _NeverFails(unit, db)
     frees = _alloc_free_names(apis, db)[1]
     releasers = frozenset(fn.name for fn in unit.functions if not frees.isdisjoint(fn.call_hint()))
@@ -404,10 +422,11 @@ def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, 
     for table, known, allocators, frees in _ALLOC_FREE_CACHE:
         if table is apis and known is db:
             return allocators, frees
-    names = apis.names("allocator") | apis.names("reallocator")
+    names = apis.names("allocator") | apis.names("reallocator") | apis.names("fills")
     if db is not None:
         names |= db_allocators(db)
-    entry = (apis, db, frozenset(names), frozenset(apis.names("free")))
+    frees = apis.names("free") | apis.names("empties")
+    entry = (apis, db, frozenset(names), frozenset(frees))
     _ALLOC_FREE_CACHE[:] = [entry]
     return entry[2], entry[3]
 

@@ -632,6 +632,7 @@ class Analysis:
         # local takes, and the blocks it keeps only if it succeeds.
         self._sink_call: ir.Call | None = None
         self._sink_pending: list[tuple[int, str, None, str]] = []
+        self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
@@ -685,6 +686,7 @@ class Analysis:
         # Variables that carry a status: assigned a call's result, an errno or a
         # negative value somewhere. `return bufsize` after `if (bufsize == 0)` is a
         # non-zero size, not a failure.
+        self._int_result = not (fn.returns_void or fn.returns_pointer or fn.returns_bool)
         self.status_vars = {
             t.name for t, v in assignments if isinstance(t, ir.Name) and _status_value(v)
         }
@@ -991,6 +993,14 @@ class Analysis:
             world.via = node
             world.via_branch = world.branch
         elif kind is Kind.RETURN:
+            expr = node.expr
+            if type(expr) is ir.Name and expr.name in world.pending and self._int_result:
+                # `ret = foo_take(x); return ret;`: what foo_take did with x
+                # depends on ret; a failure returns it to our caller with x ours
+                ok = world.copy()
+                for w in self.refine(expr, world, True) + self.refine(expr, ok, False):
+                    self.exit(node, w)
+                return []
             self.exit(node, world)
             return []
         succs = node.succs
@@ -1713,7 +1723,7 @@ class Analysis:
                 values.append(self.eval(a, world))
             summary = self._summary_call(v)
             rid = self.apply_summary(summary, v, world, holder, "defer")
-            if self._external(v.func):
+            if self._partly_unknown(v.func):
                 self._unknown_callee(v.func, v, values, world)
             self.store(t, rid, world)
             for chain in summary.private_fields if rid is not None else ():
@@ -1914,7 +1924,7 @@ class Analysis:
         elif isinstance(value, ir.Unary) and value.op == "-":
             world.vals[name] = "nonzero"
             negative = True
-        elif isinstance(value, ir.Name) and _ERRNO.match(value.name):
+        elif isinstance(value, ir.Name) and self._errno(value.name):
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
             world.vals[name] = "nonzero"  # err = PTR_ERR(p)
@@ -1960,10 +1970,14 @@ class Analysis:
                 return value, True
         return None
 
+    def _errno(self, name: str) -> bool:
+        """`EINVAL`, or a constant the API tables call an error code (`AE_NOT_FOUND`)."""
+        return _ERRNO.match(name) is not None or self.apis.error_code(name)
+
     def _is_errno(self, expr: ir.Expr) -> bool:
         return (
             (isinstance(expr, ir.Unary) and expr.op == "-")
-            or (isinstance(expr, ir.Name) and _ERRNO.match(expr.name) is not None)
+            or (isinstance(expr, ir.Name) and self._errno(expr.name))
             or (isinstance(expr, ir.Call) and self.apis.role(expr.func, "error") is not None)
         )
 
@@ -2017,7 +2031,7 @@ class Analysis:
             summary = self._through_pointer(name)
         if summary is not None:
             result = self.apply_summary(summary, expr, world, holder, None)
-            if not self._external(name):
+            if not self._partly_unknown(name):
                 return result
         return self._unknown_callee(name, expr, values, world)
 
@@ -2073,9 +2087,11 @@ class Analysis:
                             if c == data and world.status.get(v) in OWNED:
                                 _lend(world, v, RELEASED)
 
-    def _external(self, name: str | None) -> bool:
-        """Is this callee defined in another file (known, if at all, from the database)?"""
-        return name not in self.functions
+    def _partly_unknown(self, name: str | None) -> bool:
+        """Is this callee defined in another file (known, if at all, from the
+        database, whose summary leaves the rest of what it does unknown), and
+        not one the API tables describe whole ([[fills]], [[empties]])?"""
+        return name not in self.functions and name not in self.apis.structs
 
     def _unknown_callee(self, name: str | None, expr: ir.Call, values, world: World) -> int | None:
         """What a callee we cannot see does: borrows, or keeps by its name.
@@ -2495,6 +2511,7 @@ class Analysis:
                     # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
                     # a sink that fails did not take the block.
                     self._sink_pending.append((rid, "escaped", None, "escaped"))
+                    self._sunk_into[rid] = frozenset(into)
                 elif world.status.get(rid) == MANAGED:
                     # `list_add_tail(&info->list, &reboot->head)` of a devm block: the
                     # list's owner reaches (and cleans up) the plain memory it holds
@@ -2504,7 +2521,10 @@ class Analysis:
                         if c == rid and world.status.get(v) in OWNED:
                             self.escape(v, world)
                 else:
-                    self.escape(rid, world)
+                    # (`radix_tree_insert(&pctldev->tree, i, desc)` with
+                    # `desc->pctldev = pctldev`: what the block is stored into
+                    # does not escape through its pointer back)
+                    self.escape(rid, world, set(into))
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -2593,6 +2613,10 @@ class Analysis:
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
+            if summary.name in self.apis.structs and type(ir.uncast(arg)) is ir.Field:
+                # `sg_alloc_table(buf->dma_sgt, ..)`: a pointer field, which may
+                # point into buf itself (`buf->dma_sgt = &buf->sg_table`)
+                continue
             targets = self._effect_targets(arg, eff.chain, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
                 self._reused = False
@@ -2689,7 +2713,7 @@ class Analysis:
             self.free(rid, world)
             self.destroyed.add(rid)
         elif what == "escaped":
-            self.escape(rid, world)
+            self.escape(rid, world, set(self._sunk_into.get(rid, ())))
         elif what == "lent":
             _lend(world, rid, KEPT)
         elif what in ("handed", "dropped"):
@@ -2878,7 +2902,7 @@ class Analysis:
         if callee is not None:
             values = [self.eval(a, world) for a in cond.args]
             rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
-            if self._external(cond.func):
+            if self._partly_unknown(cond.func):
                 self._unknown_callee(cond.func, cond, values, world)
             if rid is not None and callee.returns_alloc is not None:
                 # `if (!foo_alloc(x))`: the wrapper's result is tested right here.
@@ -3262,10 +3286,12 @@ class Analysis:
                 return "zero" if v == 0 else "nonzero"
             case ir.Unary(op="-"):
                 return "error"
-            case ir.Name(name=n) if _ERRNO.match(n):
+            case ir.Name(name=n) if self._errno(n):
                 return "error"
             case ir.Name(name=n) if world.vals.get(n) == "zero":
                 return "zero"
+            case ir.Name(name=n) if world.vals.get(_sign_key(n)) == NEGATIVE:
+                return "error"  # `if (ret < 0) { ..; return ret; }`: an errno
             case ir.Name(name=n) if world.vals.get(_sign_key(n)) in (POSITIVE, NONNEGATIVE):
                 return "positive"  # `if (ret > 0) ...; return ret;`: a count
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:

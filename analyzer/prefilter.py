@@ -65,6 +65,10 @@ def kind_names(table: ApiTable, kind: str, db: SummaryDb | None = None) -> froze
             plain = not a.managed and not a.holder
             if qual == "" or (qual == "managed" and managed) or (qual == "plain" and plain):
                 names.add(name)
+    if role == "allocator" and qual != "managed":
+        names |= table.names("fills")  # (`sg_alloc_table()`: plain memory in a structure)
+    if role == "free" and qual != "managed":
+        names |= table.names("empties")
     if db is not None and role == "allocator":
         names |= db_allocators(db)  # plain or managed: its family decides, so both
     return frozenset(names)

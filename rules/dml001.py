@@ -32,8 +32,11 @@ class LeakOnErrorPath(Rule):
 ## What it finds
 Memory from a kmalloc-family allocator (kmalloc, kzalloc, kcalloc, kstrdup,
 kmemdup, kvmalloc, vmalloc, memdup_user, krealloc, a same-file wrapper
-around them, ...) that reaches a function exit on some path without being
-freed, returned, or stored somewhere that outlives the function. The
+around them, an sg_table or kfifo that sg_alloc_table()/kfifo_alloc()
+filled, ...) that reaches a function exit on some path without being
+freed, returned, or stored somewhere that outlives the function; also
+memory still held by a structure the path frees (`kfree(x)` with x->buf
+live, `free_netdev(ndev)` with the private area's buffers live). The
 finding points at the `goto` or `return` where the leaking path leaves;
 the allocation is the related location. One exit leaking the same access
 path from several allocations (`hw->block[i].bmap` filled four times) is
@@ -63,7 +66,9 @@ the bound device, or hold it with `__free(kfree)`.
 ## Confidence
 *high*: the leak is visible inside the function; *medium*: it rests on a
 callee's summary, on devm memory that devres frees, or on the rule that a
-failing function undoes what it left in its caller's structure. *low*
+failing function undoes what it left in its caller's structure or in a
+global variable (shown where the function frees that global on another
+failing path). *low*
 (shown with `--min-confidence low`): leaks at success exits or at exits
 not reached through a failed check, paths that step over a guarded free,
 put another block in the block's place (`if (a) p = x(); if (b) p = y();`)

@@ -12,4 +12,12 @@ struct scatterlist {
 void sg_init_one(struct scatterlist *sg, const void *buf, unsigned int buflen);
 void *sg_virt(struct scatterlist *sg);
 
+struct sg_table {
+	struct scatterlist *sgl;
+	unsigned int nents;
+	unsigned int orig_nents;
+};
+int sg_alloc_table(struct sg_table *table, unsigned int nents, gfp_t gfp_mask);
+void sg_free_table(struct sg_table *table);
+
 #endif
