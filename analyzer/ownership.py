@@ -134,6 +134,9 @@ class Summary:
     # fields of the returned pointer that point back at the block it is in
     # (`state->fe.demodulator_priv = state; return &state->fe;`: ->demodulator_priv)
     self_fields: tuple[str, ...] = ()
+    # some exit returns an errno (`return -EBUSY;`): its non-zero results are
+    # failures, not counts or the _SUCCESS of a driver's own convention
+    returns_errno: bool = False
 
     @property
     def relevant(self) -> bool:
@@ -687,6 +690,10 @@ class Analysis:
         # negative value somewhere. `return bufsize` after `if (bufsize == 0)` is a
         # non-zero size, not a failure.
         self._int_result = not (fn.returns_void or fn.returns_pointer or fn.returns_bool)
+        self.returns_errno = False  # some exit returned an errno (Summary.returns_errno)
+        # locals given the result of a callee whose failures are errnos (a
+        # `return ret;` of one splits on it: see transfer)
+        self._errno_results: set[str] = set()
         self.status_vars = {
             t.name for t, v in assignments if isinstance(t, ir.Name) and _status_value(v)
         }
@@ -994,7 +1001,13 @@ class Analysis:
             world.via_branch = world.branch
         elif kind is Kind.RETURN:
             expr = node.expr
-            if type(expr) is ir.Name and expr.name in world.pending and self._int_result:
+            if (
+                type(expr) is ir.Name
+                and expr.name in world.pending
+                and expr.name in self._errno_results
+                and self._int_result
+                and expr.name not in self.tested_names  # (`if (ret == -EIOCBQUEUED)`)
+            ):
                 # `ret = foo_take(x); return ret;`: what foo_take did with x
                 # depends on ret; a failure returns it to our caller with x ours
                 ok = world.copy()
@@ -1733,6 +1746,8 @@ class Analysis:
             self.assign_int(t.name, v, world)
             if self._deferred:
                 world.pending[t.name] = self._deferred
+                if summary.returns_errno:
+                    self._errno_results.add(t.name)
             return rid
         if isinstance(v, ir.Name) and not isinstance(t, ir.Name):
             self._copy_members(t, v.name, world)  # `chunk->mem = mem;` copies `mem.va`
@@ -3182,6 +3197,8 @@ class Analysis:
             }
         )
         cls = self.result_class(node, world, returned)
+        if cls == "error":
+            self.returns_errno = True
         if cls == "error" and world.freed_own:
             self.cleans_up = True
         if cls == "error" and self.globals:

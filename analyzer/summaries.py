@@ -200,4 +200,5 @@ def summarize(a: Analysis) -> Summary:
         summary.returns_linked = a.returns_linked
         summary.private_fields = tuple(sorted(a.private_fields or ()))
         summary.self_fields = tuple(sorted(a.self_fields or ()))
+    summary.returns_errno = a.returns_errno
     return summary
