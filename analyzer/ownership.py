@@ -1007,6 +1007,7 @@ class Analysis:
                 and expr.name in self._errno_results
                 and self._int_result
                 and expr.name not in self.tested_names  # (`if (ret == -EIOCBQUEUED)`)
+                and any(p[1] in _TAKEN for p in world.pending[expr.name])
             ):
                 # `ret = foo_take(x); return ret;`: what foo_take did with x
                 # depends on ret; a failure returns it to our caller with x ours
@@ -3705,6 +3706,8 @@ def _spelled(text: str) -> str:
     return "".join(text.split())
 
 
+# What a callee may do with a block on success that a failure leaves undone
+_TAKEN = frozenset(("escaped", "lent", "freed", "handed", "dropped"))
 _UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
