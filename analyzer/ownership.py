@@ -1731,7 +1731,10 @@ class Analysis:
                     world.this_pass = frozenset()
             return None
         holder = _display(t)
-        if isinstance(t, ir.Name) and self._summary_call(v) is not None:
+        if type(t) is ir.Field and t.text in world.pending:
+            del world.pending[t.text]  # (what waited on the old value of the field)
+        named = isinstance(t, ir.Name)
+        if (named or type(t) is ir.Field) and self._summary_call(v) is not None:
             values = []  # (a loop: see `call`)
             for a in v.args:
                 values.append(self.eval(a, world))
@@ -1740,6 +1743,12 @@ class Analysis:
             if self._partly_unknown(v.func):
                 self._unknown_callee(v.func, v, values, world)
             self.store(t, rid, world)
+            if not named:
+                # `sh->pages = foo_alloc(.., &sh->sgt)`: what the callee did
+                # waits for a test of the field (`if (!sh->pages)`)
+                if self._deferred:
+                    world.pending[t.text] = self._deferred
+                return rid
             for chain in summary.private_fields if rid is not None else ():
                 world.vals[_PRIVATE + t.name + chain] = str(rid)  # `sf = sync_file_alloc()`
             for chain in summary.self_fields if rid is not None else ():
@@ -3061,9 +3070,10 @@ class Analysis:
                 if isinstance(cond, ir.Name):
                     # later tests agree, also once the NULL block is forgotten
                     world.vals[cond.name] = "nonzero" if truth else "zero"
-                if isinstance(cond, ir.Name) and cond.name in world.pending:
+                key = cond.name if type(cond) is ir.Name else cond.text
+                if isinstance(cond, ir.Name | ir.Field) and key in world.pending:
                     # `entry = create(.., q)` kept q only if it returned a block
-                    for r, on_zero, on_nonzero, _ in world.pending.pop(cond.name):
+                    for r, on_zero, on_nonzero, _ in world.pending.pop(key):
                         self._apply_effect(r, on_nonzero if truth else on_zero, world)
             elif st == LIVE and not truth:
                 return []
@@ -3274,6 +3284,9 @@ class Analysis:
                 out += self._returned(r, world)
             case ir.Name() | ir.Field() | ir.Index():
                 out += self.resolve(expr, world)
+            case ir.Unary(op="&", operand=o) if _member(o) and self.fn.returns_pointer:
+                # `return &sh->sgt;`: a pointer into sh (container_of() gets it back)
+                out += self._direct_owner(o, world)
         return out
 
     def result_class(self, node: ir.Node, world: World, returned: int | None) -> str:
