@@ -240,6 +240,7 @@ class ApiTable:
         return {n for n, apis in self.by_name.items() if any(a.role == role for a in apis)}
 
     def add(self, api: Api) -> None:
+        self._cache.pop(("holder families", ""), None)
         if api.role in STRUCT_ROLES:
             self.structs[api.name] = api
             return

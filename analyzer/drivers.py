@@ -246,6 +246,8 @@ class DriverModel:
                 if len(paths[site.rid]) > 1:
                     continue  # also kept elsewhere (`a->x = p; b->y = p;`): whose is it?
                 if site.param is None and site.api and not self.is_managed(site):
+                    if site.family in self.apis.holder_families():
+                        continue  # (a net_device: its framework's puts free it)
                     if root in self.roots.get(name, ()):
                         yield name, "".join(tokens), site
 

@@ -7,7 +7,6 @@ leaks the ownership dataflow found and the summary of the function.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -77,7 +76,6 @@ class _Known(dict):
         return default if found is None else found
 
 
-@functools.cache
 def _struct_summary(api: Api) -> Summary:
     """`sg_alloc_table(t, ..)` as a summary: on success (0) new memory in `*t`;
     `sg_free_table(t)` frees what `*t` holds."""

@@ -691,9 +691,6 @@ class Analysis:
         # non-zero size, not a failure.
         self._int_result = not (fn.returns_void or fn.returns_pointer or fn.returns_bool)
         self.returns_errno = False  # some exit returned an errno (Summary.returns_errno)
-        # locals given the result of a callee whose failures are errnos (a
-        # `return ret;` of one splits on it: see transfer)
-        self._errno_results: set[str] = set()
         self.status_vars = {
             t.name for t, v in assignments if isinstance(t, ir.Name) and _status_value(v)
         }
@@ -1004,7 +1001,7 @@ class Analysis:
             if (
                 type(expr) is ir.Name
                 and expr.name in world.pending
-                and expr.name in self._errno_results
+                and _ERRNO_RESULT + expr.name in world.vals
                 and self._int_result
                 and expr.name not in self.tested_names  # (`if (ret == -EIOCBQUEUED)`)
                 and any(p[1] in _TAKEN for p in world.pending[expr.name])
@@ -1191,13 +1188,15 @@ class Analysis:
             return None
         root, tokens = p
         if not self.is_local(root):
+            if tokens and root in self.globals:  # `g->dev`: from what g holds
+                return root, tokens, self._segments(root, tokens), None
             return root, tokens, None, None
         segs = self._segments(root, tokens)
         env_key = segs[0] if len(segs) == 1 and not _multi(segs[0]) else None
         return root, tokens, segs, env_key
 
     def resolve_path(self, root: str, tokens: list[str], world: World, create: bool) -> list[int]:
-        if not self.is_local(root):
+        if not self.is_local(root) and root not in self.globals:
             return []
         return self.resolve_segments(self._segments(root, tokens), world, create)
 
@@ -1224,6 +1223,8 @@ class Analysis:
             cur = self._lookup_env(first, world)
         else:
             v = world.env.get(first)
+            if v is None and first in self.globals:
+                v = world.heap.get((FILE_VARS, first))  # (`g->dev` of a global g)
             cur = [] if v is None else [v]
         heap = world.heap
         for seg in segs[1:]:
@@ -1733,6 +1734,8 @@ class Analysis:
         holder = _display(t)
         if type(t) is ir.Field and t.text in world.pending:
             del world.pending[t.text]  # (what waited on the old value of the field)
+        if self._int_result and type(t) is ir.Name and _ERRNO_RESULT + t.name in world.vals:
+            del world.vals[_ERRNO_RESULT + t.name]
         named = isinstance(t, ir.Name)
         if (named or type(t) is ir.Field) and self._summary_call(v) is not None:
             values = []  # (a loop: see `call`)
@@ -1756,8 +1759,8 @@ class Analysis:
             self.assign_int(t.name, v, world)
             if self._deferred:
                 world.pending[t.name] = self._deferred
-                if summary.returns_errno:
-                    self._errno_results.add(t.name)
+                if summary.returns_errno and self._int_result:
+                    world.vals[_ERRNO_RESULT + t.name] = "errno"
             return rid
         if isinstance(v, ir.Name) and not isinstance(t, ir.Name):
             self._copy_members(t, v.name, world)  # `chunk->mem = mem;` copies `mem.va`
@@ -2549,7 +2552,7 @@ class Analysis:
                     # (`radix_tree_insert(&pctldev->tree, i, desc)` with
                     # `desc->pctldev = pctldev`: what the block is stored into
                     # does not escape through its pointer back)
-                    self.escape(rid, world, set(into))
+                    self.escape(rid, world, set(into) - {rid})
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -2638,7 +2641,11 @@ class Analysis:
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
-            if summary.name in self.apis.structs and type(ir.uncast(arg)) is ir.Field:
+            if (
+                summary.name in self.apis.structs
+                and type(ir.uncast(arg)) is ir.Field
+                and eff.on_zero == "alloc"
+            ):
                 # `sg_alloc_table(buf->dma_sgt, ..)`: a pointer field, which may
                 # point into buf itself (`buf->dma_sgt = &buf->sg_table`)
                 continue
@@ -2738,7 +2745,7 @@ class Analysis:
             self.free(rid, world)
             self.destroyed.add(rid)
         elif what == "escaped":
-            self.escape(rid, world, set(self._sunk_into.get(rid, ())))
+            self.escape(rid, world, set(self._sunk_into.get(rid, ())) - {rid})
         elif what == "lent":
             _lend(world, rid, KEPT)
         elif what in ("handed", "dropped"):
@@ -3212,7 +3219,7 @@ class Analysis:
             self.returns_errno = True
         if cls == "error" and world.freed_own:
             self.cleans_up = True
-        if cls == "error" and self.globals:
+        if self.globals and self.is_error_exit(cls) is True:
             self.globals_undone.update(
                 k[len(_UNDONE) :] for k in world.vals if k.startswith(_UNDONE)
             )
@@ -3221,9 +3228,7 @@ class Analysis:
         if self.globals:
             # what the file's variables hold outlives the call: for the
             # summary, as escaped as any store into memory we cannot see
-            for (c, _), v in list(world.heap.items()):
-                if c == FILE_VARS:
-                    self.escape(v, world)
+            self.escape(FILE_VARS, world)
 
     def _still_in(self, entry: tuple[str, int, str], world: World) -> tuple[str, int, str]:
         """`into` keeps the last block stored in an array's chain; if that one
@@ -3721,6 +3726,9 @@ def _spelled(text: str) -> str:
 
 # What a callee may do with a block on success that a failure leaves undone
 _TAKEN = frozenset(("escaped", "lent", "freed", "handed", "dropped"))
+# + name: the local holds the result of a callee whose failures are errnos
+# (a `return ret;` of it splits on it: see transfer)
+_ERRNO_RESULT = "~errno result "
 _UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object

@@ -197,8 +197,8 @@ doing both; labels are left in place).
         removed: list[tuple[ir.Function, FreeCall]] = []
         for owner, fc in frees:
             arg = _pointer(fc)
-            if arg is None:
-                continue
+            if arg is None or site.family not in fc.api.families:
+                continue  # (`free_netdev(ndev)` frees no kzalloc() block)
             sites = {s.rid for s, _ in fc.reached}
             target = _strip(arg)
             rooted = isinstance(target, ir.Name) and target.name in m.roots.get(owner.name, ())
@@ -218,7 +218,7 @@ doing both; labels are left in place).
             removed.append((owner, fc))
         if not any(owner is not fn for owner, _ in removed):
             return None  # remove does not free it directly
-        if _freed_elsewhere(ctx, m, struct, {fc.call.span for _, fc in removed}):
+        if _freed_elsewhere(ctx, m, struct, {fc.call.span for _, fc in removed}, site.family):
             return None  # a helper, a runtime path or a release callback may free it
         message = (
             f"`{var}` ({site.api}() at line {site.span.line}) is the drvdata object, freed on "
@@ -359,24 +359,29 @@ def _pointee_struct(ctx: Context, fn: ir.Function, name: str) -> str | None:
     return None
 
 
-def _freed_elsewhere(ctx: Context, m: DriverModel, struct: str, removed: set) -> bool:
-    """Does any other free call of the file take an expression that may be an object
-    of `struct <struct>`?  Also on the raw lines, for statements the parser lost
-    (`kfree(container_of(dev, struct foo, dev))`)."""
+def _frees(m: DriverModel, name: str, family: str) -> list:
+    """The free entries of `name` that release memory of `family` (not free_netdev())."""
+    return [a for a in m.apis.lookup(name) if a.role == "free" and family in a.families]
+
+
+def _freed_elsewhere(ctx: Context, m: DriverModel, struct: str, removed: set, family: str) -> bool:
+    """Does any other free call of the file (of the object's family) take an
+    expression that may be an object of `struct <struct>`?  Also on the raw
+    lines, for statements the parser lost (`kfree(container_of(dev, struct foo, dev))`)."""
     lines = {span.line for span in removed}
     named = re.compile(rf"\b{re.escape(struct)}\b")
     for k, text in enumerate(ctx.result.unit.lines, 1):
         if k in lines or not named.search(text):
             continue
         for word in re.findall(r"\b(\w+)\s*\(", text):
-            if any(api.role == "free" for api in m.apis.lookup(word)):
+            if _frees(m, word, family):
                 return True
     for fn in m.functions.values():
         for call in drivers._calls(fn):
             if call.span in removed:
                 continue
-            for api in m.apis.lookup(call.func):
-                if api.role != "free" or api.pointer is None or api.pointer >= len(call.args):
+            for api in _frees(m, call.func, family):
+                if api.pointer is None or api.pointer >= len(call.args):
                     continue
                 if _may_be(ctx, fn, _strip(call.args[api.pointer]), struct):
                     return True

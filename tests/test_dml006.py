@@ -81,7 +81,7 @@ def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
     where = _copy(tmp_path)
     assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
     diff = capsys.readouterr().out
-    assert diff.count("--- a/") == 5 and diff.count("devm_k") == 9
+    assert diff.count("--- a/") == 6 and diff.count("devm_k") == 10
     (tmp_path / "all.diff").write_text(diff)
     subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
     subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
