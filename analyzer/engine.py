@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
+from analyzer.members import lost_members
 from analyzer.ownership import Analysis, Effect, FreeCall, Leak, Leftovers, Site, Summary
 from analyzer.prefilter import db_allocators
 from analyzer.summaries import call_order, summarize
@@ -265,6 +266,7 @@ def analyse(
             or ident in leftovers.dropped
         ):
             fr.leaks.append(leak if cleans_up else dataclasses.replace(leak, tentative=True))
+    lost_members(result.functions, lazy.done.values(), unit, apis)
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)

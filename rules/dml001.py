@@ -18,6 +18,7 @@ _WHY = {
     "devres frees when this fails; nothing frees the plain memory itself",
     "left-in-caller": "is left in the caller's structure although this function fails",
     "left-in-global": "is left in a global variable although this function fails",
+    "member-lost": "is lost when {container} is freed here without it",
 }
 
 
@@ -134,7 +135,7 @@ _RANK = {"high": 0, "medium": 1, "low": 2}
 
 def _confidence(leak: Leak) -> str:
     medium = (
-        leak.reason in ("managed-container", "left-in-caller", "left-in-global")
+        leak.reason in ("managed-container", "left-in-caller", "left-in-global", "member-lost")
         or leak.site.via_summary
         or leak.truncated
     )
@@ -176,6 +177,8 @@ def _doubtful(leak: Leak) -> bool:
         # earlier iteration left in `p`: it was linked somewhere the tool did not
         # see, or the overwrite itself leaked it (triage: 4 of 4 such were false)
         return True
+    if leak.reason == "member-lost":
+        return False  # a release path: the exit's value says nothing either way
     return leak.error_exit is None and not leak.failing
 
 
