@@ -81,8 +81,11 @@ function leaves in its caller's structure is shown only when a caller in
 the file frees or leaks that structure, or when the function frees what it
 stored there on another failing path (it undoes its own work, so the
 leftover is its bug); plain memory in a devm block that the caller's
-structure holds is low. Triage found most low findings to be memory
-handed over in ways the tool cannot see.
+structure holds is low. So is a member lost when a release function frees
+its structure (`kfree(d)` without `d->main_buf`, which another function of
+the file fills and frees elsewhere): a caller or a teardown usually freed
+the member first. Triage found most low findings to be memory handed over
+in ways the tool cannot see.
 """
 
     def check(self, ctx: Context) -> Iterator[Finding]:
@@ -178,7 +181,9 @@ def _doubtful(leak: Leak) -> bool:
         # see, or the overwrite itself leaked it (triage: 4 of 4 such were false)
         return True
     if leak.reason == "member-lost":
-        return False  # a release path: the exit's value says nothing either way
+        # a caller or a teardown freed the member first in most triaged cases
+        # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show
+        return True
     return leak.error_exit is None and not leak.failing
 
 
