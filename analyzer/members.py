@@ -52,15 +52,22 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
     structs = {s for s, _ in makers}
     # members some function frees (`kfree(d->main_status_buf)`): owned, not links;
     # and, per member, the functions that free it
+    # (only functions whose text names a free: the others' CFGs are never built)
+    free_names = frozenset(apis.names("free"))
+    freeing = [other for other in unit.functions if other.may_name(free_names)]
     freers: dict[str, set[str]] = {}
-    for other in unit.functions:
+    for other in freeing:
         for m in _freed_members(other, apis):
             freers.setdefault(m, set()).add(other.name)
-    calls = {other.name: other.calls for other in unit.functions}
+    calls = {other.name: other.calls for other in freeing}
     for fr in functions:
         fn = fr.function
-        text = _source(unit, fn)
+        if not fn.may_name(free_names):
+            continue
         own = _freed_member_roots(fn, apis)
+        if not own:
+            continue
+        text = _source(unit, fn)
         for call, name in _whole_frees(fn, apis):
             if name not in own:
                 continue  # frees no member of it: not a release that lists them
