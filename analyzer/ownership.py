@@ -534,11 +534,7 @@ class Analysis:
                 if n.cleanup:
                     self.cleanups[n.name] = n.cleanup
         self.params = {p.name: i for i, p in enumerate(fn.params) if p.pointer}
-        # The file's global variables this function assigns whole (`g_buf = x`):
-        # a block stored in one is tracked where it is, so that a failing
-        # function that frees it on other error paths is seen to leave it on
-        # this one (`Leak.reason` "left-in-global").
-        self.globals = _assigned_names(fn, file_vars - self.locals) if file_vars else frozenset()
+        self.globals: frozenset[str] = frozenset()  # (set below, with self.assigned)
         self.globals_undone: set[str] = set()  # globals freed on the way to some error exit
         self._global_of: dict[tuple, str] = {}  # deferred left-in-global leak -> the global
         # `return &c->controller;`: members this function hands out as their
@@ -586,6 +582,12 @@ class Analysis:
         walked = [(n, ir.preorder(n.expr)) for n in fn.nodes if n.expr is not None]
         exprs = [e for _, sub in walked for e in sub]
         self.assigned = {e.target.text for e in exprs if isinstance(e, ir.Assign)}
+        # The file's global variables this function assigns whole (`g_buf = x`):
+        # a block stored in one is tracked where it is, so that a failing
+        # function that frees it on other error paths is seen to leave it on
+        # this one (`Leak.reason` "left-in-global").
+        if file_vars:
+            self.globals = frozenset(file_vars - self.locals) & self.assigned
         # Everything the function writes: assignment targets and `x++` operands.
         self.mutated = self.assigned | {
             e.operand.text for e in exprs if isinstance(e, ir.Unary) and e.op in ("++", "--")
@@ -3775,19 +3777,6 @@ def _lend(world: World, rid: int, how: str) -> None:
     old = world.lent.get(rid)
     if old is None or _LENT_ORDER.index(how) > _LENT_ORDER.index(old):
         world.lent[rid] = how
-
-
-def _assigned_names(fn: ir.Function, names: frozenset[str]) -> frozenset[str]:
-    """Which of `names` the function assigns whole (`name = ...`)."""
-    if not fn.may_name(names):
-        return frozenset()
-    found = set()
-    for n in fn.nodes:
-        if n.expr is not None:
-            for e in ir.walk(n.expr):
-                if type(e) is ir.Assign and type(e.target) is ir.Name and e.target.name in names:
-                    found.add(e.target.name)
-    return frozenset(found)
 
 
 def _positive(expr: ir.Expr | None) -> bool:
