@@ -73,6 +73,12 @@ class Api:
     # allocators: an object that is not itself memory DML001 reports (a
     # net_device), tracked so that memory it holds is seen freed with it
     holder: bool = False
+    # [[fills]]: the member of the structure that receives the new memory
+    # (`out->pointer`); "" for what the structure holds as a whole
+    member: str = ""
+    # [[fills]]: a word the calling function must name for the entry to apply
+    # (`ACPI_ALLOCATE_BUFFER`: otherwise the caller supplied the buffer)
+    requires: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +160,8 @@ class ApiTable:
     gets_patterns: list[str] = field(default_factory=list)
     # Error code constants besides errnos (see [[error_codes]] in apis.toml).
     error_code_patterns: list[str] = field(default_factory=list)
+    # Success codes that are zero (see [[success_codes]] in apis.toml).
+    success_code_patterns: list[str] = field(default_factory=list)
     # [[fills]] and [[empties]] entries by name (kept out of by_name: see STRUCT_ROLES)
     structs: dict[str, Api] = field(default_factory=dict)
     _cache: dict[tuple[str, str], bool | frozenset[str]] = field(default_factory=dict, repr=False)
@@ -174,6 +182,10 @@ class ApiTable:
     def tears_down(self, name: str | None) -> bool:
         """Is a callee of this name a whole-object teardown (disconnect, destroy, fini)?"""
         return self._matches("teardown", self.teardown_patterns, name)
+
+    def success_code(self, name: str | None) -> bool:
+        """Is this constant a success code equal to 0 (`AE_OK`)?"""
+        return self._matches("success_codes", self.success_code_patterns, name)
 
     def error_code(self, name: str | None) -> bool:
         """Is this constant an error code (`AE_NOT_FOUND`), as an errno is?"""
@@ -261,6 +273,7 @@ class ApiTable:
             ("zeroes", self.zeroes_patterns),
             ("gets", self.gets_patterns),
             ("error_codes", self.error_code_patterns),
+            ("success_codes", self.success_code_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None
@@ -455,6 +468,7 @@ def _entries(role: str, entry: dict, where: str):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
     known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
+    known |= {"member", "requires"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -490,6 +504,8 @@ def _entries(role: str, entry: dict, where: str):
             test=test,
             returns_pointer=returns_pointer,
             holder=bool(entry.get("holder", False)),
+            member=str(entry.get("member", "")),
+            requires=str(entry.get("requires", "")),
         )
 
 

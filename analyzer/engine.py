@@ -81,7 +81,8 @@ def _struct_summary(api: Api) -> Summary:
     """`sg_alloc_table(t, ..)` as a summary: on success (0) new memory in `*t`;
     `sg_free_table(t)` frees what `*t` holds."""
     if api.role == "fills":
-        effect = Effect(api.pointer, "*", "alloc", None, api.family)
+        chain = f"->{api.member}" if api.member else "*"
+        effect = Effect(api.pointer, chain, "alloc", None, api.family)
     else:
         effect = Effect(api.pointer, "*", "freed", "freed")
     return Summary(api.name, effects=[effect], error_class="nonzero")

@@ -328,6 +328,11 @@ class Function:
         (`engine._keeps_memory`), if the frontend knows without the CFG; else None."""
         return None
 
+    def mentions(self, word: str) -> bool:
+        """Does the body's code name this identifier (`ACPI_ALLOCATE_BUFFER` in
+        an initialiser)?  Exact, unlike may_name."""
+        return word in self.names()
+
     def names(self) -> set[str]:
         """Every name the body reads as a value: each `Name` of the CFG's expressions,
         spelled as in the source (a shadowing local's own name unmade: `unshadow`).

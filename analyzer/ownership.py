@@ -1957,7 +1957,8 @@ class Analysis:
         elif isinstance(value, ir.Name) and self._errno(value.name):
             world.vals[name] = "nonzero"
         elif isinstance(value, ir.Call) and self.apis.role(value.func, "error") is not None:
-            world.vals[name] = "nonzero"  # err = PTR_ERR(p)
+            world.vals[name] = "nonzero"  # err = PTR_ERR(p), p = ERR_PTR(-EINVAL)
+            negative = True
         elif isinstance(value, ir.Call) and self._cannot_fail(value, world):
             world.vals[name] = "zero"  # `ret = reset_controller_register(..)`
         elif isinstance(value, ir.Name) and value.name in world.vals:
@@ -1999,6 +2000,31 @@ class Analysis:
             if api is not None and api.test in ("is_err", "is_err_or_null"):
                 return value, True
         return None
+
+    def _set_with(self, var: str | None, word: str) -> bool:
+        """Is `var` declared or assigned with `word` in it (`struct acpi_buffer
+        out = { ACPI_ALLOCATE_BUFFER, NULL }`, `out.length = ACPI_ALLOCATE_BUFFER`)?"""
+        for node in self.fn.nodes:
+            if node.expr is None:
+                continue
+            if node.kind is Kind.DECL and node.name == var:
+                values = [node.expr]
+            else:
+                values = [
+                    e.value
+                    for e in ir.walk(node.expr)
+                    if isinstance(e, ir.Assign) and _root_name(e.target) == var
+                ]
+            for value in values:
+                if any(type(e) is ir.Name and e.name == word for e in ir.walk(value)):
+                    return True
+                if type(value) is ir.Opaque and word in value.text:
+                    return True
+        return False
+
+    def _ok(self, expr: ir.Expr) -> bool:
+        """A success code that is zero (`AE_OK`: [[success_codes]] in apis.toml)."""
+        return type(expr) is ir.Name and self.apis.success_code(expr.name)
 
     def _errno(self, name: str) -> bool:
         """`EINVAL`, or a constant the API tables call an error code (`AE_NOT_FOUND`)."""
@@ -2643,13 +2669,20 @@ class Analysis:
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
-            if (
-                summary.name in self.apis.structs
-                and type(ir.uncast(arg)) is ir.Field
-                and eff.on_zero == "alloc"
+            struct_api = self.apis.structs.get(summary.name) if eff.on_zero == "alloc" else None
+            if struct_api is not None and (
+                type(ir.uncast(arg)) is ir.Field
+                or (
+                    struct_api.requires
+                    and not (
+                        self.fn.mentions(struct_api.requires)
+                        and self._set_with(_root_name(arg), struct_api.requires)
+                    )
+                )
             ):
                 # `sg_alloc_table(buf->dma_sgt, ..)`: a pointer field, which may
-                # point into buf itself (`buf->dma_sgt = &buf->sg_table`)
+                # point into buf itself (`buf->dma_sgt = &buf->sg_table`); an
+                # ACPI call given a buffer the caller supplied
                 continue
             targets = self._effect_targets(arg, eff.chain, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
@@ -2877,9 +2910,9 @@ class Analysis:
         if op == "&&" or op == "||":
             return self._refine_logical(left, right, world, truth, stop=op == "||")
         if op == "==" or op == "!=":
-            zero = _is_zero(right) or _is_zero(left)
+            zero = _is_zero(right) or _is_zero(left) or self._ok(right) or self._ok(left)
             if zero:
-                other = left if _is_zero(right) else right
+                other = left if _is_zero(right) or self._ok(right) else right
                 return self.refine(other, world, truth if op == "!=" else not truth)
             self.eval(cond, world)
             equal = truth if op == "==" else not truth
@@ -2991,6 +3024,10 @@ class Analysis:
                 return []
             if equal or not known.startswith("eq:"):
                 world.vals[key] = fact
+            if equal and type(var) is ir.Name and key in world.pending and self._is_errno(const):
+                # `if (status == AE_NOT_FOUND)`: the callee failed
+                for rid, _, on_nonzero, _ in world.pending.pop(key):
+                    self._apply_effect(rid, on_nonzero, world)
             return [world]
         return [world]
 

@@ -917,6 +917,9 @@ class LazyFunction(ir.Function):
         # cut to _MAX_TEXT) is a word of the body's code (`_words`).
         return self._pending is None or not self._words.isdisjoint(names)
 
+    def mentions(self, word: str) -> bool:
+        return word in self._words  # (every identifier of the body's code)
+
     def never_fails(self) -> bool:
         # Most functions return something other than a literal 0 somewhere: the
         # body's text says so without the CFG.

@@ -24,4 +24,13 @@ union acpi_object *acpi_evaluate_dsm_typed(acpi_handle handle, const guid_t *gui
 					   u64 rev, u64 func, union acpi_object *argv4,
 					   acpi_object_type type);
 void ACPI_FREE(void *a);
+typedef char *acpi_string;
+#define ACPI_ALLOCATE_BUFFER	((u32)-1)
+#define ACPI_TYPE_BUFFER	0x03
+struct acpi_buffer {
+	u32 length;
+	void *pointer;
+};
+struct acpi_object_list;
+acpi_status wmi_query_block(const char *guid, u8 instance, struct acpi_buffer *out);
 #endif
