@@ -77,6 +77,9 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
             if _handed_whole(fn, name, apis, summaries):
                 continue
             exit_node = _exit_after(fn, call.span.line)
+            if exit_node is None:
+                continue  # (`for (;;)`: the function never returns)
+            spelled = ir.unshadow(name)  # (`p__shadow1` is `p` in the source)
             for (s, member), site in sorted(makers.items()):
                 if s != struct or member not in freers:
                     continue
@@ -84,7 +87,7 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
                     # a caller frees the member, then calls this one
                     # (`vfree(lc->clean_bits); destroy_log_context(lc);`)
                     continue
-                if re.search(rf"\b{name}\s*->\s*{member}\b", text):
+                if re.search(rf"\b{re.escape(spelled)}\s*->\s*{member}\b", text):
                     continue
                 fr.leaks.append(
                     Leak(
@@ -96,7 +99,7 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
                         via=None,
                         via_text="",
                         because="",
-                        holder=f"{name}->{member}",
+                        holder=f"{spelled}->{member}",
                         reason="member-lost",
                         error_exit=None,
                         truncated=False,
@@ -115,7 +118,7 @@ def _struct_of(unit: ir.Unit, fn: ir.Function, name: str) -> str | None:
             m = _STRUCT.search(p.type_text)
             return m.group(1) if m and p.pointer else None
     decl = re.search(
-        rf"\bstruct\s+(\w+)\s+(?:[^;{{}}()]*?,\s*)?\*\s*{re.escape(name)}\s*[,;=)]",
+        rf"\bstruct\s+(\w+)\s+(?:[^;{{}}()]*?,\s*)?\*\s*{re.escape(ir.unshadow(name))}\s*[,;=)]",
         _source(unit, fn),
     )
     return decl.group(1) if decl else None
@@ -181,14 +184,16 @@ def _fresh(fn: ir.Function, name: str, apis: ApiTable, allocating: set[str]) -> 
     return False
 
 
-def _exit_after(fn: ir.Function, line: int) -> ir.Node:
-    """The first return after `line`, or the function's end."""
+def _exit_after(fn: ir.Function, line: int) -> ir.Node | None:
+    """The first return after `line`, or the function's end (None: no exit)."""
     returns = [n for n in fn.nodes if n.kind is ir.Kind.RETURN]
     after = [n for n in returns if n.span.line >= line and not n.implicit]
     if after:
         return min(after, key=lambda n: (n.span.line, n.span.col))
     implicit = [n for n in returns if n.implicit]
-    return implicit[0] if implicit else max(returns, key=lambda n: n.span.line)
+    if implicit:
+        return implicit[0]
+    return max(returns, key=lambda n: n.span.line) if returns else None
 
 
 def _member_frees(fn: ir.Function, apis: ApiTable):
