@@ -36,6 +36,8 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
     allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
     summaries = {fr.function.name: fr.summary for fr in analysed}
     for fr in analysed:
+        if fr.function.header:
+            continue
         for root, tokens, site in sorted(fr.stores, key=lambda s: (s[2].span.line, s[0], s[1])):
             if len(tokens) != 1 or not tokens[0].startswith("->"):
                 continue
@@ -54,16 +56,18 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
     # and, per member, the functions that free it
     # (only functions whose text names a free: the others' CFGs are never built)
     free_names = frozenset(apis.names("free"))
-    freeing = [other for other in unit.functions if other.may_name(free_names)]
-    freers: dict[str, set[str]] = {}
+    freeing = [other for other in unit.functions if not other.header and other.may_name(free_names)]
+    freers: dict[tuple[str, str], set[str]] = {}  # (struct, member) -> functions freeing it
     for other in freeing:
-        for m in _freed_members(other, apis):
-            freers.setdefault(m, set()).add(other.name)
+        for root, m in _member_frees(other, apis):
+            struct = _struct_of(unit, other, root)
+            if struct is not None:
+                freers.setdefault((struct, m), set()).add(other.name)
     calls = {other.name: other.calls for other in freeing}
     for fr in functions:
         fn = fr.function
-        if not fn.may_name(free_names):
-            continue
+        if fn.header or not fn.may_name(free_names):
+            continue  # (a header's helper: its lines are not this file's)
         own = _freed_member_roots(fn, apis)
         if not own:
             continue
@@ -81,9 +85,9 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
                 continue  # (`for (;;)`: the function never returns)
             spelled = ir.unshadow(name)  # (`p__shadow1` is `p` in the source)
             for (s, member), site in sorted(makers.items()):
-                if s != struct or member not in freers:
+                if s != struct or (s, member) not in freers:
                     continue
-                if any(fn.name in calls.get(f, ()) for f in freers[member]):
+                if any(fn.name in calls.get(f, ()) for f in freers[(s, member)]):
                     # a caller frees the member, then calls this one
                     # (`vfree(lc->clean_bits); destroy_log_context(lc);`)
                     continue
@@ -205,10 +209,6 @@ def _member_frees(fn: ir.Function, apis: ApiTable):
         arg = ir.uncast(call.args[api.pointer])
         if isinstance(arg, ir.Field) and arg.arrow and isinstance(arg.base, ir.Name):
             yield arg.base.name, arg.field
-
-
-def _freed_members(fn: ir.Function, apis: ApiTable) -> set[str]:
-    return {member for _, member in _member_frees(fn, apis)}
 
 
 def _freed_member_roots(fn: ir.Function, apis: ApiTable) -> set[str]:

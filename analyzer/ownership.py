@@ -2004,6 +2004,8 @@ class Analysis:
     def _set_with(self, var: str | None, word: str) -> bool:
         """Is `var` declared or assigned with `word` in it (`struct acpi_buffer
         out = { ACPI_ALLOCATE_BUFFER, NULL }`, `out.length = ACPI_ALLOCATE_BUFFER`)?"""
+        if var is None:
+            return False
         for node in self.fn.nodes:
             if node.expr is None:
                 continue
@@ -3006,6 +3008,15 @@ class Analysis:
         frees or stores under a second, identical test.
         """
         for var, const in ((a, b), (b, a)):
+            if (
+                equal
+                and type(var) is ir.Name
+                and var.name in world.pending
+                and self._is_errno(const)
+            ):
+                # `if (ret == -EPROBE_DEFER)`, `if (status == AE_NOT_FOUND)`: it failed
+                for rid, _, on_nonzero, _ in world.pending.pop(var.name):
+                    self._apply_effect(rid, on_nonzero, world)
             if isinstance(var, ir.Field) and self._local_path(var) and _constant(const):
                 key = var.text  # a field, remembered until assigned (`_forget_tests`)
             elif isinstance(var, ir.Name) and var.name in self.locals:
@@ -3024,10 +3035,6 @@ class Analysis:
                 return []
             if equal or not known.startswith("eq:"):
                 world.vals[key] = fact
-            if equal and type(var) is ir.Name and key in world.pending and self._is_errno(const):
-                # `if (status == AE_NOT_FOUND)`: the callee failed
-                for rid, _, on_nonzero, _ in world.pending.pop(key):
-                    self._apply_effect(rid, on_nonzero, world)
             return [world]
         return [world]
 

@@ -138,7 +138,7 @@ _RANK = {"high": 0, "medium": 1, "low": 2}
 
 def _confidence(leak: Leak) -> str:
     medium = (
-        leak.reason in ("managed-container", "left-in-caller", "left-in-global", "member-lost")
+        leak.reason in ("managed-container", "left-in-caller", "left-in-global")
         or leak.site.via_summary
         or leak.truncated
     )

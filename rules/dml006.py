@@ -149,7 +149,13 @@ doing both; labels are left in place).
             return
         m = drivers.model(result, ctx.apis)
         frees = [(fr.function, fc) for fr in result.functions for fc in fr.frees]
-        leaked = {leak.site.rid for fr in result.functions for leak in fr.leaks}
+        # (a member lost in a release function says nothing of probe's paths)
+        leaked = {
+            leak.site.rid
+            for fr in result.functions
+            for leak in fr.leaks
+            if leak.reason != "member-lost"
+        }
         seen: set[int] = set()
         for function, chain, site in m.lifetime_stores():
             if site.rid in seen or site.rid in leaked:
