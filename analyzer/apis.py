@@ -79,6 +79,9 @@ class Api:
     # [[fills]]: a word the calling function must name for the entry to apply
     # (`ACPI_ALLOCATE_BUFFER`: otherwise the caller supplied the buffer)
     requires: str = ""
+    # [[fills]]: a member of the structure that is zero exactly when nothing
+    # was filled (`out.length`): a test of it is a test of `member`
+    size: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,7 +471,7 @@ def _entries(role: str, entry: dict, where: str):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
     known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
-    known |= {"member", "requires"}
+    known |= {"member", "requires", "size"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -506,6 +509,7 @@ def _entries(role: str, entry: dict, where: str):
             holder=bool(entry.get("holder", False)),
             member=str(entry.get("member", "")),
             requires=str(entry.get("requires", "")),
+            size=str(entry.get("size", "")),
         )
 
 

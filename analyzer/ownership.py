@@ -521,6 +521,9 @@ class Analysis:
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
         self.holder_families = apis.holder_families()
+        # [[fills]] size members (`length`) -> the member they tell about (`pointer`)
+        self._size_members = {a.size: a.member for a in apis.structs.values() if a.size}
+        self._filled: dict[int, tuple[ir.Field, ir.Field]] = {}  # `out.length` -> `out.pointer`
         self.summaries = _Remembered(summaries)
         self.sites = sites  # shared across the unit: ids stay unique
         self.locals: set[str] = {p.name for p in fn.params}
@@ -2921,6 +2924,13 @@ class Analysis:
             if equal and self._distinct_pointers(left, right, world):
                 return []  # a fresh block equals no pointer that existed before it
             return self._refine_equal(left, right, world, equal)
+        if (
+            op == ">"
+            and _is_zero(right)
+            and type(left) is ir.Field
+            and left.field in self._size_members
+        ):
+            return self._refine_value(left, world, truth)  # `if (out.length > 0)`
         if op in ("<", ">=", ">", "<=") and _is_zero(right):
             if op == "<=":
                 op, truth = ">", not truth  # `count <= 0` is `!(count > 0)`
@@ -3084,6 +3094,20 @@ class Analysis:
         return [world]
 
     def _refine_value(self, cond: ir.Expr, world: World, truth: bool) -> list[World]:
+        sizes = self._size_members
+        if sizes and type(cond) is ir.Field and cond.field in sizes:
+            # `if (!out.length)` after acpi_evaluate_object(.., &out): a test of out.pointer
+            filled = self._filled.get(id(cond))
+            if filled is None or filled[0] is not cond:
+                member = sizes[cond.field]
+                text = f"{cond.base.text}{'->' if cond.arrow else '.'}{member}"
+                filled = self._filled[id(cond)] = (
+                    cond,
+                    ir.Field(cond.span, text, cond.base, member, cond.arrow),
+                )
+            filled = filled[1]
+            if any(world.status.get(r) in OWNED for r in self.resolve(filled, world)):
+                return self._refine_value(filled, world, truth)
         if isinstance(cond, ir.Call):
             self.eval(cond, world)
             return [world]

@@ -33,4 +33,6 @@ struct acpi_buffer {
 };
 struct acpi_object_list;
 acpi_status wmi_query_block(const char *guid, u8 instance, struct acpi_buffer *out);
+acpi_status acpi_evaluate_object(acpi_handle handle, acpi_string pathname,
+				 struct acpi_object_list *params, struct acpi_buffer *out);
 #endif
