@@ -34,8 +34,9 @@ class LeakOnErrorPath(Rule):
 Memory from a kmalloc-family allocator (kmalloc, kzalloc, kcalloc, kstrdup,
 kmemdup, kvmalloc, vmalloc, memdup_user, krealloc, a same-file wrapper
 around them, an sg_table or kfifo that sg_alloc_table()/kfifo_alloc()
-filled, an ACPI buffer ACPICA allocated for `ACPI_ALLOCATE_BUFFER`, ...) that reaches a function exit on some path without being
-freed, returned, or stored somewhere that outlives the function; also
+filled, an ACPI buffer ACPICA allocated for `ACPI_ALLOCATE_BUFFER`, ...)
+that reaches a function exit on some path without being freed, returned,
+or stored somewhere that outlives the function; also
 memory still held by a structure the path frees (`kfree(x)` with x->buf
 live, `free_netdev(ndev)` with the private area's buffers live). The
 finding points at the `goto` or `return` where the leaking path leaves;
