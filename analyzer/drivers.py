@@ -792,12 +792,7 @@ def _calls_of(fn: ir.Function, name: str) -> Iterator[ir.Call]:
             yield call
 
 
-def _calls(fn: ir.Function) -> Iterator[ir.Call]:
-    for node in fn.nodes:
-        if node.expr is not None:
-            for e in ir.walk(node.expr):
-                if isinstance(e, ir.Call):
-                    yield e
+_calls = ir.call_exprs
 
 
 def _call_in(node: ir.Node, name: str) -> ir.Call | None:

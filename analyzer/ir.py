@@ -11,7 +11,7 @@ hidden in an unusual construct is not lost.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -390,6 +390,15 @@ def shadowed(name: str, n: int) -> str:
 def unshadow(text: str) -> str:
     """`buffer__shadow1->len` -> `buffer->len`: the name as the source spells it."""
     return _SHADOWED.sub("", text) if SHADOW in text else text
+
+
+def call_exprs(fn: Function) -> Iterator[Call]:
+    """Every call expression of the function's CFG."""
+    for node in fn.nodes:
+        if node.expr is not None:
+            for e in walk(node.expr):
+                if isinstance(e, Call):
+                    yield e
 
 
 def uncast(e: Expr) -> Expr:

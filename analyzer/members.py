@@ -131,7 +131,7 @@ def _struct_of(unit: ir.Unit, fn: ir.Function, name: str) -> str | None:
 def _whole_frees(fn: ir.Function, apis: ApiTable) -> list[tuple[ir.Call, str]]:
     """`kfree(x)` of a plain name x, once per name (its first free)."""
     seen: dict[str, ir.Call] = {}
-    for call in _calls(fn):
+    for call in ir.call_exprs(fn):
         api = apis.role(call.func, "free")
         if api is None or api.managed or api.pointer is None or api.pointer >= len(call.args):
             continue
@@ -146,7 +146,7 @@ def _handed_whole(fn: ir.Function, name: str, apis: ApiTable, summaries: dict) -
     (`foo_cleanup(x)`), or returned?  A same-file callee says so by its
     summary; another file's callee is taken to when x is its first argument
     (not `free_irq(irq, x)`, where x is a cookie)."""
-    for call in _calls(fn):
+    for call in ir.call_exprs(fn):
         if apis.role(call.func, "free") is not None or apis.borrows(call.func):
             continue
         for i, arg in enumerate(call.args):
@@ -202,7 +202,7 @@ def _exit_after(fn: ir.Function, line: int) -> ir.Node | None:
 
 def _member_frees(fn: ir.Function, apis: ApiTable):
     """(root, member) of each free of a member (`kfree(d->buf)`)."""
-    for call in _calls(fn):
+    for call in ir.call_exprs(fn):
         api = apis.role(call.func, "free")
         if api is None or api.pointer is None or api.pointer >= len(call.args):
             continue
@@ -213,11 +213,3 @@ def _member_frees(fn: ir.Function, apis: ApiTable):
 
 def _freed_member_roots(fn: ir.Function, apis: ApiTable) -> set[str]:
     return {root for root, _ in _member_frees(fn, apis)}
-
-
-def _calls(fn: ir.Function):
-    for node in fn.nodes:
-        if node.expr is not None:
-            for e in ir.walk(node.expr):
-                if isinstance(e, ir.Call):
-                    yield e

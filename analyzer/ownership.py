@@ -3025,8 +3025,7 @@ class Analysis:
                 and self._is_errno(const)
             ):
                 # `if (ret == -EPROBE_DEFER)`, `if (status == AE_NOT_FOUND)`: it failed
-                for rid, _, on_nonzero, _ in world.pending.pop(var.name):
-                    self._apply_effect(rid, on_nonzero, world)
+                self._settle(var.name, world, nonzero=True)
             if isinstance(var, ir.Field) and self._local_path(var) and _constant(const):
                 key = var.text  # a field, remembered until assigned (`_forget_tests`)
             elif isinstance(var, ir.Name) and var.name in self.locals:
@@ -3075,8 +3074,7 @@ class Analysis:
         if isinstance(arg, ir.Name) and arg.name in world.pending:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
             # exactly when the test holds (a pointer function fails as "zero").
-            for rid, on_zero, on_nonzero, _ in world.pending.pop(arg.name):
-                self._apply_effect(rid, on_zero if truth else on_nonzero, world)
+            self._settle(arg.name, world, nonzero=not truth)
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
             return [world]
@@ -3150,8 +3148,7 @@ class Analysis:
                 key = cond.name if type(cond) is ir.Name else cond.text
                 if isinstance(cond, ir.Name | ir.Field) and key in world.pending:
                     # `entry = create(.., q)` kept q only if it returned a block
-                    for r, on_zero, on_nonzero, _ in world.pending.pop(key):
-                        self._apply_effect(r, on_nonzero if truth else on_zero, world)
+                    self._settle(key, world, nonzero=truth)
             elif st == LIVE and not truth:
                 return []
             elif st == MANAGED and isinstance(cond, ir.Name):
@@ -3199,10 +3196,9 @@ class Analysis:
             return []  # `ret == -EAGAIN` is not zero
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
-        # (`m.pop(k) if k in m`: the key is usually absent; see unbind_local)
-        pend = world.pending.pop(name) if name in world.pending else None
-        for rid, on_zero, on_nonzero, _ in pend or ():
-            self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
+        # (`if k in m` first: the key is usually absent; see unbind_local)
+        if name in world.pending:
+            self._settle(name, world, nonzero)
         track = _track_key(name)
         tracked = world.vals.pop(track) if track in world.vals else None
         if tracked is not None and tracked[1:] in self._tracked:
@@ -3210,6 +3206,12 @@ class Analysis:
             fails_when = tracked[0] == "+"
             return self.refine(self._tracked[tracked[1:]], world, nonzero == fails_when)
         return [world]
+
+    def _settle(self, key: str, world: World, nonzero: bool) -> None:
+        """What waited on a callee's result (`world.pending[key]`) happens now
+        that a test tells the result's class."""
+        for rid, on_zero, on_nonzero, _ in world.pending.pop(key):
+            self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
 
     def _set_null(self, rid: int, world: World) -> None:
         world.status[rid] = NULL
