@@ -728,6 +728,101 @@ class Analysis:
         }
 
     @cached_property
+    def own_frees(self) -> dict[str, list[int]]:
+        """What this function itself frees with a free API (`kfree(*res)`) or
+        gives to krealloc: the argument's text -> the nodes that free it (see
+        _still_ours). Not in a loop: `list_for_each_entry_safe(p, ..) kfree(p)`
+        frees what a list holds, under the same name."""
+        out: dict[str, list[int]] = {}
+        for node in self.fn.nodes:
+            if node.expr is None or node.id in self.looped:
+                continue
+            for e in ir.walk(node.expr):
+                if not isinstance(e, ir.Call):
+                    continue
+                api = self.apis.role(e.func, "free") or self.apis.role(e.func, "reallocator")
+                if api is not None and api.pointer is not None and api.pointer < len(e.args):
+                    out.setdefault(ir.uncast(e.args[api.pointer]).text, []).append(node.id)
+        return out
+
+    @cached_property
+    def looped(self) -> set[int]:
+        """The nodes inside a loop."""
+        return {
+            i
+            for head in self.fn.nodes
+            if head.loop_end >= 0
+            for i in range(head.id, head.loop_end + 1)
+        }
+
+    def _freed_further_on(self, text: str) -> bool:
+        """Does some path from the current node reach a free of `text`, with
+        `text` not assigned on the way (`entry = dequeue(..); kfree(entry)`
+        frees what the queue gave back)?"""
+        targets = self.own_frees.get(text)
+        if not targets or self._node in self.looped:
+            return False  # (in a loop, a later pass may hand it over for good)
+        nodes, seen = self.fn.nodes, set()
+        here = nodes[self._node]
+        # The call's own failure does not count: `if (register(p)) kfree(p);`
+        # is a callee that keeps p when it succeeds.
+        result = here.expr.target.text if isinstance(here.expr, ir.Assign) else None
+        frontier = [self._node]
+        while frontier:
+            nid = frontier.pop()
+            if nid in seen:
+                continue
+            if nid in targets:
+                return True
+            seen.add(nid)
+            n = nodes[nid]
+            if (
+                n.expr is not None
+                and nid != self._node
+                and any(
+                    isinstance(e, ir.Assign) and _rebinds(e.target.text, text)
+                    for e in ir.walk(n.expr)
+                )
+            ):
+                continue
+            if (
+                n.kind is Kind.BRANCH
+                and n.expr is not None
+                and (
+                    nid == self._node
+                    or result is not None
+                    and any(e.text == result for e in ir.walk(n.expr))
+                )
+            ):
+                frontier.extend(
+                    succ
+                    for succ, truth in zip(n.succs, (True, False), strict=False)
+                    if not self._failing(n.expr, truth)
+                )
+            else:
+                frontier.extend(n.succs)
+        return False
+
+    def _failing(self, cond: ir.Expr, truth: bool) -> bool:
+        return failed_check(cond, truth, self.apis, self.pointers | self.flags, self.integers)
+
+    def _still_ours(self, arg: ir.Expr) -> bool:
+        """A callee's summary says it keeps `arg`, yet this function goes on to
+        free that same expression itself (`ttm_resource_init(bo, place, *res);
+        .. kfree(*res);` on a later error path): the callee only linked it for
+        the time being, and the block is still this function's to free."""
+        return self._freed_further_on(ir.uncast(arg).text)
+
+    def _member_still_ours(self, name: str, rid: int, world: World) -> bool:
+        """`sst_ipc_tx_message_wait(ipc, request, &reply)` fills the local
+        `reply`; a block in `reply.data` that this function goes on to free
+        (or reallocate) was not taken with it."""
+        return any(
+            v == rid and k != name and k.startswith(name) and self._freed_further_on(k)
+            for k, v in world.env.items()
+        )
+
+    @cached_property
     def dereferenced(self) -> set[str]:
         """Names the function dereferences (`f->pos`, `*f`): see _not_null."""
         out: set[str] = set()
@@ -1096,7 +1191,19 @@ class Analysis:
         out: list[ir.Expr] = []
         other = 1 - slot
         if slot < len(node.succs) and other < len(node.succs):
-            out = self._frees_until(node.succs[slot], node.succs[other], 4) or []
+            # the join: the other branch's first node, or, past an `else` of a
+            # statement or two (`if (x->pending) unlock(x); else kvfree(x);`),
+            # where that one goes next
+            join = node.succs[other]
+            for _ in range(3):
+                found = self._frees_until(node.succs[slot], join, 4)
+                if found is not None:
+                    out = found
+                    break
+                after = self.fn.nodes[join]
+                if after.kind is not Kind.EXPR or len(after.succs) != 1:
+                    break
+                join = after.succs[0]
         self._guarded[key] = out
         return out
 
@@ -1632,6 +1739,11 @@ class Analysis:
                     _lend(world, partner, ADRIFT)
         elif st == PARAM:
             world.status[rid] = P_ESCAPED
+            if world.vals.pop(_BACKLINK + str(rid), None) is not None:
+                # The caller's structure kept by a block of ours (`ttpci_budget_init(
+                # &b->budget, dev, ..)` links dev into our b): what we stored in
+                # it is no more handed over than it was, still the caller's.
+                return
         elif st == MANAGED:
             return  # devres owns it; what it holds leaks if this function fails
         for v in [v for (c, _), v in world.heap.items() if c == rid]:
@@ -2182,7 +2294,8 @@ class Analysis:
                 runs = borrows and facts.callback
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
-                        self.escape(rid, world)
+                        if not self._member_still_ours(name, rid, world):
+                            self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in _LENDABLE:
                 if borrows:  # `INIT_WORK(&x->work, fn)`: given a callback, but only sets up
@@ -2690,6 +2803,8 @@ class Analysis:
                 # ACPI call given a buffer the caller supplied
                 continue
             targets = self._effect_targets(arg, eff.chain, world)
+            if "escaped" in (eff.on_zero, eff.on_nonzero) and not eff.chain:
+                self._back_links(targets, expr, eff.index, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
                 self._reused = False
                 rid = self._alloc_into(summary, eff, arg, expr, world, result)
@@ -2709,7 +2824,9 @@ class Analysis:
                     pending.append((rid, eff.on_zero, eff.on_nonzero, kept[0] if kept else None))
                 else:
                     what = eff.on_nonzero if result == "nonzero" else eff.on_zero
-                    if what == "lent":
+                    if what == "escaped" and not eff.chain and self._still_ours(arg):
+                        _lend(world, rid, KEPT)
+                    elif what == "lent":
                         self._keep(expr, rid, world)
                     else:
                         self._apply_effect(rid, what, world)
@@ -2769,6 +2886,20 @@ class Analysis:
                 extra = ["." + extra[0][2:], *extra[1:]]
         root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
         return self.resolve_path(root, path, world, create=True)
+
+    def _back_links(self, targets: list[int], call: ir.Call, index: int, world: World) -> None:
+        """A callee that keeps the caller's structure given with a block of
+        ours (`ttpci_budget_init(&b->budget, dev, ..)`) most likely keeps it
+        in that block (`b->dev = dev`): see escape."""
+        params = [r for r in targets if world.status.get(r) == PARAM]
+        if params and any(
+            i != index
+            and (root := _root_name(a)) is not None
+            and any(world.status.get(r) in OWNED for r in self._held_by(root, world))
+            for i, a in enumerate(call.args)
+        ):
+            for rid in params:
+                world.vals[_BACKLINK + str(rid)] = "kept by ours"
 
     def _keep(self, call: ir.Call, rid: int, world: World) -> None:
         """A keeper took the block. If nothing reads the call's result (a
@@ -3289,8 +3420,8 @@ class Analysis:
         cls = self.result_class(node, world, returned)
         if cls == "error":
             self.returns_errno = True
-        if cls == "error" and world.freed_own:
-            self.cleans_up = True
+        if world.freed_own and self.is_error_exit(cls) is True:
+            self.cleans_up = True  # (`if (err) { kfree(p); return err; }` too: nonzero)
         if self.globals and self.is_error_exit(cls) is True:
             self.globals_undone.update(
                 k[len(_UNDONE) :] for k in world.vals if k.startswith(_UNDONE)
@@ -3763,6 +3894,13 @@ def _link_calls(exprs: list[ir.Expr], local_names: set[str]) -> list[tuple[tuple
     return sorted(out, key=lambda c: c[0])
 
 
+def _rebinds(target: str, text: str) -> bool:
+    """Does assigning `target` change what `text` is (`entry` or `*entry`
+    for `entry->buf`; not `reply.size` for `reply.data`)?"""
+    target = target.removeprefix("*")
+    return text == target or text.startswith((target + "->", target + ".", target + "["))
+
+
 def _root_name(expr: ir.Expr) -> str | None:
     """`nd_pfn` of `&nd_pfn->dev`, `(void *)nd_pfn`, `nd_pfn->a.b[i]`."""
     while True:
@@ -3805,6 +3943,7 @@ _UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
 _PRIVATE = "~private "  # + field: holds an object made with these blocks (`private_tables`)
+_BACKLINK = "~backlink "  # + param block: a callee keeps it in a block of ours (escape)
 _WITH = "~with "  # + block: the blocks given with it to a set-up callee (`_passed_together`)
 # Callees that set one object up with another (`init_h2fwcmd_w_parm_no_rsp(cmd, parm, ..)`,
 # `foo_fill_req(req, buf)`), not logging or copies

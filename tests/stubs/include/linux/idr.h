@@ -13,4 +13,7 @@ struct ida {
 	void *xa_head;
 };
 void ida_destroy(struct ida *ida);
+int ida_alloc(struct ida *ida, gfp_t gfp);
+void ida_free(struct ida *ida, unsigned int id);
+#define DEFINE_IDA(name) struct ida name = { 0 }
 #endif
