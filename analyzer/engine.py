@@ -259,7 +259,11 @@ def analyse(
         ident = (fr.function.name, *key) if key is not None else None
         if leak.reason == "left-in-global":
             fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
-        elif ident in leftovers.confirmed or (cleans_up and ident in leftovers.assumed):
+        elif (
+            ident in leftovers.confirmed
+            or (cleans_up and ident in leftovers.assumed)
+            or (ident in leftovers.disowned and not _kept_across_calls(fr.function, leak))
+        ):
             fr.leaks.append(leak)
         elif (
             fr.function.name not in called
@@ -505,3 +509,17 @@ def _keeps_memory(fn: ir.Function) -> bool:
                 if isinstance(value, ir.Name) and value.name in pointers:
                     return True
     return False
+
+
+def _kept_across_calls(fn: ir.Function, leak: Leak) -> bool:
+    """`if (!cep->mpa.pdata) cep->mpa.pdata = kmalloc(..)`: a member the
+    function fills only when it is empty is kept for its next call (a
+    partial read returning -EAGAIN), whatever its callers free elsewhere."""
+    before = leak.site.span.line
+    return any(
+        n.kind is ir.Kind.BRANCH
+        and n.expr is not None
+        and n.span.line < before
+        and any(e.text == leak.holder for e in ir.walk(n.expr))
+        for n in fn.nodes
+    )

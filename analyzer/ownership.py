@@ -182,12 +182,15 @@ class Leftovers:
     propagated: set[tuple[str, int, str]] = field(default_factory=set)  # passed up again
     assumed: set[tuple[str, int, str]] = field(default_factory=set)  # left to some teardown
     dropped: set[tuple[str, int, str]] = field(default_factory=set)  # a local holder went away
+    # passed up, by a caller that frees that member on its other error paths
+    disowned: set[tuple[str, int, str]] = field(default_factory=set)
 
     def update(self, other: Leftovers) -> None:
         self.confirmed |= other.confirmed
         self.propagated |= other.propagated
         self.assumed |= other.assumed
         self.dropped |= other.dropped
+        self.disowned |= other.disowned
 
 
 @dataclass(slots=True)
@@ -3626,6 +3629,10 @@ class Analysis:
                 continue  # a teardown ran on this error path: assume it covers the leftovers
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
                 self.leftovers.propagated.add(site.origin)  # still in our caller's structure
+                if world.holders.get(rid) in self.own_frees:
+                    # `kfree(m2m_dev->proc.name)` on this function's other error
+                    # paths: it owns what the callee left there, and drops it here
+                    self.leftovers.disowned.add(site.origin)
                 continue
             if site.origin is not None and rid in world.failed:
                 # A failing callee left it here and we do not free it: the
