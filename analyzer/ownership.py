@@ -3364,6 +3364,8 @@ class Analysis:
     def exit(self, node: ir.Node, world: World) -> None:
         returned: int | None = None
         fresh: Site | None = None
+        if isinstance(node.expr, ir.Call):
+            self._passed_up(node.expr)
         if node.expr is not None:
             self._derived = False
             returned = self.eval(node.expr, world)
@@ -3483,6 +3485,14 @@ class Analysis:
                     kept.append(v)
         for v in kept:
             world.status[v] = P_ESCAPED
+
+    def _passed_up(self, call: ir.Call) -> None:
+        """`return foo_setup(priv);`: whatever foo_setup leaves in priv when it
+        fails goes up with its failure, as after `if (ret) return ret;`."""
+        summary = self.summaries.get(call.func or "")
+        for eff in summary.effects if summary is not None else ():
+            if "alloc" in (eff.on_zero, eff.on_nonzero) and eff.chain:
+                self.leftovers.propagated.add((summary.name, eff.index, eff.chain))
 
     def _returned(self, expr: ir.Expr, world: World) -> list[int]:
         out: list[int] = []
