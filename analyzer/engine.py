@@ -161,6 +161,7 @@ def analyse(
         for init in unit.initializers
     }
     release_tables = frozenset(table for table, own in freeing.items() if any(own))
+    loaders = frozenset(fn.name for fn in unit.functions if _loads_a_field(fn))
     # ... or whose releaser frees what the object it serves carries
     # (`kfree(cec_get_drvdata(adap))`): see Analysis.private_tables
     private_tables = frozenset(table for table, own in freeing.items() if own)
@@ -212,6 +213,7 @@ def analyse(
             release_tables,
             private_tables,
             file_vars,
+            loaders,
         )
         a.run()
         summary = summarize(a)
@@ -257,20 +259,23 @@ def analyse(
     # path only runs some teardown that is taken to cover them.
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
+        kept = _kept_across_calls(fr.function, leak)
         if leak.reason == "left-in-global":
             fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
-        elif (
+        elif not kept and (
             ident in leftovers.confirmed
             or (cleans_up and ident in leftovers.assumed)
-            or (ident in leftovers.disowned and not _kept_across_calls(fr.function, leak))
+            or ident in leftovers.disowned
         ):
             fr.leaks.append(leak)
         elif (
             fr.function.name not in called
             or ident in leftovers.propagated
             or ident in leftovers.dropped
+            or ident in leftovers.confirmed
         ):
-            fr.leaks.append(leak if cleans_up else dataclasses.replace(leak, tentative=True))
+            sure = cleans_up and not kept
+            fr.leaks.append(leak if sure else dataclasses.replace(leak, tentative=True))
     lost_members(result.functions, lazy.done.values(), unit, apis)
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)
@@ -522,4 +527,14 @@ def _kept_across_calls(fn: ir.Function, leak: Leak) -> bool:
         and n.span.line < before
         and any(e.text == leak.holder for e in ir.walk(n.expr))
         for n in fn.nodes
+    )
+
+
+def _loads_a_field(fn: ir.Function) -> bool:
+    """`return (void *)desc_info->desc->cookie;`: every return reads a pointer
+    out of memory, so the result is another object than the argument, not
+    a view into it (Analysis.loaders)."""
+    returned = [n.expr for n in fn.nodes if n.kind is ir.Kind.RETURN]
+    return bool(returned) and all(
+        e is not None and isinstance(v := ir.uncast(e), ir.Field) and v.arrow for e in returned
     )

@@ -55,6 +55,9 @@ OWNED = frozenset((MAYBE, MAYBE_ERR, LIVE))
 # World.lent values: handed to a keeper, passed to any other callee, or given
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
+# Effect.on_*: a callee keeps the argument itself ("escaped"), unless this
+# function goes on to free it (Analysis._apply_effect)
+CALLEE_KEEPS = "callee-keeps"
 ADRIFT = "adrift"  # in World.lent: given with a block since handed over (Leak.partner_gone)
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
@@ -504,8 +507,12 @@ class Analysis:
         release_tables: frozenset[str] = frozenset(),
         private_tables: frozenset[str] = frozenset(),
         file_vars: frozenset[str] = frozenset(),
+        loaders: frozenset[str] = frozenset(),
     ) -> None:
         self.fn = fn
+        # functions of this file that return a pointer read out of memory
+        # (`return p->desc->cookie;`): their result is no view into the argument
+        self.loaders = loaders
         self.never_fails = never_fails  # callee name -> it only ever returns 0
         self.null_guard = null_guard  # callee name -> the parameter only whose NULL fails it
         # functions of this file that call a free directly: release callbacks
@@ -643,6 +650,7 @@ class Analysis:
         # local takes, and the blocks it keeps only if it succeeds.
         self._sink_call: ir.Call | None = None
         self._sink_pending: list[tuple[int, str, None, str]] = []
+        self._freeing = False  # resolving a free's argument (see _lookup_heap)
         self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
@@ -731,12 +739,12 @@ class Analysis:
         }
 
     @cached_property
-    def own_frees(self) -> dict[str, list[int]]:
+    def own_frees(self) -> dict[int, list[ir.Expr]]:
         """What this function itself frees with a free API (`kfree(*res)`) or
-        gives to krealloc: the argument's text -> the nodes that free it (see
-        _still_ours). Not in a loop: `list_for_each_entry_safe(p, ..) kfree(p)`
-        frees what a list holds, under the same name."""
-        out: dict[str, list[int]] = {}
+        gives to krealloc: node -> the arguments it frees (see _still_ours).
+        Not in a loop: `list_for_each_entry_safe(p, ..) kfree(p)` frees what a
+        list holds, under the same name."""
+        out: dict[int, list[ir.Expr]] = {}
         for node in self.fn.nodes:
             if node.expr is None or node.id in self.looped:
                 continue
@@ -745,8 +753,12 @@ class Analysis:
                     continue
                 api = self.apis.role(e.func, "free") or self.apis.role(e.func, "reallocator")
                 if api is not None and api.pointer is not None and api.pointer < len(e.args):
-                    out.setdefault(ir.uncast(e.args[api.pointer]).text, []).append(node.id)
+                    out.setdefault(node.id, []).append(ir.uncast(e.args[api.pointer]))
         return out
+
+    @cached_property
+    def own_freed_texts(self) -> set[str]:
+        return {a.text for args in self.own_frees.values() for a in args}
 
     @cached_property
     def looped(self) -> set[int]:
@@ -758,72 +770,57 @@ class Analysis:
             for i in range(head.id, head.loop_end + 1)
         }
 
-    def _freed_further_on(self, text: str) -> bool:
-        """Does some path from the current node reach a free of `text`, with
-        `text` not assigned on the way (`entry = dequeue(..); kfree(entry)`
-        frees what the queue gave back)?"""
-        targets = self.own_frees.get(text)
-        if not targets or self._node in self.looped:
+    def _freed_further_on(self, rid: int, world: World) -> bool:
+        """Does some path from the current node reach a free, by this function,
+        of block `rid` under any name it has now (`kfree(*res)`,
+        `free_libipw(priv->net_dev, 0)`), that name not assigned on the way
+        (`entry = dequeue(..); kfree(entry)` frees what the queue gave back)?
+        See _apply_effect: such a block is still this function's to free."""
+        frees = self.own_frees
+        if not frees or self._node in self.looped:
             return False  # (in a loop, a later pass may hand it over for good)
         nodes, seen = self.fn.nodes, set()
         here = nodes[self._node]
         # The call's own failure does not count: `if (register(p)) kfree(p);`
-        # is a callee that keeps p when it succeeds.
+        # is a callee that keeps p when it succeeds; nor does the failure the
+        # next test finds (`usb_fill_bulk_urb(urb, .., buf, ..); if
+        # (usb_submit_urb(urb, ..)) kfree(buf);`: the hand-over that failed).
         result = here.expr.target.text if isinstance(here.expr, ir.Assign) else None
-        frontier = [self._node]
+        assigned: set[str] = set()  # what the nodes walked assign
+        found: list[ir.Expr] = []
+        frontier = [(self._node, True)]  # (node, no test passed yet)
         while frontier:
-            nid = frontier.pop()
+            nid, first = frontier.pop()
             if nid in seen:
                 continue
-            if nid in targets:
-                return True
             seen.add(nid)
+            found += frees.get(nid, ())
             n = nodes[nid]
-            if (
-                n.expr is not None
-                and nid != self._node
-                and any(
-                    isinstance(e, ir.Assign) and _rebinds(e.target.text, text)
-                    for e in ir.walk(n.expr)
-                )
-            ):
-                continue
-            if (
-                n.kind is Kind.BRANCH
-                and n.expr is not None
-                and (
-                    nid == self._node
-                    or result is not None
-                    and any(e.text == result for e in ir.walk(n.expr))
-                )
-            ):
+            if n.expr is not None and nid != self._node:
+                assigned.update(e.target.text for e in ir.walk(n.expr) if isinstance(e, ir.Assign))
+            if n.kind is not Kind.BRANCH or n.expr is None:
+                frontier.extend((succ, first) for succ in n.succs)
+            elif first or result is not None and any(e.text == result for e in ir.walk(n.expr)):
                 frontier.extend(
-                    succ
+                    (succ, False)
                     for succ, truth in zip(n.succs, (True, False), strict=False)
                     if not self._failing(n.expr, truth)
                 )
             else:
-                frontier.extend(n.succs)
-        return False
+                frontier.extend((succ, False) for succ in n.succs)
+        return any(
+            not any(_rebinds(t, arg.text) for t in assigned) and rid in self.resolve(arg, world)
+            for arg in found
+        )
 
     def _failing(self, cond: ir.Expr, truth: bool) -> bool:
         return failed_check(cond, truth, self.apis, self.pointers | self.flags, self.integers)
 
-    def _still_ours(self, arg: ir.Expr) -> bool:
-        """A callee's summary says it keeps `arg`, yet this function goes on to
-        free that same expression itself (`ttm_resource_init(bo, place, *res);
-        .. kfree(*res);` on a later error path): the callee only linked it for
-        the time being, and the block is still this function's to free."""
-        return self._freed_further_on(ir.uncast(arg).text)
-
-    def _member_still_ours(self, name: str, rid: int, world: World) -> bool:
+    def _member_still_ours(self, rid: int, world: World) -> bool:
         """`sst_ipc_tx_message_wait(ipc, request, &reply)` fills the local
         `reply`; a block in `reply.data` that this function goes on to free
         (or reallocate) was not taken with it."""
-        return any(
-            v == rid and k != name and k.startswith(name) and self._freed_further_on(k)
-            for k, v in world.env.items()
-        )
+        return self._freed_further_on(rid, world)
 
     @cached_property
     def dereferenced(self) -> set[str]:
@@ -1374,9 +1371,12 @@ class Analysis:
         else:
             v = world.heap.get((c, chain))
             found = [] if v is None else [v]
-        if found or not create or world.status.get(c) != PARAM:
+        st = world.status.get(c)
+        if found or not create or not (st == PARAM or st == P_ESCAPED and self._freeing):
             return found
-        # First touch of a parameter's field: a PARAM resource of its own.
+        # First touch of a parameter's field: a PARAM resource of its own (also,
+        # to be freed, once the parameter was kept somewhere: `foo_free_cmds(
+        # mhba); kfree(mhba->regs);` still frees the caller's member).
         parent = self.rid_sites.get(c)
         if parent is None or parent.param is None:
             return []
@@ -2297,7 +2297,7 @@ class Analysis:
                 runs = borrows and facts.callback
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
-                        if not self._member_still_ours(name, rid, world):
+                        if not self._member_still_ours(rid, world):
                             self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in _LENDABLE:
@@ -2326,7 +2326,7 @@ class Analysis:
                     _lend(world, value, RELEASED)
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
-        if len(owners) == 1:
+        if len(owners) == 1 and name not in self.loaders:
             owner = owners.pop()
             # `udc->req = container_of(fsl_alloc_request(..), struct fsl_req, req)`:
             # given a block no name holds, the result is its only handle, the
@@ -2632,7 +2632,9 @@ class Analysis:
             return None
         if role == "free":
             # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
+            self._freeing = True
             rids = self.resolve(arg, world, create=True)
+            self._freeing = False
             if self._node in self.below_current and "[" in arg.text:
                 # `while (i-- > 0) kfree(p[i]);` frees earlier passes' blocks
                 rids = [r for r in rids if r not in world.this_pass]
@@ -2687,7 +2689,7 @@ class Analysis:
                 elif expr is self._sink_call and not api.returns_pointer and not api.always:
                     # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
                     # a sink that fails did not take the block.
-                    self._sink_pending.append((rid, "escaped", None, "escaped"))
+                    self._sink_pending.append((rid, CALLEE_KEEPS, None, CALLEE_KEEPS))
                     self._sunk_into[rid] = frozenset(into)
                 elif world.status.get(rid) == MANAGED:
                     # `list_add_tail(&info->list, &reboot->head)` of a devm block: the
@@ -2701,7 +2703,8 @@ class Analysis:
                     # (`radix_tree_insert(&pctldev->tree, i, desc)` with
                     # `desc->pctldev = pctldev`: what the block is stored into
                     # does not escape through its pointer back)
-                    self.escape(rid, world, set(into) - {rid})
+                    self._sunk_into[rid] = frozenset(into)
+                    self._apply_effect(rid, CALLEE_KEEPS, world)
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -2821,15 +2824,19 @@ class Analysis:
                         on[cls] = absent if what != "alloc" else "failed" if failed else None
                     pending.append((rid, on["zero"], on["nonzero"], None))
                 continue
+            on_zero, on_nonzero = eff.on_zero, eff.on_nonzero
+            if not eff.chain and not summary.returns_pointer:
+                # the argument itself (see _apply_effect); not into an object
+                # the callee returns (`entry = qp_ent_create(pq, cq)`)
+                on_zero = CALLEE_KEEPS if on_zero == "escaped" else on_zero
+                on_nonzero = CALLEE_KEEPS if on_nonzero == "escaped" else on_nonzero
             for rid in targets:
-                if eff.on_zero != eff.on_nonzero and result == "defer":
-                    kept = [w for w in (eff.on_zero, eff.on_nonzero) if w in ("escaped", "lent")]
-                    pending.append((rid, eff.on_zero, eff.on_nonzero, kept[0] if kept else None))
+                if on_zero != on_nonzero and result == "defer":
+                    kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
+                    pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    what = eff.on_nonzero if result == "nonzero" else eff.on_zero
-                    if what == "escaped" and not eff.chain and self._still_ours(arg):
-                        _lend(world, rid, KEPT)
-                    elif what == "lent":
+                    what = on_nonzero if result == "nonzero" else on_zero
+                    if what == "lent":
                         self._keep(expr, rid, world)
                     else:
                         self._apply_effect(rid, what, world)
@@ -2908,8 +2915,13 @@ class Analysis:
         """A keeper took the block. If nothing reads the call's result (a
         statement of its own: `virtio_gpu_cmd_submit(vgdev, .., buf, ..);`),
         it did not fail as far as this function knows, and the block stays
-        kept whatever fails later: it is no longer ours to free."""
-        if call is self._statement and world.status.get(rid) in OWNED:
+        kept whatever fails later: it is no longer ours to free, unless this
+        function goes on to free it itself (see _still_ours)."""
+        if (
+            call is self._statement
+            and world.status.get(rid) in OWNED
+            and not self._freed_further_on(rid, world)
+        ):
             self.escape(rid, world)
         else:
             _lend(world, rid, KEPT)
@@ -2920,6 +2932,13 @@ class Analysis:
             self.destroyed.add(rid)
         elif what == "escaped":
             self.escape(rid, world, set(self._sunk_into.get(rid, ())) - {rid})
+        elif what == CALLEE_KEEPS:
+            if self._freed_further_on(rid, world):
+                # `ttm_resource_init(bo, place, *res); .. kfree(*res);` on a later
+                # error path: the callee only linked it for the time being
+                _lend(world, rid, KEPT)
+            else:
+                self.escape(rid, world, set(self._sunk_into.get(rid, ())) - {rid})
         elif what == "lent":
             _lend(world, rid, KEPT)
         elif what in ("handed", "dropped"):
@@ -3639,7 +3658,7 @@ class Analysis:
                 continue  # a teardown ran on this error path: assume it covers the leftovers
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
                 self.leftovers.propagated.add(site.origin)  # still in our caller's structure
-                if world.holders.get(rid) in self.own_frees:
+                if world.holders.get(rid) in self.own_freed_texts:
                     # `kfree(m2m_dev->proc.name)` on this function's other error
                     # paths: it owns what the callee left there, and drops it here
                     self.leftovers.disowned.add(site.origin)
@@ -3952,7 +3971,8 @@ def _spelled(text: str) -> str:
 
 
 # What a callee may do with a block on success that a failure leaves undone
-_TAKEN = frozenset(("escaped", "lent", "freed", "handed", "dropped"))
+_TAKEN = frozenset(("escaped", CALLEE_KEEPS, "lent", "freed", "handed", "dropped"))
+_KEEPS = frozenset(("escaped", CALLEE_KEEPS, "lent"))
 # + name: the local holds the result of a callee whose failures are errnos
 # (a `return ret;` of it splits on it: see transfer)
 _ERRNO_RESULT = "~errno result "

@@ -13,4 +13,7 @@ static inline int devm_request_irq(struct device *dev, unsigned int irq, irq_han
 {
 	return devm_request_threaded_irq(dev, irq, handler, NULL, irqflags, devname, dev_id);
 }
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags,
+		const char *name, void *dev);
+const void *free_irq(unsigned int irq, void *dev_id);
 #endif
