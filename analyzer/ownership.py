@@ -740,8 +740,9 @@ class Analysis:
 
     @cached_property
     def own_frees(self) -> dict[int, list[ir.Expr]]:
-        """What this function itself frees with a free API (`kfree(*res)`) or
-        gives to krealloc: node -> the arguments it frees (see _still_ours).
+        """What this function itself frees with a free API (`kfree(*res)`),
+        gives to krealloc, or drops the reference of (`put_device(&x->dev)`):
+        node -> the blocks' expressions (see _freed_further_on).
         Not in a loop: `list_for_each_entry_safe(p, ..) kfree(p)` frees what a
         list holds, under the same name."""
         out: dict[int, list[ir.Expr]] = {}
@@ -754,6 +755,11 @@ class Analysis:
                 api = self.apis.role(e.func, "free") or self.apis.role(e.func, "reallocator")
                 if api is not None and api.pointer is not None and api.pointer < len(e.args):
                     out.setdefault(node.id, []).append(ir.uncast(e.args[api.pointer]))
+                elif e.args and self.apis.drops(e.func):
+                    # `put_device(&wd_data->dev)`: the last reference to wd_data
+                    arg = ir.uncast(e.args[0])
+                    if isinstance(arg, ir.Unary) and arg.op == "&" and _member(arg.operand):
+                        out.setdefault(node.id, []).append(arg.operand.base)
         return out
 
     @cached_property
@@ -794,7 +800,8 @@ class Analysis:
             if nid in seen:
                 continue
             seen.add(nid)
-            found += frees.get(nid, ())
+            if nid != self._node:  # (`kref_put(&x->kref, release)` is the hand-over itself)
+                found += frees.get(nid, ())
             n = nodes[nid]
             if n.expr is not None and nid != self._node:
                 assigned.update(e.target.text for e in ir.walk(n.expr) if isinstance(e, ir.Assign))
@@ -2535,6 +2542,13 @@ class Analysis:
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
                     # callback: obj stays tracked but is not reported.
                     _lend(world, rid, RELEASED)
+                    if not world.freed_own and (self.apis.drops(name) or self.apis.frees(name)):
+                        # `put_device(&wd_data->dev)` of a block this function
+                        # left in its caller's structure: undoing its own work
+                        world.freed_own = any(
+                            v == rid and world.status.get(c) in (PARAM, P_ESCAPED)
+                            for (c, _), v in world.heap.items()
+                        )
                 elif world.status.get(rid) == MANAGED and isinstance(arg, (ir.Call, ir.Name)):
                     # `kobject_put(rwtm_to_kobj(rwtm))`, `pt1_cleanup_adapters(pt1)` with
                     # devm memory: what is released is what it holds, not itself.
@@ -2933,7 +2947,7 @@ class Analysis:
         elif what == "escaped":
             self.escape(rid, world, set(self._sunk_into.get(rid, ())) - {rid})
         elif what == CALLEE_KEEPS:
-            if self._freed_further_on(rid, world):
+            if world.status.get(rid) in OWNED and self._freed_further_on(rid, world):
                 # `ttm_resource_init(bo, place, *res); .. kfree(*res);` on a later
                 # error path: the callee only linked it for the time being
                 _lend(world, rid, KEPT)
