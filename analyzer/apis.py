@@ -10,6 +10,8 @@ fly, which is all the parse needs.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import fnmatch
 import hashlib
 import json
@@ -167,6 +169,9 @@ class ApiTable:
     success_code_patterns: list[str] = field(default_factory=list)
     # [[fills]] and [[empties]] entries by name (kept out of by_name: see STRUCT_ROLES)
     structs: dict[str, Api] = field(default_factory=dict)
+    # [[counterparts]]: an ops-table field -> the fields whose callback undoes
+    # it (`open` -> `close`, `release`): see counterparts()
+    undoers: dict[str, list[str]] = field(default_factory=dict)
     _cache: dict[tuple[str, str], bool | frozenset[str]] = field(default_factory=dict, repr=False)
     _compiled: dict[str, GlobSet] = field(default_factory=dict, repr=False)
 
@@ -215,6 +220,16 @@ class ApiTable:
     def zeroes(self, name: str | None) -> bool:
         """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
         return self._matches("zeroes", self.zeroes_patterns, name)
+
+    def counterparts(self, setup_field: str, undo_field: str) -> bool:
+        """Does the callback in ops-table field `undo_field` undo the one in
+        `setup_field` (`.open`/`.close`, `.probe`/`.remove`, `.pcm_open`/
+        `.pcm_close`: a shared prefix or suffix is allowed)?"""
+        for setup, undos in self.undoers.items():
+            head, found, tail = setup_field.partition(setup)
+            if found and any(undo_field == head + u + tail for u in undos):
+                return True
+        return False
 
     def _matches(self, kind: str, patterns: list[str], name: str | None) -> bool:
         if not name:
@@ -285,6 +300,17 @@ class ApiTable:
                         f"{origin}: [[{section}]] entry {i + 1} needs 'patterns', a list"
                     )
                 target.extend(patterns)
+        for i, entry in enumerate(data.get("counterparts", [])):
+            setup = entry.get("setup") if isinstance(entry, dict) else None
+            undo = entry.get("undo") if isinstance(entry, dict) else None
+            if not isinstance(setup, str) or not (
+                isinstance(undo, list) and all(isinstance(u, str) for u in undo)
+            ):
+                raise ApiError(
+                    f"{origin}: [[counterparts]] entry {i + 1} needs 'setup', a string, "
+                    "and 'undo', a list of strings"
+                )
+            self.undoers.setdefault(setup, []).extend(undo)
         self._cache.clear()
         self._compiled.clear()
         self._merge_driver_model(data, origin)
@@ -533,20 +559,16 @@ def load(extra: list[tuple[dict, str]] = ()) -> ApiTable:
     base = builtin()
     if not extra:
         return base
+    # a copy of every table (the lists and dicts: `merge` extends them)
     table = ApiTable(
-        {k: list(v) for k, v in base.by_name.items()},
-        list(base.keeps_patterns),
-        list(base.constructs_patterns),
-        list(base.releases_patterns),
-        list(base.teardown_patterns),
-        list(base.borrows_patterns),
-        list(base.drops_patterns),
-        list(base.frees_patterns),
-        list(base.drivers),
-        dict(base.drvdata_getters),
-        zeroes_patterns=list(base.zeroes_patterns),
-        gets_patterns=list(base.gets_patterns),
+        **{
+            f.name: copy.copy(getattr(base, f.name))
+            for f in dataclasses.fields(ApiTable)
+            if not f.name.startswith("_")
+        }
     )
+    table.by_name = {k: list(v) for k, v in base.by_name.items()}
+    table.undoers = {k: list(v) for k, v in base.undoers.items()}
     for data, origin in extra:
         table.merge(data, origin)
     _PROTOTYPES.save()

@@ -257,9 +257,17 @@ def analyse(
     # them, tentatively, unless the helper frees its own work on another
     # failing path. Such a helper's leftovers count too where a caller's error
     # path only runs some teardown that is taken to cover them.
+    undone_by = _counterparts(unit, apis)
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
         kept = _kept_across_calls(fr.function, leak)
+        if not kept and key is not None and fr.function.name not in called:
+            # `.open` leaves runtime->private_data, which `.close` frees: the
+            # framework closes only what opened, so a failed open leaks it
+            undoers = [lazy.get(u) for u in sorted(undone_by.get(fr.function.name, ()))]
+            if any(u is not None and _frees_member(u, key) for u in undoers):
+                fr.leaks.append(leak)
+                continue
         if leak.reason == "left-in-global":
             fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
         elif not kept and (
@@ -537,4 +545,25 @@ def _loads_a_field(fn: ir.Function) -> bool:
     returned = [n.expr for n in fn.nodes if n.kind is ir.Kind.RETURN]
     return bool(returned) and all(
         e is not None and isinstance(v := ir.uncast(e), ir.Field) and v.arrow for e in returned
+    )
+
+
+def _counterparts(unit: ir.Unit, apis: ApiTable) -> dict[str, set[str]]:
+    """Function -> the functions of this file that undo it, by the ops tables
+    that hold both (`.open = foo_open, .close = foo_close`: [[counterparts]])."""
+    out: dict[str, set[str]] = {}
+    for init in unit.initializers:
+        for setup_path, setup in init.fields:
+            for undo_path, undo in init.fields:
+                if setup != undo and apis.counterparts(
+                    setup_path.rsplit(".", 1)[-1], undo_path.rsplit(".", 1)[-1]
+                ):
+                    out.setdefault(setup, set()).add(undo)
+    return out
+
+
+def _frees_member(summary: Summary, key: tuple[int, str]) -> bool:
+    """Does the function summarised free what parameter key[0] reaches by key[1]?"""
+    return any(
+        (e.index, e.chain) == key and "freed" in (e.on_zero, e.on_nonzero) for e in summary.effects
     )

@@ -49,6 +49,20 @@ def test_user_extension_adds_an_allocator():
     assert apis.builtin().role("foo_alloc", "allocator") is None
 
 
+def test_user_extension_keeps_every_builtin_table():
+    """An extension adds to the built-in tables, and loses none of them."""
+    table = apis.load([({"counterparts": [{"setup": "enter", "undo": ["leave"]}]}, "user.toml")])
+    assert table.error_code("AE_NOT_FOUND") and table.success_code("AE_OK")
+    assert table.structs.keys() == apis.builtin().structs.keys()
+    assert table.counterparts("open", "release") and table.counterparts("pcm_enter", "pcm_leave")
+    assert not apis.builtin().counterparts("enter", "leave")
+
+
+def test_bad_counterparts_are_clear_errors():
+    with pytest.raises(ApiError, match=r"\[\[counterparts\]\] entry 1 needs"):
+        ApiTable().merge({"counterparts": [{"setup": "open", "undo": "close"}]}, "bad.toml")
+
+
 @pytest.mark.parametrize(
     "entry, message",
     [
