@@ -527,15 +527,32 @@ def _keeps_memory(fn: ir.Function) -> bool:
 def _kept_across_calls(fn: ir.Function, leak: Leak) -> bool:
     """`if (!cep->mpa.pdata) cep->mpa.pdata = kmalloc(..)`: a member the
     function fills only when it is empty is kept for its next call (a
-    partial read returning -EAGAIN), whatever its callers free elsewhere."""
+    partial read returning -EAGAIN), whatever its callers free elsewhere.
+    (A test of the member being set, `if (f->buf) kfree(f->buf);` before a
+    new one, is not such a guard.)"""
     before = leak.site.span.line
     return any(
         n.kind is ir.Kind.BRANCH
         and n.expr is not None
         and n.span.line < before
-        and any(e.text == leak.holder for e in ir.walk(n.expr))
+        and _tests_empty(n.expr, leak.holder)
         for n in fn.nodes
     )
+
+
+def _tests_empty(cond: ir.Expr, holder: str) -> bool:
+    """`!holder`, `holder == NULL`, `NULL == holder`, or one of them and'ed."""
+    cond = ir.uncast(cond)
+    if isinstance(cond, ir.Binary) and cond.op == "&&":
+        return _tests_empty(cond.left, holder) or _tests_empty(cond.right, holder)
+    if isinstance(cond, ir.Unary) and cond.op == "!":
+        return ir.uncast(cond.operand).text == holder
+    if isinstance(cond, ir.Binary) and cond.op == "==":
+        left, right = ir.uncast(cond.left), ir.uncast(cond.right)
+        return (left.text == holder and ir.is_zero(right)) or (
+            right.text == holder and ir.is_zero(left)
+        )
+    return False
 
 
 def _loads_a_field(fn: ir.Function) -> bool:

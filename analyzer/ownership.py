@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -55,9 +55,13 @@ OWNED = frozenset((MAYBE, MAYBE_ERR, LIVE))
 # World.lent values: handed to a keeper, passed to any other callee, or given
 # whole to a release-named callee.
 KEPT, PASSED, RELEASED = "kept", "passed", "released"
-# Effect.on_*: a callee keeps the argument itself ("escaped"), unless this
-# function goes on to free it (Analysis._apply_effect)
+# What a callee's "escaped" becomes when applied to the argument itself
+# (Analysis.apply_summary, _apply_effect): a callee or sink keeps it, unless
+# this function goes on to free it; a parameter of ours kept with a block of
+# ours, most likely in that block.
 CALLEE_KEEPS = "callee-keeps"
+KEPT_BY_OURS = "kept-by-ours"
+SINK_KEEPS = "sink-keeps"  # ... a sink's, waiting on its result (see _sunk_into)
 ADRIFT = "adrift"  # in World.lent: given with a block since handed over (Leak.partner_gone)
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
@@ -651,6 +655,7 @@ class Analysis:
         self._sink_call: ir.Call | None = None
         self._sink_pending: list[tuple[int, str, None, str]] = []
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
+        self._frees_ahead: dict[int, list[ir.Expr]] = {}  # see _freed_further_on
         self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
@@ -777,57 +782,118 @@ class Analysis:
         }
 
     def _freed_further_on(self, rid: int, world: World) -> bool:
-        """Does some path from the current node reach a free, by this function,
-        of block `rid` under any name it has now (`kfree(*res)`,
-        `free_libipw(priv->net_dev, 0)`), that name not assigned on the way
-        (`entry = dequeue(..); kfree(entry)` frees what the queue gave back)?
-        See _apply_effect: such a block is still this function's to free."""
-        frees = self.own_frees
-        if not frees or self._node in self.looped:
+        """Does this function go on to free block `rid` on an error path, under
+        a name it has now (`kfree(*res)`, `free_libipw(priv->net_dev, 0)`)?
+        Then a callee or a sink that keeps the block (see _apply_effect) only
+        holds it for the time being: it is still this function's to free."""
+        if not self.own_frees or self._node in self.looped:
             return False  # (in a loop, a later pass may hand it over for good)
-        nodes, seen = self.fn.nodes, set()
-        here = nodes[self._node]
-        # The call's own failure does not count: `if (register(p)) kfree(p);`
-        # is a callee that keeps p when it succeeds; nor does the failure the
-        # next test finds (`usb_fill_bulk_urb(urb, .., buf, ..); if
-        # (usb_submit_urb(urb, ..)) kfree(buf);`: the hand-over that failed).
+        ahead = self._frees_ahead.get(self._node)
+        if ahead is None:
+            ahead = self._frees_ahead[self._node] = [
+                arg for arg in self._freed_args if self._reaches_free(self._node, arg.text)
+            ]
+        return any(rid in self.resolve(arg, world) for arg in ahead)
+
+    @cached_property
+    def _freed_args(self) -> list[ir.Expr]:
+        """One expression for each text the function frees (see own_frees)."""
+        by_text = {a.text: a for args in self.own_frees.values() for a in args}
+        return list(by_text.values())
+
+    def _reaches_free(self, start: int, text: str) -> bool:
+        """Is a free of `text` reachable from node `start` with `text` not
+        assigned on the way (`entry = dequeue(..); kfree(entry)` frees what
+        the queue gave back), on an error path: through a failed test, in an
+        unwind ladder a goto leads to, or on the way to an error return
+        (`kfree(*res); return -ENOSPC;`)?
+
+        The failure of the call at `start` does not count (`if (register(p))
+        kfree(p);` is a callee that keeps p when it succeeds), nor the failure
+        the next test finds (`usb_fill_bulk_urb(urb, .., buf, ..); if
+        (usb_submit_urb(urb, ..)) kfree(buf);`: the hand-over that failed). A
+        free on the success path (`list_del(&c->node); kfree(c); return
+        status;` after a wait) is the normal end of a block kept meanwhile."""
+        nodes = self.fn.nodes
+        here = nodes[start]
         result = here.expr.target.text if isinstance(here.expr, ir.Assign) else None
-        assigned: set[str] = set()  # what the nodes walked assign
-        found: list[ir.Expr] = []
-        frontier = [(self._node, True)]  # (node, no test passed yet)
+        seen: set[tuple[int, bool, bool, bool]] = set()
+        # (node, no test passed yet, a test failed, `result` still the call's)
+        frontier = [(start, True, False, result is not None)]
         while frontier:
-            nid, first = frontier.pop()
-            if nid in seen:
+            state = frontier.pop()
+            if state in seen:
                 continue
-            seen.add(nid)
-            if nid != self._node:  # (`kref_put(&x->kref, release)` is the hand-over itself)
-                found += frees.get(nid, ())
+            seen.add(state)
+            nid, first, failed, ours = state
             n = nodes[nid]
-            if n.expr is not None and nid != self._node:
-                assigned.update(e.target.text for e in ir.walk(n.expr) if isinstance(e, ir.Assign))
-            if n.kind is not Kind.BRANCH or n.expr is None:
-                frontier.extend((succ, first) for succ in n.succs)
-            elif first or result is not None and any(e.text == result for e in ir.walk(n.expr)):
-                frontier.extend(
-                    (succ, False)
-                    for succ, truth in zip(n.succs, (True, False), strict=False)
-                    if not self._failing(n.expr, truth)
+            if nid != start:  # (`kref_put(&x->kref, release)` is the hand-over itself)
+                if any(a.text == text for a in self.own_frees.get(nid, ())):
+                    if failed or nid in self._error_bound or nid in self._goto_reached:
+                        return True
+                targets = (
+                    [e.target.text for e in ir.walk(n.expr) if isinstance(e, ir.Assign)]
+                    if n.expr is not None
+                    else []
                 )
-            else:
-                frontier.extend((succ, False) for succ in n.succs)
-        return any(
-            not any(_rebinds(t, arg.text) for t in assigned) and rid in self.resolve(arg, world)
-            for arg in found
-        )
+                if any(_rebinds(t, text) for t in targets):
+                    continue
+                ours = ours and result not in targets  # (`result = next_step(..)`)
+            if n.kind is not Kind.BRANCH or n.expr is None:
+                frontier.extend((succ, first, failed, ours) for succ in n.succs)
+                continue
+            own = first or ours and any(e.text == result for e in ir.walk(n.expr))
+            for succ, truth in zip(n.succs, (True, False), strict=False):
+                failing = self._failing(n.expr, truth)
+                if not (own and failing):
+                    frontier.append((succ, False, failed or failing, ours))
+        return False
+
+    @cached_property
+    def _error_bound(self) -> set[int]:
+        """Nodes from which an error return is reachable (`return -ENOSPC;`,
+        `return ERR_PTR(..)`, `return NULL;` in a pointer function)."""
+        preds: dict[int, list[int]] = {}
+        for n in self.fn.nodes:
+            for succ in n.succs:
+                preds.setdefault(succ, []).append(n.id)
+        frontier = [
+            n.id
+            for n in self.fn.nodes
+            if n.kind is Kind.RETURN and n.expr is not None and self._error_value(n.expr)
+        ]
+        out: set[int] = set()
+        while frontier:
+            nid = frontier.pop()
+            if nid not in out:
+                out.add(nid)
+                frontier.extend(preds.get(nid, ()))
+        return out
+
+    @cached_property
+    def _goto_reached(self) -> set[int]:
+        """Nodes a goto leads to: the kernel's unwind ladders (`fail_platform:
+        kfree(asus);`)."""
+        nodes = self.fn.nodes
+        frontier = [s for n in nodes if n.kind is Kind.GOTO for s in n.succs]
+        out: set[int] = set()
+        while frontier:
+            nid = frontier.pop()
+            if nid not in out:
+                out.add(nid)
+                frontier.extend(nodes[nid].succs)
+        return out
+
+    def _error_value(self, expr: ir.Expr) -> bool:
+        expr = ir.uncast(expr)
+        if isinstance(expr, ir.Unary) and expr.op == "-":
+            return True  # `-ENOMEM`, `-1`
+        if isinstance(expr, ir.Call):
+            return expr.func == "ERR_PTR"
+        return self.fn.returns_pointer and ir.is_zero(expr)
 
     def _failing(self, cond: ir.Expr, truth: bool) -> bool:
         return failed_check(cond, truth, self.apis, self.pointers | self.flags, self.integers)
-
-    def _member_still_ours(self, rid: int, world: World) -> bool:
-        """`sst_ipc_tx_message_wait(ipc, request, &reply)` fills the local
-        `reply`; a block in `reply.data` that this function goes on to free
-        (or reallocate) was not taken with it."""
-        return self._freed_further_on(rid, world)
 
     @cached_property
     def dereferenced(self) -> set[str]:
@@ -1749,11 +1815,6 @@ class Analysis:
                     _lend(world, partner, ADRIFT)
         elif st == PARAM:
             world.status[rid] = P_ESCAPED
-            if world.vals.pop(_BACKLINK + str(rid), None) is not None:
-                # The caller's structure kept by a block of ours (`ttpci_budget_init(
-                # &b->budget, dev, ..)` links dev into our b): what we stored in
-                # it is no more handed over than it was, still the caller's.
-                return
         elif st == MANAGED:
             return  # devres owns it; what it holds leaks if this function fails
         for v in [v for (c, _), v in world.heap.items() if c == rid]:
@@ -1765,10 +1826,7 @@ class Analysis:
             world.status[rid] = FREED
             if st in OWNED and not world.freed_own:
                 # undoing its own store into the caller's structure
-                world.freed_own = any(
-                    v == rid and world.status.get(c) in (PARAM, P_ESCAPED)
-                    for (c, _), v in world.heap.items()
-                )
+                world.freed_own = _in_callers(rid, world)
             if self.globals and st in OWNED:
                 for (c, name), v in world.heap.items():
                     if c == FILE_VARS and v == rid:
@@ -2304,7 +2362,7 @@ class Analysis:
                 runs = borrows and facts.callback
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
-                        if not self._member_still_ours(rid, world):
+                        if not self._freed_further_on(rid, world):
                             self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in _LENDABLE:
@@ -2545,10 +2603,7 @@ class Analysis:
                     if not world.freed_own and (self.apis.drops(name) or self.apis.frees(name)):
                         # `put_device(&wd_data->dev)` of a block this function
                         # left in its caller's structure: undoing its own work
-                        world.freed_own = any(
-                            v == rid and world.status.get(c) in (PARAM, P_ESCAPED)
-                            for (c, _), v in world.heap.items()
-                        )
+                        world.freed_own = _in_callers(rid, world)
                 elif world.status.get(rid) == MANAGED and isinstance(arg, (ir.Call, ir.Name)):
                     # `kobject_put(rwtm_to_kobj(rwtm))`, `pt1_cleanup_adapters(pt1)` with
                     # devm memory: what is released is what it holds, not itself.
@@ -2647,8 +2702,10 @@ class Analysis:
         if role == "free":
             # Also through an accessor: `kfree(to_foo_req(req))` frees req's block.
             self._freeing = True
-            rids = self.resolve(arg, world, create=True)
-            self._freeing = False
+            try:
+                rids = self.resolve(arg, world, create=True)
+            finally:
+                self._freeing = False
             if self._node in self.below_current and "[" in arg.text:
                 # `while (i-- > 0) kfree(p[i]);` frees earlier passes' blocks
                 rids = [r for r in rids if r not in world.this_pass]
@@ -2703,7 +2760,7 @@ class Analysis:
                 elif expr is self._sink_call and not api.returns_pointer and not api.always:
                     # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
                     # a sink that fails did not take the block.
-                    self._sink_pending.append((rid, CALLEE_KEEPS, None, CALLEE_KEEPS))
+                    self._sink_pending.append((rid, SINK_KEEPS, None, SINK_KEEPS))
                     self._sunk_into[rid] = frozenset(into)
                 elif world.status.get(rid) == MANAGED:
                     # `list_add_tail(&info->list, &reboot->head)` of a devm block: the
@@ -2717,8 +2774,7 @@ class Analysis:
                     # (`radix_tree_insert(&pctldev->tree, i, desc)` with
                     # `desc->pctldev = pctldev`: what the block is stored into
                     # does not escape through its pointer back)
-                    self._sunk_into[rid] = frozenset(into)
-                    self._apply_effect(rid, CALLEE_KEEPS, world)
+                    self._apply_effect(rid, CALLEE_KEEPS, world, spare=into)
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -2823,8 +2879,6 @@ class Analysis:
                 # ACPI call given a buffer the caller supplied
                 continue
             targets = self._effect_targets(arg, eff.chain, world)
-            if "escaped" in (eff.on_zero, eff.on_nonzero) and not eff.chain:
-                self._back_links(targets, expr, eff.index, world)
             if eff.on_zero == "alloc" or eff.on_nonzero == "alloc":
                 self._reused = False
                 rid = self._alloc_into(summary, eff, arg, expr, world, result)
@@ -2838,13 +2892,19 @@ class Analysis:
                         on[cls] = absent if what != "alloc" else "failed" if failed else None
                     pending.append((rid, on["zero"], on["nonzero"], None))
                 continue
-            on_zero, on_nonzero = eff.on_zero, eff.on_nonzero
+            on_zero0, on_nonzero0 = eff.on_zero, eff.on_nonzero
             if not eff.chain and not summary.returns_pointer:
                 # the argument itself (see _apply_effect); not into an object
                 # the callee returns (`entry = qp_ent_create(pq, cq)`)
-                on_zero = CALLEE_KEEPS if on_zero == "escaped" else on_zero
-                on_nonzero = CALLEE_KEEPS if on_nonzero == "escaped" else on_nonzero
+                on_zero0 = CALLEE_KEEPS if on_zero0 == "escaped" else on_zero0
+                on_nonzero0 = CALLEE_KEEPS if on_nonzero0 == "escaped" else on_nonzero0
+            linked = not eff.chain and "escaped" in (eff.on_zero, eff.on_nonzero)
+            linked = linked and self._gives_own_block(expr, eff.index, world)
             for rid in targets:
+                on_zero, on_nonzero = on_zero0, on_nonzero0
+                if linked and world.status.get(rid) == PARAM:
+                    on_zero = KEPT_BY_OURS if on_zero in _KEEPS else on_zero
+                    on_nonzero = KEPT_BY_OURS if on_nonzero in _KEEPS else on_nonzero
                 if on_zero != on_nonzero and result == "defer":
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
@@ -2911,26 +2971,24 @@ class Analysis:
         root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
         return self.resolve_path(root, path, world, create=True)
 
-    def _back_links(self, targets: list[int], call: ir.Call, index: int, world: World) -> None:
-        """A callee that keeps the caller's structure given with a block of
-        ours (`ttpci_budget_init(&b->budget, dev, ..)`) most likely keeps it
-        in that block (`b->dev = dev`): see escape."""
-        params = [r for r in targets if world.status.get(r) == PARAM]
-        if params and any(
+    def _gives_own_block(self, call: ir.Call, index: int, world: World) -> bool:
+        """Is a block of ours among the call's other arguments? A callee that
+        keeps the caller's structure given with one (`ttpci_budget_init(
+        &b->budget, dev, ..)`) most likely keeps it in that block (`b->dev =
+        dev`): see KEPT_BY_OURS."""
+        return any(
             i != index
             and (root := _root_name(a)) is not None
             and any(world.status.get(r) in OWNED for r in self._held_by(root, world))
             for i, a in enumerate(call.args)
-        ):
-            for rid in params:
-                world.vals[_BACKLINK + str(rid)] = "kept by ours"
+        )
 
     def _keep(self, call: ir.Call, rid: int, world: World) -> None:
         """A keeper took the block. If nothing reads the call's result (a
         statement of its own: `virtio_gpu_cmd_submit(vgdev, .., buf, ..);`),
         it did not fail as far as this function knows, and the block stays
         kept whatever fails later: it is no longer ours to free, unless this
-        function goes on to free it itself (see _still_ours)."""
+        function goes on to free it itself (see _freed_further_on)."""
         if (
             call is self._statement
             and world.status.get(rid) in OWNED
@@ -2940,19 +2998,30 @@ class Analysis:
         else:
             _lend(world, rid, KEPT)
 
-    def _apply_effect(self, rid: int, what: str | None, world: World) -> None:
+    def _apply_effect(
+        self, rid: int, what: str | None, world: World, spare: Iterable[int] | None = None
+    ) -> None:
+        """Apply one effect of a callee (or a sink) on block `rid`. `spare`:
+        what a sink stored the block into, which does not escape with it
+        through its pointer back (for a pending sink: `_sunk_into`)."""
+        if spare is None:
+            spare = self._sunk_into.get(rid, ()) if what == SINK_KEEPS else ()
         if what == "freed":
             self.free(rid, world)
             self.destroyed.add(rid)
         elif what == "escaped":
-            self.escape(rid, world, set(self._sunk_into.get(rid, ())) - {rid})
-        elif what == CALLEE_KEEPS:
+            self.escape(rid, world, set(spare) - {rid})
+        elif what == KEPT_BY_OURS and world.status.get(rid) == PARAM:
+            # The caller's structure kept by a block of ours: what we stored in
+            # it is no more handed over than it was, still the caller's.
+            world.status[rid] = P_ESCAPED
+        elif what in (CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS):
             if world.status.get(rid) in OWNED and self._freed_further_on(rid, world):
                 # `ttm_resource_init(bo, place, *res); .. kfree(*res);` on a later
                 # error path: the callee only linked it for the time being
                 _lend(world, rid, KEPT)
             else:
-                self.escape(rid, world, set(self._sunk_into.get(rid, ())) - {rid})
+                self.escape(rid, world, set(spare) - {rid})
         elif what == "lent":
             _lend(world, rid, KEPT)
         elif what in ("handed", "dropped"):
@@ -3524,7 +3593,8 @@ class Analysis:
         fails goes up with its failure, as after `if (ret) return ret;`."""
         summary = self.summaries.get(call.func or "")
         for eff in summary.effects if summary is not None else ():
-            if "alloc" in (eff.on_zero, eff.on_nonzero) and eff.chain:
+            failing = eff.on_nonzero if summary.error_class == "nonzero" else eff.on_zero
+            if failing == "alloc" and eff.chain:
                 self.leftovers.propagated.add((summary.name, eff.index, eff.chain))
 
     def _returned(self, expr: ir.Expr, world: World) -> list[int]:
@@ -3944,10 +4014,17 @@ def _link_calls(exprs: list[ir.Expr], local_names: set[str]) -> list[tuple[tuple
     return sorted(out, key=lambda c: c[0])
 
 
+def _in_callers(rid: int, world: World) -> bool:
+    """Is block rid stored in the caller's structure (a parameter's memory)?"""
+    return any(
+        v == rid and world.status.get(c) in (PARAM, P_ESCAPED) for (c, _), v in world.heap.items()
+    )
+
+
 def _rebinds(target: str, text: str) -> bool:
-    """Does assigning `target` change what `text` is (`entry` or `*entry`
-    for `entry->buf`; not `reply.size` for `reply.data`)?"""
-    target = target.removeprefix("*")
+    """Does assigning `target` change what `text` is (`entry` for
+    `entry->buf`, `*res` for `*res`; not `reply.size` for `reply.data`)?"""
+    target, text = target.removeprefix("*"), text.removeprefix("*")
     return text == target or text.startswith((target + "->", target + ".", target + "["))
 
 
@@ -3985,8 +4062,8 @@ def _spelled(text: str) -> str:
 
 
 # What a callee may do with a block on success that a failure leaves undone
-_TAKEN = frozenset(("escaped", CALLEE_KEEPS, "lent", "freed", "handed", "dropped"))
-_KEEPS = frozenset(("escaped", CALLEE_KEEPS, "lent"))
+_KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
+_TAKEN = _KEEPS | {"freed", "handed", "dropped"}
 # + name: the local holds the result of a callee whose failures are errnos
 # (a `return ret;` of it splits on it: see transfer)
 _ERRNO_RESULT = "~errno result "
@@ -3994,7 +4071,6 @@ _UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
 _PRIVATE = "~private "  # + field: holds an object made with these blocks (`private_tables`)
-_BACKLINK = "~backlink "  # + param block: a callee keeps it in a block of ours (escape)
 _WITH = "~with "  # + block: the blocks given with it to a set-up callee (`_passed_together`)
 # Callees that set one object up with another (`init_h2fwcmd_w_parm_no_rsp(cmd, parm, ..)`,
 # `foo_fill_req(req, buf)`), not logging or copies
