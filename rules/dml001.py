@@ -70,7 +70,13 @@ the bound device, or hold it with `__free(kfree)`.
 callee's summary, on devm memory that devres frees, or on the rule that a
 failing function undoes what it left in its caller's structure or in a
 global variable (shown where the function frees that global on another
-failing path). *low*
+failing path, where it undoes its stores on another error path, where a
+caller frees that member on its other error paths, or where the ops-table
+counterpart of the function frees it: `.open` leaves `runtime->private_data`
+that `.close` frees, and no framework closes what failed to open). A block
+handed to a callee or an API that keeps it (`request_irq(.., priv)`,
+`list_add`) is still the function's own when it goes on to free it on an
+error path. *low*
 (shown with `--min-confidence low`): leaks at success exits or at exits
 not reached through a failed check, paths that step over a guarded free,
 put another block in the block's place (`if (a) p = x(); if (b) p = y();`)
