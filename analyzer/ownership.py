@@ -3213,6 +3213,19 @@ class Analysis:
             return self._refine_predicate(api, cond, world, truth)
         if truth and self._cannot_fail(cond, world):
             return []  # `if (foo_init(x))` of a function that only returns 0
+        if any(
+            a.role == "sink" and not a.returns_pointer and not a.always
+            for a in self.apis.lookup(cond.func)
+        ):
+            # `if (rhashtable_insert_fast(ht, &zt->node, params))`: a sink that
+            # fails did not take the block (as `err = sink(..); if (err)`)
+            self._sink_call = cond
+            self.eval(cond, world)
+            self._sink_call = None
+            pending, self._sink_pending = self._sink_pending, []
+            for rid, on_zero, on_nonzero, _ in pending:
+                self._apply_effect(rid, on_nonzero if truth else on_zero, world)
+            return [world]
         callee = self._summary_call(cond)
         if callee is not None:
             values = [self.eval(a, world) for a in cond.args]
