@@ -567,11 +567,27 @@ def _loads_a_field(fn: ir.Function) -> bool:
 
 def _counterparts(unit: ir.Unit, apis: ApiTable) -> dict[str, set[str]]:
     """Function -> the functions of this file that undo it, by the ops tables
-    that hold both (`.open = foo_open, .close = foo_close`: [[counterparts]])."""
+    that hold both (`.open = foo_open, .close = foo_close`: [[counterparts]]),
+    static or filled in at run time (`f->bind = foo_bind; f->unbind =
+    foo_unbind;` in one function)."""
+    tables = [list(init.fields) for init in unit.initializers]
+    names = {fn.name for fn in unit.functions}
+    for fn in unit.functions:
+        filled: dict[str, list[tuple[str, str]]] = {}  # object -> (field, function)
+        for node in fn.nodes:
+            for e in ir.walk(node.expr) if node.expr is not None else ():
+                if (
+                    isinstance(e, ir.Assign)
+                    and isinstance(e.target, ir.Field)
+                    and isinstance(v := ir.uncast(e.value), ir.Name)
+                    and v.name in names
+                ):
+                    filled.setdefault(e.target.base.text, []).append((e.target.field, v.name))
+        tables.extend(filled.values())
     out: dict[str, set[str]] = {}
-    for init in unit.initializers:
-        for setup_path, setup in init.fields:
-            for undo_path, undo in init.fields:
+    for fields in tables:
+        for setup_path, setup in fields:
+            for undo_path, undo in fields:
                 if setup != undo and apis.counterparts(
                     setup_path.rsplit(".", 1)[-1], undo_path.rsplit(".", 1)[-1]
                 ):
