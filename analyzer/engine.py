@@ -78,13 +78,14 @@ class _Known(dict):
 
 
 def _struct_summary(api: Api) -> Summary:
-    """`sg_alloc_table(t, ..)` as a summary: on success (0) new memory in `*t`;
-    `sg_free_table(t)` frees what `*t` holds."""
+    """`sg_alloc_table(t, ..)` as a summary: on success (0) new memory in `*t`
+    (or in its `member`); `sg_free_table(t)` frees what `*t` (or the member)
+    holds."""
+    chain = f"->{api.member}" if api.member else "*"
     if api.role == "fills":
-        chain = f"->{api.member}" if api.member else "*"
         effect = Effect(api.pointer, chain, "alloc", None, api.family)
     else:
-        effect = Effect(api.pointer, "*", "freed", "freed")
+        effect = Effect(api.pointer, chain, "freed", "freed")
     return Summary(api.name, effects=[effect], error_class="nonzero")
 
 

@@ -3049,7 +3049,10 @@ class Analysis:
             family=eff.family,
             via_summary=True,
             origin=(summary.name, eff.index, eff.chain),
-            directed=isinstance(arg, ir.Unary) and arg.op == "&",
+            # (an API that fills a structure, [[fills]], fills it for us)
+            directed=isinstance(arg, ir.Unary)
+            and arg.op == "&"
+            or summary.name in self.apis.structs,
         )
         base = arg.operand if isinstance(arg, ir.Unary) and arg.op == "&" else arg
         p = self._path(base, world)
