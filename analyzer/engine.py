@@ -261,6 +261,9 @@ def analyse(
     undone_by = _counterparts(unit, apis)
     for fr, key, leak, cleans_up in deferred:
         ident = (fr.function.name, *key) if key is not None else None
+        if leak.reason == "left-in-global":
+            fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
+            continue
         kept = _kept_across_calls(fr.function, leak)
         if not kept and key is not None and fr.function.name not in called:
             # `.open` leaves runtime->private_data, which `.close` frees: the
@@ -269,9 +272,7 @@ def analyse(
             if any(u is not None and _frees_member(u, key) for u in undoers):
                 fr.leaks.append(leak)
                 continue
-        if leak.reason == "left-in-global":
-            fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
-        elif not kept and (
+        if not kept and (
             ident in leftovers.confirmed
             or (cleans_up and ident in leftovers.assumed)
             or ident in leftovers.disowned

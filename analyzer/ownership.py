@@ -757,15 +757,22 @@ class Analysis:
             for e in ir.walk(node.expr):
                 if not isinstance(e, ir.Call):
                     continue
-                api = self.apis.role(e.func, "free") or self.apis.role(e.func, "reallocator")
-                if api is not None and api.pointer is not None and api.pointer < len(e.args):
-                    out.setdefault(node.id, []).append(ir.uncast(e.args[api.pointer]))
+                freed = self._freed_arg(e, "free") or self._freed_arg(e, "reallocator")
+                if freed is not None:
+                    out.setdefault(node.id, []).append(ir.uncast(freed))
                 elif e.args and self.apis.drops(e.func):
                     # `put_device(&wd_data->dev)`: the last reference to wd_data
                     arg = ir.uncast(e.args[0])
                     if isinstance(arg, ir.Unary) and arg.op == "&" and _member(arg.operand):
                         out.setdefault(node.id, []).append(arg.operand.base)
         return out
+
+    def _freed_arg(self, call: ir.Call, role: str) -> ir.Expr | None:
+        """The argument a call of a `role` API ("free", "reallocator") gives up."""
+        api = self.apis.role(call.func, role)
+        if api is None or api.pointer is None or api.pointer >= len(call.args):
+            return None
+        return call.args[api.pointer]
 
     @cached_property
     def own_freed_texts(self) -> set[str]:
@@ -857,32 +864,20 @@ class Analysis:
         for n in self.fn.nodes:
             for succ in n.succs:
                 preds.setdefault(succ, []).append(n.id)
-        frontier = [
+        returns = [
             n.id
             for n in self.fn.nodes
             if n.kind is Kind.RETURN and n.expr is not None and self._error_value(n.expr)
         ]
-        out: set[int] = set()
-        while frontier:
-            nid = frontier.pop()
-            if nid not in out:
-                out.add(nid)
-                frontier.extend(preds.get(nid, ()))
-        return out
+        return _closure(returns, lambda nid: preds.get(nid, ()))
 
     @cached_property
     def _goto_reached(self) -> set[int]:
         """Nodes a goto leads to: the kernel's unwind ladders (`fail_platform:
         kfree(asus);`)."""
         nodes = self.fn.nodes
-        frontier = [s for n in nodes if n.kind is Kind.GOTO for s in n.succs]
-        out: set[int] = set()
-        while frontier:
-            nid = frontier.pop()
-            if nid not in out:
-                out.add(nid)
-                frontier.extend(nodes[nid].succs)
-        return out
+        targets = [s for n in nodes if n.kind is Kind.GOTO for s in n.succs]
+        return _closure(targets, lambda nid: nodes[nid].succs)
 
     def _error_value(self, expr: ir.Expr) -> bool:
         expr = ir.uncast(expr)
@@ -1289,10 +1284,10 @@ class Analysis:
         if budget == 0 or n.loop_end >= 0 or n.kind not in (Kind.EXPR, Kind.BRANCH):
             return None
         here: list[ir.Expr] = []
-        if n.kind is Kind.EXPR and isinstance(n.expr, ir.Call) and n.expr.args:
-            api = self.apis.role(n.expr.func, "free")
-            if api is not None and api.pointer is not None and api.pointer < len(n.expr.args):
-                here.append(n.expr.args[api.pointer])
+        if n.kind is Kind.EXPR and isinstance(n.expr, ir.Call):
+            freed = self._freed_arg(n.expr, "free")
+            if freed is not None:
+                here.append(freed)
         for succ in n.succs:
             rest = self._frees_until(succ, join, budget - 1)
             if rest is not None:
@@ -3226,8 +3221,7 @@ class Analysis:
             self.eval(cond, world)
             self._sink_call = None
             pending, self._sink_pending = self._sink_pending, []
-            for rid, on_zero, on_nonzero, _ in pending:
-                self._apply_effect(rid, on_nonzero if truth else on_zero, world)
+            self._happen(pending, world, truth)
             return [world]
         callee = self._summary_call(cond)
         if callee is not None:
@@ -3462,7 +3456,11 @@ class Analysis:
     def _settle(self, key: str, world: World, nonzero: bool) -> None:
         """What waited on a callee's result (`world.pending[key]`) happens now
         that a test tells the result's class."""
-        for rid, on_zero, on_nonzero, _ in world.pending.pop(key):
+        self._happen(world.pending.pop(key), world, nonzero)
+
+    def _happen(self, waiting, world: World, nonzero: bool) -> None:
+        """Apply what waited on a result, now known zero or non-zero."""
+        for rid, on_zero, on_nonzero, _ in waiting:
             self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
 
     def _set_null(self, rid: int, world: World) -> None:
@@ -4028,6 +4026,18 @@ def _link_calls(exprs: list[ir.Expr], local_names: set[str]) -> list[tuple[tuple
         if len(given) >= 2:
             out.append(((e.span.line, e.span.col), given))
     return sorted(out, key=lambda c: c[0])
+
+
+def _closure(start: Iterable[int], step: Callable[[int], Iterable[int]]) -> set[int]:
+    """The nodes reachable from `start` (included) by `step` (successors or
+    predecessors)."""
+    frontier, out = list(start), set()
+    while frontier:
+        nid = frontier.pop()
+        if nid not in out:
+            out.add(nid)
+            frontier.extend(step(nid))
+    return out
 
 
 def _in_callers(rid: int, world: World) -> bool:
