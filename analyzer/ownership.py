@@ -655,7 +655,8 @@ class Analysis:
         self._sink_call: ir.Call | None = None
         self._sink_pending: list[tuple[int, str, None, str]] = []
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
-        self._frees_ahead: dict[int, list[ir.Expr]] = {}  # see _freed_further_on
+        self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
+        self._facts_of: dict[int, tuple] = {}  # see _node_facts
         self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
@@ -795,12 +796,17 @@ class Analysis:
         holds it for the time being: it is still this function's to free."""
         if not self.own_frees or self._node in self.looped:
             return False  # (in a loop, a later pass may hand it over for good)
-        ahead = self._frees_ahead.get(self._node)
-        if ahead is None:
-            ahead = self._frees_ahead[self._node] = [
-                arg for arg in self._freed_args if self._reaches_free(self._node, arg.text)
-            ]
-        return any(rid in self.resolve(arg, world) for arg in ahead)
+        # (the search only for the frees of this block: a function that frees
+        # hundreds of names would otherwise walk its CFG for each at each call)
+        for arg in self._freed_args:
+            if rid in self.resolve(arg, world):
+                key = (self._node, arg.text)
+                ahead = self._frees_ahead.get(key)
+                if ahead is None:
+                    ahead = self._frees_ahead[key] = self._reaches_free(self._node, arg.text)
+                if ahead:
+                    return True
+        return False
 
     @cached_property
     def _freed_args(self) -> list[ir.Expr]:
@@ -824,37 +830,49 @@ class Analysis:
         nodes = self.fn.nodes
         here = nodes[start]
         result = here.expr.target.text if isinstance(here.expr, ir.Assign) else None
+        facts = self._node_facts
+        frees_here = self.own_frees
         seen: set[tuple[int, bool, bool, bool]] = set()
         # (node, no test passed yet, a test failed, `result` still the call's)
         frontier = [(start, True, False, result is not None)]
         while frontier:
             state = frontier.pop()
-            if state in seen:
-                continue
-            seen.add(state)
             nid, first, failed, ours = state
+            if state in seen or (nid, False, True, False) in seen:
+                continue  # (that state, the freest, finds whatever this one would)
+            seen.add(state)
             n = nodes[nid]
+            targets, texts, failing_on = facts(nid)
             if nid != start:  # (`kref_put(&x->kref, release)` is the hand-over itself)
-                if any(a.text == text for a in self.own_frees.get(nid, ())):
+                if nid in frees_here and any(a.text == text for a in frees_here[nid]):
                     if failed or nid in self._error_bound or nid in self._goto_reached:
                         return True
-                targets = (
-                    [e.target.text for e in ir.walk(n.expr) if isinstance(e, ir.Assign)]
-                    if n.expr is not None
-                    else []
-                )
                 if any(_rebinds(t, text) for t in targets):
                     continue
                 ours = ours and result not in targets  # (`result = next_step(..)`)
-            if n.kind is not Kind.BRANCH or n.expr is None:
+            if failing_on is None:
                 frontier.extend((succ, first, failed, ours) for succ in n.succs)
                 continue
-            own = first or ours and any(e.text == result for e in ir.walk(n.expr))
-            for succ, truth in zip(n.succs, (True, False), strict=False):
-                failing = self._failing(n.expr, truth)
+            own = first or ours and result in texts
+            for succ, failing in zip(n.succs, failing_on, strict=False):
                 if not (own and failing):
                     frontier.append((succ, False, failed or failing, ours))
         return False
+
+    def _node_facts(self, nid: int) -> tuple[list[str], frozenset[str], tuple[bool, bool] | None]:
+        """What _reaches_free asks of a node, the same at every search: the
+        texts it assigns, the texts it mentions, and for a test whether each
+        way out (true, false) is a failed check."""
+        hit = self._facts_of.get(nid)
+        if hit is None:
+            n = self.fn.nodes[nid]
+            sub = list(ir.walk(n.expr)) if n.expr is not None else []
+            targets = [e.target.text for e in sub if isinstance(e, ir.Assign)]
+            failing = None
+            if n.kind is Kind.BRANCH and n.expr is not None:
+                failing = (self._failing(n.expr, True), self._failing(n.expr, False))
+            hit = self._facts_of[nid] = (targets, frozenset(e.text for e in sub), failing)
+        return hit
 
     @cached_property
     def _error_bound(self) -> set[int]:
