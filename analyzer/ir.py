@@ -237,6 +237,8 @@ class Function:
     returns_bool: bool = False  # `bool` functions succeed with a non-zero result
     frontend: str = "treesitter"  # which frontend built this function ("treesitter", "clang")
     header: str | None = None  # set: a header's inline helper, summarised, never reported
+    # the declared return type without its pointer (`struct video_device`), as written
+    return_type: str = ""
 
     def node(self, i: int) -> Node:
         return self.nodes[i]

@@ -2568,7 +2568,9 @@ class Analysis:
         if (
             not world.freed_own
             and self.apis.frees(name)
-            and any(map(self._param_member, expr.args))
+            # (a free of several arguments takes its context first: the device,
+            # pool or cache, `nvkm_mm_free(imem->mm, &r)`, is not what it frees)
+            and any(map(self._param_member, expr.args[1:] if len(expr.args) > 1 else expr.args))
         ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
             # function frees what it set up in its caller's structure.

@@ -85,6 +85,14 @@ def summarize(a: Analysis) -> Summary:
     # on some exit of each class.
     handed_in: dict[str, Counter] = {"zero": Counter(), "nonzero": Counter()}
     dropped_in: dict[str, Counter] = {"zero": Counter(), "nonzero": Counter()}
+    # Parameters some exit frees: for these, an exit taken because the
+    # parameter was NULL (`if (!p) return;`) did all there was to do.
+    frees = {
+        site.param
+        for world, _, _ in a.exits
+        for rid, site in param_sites.items()
+        if world.status.get(rid) == P_FREED
+    }
     for c in ("zero", "nonzero"):
         chosen = [e for e in a.exits if e[1] == c]
         if not chosen or (c == "nonzero" and fn.returns_pointer):
@@ -93,16 +101,20 @@ def summarize(a: Analysis) -> Summary:
             counts[c] += 1
             for rid, site in param_sites.items():
                 st = world.status.get(rid)
-                outcome = "freed" if st == P_FREED else "escaped" if st == P_ESCAPED else None
+                # (an exit taken because the parameter was NULL, `if (!p) return;`,
+                # had nothing to free or hand over)
+                name = fn.params[site.param[0]].name
+                null = (
+                    not site.param[1]
+                    and world.env.get(name) == rid
+                    and world.vals.get(name) == "zero"
+                )
+                freed = st == P_FREED or null and site.param in frees
+                outcome = "freed" if freed else "escaped" if st == P_ESCAPED else None
                 by_class[c].setdefault(site.param, []).append(outcome)
                 if site.param[1]:
                     continue
-                # (an exit taken because the parameter was NULL, `if (!p) return
-                # NULL;`, has nothing to hand over)
-                name = fn.params[site.param[0]].name
-                gone = st == P_FREED or (
-                    world.env.get(name) == rid and world.vals.get(name) == "zero"
-                )
+                gone = st == P_FREED or null
                 if rid in world.handed or gone:
                     handed_in[c][site.param] += 1
                 if world.handed.get(rid) == DROP or gone:

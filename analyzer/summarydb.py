@@ -15,11 +15,15 @@ outlives the call, queues or links it), split by the class of its return
 value. `devmlint check` then applies those effects to callees that the
 checked file does not define and that `rules/apis.toml` does not know.
 
-What is deliberately not recorded: memory a function returns or leaves in
-an argument. A kernel function that returns a new object usually comes
-with its own put/release discipline that the file at hand cannot see, so
-taking it for a kmalloc-family allocation would report every refcounted
-object as a leak.
+Memory a function returns is recorded only when the function's own file
+also exports its undoing: a function that frees a parameter of the very
+type the allocator returns (`video_device_alloc()` and
+`video_device_release()`, `mlx4_alloc_cmd_mailbox()` and
+`mlx4_free_cmd_mailbox()`). A kernel function that returns a new object
+without such a pair usually comes with a put/release discipline the file at
+hand cannot see, so taking it for a kmalloc-family allocation would report
+every refcounted object as a leak. Memory left in an argument is never
+recorded.
 """
 
 from __future__ import annotations
@@ -27,11 +31,13 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
+from typing import NamedTuple
 
 from analyzer import apis as apis_mod
 from analyzer.frontend import kbuild
@@ -104,18 +110,23 @@ class SummaryDb:
             if s.returns_alloc is not None
             or any("alloc" in (e.on_zero, e.on_nonzero) for e in s.effects)
         }
-        if self._entries is not None:  # (an entry makes no `returns_alloc`)
+        if self._entries is not None:
             names |= {
                 name
                 for name, entry in self._entries.items()
                 if name not in self._functions
-                and any("alloc" in (z, n) for _, _, z, n in entry["effects"])
+                and (
+                    "returns_alloc" in entry
+                    or any("alloc" in (z, n) for _, _, z, n in entry["effects"])
+                )
             }
         return frozenset(names)
 
 
-def exported(summary: Summary) -> Summary | None:
-    """The part of a summary that another file may rely on (see the module doc)."""
+def exported(summary: Summary, keep_alloc: bool = False) -> Summary | None:
+    """The part of a summary that another file may rely on (see the module doc);
+    `keep_alloc`: with the memory it returns (whether to rely on that is
+    decided over the whole tree, in `build`)."""
     effects = []
     for e in summary.effects:
         on_zero = e.on_zero if e.on_zero in _KEPT_EFFECTS else None
@@ -129,14 +140,49 @@ def exported(summary: Summary) -> Summary | None:
             on_nonzero = None
         if on_zero or on_nonzero:
             effects.append(Effect(e.index, e.chain, on_zero, on_nonzero))
-    if not effects:
+    returns_alloc = summary.returns_alloc if keep_alloc else None
+    if not effects and returns_alloc is None:
         return None
     return Summary(
         summary.name,
         effects=effects,
+        returns_alloc=returns_alloc,
         returns_pointer=summary.returns_pointer,
         error_class=summary.error_class,
     )
+
+
+def _base_type(text: str) -> str:
+    """A type as a pairing key: `const struct foo *` -> `foo`."""
+    words = text.replace("*", " ").split()
+    return " ".join(w for w in words if w not in ("const", "volatile", "struct", "union"))
+
+
+# Types too general to tie an allocator to a releaser: a `void *` or string
+# maker and a function that frees some `void *` need not be a pair.
+_GENERIC = frozenset({"void", "char", "u8", "unsigned char", "int", "u32", "unsigned long"})
+
+
+def paired_allocators(functions: list, summaries) -> set[str]:
+    """Exported functions returning new memory of a type some exported function
+    of the same file frees through a parameter (see the module doc)."""
+    freed_types = set()
+    for f in functions:
+        s = summaries.get(f.name)
+        if s is None:
+            continue
+        for e in s.effects:
+            if e.chain == "" and e.on_zero == e.on_nonzero == "freed" and e.index < len(f.params):
+                freed_types.add(_base_type(f.params[e.index].type_text))
+    return {
+        f.name
+        for f in functions
+        if f.returns_pointer
+        and (s := summaries.get(f.name)) is not None
+        and s.returns_alloc is not None
+        and (t := _base_type(f.return_type)) not in _GENERIC
+        and t in freed_types
+    }
 
 
 def to_json(db: SummaryDb) -> dict:
@@ -149,6 +195,7 @@ def to_json(db: SummaryDb) -> dict:
                 "error_class": s.error_class,
                 "returns_pointer": s.returns_pointer,
             }
+            | ({"returns_alloc": list(s.returns_alloc)} if s.returns_alloc else {})
             for name, s in sorted(db.functions.items())
         },
         "never_fail": sorted(db.never_fail),
@@ -169,6 +216,10 @@ def from_json(data: dict, origin: str) -> SummaryDb:
                 int(i)
             entry["returns_pointer"]
             entry["error_class"]
+            if "returns_alloc" in entry:
+                family, failure = entry["returns_alloc"]
+                if failure not in ("null", "err_ptr"):
+                    raise ValueError(f"returns_alloc failure {failure!r}")
         never_fail = frozenset(str(n) for n in data.get("never_fail", ()))
         fails_if_null = {str(n): int(i) for n, i in data.get("fails_if_null", {}).items()}
         if any(i < 0 for i in fails_if_null.values()):
@@ -186,9 +237,11 @@ def from_json(data: dict, origin: str) -> SummaryDb:
 def _summary(name: str, entry: dict) -> Summary:
     """The summary of one checked JSON entry."""
     effects = [Effect(int(i), str(c), z, n) for i, c, z, n in entry["effects"]]
+    alloc = entry.get("returns_alloc")
     return Summary(
         name,
         effects=effects,
+        returns_alloc=(str(alloc[0]), str(alloc[1])) if alloc else None,
         returns_pointer=bool(entry["returns_pointer"]),
         error_class=str(entry["error_class"]),
     )
@@ -226,12 +279,13 @@ def load(path: str | None) -> SummaryDb:
 def surely_no_allocators(path: str | None) -> bool:
     """Does the database certainly record no allocator, told without decoding it?
 
-    The prefilter needs only the database's allocators, and the built-in
-    database records none by design: a process that checks one file the
-    prefilter skips (a one-file change) need not spend 0.06 s decoding it.
-    Told from the text only for the built-in database, which `write`
-    produced (an "alloc" effect is spelled `"alloc"` there); False when
-    unsure, and once the database is loaded (its allocators are known then).
+    The prefilter needs only the database's allocators: when the built-in
+    database records none, a process that checks one file the prefilter
+    skips (a one-file change) need not spend 0.06 s decoding it. Told from
+    the text only for the built-in database, which `write` produced (an
+    "alloc" effect is spelled `"alloc"` there, an allocator has a
+    `"returns_alloc"` key); False when unsure, and once the database is
+    loaded (its allocators are known then).
     """
     return path is None and "" not in _LOADED and _builtin_names_no_allocator()
 
@@ -242,7 +296,7 @@ def _builtin_names_no_allocator() -> bool:
         text = resources.files("rules").joinpath(BUILTIN_NAME).read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return '"alloc"' not in text
+    return '"alloc"' not in text and '"returns_alloc"' not in text
 
 
 def forget(path: str) -> None:
@@ -253,11 +307,53 @@ def forget(path: str) -> None:
 # ------------------------------------------------------------------ building
 
 
-def _summarise_file(
-    path: str, base: str
-) -> tuple[list[str], dict[str, dict], set[str], dict[str, int]]:
-    """Names with external linkage defined in `path`, their exported summaries,
-    those of them that never fail, and those that fail only on a NULL parameter."""
+_ASSIGNED_CALL = re.compile(
+    r"([A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*)\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\("
+)
+
+
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)")
+
+
+def _callers_free(unit) -> Counter:
+    """For each callee, how often a function here stores its result (`x = f(..)`)
+    and how often the same function also gives that `x` to a free: a free API
+    or a callee named like one (`*free*`, rules/apis.toml [[frees]]).
+
+    Read from the text: a tally over a whole tree, where a few misread
+    lines do not move the ratio `build` asks for."""
+    table = apis_mod.load()
+    frees = table.names("free")
+    tally: Counter = Counter()
+    for fn in unit.functions:
+        body = "\n".join(unit.lines[fn.span.line - 1 : fn.span.end_line])
+        freed = {
+            arg.replace(" ", "")
+            for m in _CALL.finditer(body)
+            if m.group(1) in frees or table.frees(m.group(1))
+            for arg in m.group(2).split(",")
+        }
+        freed.discard("")
+        for m in _ASSIGNED_CALL.finditer(body):
+            tally[(m.group(2), False)] += 1
+            if m.group(1).replace(" ", "") in freed:
+                tally[(m.group(2), True)] += 1
+    return tally
+
+
+class _FileFacts(NamedTuple):
+    """What one file tells the database (`_summarise_file`)."""
+
+    defined: list[str]  # names with external linkage defined here
+    summaries: dict[str, dict]  # their exported summaries, as JSON entries
+    never_fail: set[str]  # those that never fail
+    guarded: dict[str, int]  # those that fail only on this NULL parameter
+    paired: set[str]  # those returning memory with a releaser beside them
+    pointers: set[str]  # those returning a pointer
+    callers: Counter  # the tally of `_callers_free`
+
+
+def _summarise_file(path: str, base: str) -> _FileFacts:
     from analyzer.checker import read_source
     from analyzer.engine import analyse
     from analyzer.frontend import treesitter
@@ -267,20 +363,27 @@ def _summarise_file(
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return [], {}, set(), {}
+        return _FileFacts([], {}, set(), {}, set(), set(), Counter())
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
-    defined = [f.name for f in exported_fns]
-    never_fail = {f.name for f in exported_fns if f.never_fails()}
-    guarded = {f.name: i for f in exported_fns if (i := f.fails_only_if_null()) is not None}
     out = {}
-    for name in defined:
-        s = result.summaries.get(name)
-        e = exported(s) if s is not None else None
+    for f in exported_fns:
+        s = result.summaries.get(f.name)
+        # (every allocator's memory is recorded; `build` keeps it only with
+        # a releaser or callers that free it)
+        e = exported(s, keep_alloc=True) if s is not None else None
         if e is not None:
-            out[name] = to_json(SummaryDb({name: e}))["functions"][name]
-    return defined, out, never_fail, guarded
+            out[f.name] = to_json(SummaryDb({f.name: e}))["functions"][f.name]
+    return _FileFacts(
+        defined=[f.name for f in exported_fns],
+        summaries=out,
+        never_fail={f.name for f in exported_fns if f.never_fails()},
+        guarded={f.name: i for f in exported_fns if (i := f.fails_only_if_null()) is not None},
+        paired=paired_allocators(exported_fns, result.summaries),
+        pointers={f.name for f in exported_fns if f.returns_pointer},
+        callers=_callers_free(unit),
+    )
 
 
 def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "") -> SummaryDb:
@@ -291,43 +394,75 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     """
     kbuild.forget()  # Makefiles are read afresh each run (a process may run again)
     files = list(files)
-    definitions: dict[str, int] = {}
+    definitions: Counter[str] = Counter()
     agreed: dict[str, list[dict]] = {}
     never_fail: Counter[str] = Counter()
     guarded: dict[str, list[int]] = {}
+    paired: set[str] = set()
+    pointers: Counter[str] = Counter()
+    callers: Counter = Counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
-        for defined, summaries, sure, guards in pool.map(
-            _summarise_file, files, [base] * len(files), chunksize=chunk
-        ):
-            never_fail.update(sure)
-            for name, index in guards.items():
+        for facts in pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk):
+            never_fail.update(facts.never_fail)
+            paired |= facts.paired
+            pointers.update(facts.pointers)
+            callers.update(facts.callers)
+            for name, index in facts.guarded.items():
                 guarded.setdefault(name, []).append(index)
-            for name in defined:
-                definitions[name] = definitions.get(name, 0) + 1
-            for name, entry in summaries.items():
+            definitions.update(facts.defined)
+            for name, entry in facts.summaries.items():
                 agreed.setdefault(name, []).append(entry)
     data = {}
     for name, entries in agreed.items():
-        if len(entries) != definitions.get(name, 0):
+        if len(entries) != definitions[name]:
             continue  # some definition does nothing to its arguments
         if any(e != entries[0] for e in entries[1:]):
             continue
-        data[name] = entries[0]
-    sure = sorted(n for n, k in never_fail.items() if k == definitions.get(n))
+        entry = entries[0]
+        if "returns_alloc" in entry and not (name in paired or _callers_free_it(name, callers)):
+            entry = {k: v for k, v in entry.items() if k != "returns_alloc"}
+            if not entry["effects"]:
+                continue
+        data[name] = entry
+    # Pointer functions whose memory the engine did not see made (through a
+    # callback, another file), but whose callers free what they return.
+    for name, n in pointers.items():
+        entry = data.get(name)
+        if n == definitions[name] and (entry is None or "returns_alloc" not in entry):
+            if _callers_free_it(name, callers, sure=True):
+                entry = entry or {"effects": [], "error_class": "zero", "returns_pointer": True}
+                # (failing as NULL or as an ERR_PTR: callers' tests say which)
+                data[name] = entry | {"returns_alloc": ["kmalloc", "err_ptr"]}
+    sure = sorted(n for n, k in never_fail.items() if k == definitions[n])
     null_only = {
-        n: i[0] for n, i in guarded.items() if len(i) == definitions.get(n) and len(set(i)) == 1
+        n: i[0] for n, i in guarded.items() if len(i) == definitions[n] and len(set(i)) == 1
     }
     return from_json(
         {
             "format": FORMAT,
             "source": source,
-            "functions": data,
+            "functions": dict(sorted(data.items())),
             "never_fail": sure,
             "fails_if_null": null_only,
         },
         "build",
     )
+
+
+def _callers_free_it(name: str, callers: Counter, sure: bool = False) -> bool:
+    """Do the tree's callers that keep what `name` returns mostly free it?
+
+    The callers' convention is the evidence that its result is theirs to
+    free (`drm_get_edid()`, `kobject_get_path()`), as in Engler's "bugs as
+    deviant behaviour": at least two freeing callers, so one caller's habit
+    is not taken for the rule, and half of them. `sure`: the engine did not
+    see the function allocate, so at least three and two thirds.
+    """
+    freed, calls = callers[(name, True)], callers[(name, False)]
+    if sure:
+        return freed >= 3 and 3 * freed >= 2 * calls
+    return freed >= 2 and 2 * freed >= calls
 
 
 def write(db: SummaryDb, path: str) -> None:

@@ -1,8 +1,10 @@
 """Summaries of other files' functions: built from a tree, applied to a driver.
 
 tests/summarydb/core.c plays a subsystem core, driver.c a driver calling it.
-driver.c marks `// expect:` findings (shown with the database) and
-`// without-db:` ones (shown only when the callees are unknown).
+driver.c marks `// expect:` findings (shown with the database and
+without), `// without-db:` ones (shown only when the callees are unknown)
+and `// with-db:` ones (shown only when the database says a callee returns
+new memory).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_discard",
         "widget_add_device",
         "widget_probe_device",
+        "widget_buf_alloc",
+        "widget_buf_free",
+        "widget_describe",
+        "widget_read_serial",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
@@ -52,6 +58,17 @@ def test_build_keeps_external_effects_only(tmp_path):
     # A put that undoes the function's own get drops nothing of the caller's.
     probe = db.functions["widget_probe_device"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in probe] == [(0, "escaped", None)]
+    # Returned memory is recorded when a releaser beside it frees that type, or
+    # when callers free it; not when nobody in the tree does (widget_state_get).
+    assert db.functions["widget_buf_alloc"].returns_alloc == ("kmalloc", "null")
+    assert db.functions["widget_describe"].returns_alloc == ("kmalloc", "null")
+    # Memory the engine did not see made (a callback's) counts with three
+    # callers of three that free it.
+    assert db.functions["widget_read_serial"].returns_alloc == ("kmalloc", "err_ptr")
+    assert db.allocators() == {"widget_buf_alloc", "widget_describe", "widget_read_serial"}
+    # A free that does nothing to a NULL argument still frees it.
+    free = db.functions["widget_buf_free"].effects
+    assert [(e.index, e.on_zero, e.on_nonzero) for e in free] == [(0, "freed", "freed")]
     # A round trip through the file format changes nothing.
     path = tmp_path / "db.json"
     summarydb.write(db, str(path))
@@ -69,7 +86,7 @@ def test_build_keeps_external_effects_only(tmp_path):
 def test_database_applies_to_callees_from_other_files(tmp_path):
     path = tmp_path / "db.json"
     summarydb.write(summarydb.build(CORE, jobs=1), str(path))
-    assert _lines(str(path)) == _marked("expect")
+    assert _lines(str(path)) == _marked("expect") | _marked("with-db")
     assert _lines("none") == _marked("expect") | _marked("without-db")
 
 

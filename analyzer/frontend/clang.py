@@ -1069,6 +1069,7 @@ def _function(ctx: _Context, c, cleanups, errors_at: list[int]) -> ir.Function |
         calls=set(ctx.calls),
         parse_errors=sum(1 for off in errors_at if br[0] <= off < br[1]),
         returns_bool=rtype.spelling in ("bool", "_Bool"),
+        return_type=(rtype.get_pointee() if returns_pointer else rtype).spelling,
         frontend="clang",
     )
 

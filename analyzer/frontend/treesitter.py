@@ -1044,6 +1044,7 @@ def _function(
         entry=0,
         exit=0,
         returns_bool=not returns_pointer and rtype is not None and rtype.text == b"bool",
+        return_type=_text(rtype) if rtype is not None else "",
     )
     if lazy:
         fn._pending = (body, span_of(closing), cleanups, chars)

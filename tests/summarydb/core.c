@@ -118,3 +118,45 @@ int widget_probe_device(struct widget *w)
 	}
 	return 0;
 }
+
+/* Returns new memory, and this file exports its releaser (a parameter of
+ * the type it returns, freed): a caller owns what it returns. */
+struct widget_buf *widget_buf_alloc(size_t len)
+{
+	struct widget_buf *b;
+
+	b = kzalloc(sizeof(*b) + len, GFP_KERNEL);
+	if (!b)
+		return NULL;
+	b->len = len;
+	return b;
+}
+
+void widget_buf_free(struct widget_buf *b)
+{
+	if (!b)
+		return;
+	kfree(b);
+}
+
+/* Returns new memory with no releaser here; the tree's callers kfree() it
+ * themselves (core_other.c), and that convention makes it an allocator. */
+char *widget_describe(int id)
+{
+	return kasprintf(GFP_KERNEL, "widget-%d", id);
+}
+
+/* Returns new memory that no caller in the tree frees: the object may live
+ * by rules this tree does not show (a reference count, a cache), so a
+ * caller is not taken to own it. */
+struct widget_state *widget_state_get(int id)
+{
+	return kzalloc(sizeof(struct widget_state), GFP_KERNEL);
+}
+
+/* Memory made through a callback, which the engine cannot see; its callers
+ * (core_other.c, three of them) free what it returns. */
+char *widget_read_serial(int id)
+{
+	return widget_bus->read_serial(id);
+}

@@ -4,3 +4,63 @@ int widget_attach(struct widget *w)
 {
 	return w->id ? 0 : -ENODEV;
 }
+
+/* Two callers that free what widget_describe() returns, as its users do. */
+void widget_log(struct widget *w)
+{
+	char *text = widget_describe(w->id);
+
+	pr_info("%s\n", text);
+	kfree(text);
+}
+
+int widget_label(struct widget *w, char *out, size_t len)
+{
+	char *text;
+
+	text = widget_describe(w->id);
+	if (!text)
+		return -ENOMEM;
+	strscpy(out, text, len);
+	kfree(text);
+	return 0;
+}
+
+void widget_show_state(struct widget *w)
+{
+	struct widget_state *st = widget_state_get(w->id);
+
+	pr_info("%d\n", st ? st->v : 0);
+}
+
+void widget_print_serial(struct widget *w)
+{
+	char *serial = widget_read_serial(w->id);
+
+	pr_info("%s\n", serial);
+	kfree(serial);
+}
+
+int widget_check_serial(struct widget *w)
+{
+	char *serial = widget_read_serial(w->id);
+	int ret;
+
+	if (IS_ERR(serial))
+		return PTR_ERR(serial);
+	ret = strcmp(serial, w->serial) ? -EINVAL : 0;
+	kfree(serial);
+	return ret;
+}
+
+int widget_copy_serial(struct widget *w, char *out)
+{
+	char *serial;
+
+	serial = widget_read_serial(w->id);
+	if (!serial)
+		return -EIO;
+	strcpy(out, serial);
+	kfree(serial);
+	return 0;
+}

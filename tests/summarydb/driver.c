@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A driver calling into core.c. `// expect:` = reported with the database
- * built from core.c; `// without-db:` = reported only without it. */
+ * built from core.c and without it; `// without-db:` = reported only without
+ * it; `// with-db:` = reported only with it. */
 #include <linux/slab.h>
 
 static int demo_add(struct demo *d)
@@ -166,5 +167,62 @@ static int demo_speed(struct demo *d)
 	if (ret)
 		return ret; // without-db: DML001
 	d->label = label;
+	return 0;
+}
+
+static int demo_fill(struct demo *d)
+{
+	struct widget_buf *buf;
+	int ret;
+
+	buf = widget_buf_alloc(64);
+	if (!buf)
+		return -ENOMEM;
+	ret = demo_enable(d);
+	if (ret)
+		return ret; // with-db: DML001
+	ret = demo_load(d, buf);
+	widget_buf_free(buf);
+	return ret;
+}
+
+static int demo_name(struct demo *d)
+{
+	char *name;
+	int ret;
+
+	name = widget_describe(d->id);
+	if (!name)
+		return -ENOMEM;
+	ret = demo_rename(d, name);
+	if (ret)
+		return ret; // with-db: DML001
+	kfree(name);
+	return 0;
+}
+
+static int demo_state(struct demo *d)
+{
+	struct widget_state *st;
+
+	st = widget_state_get(d->id);
+	if (!st)
+		return -ENOMEM;
+	if (demo_busy(d))
+		return -EBUSY;
+	d->state = st;
+	return 0;
+}
+
+static int demo_serial(struct demo *d)
+{
+	char *serial;
+
+	serial = widget_read_serial(d->id);
+	if (IS_ERR(serial))
+		return PTR_ERR(serial);
+	if (demo_busy(d))
+		return -EBUSY; // with-db: DML001
+	d->serial = serial;
 	return 0;
 }
