@@ -167,6 +167,8 @@ class ApiTable:
     error_code_patterns: list[str] = field(default_factory=list)
     # Success codes that are zero (see [[success_codes]] in apis.toml).
     success_code_patterns: list[str] = field(default_factory=list)
+    # Loop macros whose first argument is the cursor (see [[cursors]] in apis.toml).
+    cursor_patterns: list[str] = field(default_factory=list)
     # [[fills]] and [[empties]] entries by name (kept out of by_name: see STRUCT_ROLES)
     structs: dict[str, Api] = field(default_factory=dict)
     # [[counterparts]]: an ops-table field -> the fields whose callback undoes
@@ -216,6 +218,11 @@ class ApiTable:
     def gets(self, name: str | None) -> bool:
         """Does a callee of this name take a reference (`get_device`, `kref_get`)?"""
         return self._matches("gets", self.gets_patterns, name)
+
+    def sets_cursor(self, name: str | None) -> bool:
+        """Is this a loop macro that sets its first argument to each element in
+        turn (`list_for_each_entry(pos, head, member)`)?"""
+        return self._matches("cursors", self.cursor_patterns, name)
 
     def zeroes(self, name: str | None) -> bool:
         """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
@@ -292,6 +299,7 @@ class ApiTable:
             ("gets", self.gets_patterns),
             ("error_codes", self.error_code_patterns),
             ("success_codes", self.success_code_patterns),
+            ("cursors", self.cursor_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None

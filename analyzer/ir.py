@@ -202,7 +202,7 @@ class Node:
     kind: Kind
     span: Span = NO_SPAN
     expr: Expr | None = None
-    name: str | None = None  # DECL variable, GOTO/LABEL label
+    name: str | None = None  # DECL variable, GOTO/LABEL label, loop BRANCH: its iterator macro
     succs: list[int] = field(default_factory=list)
     # DECL: is the declared variable a pointer, an array, a struct value?
     decl_pointer: bool = False

@@ -969,7 +969,7 @@ class Analysis:
             frees: list[tuple[ir.Expr, str]] = []
             allocates = False
             for node in self.fn.nodes[head.id + 1 : head.loop_end + 1]:
-                if node.expr is None:
+                if node.expr is None or self._leaves_loop(node, head):
                     continue
                 for e in ir.walk(node.expr):
                     if not isinstance(e, ir.Call):
@@ -992,6 +992,24 @@ class Analysis:
             if frees and not allocates:
                 out[head.id] = frees
         return out
+
+    def _leaves_loop(self, node: ir.Node, head: ir.Node) -> bool:
+        """Does the straight line from `node` leave the loop at `head` (`if (rc) {
+        kfree(insns); return rc; }` in a copy loop): a free on the way out of a
+        loop does not make the loop an unwind loop."""
+        nodes = self.fn.nodes
+        for _ in range(8):
+            if node.kind is Kind.RETURN:
+                return True
+            if len(node.succs) != 1:
+                return False
+            nxt = node.succs[0]
+            if nxt == head.id:
+                return False
+            if not head.id < nxt <= head.loop_end:
+                return True  # a goto or break out of it
+            node = nodes[nxt]
+        return False
 
     def _first_trip(self, cond: ir.Expr | None, world: World) -> bool:
         """`for (i = 0; i < ARRAY_SIZE(x); i++)` runs at least once: i is still 0."""
@@ -1051,7 +1069,10 @@ class Analysis:
 
     def _unwinding(self, head: ir.Node, world: World) -> bool:
         below = head.id + 1 in self.below_current
+        cursor = self._cursor(head)
         for arg, chain in self.cleanup_loops.get(head.id, ()):
+            if cursor is not None and _root_name(arg) == cursor:
+                continue  # frees the elements the loop walks, not what the cursor held
             # (create: a parameter's array element is found by touching it)
             found = self._effect_targets(arg, chain, world)
             if below and "[" in arg.text:
@@ -1253,8 +1274,11 @@ class Analysis:
                 # facts can rest on what a summary cannot say, `if (rc && !len)`.)
                 skipped = []
             mine = world if last else world.copy()  # the last slot may have it
+            cursor = self._cursor(node) if slot == 0 else None
             for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
                 w.branch = (node, truth) if node.expr is not None else None
+                if cursor is not None:
+                    self.unbind_local(cursor, w)  # now the walk's next element
                 if zero_trip:
                     # `for (i = 0; i < n; i++) s->e[i].buf = hi;` not run at all:
                     # n is almost never 0 where the loop stores the block.
@@ -1265,6 +1289,16 @@ class Analysis:
                         w.skipped = w.skipped | frozenset(live)
                 out.append((node.succs[slot], w))
         return out
+
+    def _cursor(self, head: ir.Node) -> str | None:
+        """The variable a loop macro sets to each element it walks
+        (`list_for_each_entry_safe(buf, tmp, list, head)`: buf), if any."""
+        if head.name is None or head.loop_end < 0 or not self.apis.sets_cursor(head.name):
+            return None
+        first = head.expr
+        while isinstance(first, ir.Binary) and first.op == ",":
+            first = first.left
+        return first.name if isinstance(first, ir.Name) else None
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that

@@ -67,6 +67,8 @@ class Prepared:
     text: bytes
     # variable name -> cleanup function, from `T *name __free(fn) = ...`
     cleanups: dict[tuple[int, str], str] = field(default_factory=dict)
+    # byte offset of a `while` that was an iterator macro -> the macro's name
+    iterators: dict[int, str] = field(default_factory=dict)
 
 
 def _blank(buf: bytearray, start: int, end: int) -> None:
@@ -255,16 +257,17 @@ def _inside(ranges: list[tuple[int, int]], pos: int, starts: list[int]) -> bool:
     return k >= 0 and pos < ranges[k][1]
 
 
-def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
+def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> dict[int, str]:
     """`list_for_each_entry(pos, head, member) {` -> `while              (pos, ...) {`.
 
     A comma expression in a while condition is valid C, so the loop body
     parses as a loop body; a use that ends in `;` or sits inside an
     expression is a call and stays one.  `scoped_guard(...)` becomes `if`,
-    since its body runs once.
+    since its body runs once.  Returns the macro each `while` was, by offset.
     """
+    rewritten: dict[int, str] = {}
     if not any(hint in text for hint in _ITERATOR_HINTS):
-        return
+        return rewritten
     starts = [s for s, _ in skip]
     for m in _iterator_matches(text.decode("latin-1")):
         start = m.start("name")
@@ -287,6 +290,8 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
         if name_len < len(keyword):
             continue
         buf[start : start + name_len] = keyword + b" " * (name_len - len(keyword))
+        rewritten[start] = m.group("name")
+    return rewritten
 
 
 def _iterator_matches(s: str) -> Iterator[re.Match[str]]:
@@ -351,5 +356,5 @@ def prepare(text: bytes, defined: frozenset[str] = frozenset()) -> Prepared:
         cleanups[(line, m.group("var"))] = m.group("fn")
     _blank_annotations(buf, stage, skip)
     stage = bytes(buf)
-    _rewrite_iterators(buf, stage, skip)
-    return Prepared(bytes(buf), cleanups)
+    iterators = _rewrite_iterators(buf, stage, skip)
+    return Prepared(bytes(buf), cleanups, iterators)

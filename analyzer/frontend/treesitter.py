@@ -235,10 +235,16 @@ class _ExprBuilder:
 class _CFGBuilder:
     """Statements -> nodes and edges of one function."""
 
-    def __init__(self, exprs: _ExprBuilder, cleanups: dict[tuple[int, str], str]) -> None:
+    def __init__(
+        self,
+        exprs: _ExprBuilder,
+        cleanups: dict[tuple[int, str], str],
+        iterators: dict[int, str] | None = None,
+    ) -> None:
         self.nodes: list[ir.Node] = []
         self.exprs = exprs
         self.cleanups = cleanups
+        self.iterators = iterators or {}  # (see preprocess.Prepared)
         self.labels: dict[str, int] = {}
         self.gotos: list[ir.Node] = []
         self.breaks: list[list[tuple[int, int]]] = []
@@ -330,6 +336,7 @@ class _CFGBuilder:
             c = self.cond(node.child_by_field_name("condition"))
             head = self.add(Kind.BRANCH, span_of(node.child_by_field_name("condition") or node), 2)
             head.expr = c
+            head.name = self.iterators.get(node.start_byte)  # `list_for_each_entry`
             self.link(dangling, head.id)
             breaks = self.loop_body(node.child_by_field_name("body"), head.id, [(head.id, 0)])
             head.loop_end = len(self.nodes) - 1
@@ -879,10 +886,10 @@ class LazyFunction(ir.Function):
     parse_errors = _lazy_slot("parse_errors")
 
     def _build(self) -> None:
-        body, end, cleanups, chars = self._pending
+        body, end, cleanups, iterators, chars = self._pending
         self._pending = None
         exprs = _ExprBuilder(chars)
-        cfg = _CFGBuilder(exprs, cleanups)
+        cfg = _CFGBuilder(exprs, cleanups, iterators)
         self.entry, self.exit = cfg.function(body, end, [p.name for p in self.params])
         self.nodes = cfg.nodes
         # (the scan's set, if one was handed out: the same names)
@@ -992,7 +999,11 @@ def _stored(code: bytes, name: bytes) -> bool:
 
 
 def _function(
-    node: TSNode, cleanups, source: bytes | None = None, chars: str | None = None
+    node: TSNode,
+    cleanups,
+    source: bytes | None = None,
+    chars: str | None = None,
+    iterators: dict[int, str] | None = None,
 ) -> ir.Function | None:
     """The function defined at node; with the file's bytes, its CFG is built lazily.
 
@@ -1047,14 +1058,14 @@ def _function(
         return_type=_text(rtype) if rtype is not None else "",
     )
     if lazy:
-        fn._pending = (body, span_of(closing), cleanups, chars)
+        fn._pending = (body, span_of(closing), cleanups, iterators, chars)
         fn._scanned = None
         code = _code_only(raw)
         fn._hint, fn._words = _hints_and_words(code)
         fn._keeps = _keeps_hint(fn, code, cleanups)
     else:
         exprs = _ExprBuilder(chars)
-        cfg = _CFGBuilder(exprs, cleanups)
+        cfg = _CFGBuilder(exprs, cleanups, iterators)
         fn.entry, fn.exit = cfg.function(body, span_of(closing), [p.name for p in params])
         fn.nodes, fn.calls, fn.parse_errors = cfg.nodes, exprs.calls, _count_errors(body)
     return fn
@@ -1132,7 +1143,7 @@ def parse(path: str, source: bytes) -> ir.Unit:
     unit.lines = source.decode("utf-8", "replace").splitlines()
     for node in _top_level(tree.root_node):
         if node.type == "function_definition":
-            fn = _function(node, prepared.cleanups, prepared.text, chars)
+            fn = _function(node, prepared.cleanups, prepared.text, chars, prepared.iterators)
             if fn is not None:
                 unit.functions.append(fn)
         else:
