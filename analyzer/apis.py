@@ -70,6 +70,7 @@ class Api:
     drvdata: bool = False
     into: int | None = None  # sinks written as calls: the index of the place stored into
     always: bool = False  # sinks: takes the pointer even when it fails (`*_or_reset`)
+    mutual: bool = False  # sinks: links the pointer and the other node both ways (a list)
     test: str = ""  # condition entries: "value" | "not" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
     # allocators: an object that is not itself memory DML001 reports (a
@@ -505,7 +506,7 @@ def _entries(role: str, entry: dict, where: str):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
     known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
-    known |= {"member", "requires", "size"}
+    known |= {"member", "requires", "size", "mutual"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -538,6 +539,7 @@ def _entries(role: str, entry: dict, where: str):
             drvdata=bool(entry.get("drvdata", False)),
             into=_param_index(entry, "into", params, f"{where}: {proto!r}"),
             always=bool(entry.get("always", False)),
+            mutual=bool(entry.get("mutual", False)),
             test=test,
             returns_pointer=returns_pointer,
             holder=bool(entry.get("holder", False)),

@@ -2786,6 +2786,8 @@ class Analysis:
             # `sg_init_one(&sg, buf, len)`, `list_add(&x->node, &tmp)`: an object
             # on this function's stack holds it for as long as the function runs
             on_stack = api.into is not None and self._on_stack(args[api.into])
+            if api.mutual:
+                self._link_back(arg, args, api, world)
             for rid in self.owner_of(arg, world) if not on_stack else ():
                 if linked and world.status.get(rid) in OWNED:
                     self.linked[rid] = min(linked)  # `list_add_tail(&buf->list, list)`
@@ -2834,6 +2836,21 @@ class Analysis:
             # `likely(p)` is p; `IS_ERR(p)` and `PTR_ERR_OR_ZERO(p)` are not.
             return values[api.pointer] if api.pointer < len(values) else None
         return None
+
+    def _link_back(self, arg: ir.Expr, args: list[ir.Expr], api: Api, world: World) -> None:
+        """`list_add(&tp->first_phy, &phy->list)`: a list links both ways, so
+        our block whose node goes next to a node in our caller's memory (or
+        other longer-lived memory) is reachable from there: kept."""
+        if not any(
+            world.status.get(r) in (PARAM, P_ESCAPED, ESCAPED, GLOBAL)
+            for r in self.owner_of(arg, world)
+        ):
+            return
+        for i, other in enumerate(args):
+            if i != api.pointer and _address(other):
+                for rid in self.owner_of(other, world):
+                    if world.status.get(rid) in OWNED:
+                        self._apply_effect(rid, CALLEE_KEEPS, world)
 
     def _record_free(self, api: Api, expr: ir.Call, rids: list[int], world: World) -> None:
         fc = self.free_calls.get(expr.span)
