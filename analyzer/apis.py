@@ -170,6 +170,8 @@ class ApiTable:
     success_code_patterns: list[str] = field(default_factory=list)
     # Loop macros whose first argument is the cursor (see [[cursors]] in apis.toml).
     cursor_patterns: list[str] = field(default_factory=list)
+    # Functions whose results a manager releases (see [[managed_results]] in apis.toml).
+    managed_result_patterns: list[str] = field(default_factory=list)
     # [[fills]] and [[empties]] entries by name (kept out of by_name: see STRUCT_ROLES)
     structs: dict[str, Api] = field(default_factory=dict)
     # [[counterparts]]: an ops-table field -> the fields whose callback undoes
@@ -224,6 +226,11 @@ class ApiTable:
         """Is this a loop macro that sets its first argument to each element in
         turn (`list_for_each_entry(pos, head, member)`)?"""
         return self._matches("cursors", self.cursor_patterns, name)
+
+    def manages_result(self, name: str | None) -> bool:
+        """Does a manager (devres) release what a function of this name returns,
+        whatever its body allocates (`devm_clk_hw_register_fixed_factor`)?"""
+        return self._matches("managed_results", self.managed_result_patterns, name)
 
     def zeroes(self, name: str | None) -> bool:
         """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
@@ -301,6 +308,7 @@ class ApiTable:
             ("error_codes", self.error_code_patterns),
             ("success_codes", self.success_code_patterns),
             ("cursors", self.cursor_patterns),
+            ("managed_results", self.managed_result_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None

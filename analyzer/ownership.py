@@ -653,6 +653,8 @@ class Analysis:
         # `ret = radix_tree_insert(.., entry)`: the sink call whose result a
         # local takes, and the blocks it keeps only if it succeeds.
         self._sink_call: ir.Call | None = None
+        # `return foo_add(x);` taken once per class of its result (see `_returns_call`)
+        self._returning: tuple[ir.Call, str] | None = None
         self._sink_pending: list[tuple[int, str, None, str]] = []
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
         self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
@@ -1176,7 +1178,7 @@ class Analysis:
             self.unbind_local(node.name, world)
             if node.expr is not None and self._array_init(node, world):
                 pass
-            elif node.expr is not None and self._summary_call(node.expr) is not None:
+            elif node.expr is not None and self._summary_call(ir.uncast(node.expr)) is not None:
                 # `T *body = wfx_alloc_hif(.., &hif);`: as `body = ..`, so that what
                 # the callee did through `&hif` waits for the test of `body`
                 assign = self._decl_assigns.get(node.id)
@@ -1218,6 +1220,16 @@ class Analysis:
                 ok = world.copy()
                 for w in self.refine(expr, world, True) + self.refine(expr, ok, False):
                     self.exit(node, w)
+                return []
+            call = self._returns_call(expr)
+            if call is not None:
+                # `return snd_ctl_add_replace(card, kctl, mode);`: the callee's
+                # result is ours, and what it did with kctl depends on it.
+                failed = world.copy()
+                for w, cls in ((world, "zero"), (failed, "nonzero")):
+                    self._returning = (call, cls)
+                    self.exit(node, w)
+                self._returning = None
                 return []
             self.exit(node, world)
             return []
@@ -1299,6 +1311,19 @@ class Analysis:
         while isinstance(first, ir.Binary) and first.op == ",":
             first = first.left
         return first.name if isinstance(first, ir.Name) else None
+
+    def _returns_call(self, expr: ir.Expr | None) -> ir.Call | None:
+        """`return foo_add(x);` in an int function, where foo_add's summary does
+        one thing to x when it succeeds and another when it fails."""
+        if expr is None or self.fn.returns_pointer or self.fn.returns_void:
+            return None
+        call = ir.uncast(expr)
+        summary = self._summary_call(call)
+        if summary is None or summary.error_class != "nonzero" or self.never_fails(call.func):
+            return None
+        if any(e.on_zero != e.on_nonzero for e in summary.effects):
+            return call
+        return None
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
@@ -1969,6 +1994,8 @@ class Analysis:
         if self._int_result and type(t) is ir.Name and _ERRNO_RESULT + t.name in world.vals:
             del world.vals[_ERRNO_RESULT + t.name]
         named = isinstance(t, ir.Name)
+        if isinstance(v, ir.Cast) and self._summary_call(ir.uncast(v)) is not None:
+            v = ir.uncast(v)  # `sc = (struct foo *)foo_alloc(oct, ..)`
         if (named or type(t) is ir.Field) and self._summary_call(v) is not None:
             values = []  # (a loop: see `call`)
             for a in v.args:
@@ -2318,7 +2345,9 @@ class Analysis:
         if summary is None and name in self.callbacks:
             summary = self._through_pointer(name)
         if summary is not None:
-            result = self.apply_summary(summary, expr, world, holder, None)
+            returning = self._returning
+            cls = returning[1] if returning is not None and returning[0] is expr else None
+            result = self.apply_summary(summary, expr, world, holder, cls)
             if not self._partly_unknown(name):
                 return result
         return self._unknown_callee(name, expr, values, world)
@@ -3705,6 +3734,8 @@ class Analysis:
             return "unknown"
         if returned is not None:
             return "nonzero"
+        if self._returning is not None and self._returning[0] is ir.uncast(node.expr):
+            return self._returning[1]
         return self._value_class(node.expr, world)
 
     def _value_class(self, expr: ir.Expr, world: World) -> str:

@@ -420,17 +420,18 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
         if any(e != entries[0] for e in entries[1:]):
             continue
         entry = entries[0]
-        if "returns_alloc" in entry and not (name in paired or _callers_free_it(name, callers)):
+        if "returns_alloc" in entry and not _trusted_allocator(name, paired, callers):
             entry = {k: v for k, v in entry.items() if k != "returns_alloc"}
             if not entry["effects"]:
                 continue
         data[name] = entry
     # Pointer functions whose memory the engine did not see made (through a
     # callback, another file), but whose callers free what they return.
+    table = apis_mod.load()
     for name, n in pointers.items():
         entry = data.get(name)
         if n == definitions[name] and (entry is None or "returns_alloc" not in entry):
-            if _callers_free_it(name, callers, sure=True):
+            if not table.manages_result(name) and _callers_free_it(name, callers, sure=True):
                 entry = entry or {"effects": [], "error_class": "zero", "returns_pointer": True}
                 # (failing as NULL or as an ERR_PTR: callers' tests say which)
                 data[name] = entry | {"returns_alloc": ["kmalloc", "err_ptr"]}
@@ -448,6 +449,14 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
         },
         "build",
     )
+
+
+def _trusted_allocator(name: str, paired: set[str], callers: Counter) -> bool:
+    """May callers in other files take what `name`, which the engine saw return
+    new memory, for their own? Not when a manager releases it (devm_*)."""
+    if apis_mod.load().manages_result(name):
+        return False
+    return name in paired or _callers_free_it(name, callers)
 
 
 def _callers_free_it(name: str, callers: Counter, sure: bool = False) -> bool:

@@ -41,13 +41,14 @@ def main() -> int:
     ap.add_argument("--frontend", choices=("auto", "treesitter", "clang"), default="treesitter")
     ap.add_argument("--kernel-tree", help="prepared kernel tree (O= dir) for --frontend clang")
     ap.add_argument("--compile-commands", help="compile_commands.json for --frontend clang")
+    ap.add_argument("--summaries", help="summary database (default: the built-in one)")
     args = ap.parse_args()
     rows = [json.loads(line) for line in open(args.labels) if line.strip()]
     if args.rule:
         rows = [r for r in rows if r["rule"] == args.rule]
     rules, _ = discover()
     choice = resolve(args.frontend, args.compile_commands, args.kernel_tree, [args.tree])
-    options = Options(list(rules.values()), frontend=choice)
+    options = Options(list(rules.values()), frontend=choice, summaries=args.summaries)
     cache: dict[str, list] = {}
     totals: Counter = Counter()
     for row in rows:

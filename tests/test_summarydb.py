@@ -49,6 +49,9 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_buf_free",
         "widget_describe",
         "widget_read_serial",
+        "widget_cmd_alloc",
+        "widget_cmd_free",
+        "widget_ctl_add",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
@@ -65,10 +68,18 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Memory the engine did not see made (a callback's) counts with three
     # callers of three that free it.
     assert db.functions["widget_read_serial"].returns_alloc == ("kmalloc", "err_ptr")
-    assert db.allocators() == {"widget_buf_alloc", "widget_describe", "widget_read_serial"}
+    assert db.allocators() == {
+        "widget_buf_alloc",
+        "widget_describe",
+        "widget_read_serial",
+        "widget_cmd_alloc",
+    }
     # A free that does nothing to a NULL argument still frees it.
     free = db.functions["widget_buf_free"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in free] == [(0, "freed", "freed")]
+    # `return helper(..)`: the helper's result is its own, so are its effects by class.
+    ctl = db.functions["widget_ctl_add"].effects
+    assert [(e.index, e.on_zero, e.on_nonzero) for e in ctl] == [(1, "escaped", "freed")]
     # A round trip through the file format changes nothing.
     path = tmp_path / "db.json"
     summarydb.write(db, str(path))

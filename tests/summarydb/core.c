@@ -160,3 +160,41 @@ char *widget_read_serial(int id)
 {
 	return widget_bus->read_serial(id);
 }
+
+/* An allocator given the caller's object (which a caller must not take for
+ * an accessor of it), with its releaser. */
+struct widget_cmd *widget_cmd_alloc(struct widget *w, size_t len)
+{
+	struct widget_cmd *cmd;
+
+	cmd = kzalloc(sizeof(*cmd) + len, GFP_KERNEL);
+	if (!cmd)
+		return NULL;
+	cmd->id = w->id;
+	return cmd;
+}
+
+void widget_cmd_free(struct widget *w, struct widget_cmd *cmd)
+{
+	kfree(cmd);
+}
+
+static int __widget_ctl_add(struct widget *w, struct widget_ctl *ctl)
+{
+	int err;
+
+	err = widget_check_ctl(w, ctl);
+	if (err < 0) {
+		kfree(ctl);
+		return err;
+	}
+	list_add(&ctl->node, &w->ctls);
+	return 0;
+}
+
+/* Frees the control when it fails, through the helper whose result it
+ * returns: a caller has nothing left to free after a failure. */
+int widget_ctl_add(struct widget *w, struct widget_ctl *ctl)
+{
+	return __widget_ctl_add(w, ctl);
+}

@@ -226,3 +226,30 @@ static int demo_serial(struct demo *d)
 	d->serial = serial;
 	return 0;
 }
+
+static int demo_command(struct demo *d)
+{
+	struct demo_cmd *cmd;
+
+	cmd = (struct demo_cmd *)widget_cmd_alloc(d->w, 16);
+	if (!cmd)
+		return -ENOMEM;
+	if (demo_send(d, cmd))
+		return -EIO; // with-db: DML001
+	widget_cmd_free(d->w, (struct widget_cmd *)cmd);
+	return 0;
+}
+
+static int demo_controls(struct demo *d)
+{
+	struct widget_ctl *ctl;
+	int ret;
+
+	ctl = kzalloc(sizeof(*ctl), GFP_KERNEL);
+	if (!ctl)
+		return -ENOMEM;
+	ret = widget_ctl_add(d->w, ctl);
+	if (ret)
+		return ret; // without-db: DML001
+	return 0;
+}
