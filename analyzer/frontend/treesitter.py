@@ -92,7 +92,10 @@ def _text(node: TSNode, chars: str | None = None) -> str:
 
 
 def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
-    """(name, is_pointer, is_array) of a declarator."""
+    """(name, is_pointer, is_array) of a declarator.
+
+    The declarator next to the name says what it is: `*p[2]` is an array
+    (of pointers), `(*p)[2]` a pointer (to arrays), not an array."""
     pointer = array = False
     while node is not None:
         t = node.type
@@ -100,6 +103,7 @@ def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
             return node.text.decode("utf-8", "replace"), pointer, array
         if t in ("pointer_declarator", "abstract_pointer_declarator"):
             pointer = True
+            array = False  # (`(*p)[2]`: what came outside is what p points to)
         elif t == "array_declarator":
             array = True
         elif t == "function_declarator":
@@ -113,6 +117,33 @@ def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
             return None, pointer, array
         node = node.child_by_field_name("declarator")
     return None, pointer, array
+
+
+def _pointer_declarator(stmt: TSNode) -> str | None:
+    """The variable of a declaration tree-sitter read as an expression: with a
+    typedef name it cannot know, `u32 (*rsv)[2];` parses as `u32(*rsv)[2]`, and
+    `cb_t (*cb)(int);` as `cb_t(*cb)(int)`. A call whose only argument is `*name`,
+    indexed or called in turn and the result dropped, is no statement anyone
+    writes; the declaration of a pointer to an array or function is."""
+    inner = [c for c in stmt.named_children if c.type != "comment"]
+    if len(inner) != 1 or inner[0].type not in ("subscript_expression", "call_expression"):
+        return None
+    outer = inner[0]
+    call = outer.child_by_field_name(
+        "argument" if outer.type == "subscript_expression" else "function"
+    )
+    if call is None or call.type != "call_expression":
+        return None
+    func, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+    if func is None or func.type != "identifier" or args is None:
+        return None
+    given = [c for c in args.named_children if c.type != "comment"]
+    if len(given) != 1 or given[0].type != "pointer_expression":
+        return None
+    target = given[0].child_by_field_name("argument")
+    if target is None or target.type != "identifier":
+        return None
+    return target.text.decode("utf-8", "replace")
 
 
 class _ExprBuilder:
@@ -310,6 +341,10 @@ class _CFGBuilder:
             self.close_scope()
             return dangling
         if t == "expression_statement":
+            name = _pointer_declarator(node)
+            if name is not None:  # `u32 (*rsv_events)[2];`, read as a call
+                n = self.add(Kind.DECL, span_of(node), name=self.declare(name), decl_pointer=True)
+                return self.chain(dangling, n)
             inner = [c for c in node.named_children if c.type != "comment"]
             for c in inner:
                 n = self.add(Kind.EXPR, span_of(node), expr=self.expr(c))
@@ -702,6 +737,8 @@ class _NameScan:
             for child in node.named_children:
                 self.stmt(child)
         elif t == "expression_statement":
+            if _pointer_declarator(node) is not None:
+                return  # a declaration (see _CFGBuilder.stmt)
             for c in node.named_children:
                 if c.type != "comment":
                     self.expr(c, names)
