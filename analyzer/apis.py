@@ -172,6 +172,8 @@ class ApiTable:
     cursor_patterns: list[str] = field(default_factory=list)
     # Functions whose results a manager releases (see [[managed_results]] in apis.toml).
     managed_result_patterns: list[str] = field(default_factory=list)
+    # Callees that only store a callback for later (see [[callback_setters]] in apis.toml).
+    callback_setter_patterns: list[str] = field(default_factory=list)
     # [[fills]] and [[empties]] entries by name (kept out of by_name: see STRUCT_ROLES)
     structs: dict[str, Api] = field(default_factory=dict)
     # [[counterparts]]: an ops-table field -> the fields whose callback undoes
@@ -231,6 +233,11 @@ class ApiTable:
         """Does a manager (devres) release what a function of this name returns,
         whatever its body allocates (`devm_clk_hw_register_fixed_factor`)?"""
         return self._matches("managed_results", self.managed_result_patterns, name)
+
+    def sets_callback(self, name: str | None) -> bool:
+        """Does a callee of this name only store the callback it is given, for
+        something else to run later (`INIT_WORK(&w->work, fn)`)?"""
+        return self._matches("callback_setters", self.callback_setter_patterns, name)
 
     def zeroes(self, name: str | None) -> bool:
         """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
@@ -309,6 +316,7 @@ class ApiTable:
             ("success_codes", self.success_code_patterns),
             ("cursors", self.cursor_patterns),
             ("managed_results", self.managed_result_patterns),
+            ("callback_setters", self.callback_setter_patterns),
         ):
             for i, entry in enumerate(data.get(section, [])):
                 patterns = entry.get("patterns") if isinstance(entry, dict) else None

@@ -2582,9 +2582,13 @@ class Analysis:
         # A callee given one of our functions as a callback (`adb_request(req,
         # done_fn, ...)`) usually hands the request to it later: it keeps it.
         # Calls through an ops table (`ctrl->send_request(req, 0)`) hand over too.
-        callback = any(isinstance(a, ir.Name) and a.name in self.functions for a in expr.args)
+        # (`INIT_WORK(&w->work, fn)` only stores fn: what runs it takes w, later)
+        setter = self.apis.sets_callback(name)
+        callback = not setter and any(
+            isinstance(a, ir.Name) and a.name in self.functions for a in expr.args
+        )
         keeps = name is None or self.apis.keeps(name) or callback
-        destroys = any(self._destructor(a) for a in expr.args)
+        destroys = not setter and any(self._destructor(a) for a in expr.args)
         takes_address = any(
             isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Name)
             for a in expr.args
