@@ -100,6 +100,9 @@ class Site:
     failure: str = "null"
     managed: bool = False
     via_summary: bool = False  # made by a same-file callee's summary
+    # made by a function of another file (the summary database), directly or
+    # through same-file wrappers: its callers' conventions are not seen here
+    foreign: bool = False
     param: tuple[int, str] | None = None  # PARAM resources: (index, field chain)
     # Memory a same-file callee left in an argument's field: (callee, index, chain).
     origin: tuple[str, int, str] | None = None
@@ -144,6 +147,8 @@ class Summary:
     # some exit returns an errno (`return -EBUSY;`): its non-zero results are
     # failures, not counts or the _SUCCESS of a driver's own convention
     returns_errno: bool = False
+    # the memory it returns is made in another file (Site.foreign)
+    foreign_alloc: bool = False
 
     @property
     def relevant(self) -> bool:
@@ -2907,6 +2912,7 @@ class Analysis:
             failure=s.failure,
             managed=s.managed,
             via_summary=s.via_summary,
+            foreign=s.foreign,
         )
         self.older.add(old.rid)
         rid = s.rid
@@ -3029,6 +3035,7 @@ class Analysis:
                 family=family,
                 failure=failure,
                 via_summary=True,
+                foreign=summary.foreign_alloc,
             )
             if world.status.get(s.rid) in OWNED:
                 self._age(s, world)  # a loop calls the helper again, as for a table allocator

@@ -75,6 +75,7 @@ def summarize(a: Analysis) -> Summary:
     counts = {"zero": 0, "nonzero": 0}
     lent: set[tuple[int, str]] = set()
     fresh_families: set[str] = set()
+    foreign = False
     err_ptr = False
     # Exits whose return value is unknown speak for a class only when no exit
     # is known to be of it: `return ch->ok ? true : false` must not blur the
@@ -153,6 +154,7 @@ def summarize(a: Analysis) -> Summary:
             }
             null_params = nulls if null_params is None else null_params & nulls
             fresh_families.add(fresh.family)
+            foreign = foreign or fresh.foreign
             if fresh.failure == "err_ptr":
                 err_ptr = True
         elif fn.returns_pointer and cls == "nonzero":
@@ -208,6 +210,7 @@ def summarize(a: Analysis) -> Summary:
             summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
     if fresh_families and fn.returns_pointer:
         summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
+        summary.foreign_alloc = foreign
         summary.alloc_if_null = min(null_params) if null_params else None
         summary.returns_linked = a.returns_linked
         summary.private_fields = tuple(sorted(a.private_fields or ()))

@@ -23,7 +23,9 @@ type the allocator returns (`video_device_alloc()` and
 without such a pair usually comes with a put/release discipline the file at
 hand cannot see, so taking it for a kmalloc-family allocation would report
 every refcounted object as a leak. Memory left in an argument is never
-recorded.
+recorded. Even so, such objects come with their subsystem's conventions (a
+completion that frees the command, a release on -ERESTARTSYS): DML001
+shows leaks of them only at low confidence (`Site.foreign`).
 """
 
 from __future__ import annotations
@@ -242,6 +244,7 @@ def _summary(name: str, entry: dict) -> Summary:
         name,
         effects=effects,
         returns_alloc=(str(alloc[0]), str(alloc[1])) if alloc else None,
+        foreign_alloc=bool(alloc),
         returns_pointer=bool(entry["returns_pointer"]),
         error_class=str(entry["error_class"]),
     )
@@ -349,7 +352,6 @@ class _FileFacts(NamedTuple):
     never_fail: set[str]  # those that never fail
     guarded: dict[str, int]  # those that fail only on this NULL parameter
     paired: set[str]  # those returning memory with a releaser beside them
-    pointers: set[str]  # those returning a pointer
     callers: Counter  # the tally of `_callers_free`
 
 
@@ -381,7 +383,6 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         never_fail={f.name for f in exported_fns if f.never_fails()},
         guarded={f.name: i for f in exported_fns if (i := f.fails_only_if_null()) is not None},
         paired=paired_allocators(exported_fns, result.summaries),
-        pointers={f.name for f in exported_fns if f.returns_pointer},
         callers=_callers_free(unit),
     )
 
@@ -399,14 +400,12 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     never_fail: Counter[str] = Counter()
     guarded: dict[str, list[int]] = {}
     paired: set[str] = set()
-    pointers: Counter[str] = Counter()
     callers: Counter = Counter()
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
         for facts in pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk):
             never_fail.update(facts.never_fail)
             paired |= facts.paired
-            pointers.update(facts.pointers)
             callers.update(facts.callers)
             for name, index in facts.guarded.items():
                 guarded.setdefault(name, []).append(index)
@@ -425,16 +424,6 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             if not entry["effects"]:
                 continue
         data[name] = entry
-    # Pointer functions whose memory the engine did not see made (through a
-    # callback, another file), but whose callers free what they return.
-    table = apis_mod.load()
-    for name, n in pointers.items():
-        entry = data.get(name)
-        if n == definitions[name] and (entry is None or "returns_alloc" not in entry):
-            if not table.manages_result(name) and _callers_free_it(name, callers, sure=True):
-                entry = entry or {"effects": [], "error_class": "zero", "returns_pointer": True}
-                # (failing as NULL or as an ERR_PTR: callers' tests say which)
-                data[name] = entry | {"returns_alloc": ["kmalloc", "err_ptr"]}
     sure = sorted(n for n, k in never_fail.items() if k == definitions[n])
     null_only = {
         n: i[0] for n, i in guarded.items() if len(i) == definitions[n] and len(set(i)) == 1
@@ -459,18 +448,17 @@ def _trusted_allocator(name: str, paired: set[str], callers: Counter) -> bool:
     return name in paired or _callers_free_it(name, callers)
 
 
-def _callers_free_it(name: str, callers: Counter, sure: bool = False) -> bool:
+def _callers_free_it(name: str, callers: Counter) -> bool:
     """Do the tree's callers that keep what `name` returns mostly free it?
 
     The callers' convention is the evidence that its result is theirs to
     free (`drm_get_edid()`, `kobject_get_path()`), as in Engler's "bugs as
     deviant behaviour": at least two freeing callers, so one caller's habit
-    is not taken for the rule, and half of them. `sure`: the engine did not
-    see the function allocate, so at least three and two thirds.
+    is not taken for the rule, and half of them. (Only for functions the
+    engine saw return new memory: on its own the tally also takes lookups
+    whose callers free what they remove, `edac_mc_del_mc()`, for allocators.)
     """
     freed, calls = callers[(name, True)], callers[(name, False)]
-    if sure:
-        return freed >= 3 and 3 * freed >= 2 * calls
     return freed >= 2 and 2 * freed >= calls
 
 

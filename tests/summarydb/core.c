@@ -155,7 +155,8 @@ struct widget_state *widget_state_get(int id)
 }
 
 /* Memory made through a callback, which the engine cannot see; its callers
- * (core_other.c, three of them) free what it returns. */
+ * (core_other.c, three of them) free what it returns, but a lookup's callers
+ * may free what it removes, too: not an allocator on that evidence alone. */
 char *widget_read_serial(int id)
 {
 	return widget_bus->read_serial(id);

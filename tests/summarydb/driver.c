@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A driver calling into core.c. `// expect:` = reported with the database
  * built from core.c and without it; `// without-db:` = reported only without
- * it; `// with-db:` = reported only with it. */
+ * it; `// with-db:` = reported only with it (at low confidence). */
 #include <linux/slab.h>
 
 static int demo_add(struct demo *d)
@@ -222,7 +222,7 @@ static int demo_serial(struct demo *d)
 	if (IS_ERR(serial))
 		return PTR_ERR(serial);
 	if (demo_busy(d))
-		return -EBUSY; // with-db: DML001
+		return -EBUSY;
 	d->serial = serial;
 	return 0;
 }
