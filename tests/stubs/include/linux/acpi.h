@@ -35,4 +35,9 @@ struct acpi_object_list;
 acpi_status wmi_query_block(const char *guid, u8 instance, struct acpi_buffer *out);
 acpi_status acpi_evaluate_object(acpi_handle handle, acpi_string pathname,
 				 struct acpi_object_list *params, struct acpi_buffer *out);
+struct acpi_pld_info {
+	u8 panel;
+	u8 vertical_position;
+};
+acpi_status acpi_get_physical_device_location(acpi_handle handle, struct acpi_pld_info **pld);
 #endif
