@@ -365,7 +365,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts([], {}, set(), {}, set(), set(), Counter())
+        return _FileFacts([], {}, set(), {}, set(), Counter())
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]

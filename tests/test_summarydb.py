@@ -172,3 +172,11 @@ def test_malformed_entries_are_refused_at_load():
             assert "malformed entry" in str(exc) and message in str(exc), (bad, exc)
         else:
             raise AssertionError(f"accepted {bad!r}")
+
+
+def test_a_file_that_cannot_be_read_costs_only_itself(tmp_path):
+    bad = tmp_path / "bad.c"
+    bad.write_bytes(b"\x00\xff" * 10)
+    missing = tmp_path / "missing.c"
+    db = summarydb.build([str(bad), str(missing), *CORE], jobs=1)
+    assert "widget_register" in db.functions
