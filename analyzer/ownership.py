@@ -120,6 +120,7 @@ class Effect:
     on_zero: str | None  # "freed" | "escaped" | "alloc" | None (borrowed)
     on_nonzero: str | None
     family: str = ""
+    foreign: bool = False  # "alloc": memory another file's function made (Site.foreign)
 
 
 @dataclass(slots=True)
@@ -182,6 +183,9 @@ class Leak:
     # its caller's structure (or in a devm block the caller's structure
     # holds), with no caller here seen dropping it.
     tentative: bool = False
+    # at `return helper(..)` taken as failing: rests on the helper's summary
+    # saying it does not take the block when it fails (see `_returns_call`)
+    helper_failed: bool = False
 
 
 @dataclass(slots=True)
@@ -654,6 +658,7 @@ class Analysis:
         # function undoes its own work when it fails, so what it leaves in its
         # caller's structure on another failing path is not the caller's job.
         self.cleans_up = False
+        self.freed_sites: set[Span] = set()  # allocations some path of it frees
         self._deferred: tuple = ()
         # `ret = radix_tree_insert(.., entry)`: the sink call whose result a
         # local takes, and the blocks it keeps only if it succeeds.
@@ -1901,6 +1906,8 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
+            if st in OWNED:
+                self.freed_sites.add(self.rid_sites[rid].span)
             if st in OWNED and not world.freed_own:
                 # undoing its own store into the caller's structure
                 world.freed_own = _in_callers(rid, world)
@@ -2355,6 +2362,10 @@ class Analysis:
             result = self.apply_summary(summary, expr, world, holder, cls)
             if not self._partly_unknown(name):
                 return result
+            # (the rest of what a database callee does is unknown; what it
+            # returns, new memory, is what the summary says: `*out = foo_alloc()`)
+            unknown = self._unknown_callee(name, expr, values, world)
+            return result if summary.returns_alloc is not None else unknown
         return self._unknown_callee(name, expr, values, world)
 
     def _through_pointer(self, var: str) -> Summary | None:
@@ -3154,6 +3165,7 @@ class Analysis:
             api=summary.name,
             family=eff.family,
             via_summary=True,
+            foreign=eff.foreign,
             origin=(summary.name, eff.index, eff.chain),
             # (an API that fills a structure, [[fills]], fills it for us)
             directed=isinstance(arg, ir.Unary)
@@ -3846,7 +3858,9 @@ class Analysis:
                     ours = site.origin and (rid in world.failed or site.directed)
                     if site.via_summary and not ours:
                         continue  # a helper's lasting state (a log, a cache), not our setup
-                    reason = "left-in-caller"
+                    # (`pf->vsi = kcalloc(..); .. err: kfree(pf);`: this function
+                    # freed the caller's structure itself, and what it held with it)
+                    reason = "container-freed" if hst == P_FREED else "left-in-caller"
             elif rid in world.freed_container:
                 reason = "container-freed"
             elif rid not in world.env.values():
@@ -3915,6 +3929,7 @@ class Analysis:
                 error_exit=error_exit,
                 truncated=self.truncated,
                 tentative=rid in tentative,
+                helper_failed=self._returning is not None and self._returning[1] == "nonzero",
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only

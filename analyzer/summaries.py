@@ -72,6 +72,7 @@ def summarize(a: Analysis) -> Summary:
     param_sites = {s.rid: s for s in a.rid_sites.values() if s.param is not None}
     by_class: dict[str, dict[tuple[int, str], list[str | None]]] = {"zero": {}, "nonzero": {}}
     into: dict[tuple[int, str], tuple[Counter, str]] = {}
+    foreign_into: set[tuple[int, str]] = set()  # (see Effect.foreign)
     counts = {"zero": 0, "nonzero": 0}
     lent: set[tuple[int, str]] = set()
     fresh_families: set[str] = set()
@@ -134,6 +135,8 @@ def summarize(a: Analysis) -> Summary:
                         if block in seen_blocks:
                             continue
                         seen_blocks.add(block)
+                        if a.rid_sites[block].foreign:
+                            foreign_into.add(key)
                 entry = into.setdefault(key, (Counter(), family))
                 entry[0][c if family else "other"] += 1
                 if family:
@@ -207,7 +210,9 @@ def summarize(a: Analysis) -> Summary:
         on_zero = "alloc" if hits["zero"] else None
         on_nonzero = "alloc" if hits["nonzero"] else None
         if on_zero or on_nonzero:
-            summary.effects.append(Effect(key[0], key[1], on_zero, on_nonzero, family))
+            summary.effects.append(
+                Effect(key[0], key[1], on_zero, on_nonzero, family, key in foreign_into)
+            )
     if fresh_families and fn.returns_pointer:
         summary.returns_alloc = (sorted(fresh_families)[0], "err_ptr" if err_ptr else "null")
         summary.foreign_alloc = foreign
