@@ -222,12 +222,7 @@ def analyse(
             fn, list(a.leaks.values()), summary, a.truncated, list(a.free_calls.values())
         )
         fr.stores = a.field_stores
-        # (a function that frees the very allocation it leaves behind on some
-        # other path undoes its own work too: qed_vf_hw_prepare's `kfree(p_iov)`)
-        deferred.extend(
-            (fr, key, leak, a.cleans_up or leak.site.span in a.freed_sites)
-            for key, leak in a.deferred.values()
-        )
+        deferred.extend((fr, key, leak, a.cleans_up) for key, leak in a.deferred.values())
         leftovers.update(a.leftovers)
         return fr
 

@@ -170,10 +170,8 @@ def _doubtful(leak: Leak) -> bool:
     if leak.tentative or leak.error_exit is False:
         return True
     if leak.helper_failed:
-        # `return ipsec_esp(edesc, ..)` when ipsec_esp() fails: true where the
-        # helper only takes the block on success (`clk_hw_register(&pll->hw)`),
-        # false where its summary missed a free on failure or a completion
-        # (talitos, carl9170): 12 of 22 false on drivers/ (eleventh session)
+        # at `return foo_add(x)` taken as failing (x freed by it then): what
+        # else leaks there rests on the rest of the helper's summary
         return True
     if leak.site.foreign:
         # Made by another file's function (`usb_alloc_urb()`, `aac_fib_alloc()`,
