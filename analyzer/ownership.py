@@ -2641,9 +2641,13 @@ class Analysis:
         if not isinstance(arg, ir.Name) or arg.name not in self.functions:
             return False
         summary = self.summaries.get(arg.name)
-        return summary is not None and any(
+        if summary is not None and any(
             e.index == 0 and "freed" in (e.on_zero, e.on_nonzero) for e in summary.effects
-        )
+        ):
+            return True
+        # (`vmw_user_context_free`, whose free the summary lost to an earlier
+        # hand-over of its argument: named as a release, it is one)
+        return self.apis.releases(arg.name) and not self.apis.borrows(arg.name)
 
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
@@ -2979,6 +2983,15 @@ class Analysis:
         # success in either class (`ret = add_inbuf(vq, buf); ... while (ret > 0)`):
         # the callee kept what it keeps on either success, and what it
         # allocated is there.
+        if not self._partly_unknown(summary.name) and any(map(self._destructor, expr.args)):
+            # `vmw_context_init(.., res, vmw_user_context_free, ..)`: given a
+            # function of this file that frees its argument, which the callee's
+            # summary cannot follow (a call through a parameter), the callee
+            # drops what it was given, on failure too (as an unknown callee)
+            for arg in expr.args:
+                for rid in self.owner_of(arg, world):
+                    if world.status.get(rid) in OWNED:
+                        _lend(world, rid, RELEASED)
         pending: list[tuple[int, str | None, str | None, str | None]] = []
         for eff in summary.effects:
             if eff.index >= len(expr.args):

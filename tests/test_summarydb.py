@@ -55,6 +55,7 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_cmd_alloc",
         "widget_cmd_free",
         "widget_ctl_add",
+        "widget_res_init",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]

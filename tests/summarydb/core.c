@@ -199,3 +199,12 @@ int widget_ctl_add(struct widget *w, struct widget_ctl *ctl)
 {
 	return __widget_ctl_add(w, ctl);
 }
+
+/* Keeps the resource only when it succeeds. */
+int widget_res_init(struct widget_res *res)
+{
+	if (!res->ops)
+		return -EINVAL;
+	list_add(&res->node, &widgets);
+	return 0;
+}

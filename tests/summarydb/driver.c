@@ -277,3 +277,39 @@ static int demo_start(struct demo *d)
 	}
 	return 0;
 }
+
+static void demo_ctx_free(struct demo_res *res)
+{
+	struct demo_ctx *ctx = container_of(res, struct demo_ctx, res);
+
+	demo_bind_query(res);
+	kfree(ctx);
+}
+
+/* On failure the resource goes to the destructor it was given. */
+static int demo_res_init(struct demo_res *res, void (*res_free)(struct demo_res *))
+{
+	int ret;
+
+	ret = widget_res_init(res);
+	if (ret) {
+		res_free(res);
+		return ret;
+	}
+	return 0;
+}
+
+static int demo_ctx_define(struct demo *d)
+{
+	struct demo_ctx *ctx;
+	int ret;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ret = demo_res_init(&ctx->res, demo_ctx_free);
+	if (ret)
+		return ret;
+	d->ctx = ctx;
+	return 0;
+}
