@@ -2632,8 +2632,8 @@ class Analysis:
 
     def _destructor(self, arg: ir.Expr) -> bool:
         """Is arg (`fn` or `&fn`) a function of this file that frees its first
-        argument, or a release callback held in a field (`bp->destroy`,
-        `ops->release`)?"""
+        argument (by its summary, or named as a free), or a release callback
+        held in a field (`bp->destroy`, `ops->release`)?"""
         if isinstance(arg, ir.Unary) and arg.op == "&":
             arg = arg.operand
         if isinstance(arg, ir.Field):
@@ -2646,8 +2646,9 @@ class Analysis:
         ):
             return True
         # (`vmw_user_context_free`, whose free the summary lost to an earlier
-        # hand-over of its argument: named as a release, it is one)
-        return self.apis.releases(arg.name) and not self.apis.borrows(arg.name)
+        # hand-over of its argument: named as a free, it is one; not any
+        # release-named callback, `foo_reset_notify`, `foo_remove`)
+        return self.apis.frees(arg.name) and not self.apis.borrows(arg.name)
 
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
@@ -2660,9 +2661,13 @@ class Analysis:
         if (
             not world.freed_own
             and self.apis.frees(name)
-            # (a free of several arguments takes its context first: the device,
-            # pool or cache, `nvkm_mm_free(imem->mm, &r)`, is not what it frees)
-            and any(map(self._param_member, expr.args[1:] if len(expr.args) > 1 else expr.args))
+            # (a free of several arguments that takes a device, pool or cache
+            # first, `nvkm_mm_free(imem->mm, &r)`, does not free that one)
+            and any(
+                self._param_member(a)
+                for i, a in enumerate(expr.args)
+                if not (i == 0 and len(expr.args) > 1 and _context_arg(a))
+            )
         ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
             # function frees what it set up in its caller's structure.
@@ -4182,6 +4187,19 @@ def _closure(start: Iterable[int], step: Callable[[int], Iterable[int]]) -> set[
             out.add(nid)
             frontier.extend(step(nid))
     return out
+
+
+_CONTEXT = re.compile(r"(dev|pool|mm|cache|heap|allocator)$")
+
+
+def _context_arg(arg: ir.Expr) -> bool:
+    """`&pdev->dev`, `imem->mm`, `priv->pool`: what a free takes as its context
+    (the first of several arguments), not what it frees."""
+    arg = ir.uncast(arg)
+    if isinstance(arg, ir.Unary) and arg.op == "&":
+        arg = arg.operand
+    name = arg.field if isinstance(arg, ir.Field) else arg.name if isinstance(arg, ir.Name) else ""
+    return bool(_CONTEXT.search(name))
 
 
 def _in_callers(rid: int, world: World) -> bool:

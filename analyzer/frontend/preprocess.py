@@ -263,7 +263,8 @@ def _rewrite_iterators(buf: bytearray, text: bytes, skip: list[tuple[int, int]])
     A comma expression in a while condition is valid C, so the loop body
     parses as a loop body; a use that ends in `;` or sits inside an
     expression is a call and stays one.  `scoped_guard(...)` becomes `if`,
-    since its body runs once.  Returns the macro each `while` was, by offset.
+    since its body runs once.  Returns the macro each rewritten keyword
+    (`while` or `if`) was, by offset.
     """
     rewritten: dict[int, str] = {}
     if not any(hint in text for hint in _ITERATOR_HINTS):
