@@ -1119,7 +1119,6 @@ class Analysis:
         if self.globals:
             start.status[FILE_VARS] = GLOBAL
         seen: dict[int, set] = {}
-        held: dict[int, set[int]] = {}  # node -> blocks some world there held (_first_holder)
         queue: deque[tuple[int, World]] = deque([(self.fn.entry, start)])
         nodes, transfer, collect = self.fn.nodes, self.transfer, self.collect
         steps = 0
@@ -1130,11 +1129,7 @@ class Analysis:
                 self.truncated = True
                 break
             bucket = seen.get(nid)
-            if (
-                bucket is not None
-                and len(bucket) >= MAX_WORLDS
-                and not self._first_holder(nid, world, held)
-            ):
+            if bucket is not None and len(bucket) >= MAX_WORLDS:
                 # A full node: the world is dropped, and the analysis truncated
                 # if it is a new one (no key to compute once that is known).
                 if not self.truncated and world.key() not in bucket:
@@ -1170,25 +1165,6 @@ class Analysis:
             if name not in self.globals_undone:
                 param_key, leak = self.deferred[key]
                 self.deferred[key] = (param_key, dataclasses.replace(leak, tentative=True))
-
-    @staticmethod
-    def _first_holder(nid: int, world: World, held: dict[int, set[int]]) -> bool:
-        """Does this world bring a full node an owned block that no world
-        admitted over the limit there brought?
-
-        A label many error paths share (`bail:`) fills up with the worlds of
-        the early failures; a block allocated late reaches it only after, and
-        dropping its worlds loses its leaks at every exit past that label
-        (hfi1's `sdma_init`). So one more world per block and node is let in
-        (blocks are per allocation site: the count stays bounded).
-        """
-        mine = {r for r, s in world.status.items() if s in OWNED}
-        seen = held.get(nid)
-        if seen is None:
-            seen = held[nid] = set()
-        new = mine - seen
-        seen |= mine
-        return bool(new)
 
     # -------------------------------------------------------------- transfer
 
