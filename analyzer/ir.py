@@ -219,6 +219,7 @@ class Param:
     name: str
     pointer: bool
     type_text: str
+    depth: int = 0  # pointer levels of its declarator (`struct foo **p`: 2)
 
 
 @dataclass(slots=True)
@@ -237,8 +238,10 @@ class Function:
     returns_bool: bool = False  # `bool` functions succeed with a non-zero result
     frontend: str = "treesitter"  # which frontend built this function ("treesitter", "clang")
     header: str | None = None  # set: a header's inline helper, summarised, never reported
-    # the declared return type without its pointer (`struct video_device`), as written
+    # the declared return type without its pointers (`struct video_device`), as
+    # written, and how many there are (`struct video_device *`: 1)
     return_type: str = ""
+    return_depth: int = 0
 
     def node(self, i: int) -> Node:
         return self.nodes[i]

@@ -175,7 +175,10 @@ def paired_allocators(functions: list, summaries) -> set[str]:
             continue
         for e in s.effects:
             if e.chain == "" and e.on_zero == e.on_nonzero == "freed" and e.index < len(f.params):
-                freed_types.add(_base_type(f.params[e.index].type_text))
+                p = f.params[e.index]
+                freed_types.add((_base_type(p.type_text), p.depth))
+    # (`struct vdev **vdev_alloc_arr()` makes no `struct vdev *` that
+    # `vdev_release(struct vdev *)` frees: the pointer levels must agree too)
     return {
         f.name
         for f in functions
@@ -183,7 +186,7 @@ def paired_allocators(functions: list, summaries) -> set[str]:
         and (s := summaries.get(f.name)) is not None
         and s.returns_alloc is not None
         and (t := _base_type(f.return_type)) not in _GENERIC
-        and t in freed_types
+        and (t, f.return_depth) in freed_types
     }
 
 

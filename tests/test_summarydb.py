@@ -181,3 +181,16 @@ def test_a_file_that_cannot_be_read_costs_only_itself(tmp_path):
     missing = tmp_path / "missing.c"
     db = summarydb.build([str(bad), str(missing), *CORE], jobs=1)
     assert "widget_register" in db.functions
+
+
+def test_an_allocator_pairs_only_with_a_releaser_of_its_type(tmp_path):
+    core = tmp_path / "vdev.c"
+    core.write_text(
+        "struct vdev *vdev_alloc(void)\n{\n\treturn kzalloc(64, GFP_KERNEL);\n}\n\n"
+        "struct vdev **vdev_alloc_array(int n)\n{\n\treturn kcalloc(n, 8, GFP_KERNEL);\n}\n\n"
+        "struct vbuf *vbuf_alloc(void)\n{\n\treturn kzalloc(64, GFP_KERNEL);\n}\n\n"
+        "void vdev_release(struct vdev *v)\n{\n\tkfree(v);\n}\n"
+    )
+    db = summarydb.build([str(core)], jobs=1)
+    # an array of pointers, and another type, are not what vdev_release frees
+    assert db.allocators() == {"vdev_alloc"}

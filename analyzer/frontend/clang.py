@@ -328,6 +328,15 @@ class _Context:
     renames: dict[int, str] = field(default_factory=dict)
 
 
+def _depth(t) -> int:
+    """Pointer levels of a libclang type (`struct foo **`: 2)."""
+    depth = 0
+    while t.kind.name == "POINTER":
+        depth += 1
+        t = t.get_pointee()
+    return depth
+
+
 def _children(c) -> list:
     return list(c.get_children())
 
@@ -1048,7 +1057,7 @@ def _function(ctx: _Context, c, cleanups, errors_at: list[int]) -> ir.Function |
             continue
         tkind = p.type.kind.name
         pointer = tkind in ("POINTER", "BLOCKPOINTER", "INCOMPLETEARRAY", "CONSTANTARRAY")
-        params.append(ir.Param(p.spelling, pointer, p.type.spelling))
+        params.append(ir.Param(p.spelling, pointer, p.type.spelling, _depth(p.type)))
     rtype = c.result_type
     returns_pointer = rtype.kind.name in ("POINTER", "BLOCKPOINTER")
     ctx.calls = set()
@@ -1070,6 +1079,7 @@ def _function(ctx: _Context, c, cleanups, errors_at: list[int]) -> ir.Function |
         parse_errors=sum(1 for off in errors_at if br[0] <= off < br[1]),
         returns_bool=rtype.spelling in ("bool", "_Bool"),
         return_type=(rtype.get_pointee() if returns_pointer else rtype).spelling,
+        return_depth=_depth(rtype),
         frontend="clang",
     )
 

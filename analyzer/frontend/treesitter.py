@@ -119,6 +119,21 @@ def _declarator_name(node: TSNode | None) -> tuple[str | None, bool, bool]:
     return None, pointer, array
 
 
+def _pointer_depth(node: TSNode | None) -> int:
+    """How many `*` a declarator puts before its name (`**out`: 2)."""
+    depth = 0
+    while node is not None and node.type in (
+        "pointer_declarator",
+        "abstract_pointer_declarator",
+        "parenthesized_declarator",
+    ):
+        depth += node.type != "parenthesized_declarator"
+        node = node.child_by_field_name("declarator") or (
+            node.named_children[0] if node.named_children else None
+        )
+    return depth
+
+
 def _pointer_declarator(stmt: TSNode) -> str | None:
     """The variable of a declaration tree-sitter read as an expression: with a
     typedef name it cannot know, `u32 (*rsv)[2];` parses as `u32(*rsv)[2]`, and
@@ -1054,8 +1069,10 @@ def _function(
     if decl is None or body is None:
         return None
     returns_pointer = False
+    depth = 0
     while decl is not None and decl.type in ("pointer_declarator", "parenthesized_declarator"):
         returns_pointer = returns_pointer or decl.type == "pointer_declarator"
+        depth += decl.type == "pointer_declarator"
         decl = decl.child_by_field_name("declarator") or (
             decl.named_children[0] if decl.named_children else None
         )
@@ -1073,7 +1090,14 @@ def _function(
         if pname is None:
             continue
         ptype = p.child_by_field_name("type")
-        params.append(ir.Param(pname, pointer or array, _text(ptype) if ptype else ""))
+        params.append(
+            ir.Param(
+                pname,
+                pointer or array,
+                _text(ptype) if ptype else "",
+                _pointer_depth(p.child_by_field_name("declarator")),
+            )
+        )
     rtype = node.child_by_field_name("type")
     returns_void = not returns_pointer and rtype is not None and rtype.text == b"void"
     static = any(c.type == "storage_class_specifier" and c.text == b"static" for c in node.children)
@@ -1093,6 +1117,7 @@ def _function(
         exit=0,
         returns_bool=not returns_pointer and rtype is not None and rtype.text == b"bool",
         return_type=_text(rtype) if rtype is not None else "",
+        return_depth=depth,
     )
     if lazy:
         fn._pending = (body, span_of(closing), cleanups, iterators, chars)
