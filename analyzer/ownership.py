@@ -2483,9 +2483,7 @@ class Analysis:
             # `ttm_bo_init_reserved(.., &bo->tbo, .., &qxl_ttm_bo_destroy)`: given a
             # function of this file that frees its argument, the callee drops what
             # it was given through it, on failure too.
-            for value in values:
-                if world.status.get(value) in OWNED:
-                    _lend(world, value, RELEASED)
+            _released(values, world)
         # `conf_dev = wq_confdev(wq)`, `p = container_of(x, ...)`: an accessor's
         # pointer result is taken to point into the one tracked block it was given.
         if len(owners) == 1 and name not in self.loaders:
@@ -2993,10 +2991,7 @@ class Analysis:
             # function of this file that frees its argument, which the callee's
             # summary cannot follow (a call through a parameter), the callee
             # drops what it was given, on failure too (as an unknown callee)
-            for arg in expr.args:
-                for rid in self.owner_of(arg, world):
-                    if world.status.get(rid) in OWNED:
-                        _lend(world, rid, RELEASED)
+            _released([r for a in expr.args for r in self.owner_of(a, world)], world)
         pending: list[tuple[int, str | None, str | None, str | None]] = []
         for eff in summary.effects:
             if eff.index >= len(expr.args):
@@ -4187,6 +4182,13 @@ def _closure(start: Iterable[int], step: Callable[[int], Iterable[int]]) -> set[
             out.add(nid)
             frontier.extend(step(nid))
     return out
+
+
+def _released(rids, world: World) -> None:
+    """The owned blocks among rids went to a callee with a destructor of ours."""
+    for rid in rids:
+        if world.status.get(rid) in OWNED:
+            _lend(world, rid, RELEASED)
 
 
 _CONTEXT = re.compile(r"(dev|pool|mm|cache|heap|allocator)$")

@@ -16,10 +16,11 @@ value. `devmlint check` then applies those effects to callees that the
 checked file does not define and that `rules/apis.toml` does not know.
 
 Memory a function returns is recorded only when the function's own file
-also exports its undoing: a function that frees a parameter of the very
+also exports its undoing, a function that frees a parameter of the very
 type the allocator returns (`video_device_alloc()` and
 `video_device_release()`, `mlx4_alloc_cmd_mailbox()` and
-`mlx4_free_cmd_mailbox()`). A kernel function that returns a new object
+`mlx4_free_cmd_mailbox()`), or when the tree's callers mostly free what it
+returns (`_callers_free_it`); never a `devm_*` one. A kernel function that returns a new object
 without such a pair usually comes with a put/release discipline the file at
 hand cannot see, so taking it for a kmalloc-family allocation would report
 every refcounted object as a leak. Memory left in an argument is never
@@ -359,6 +360,7 @@ class _FileFacts(NamedTuple):
 
 
 def _summarise_file(path: str, base: str) -> _FileFacts:
+    """What the file at `path` tells the database (nothing if it cannot be read)."""
     from analyzer.checker import read_source
     from analyzer.engine import analyse
     from analyzer.frontend import treesitter
