@@ -12,6 +12,12 @@ The facts come from the whole file: which functions store new memory in
 tracked block into a field), and which functions free a `struct T` whole
 without reading or writing that member. Types come from the declarations
 (`struct T *x` of a parameter or a local), read from the source text.
+
+Two strengths: a member some teardown of the file frees ("member-lost",
+low: a caller usually ran that teardown first), and a member nothing in
+the file frees but the code that filled it, on its own failure, or grown
+with krealloc() and freed nowhere ("member-never-freed"): no teardown can
+have freed it, so the release loses it on every normal path.
 """
 
 from __future__ import annotations
@@ -26,12 +32,16 @@ from analyzer.ownership import Leak, Site
 _STRUCT = re.compile(r"\bstruct\s+(\w+)")
 
 
-def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable) -> None:
+def lost_members(
+    functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known
+) -> None:
     """Add a "member-lost" leak to each function result of `functions` that
     frees a structure whose member some function of the file fills with new
-    memory, on a path that never touches that member."""
+    memory, on a path that never touches that member. `known` gives the
+    summaries of callees (the file's and the database's)."""
     holders = apis.holder_families()
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
+    making: dict[tuple[str, str], set[str]] = {}  # (struct, member) -> functions storing there
     analysed = [fr for fr in analysed if fr is not None]
     allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
     summaries = {fr.function.name: fr.summary for fr in analysed}
@@ -49,6 +59,7 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
             struct = _struct_of(unit, fr.function, root)
             if struct is not None:
                 makers.setdefault((struct, member), site)
+                making.setdefault((struct, member), set()).add(fr.function.name)
     if not makers:
         return
     structs = {s for s, _ in makers}
@@ -63,31 +74,36 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
             struct = _struct_of(unit, other, root)
             if struct is not None:
                 freers.setdefault((struct, m), set()).add(other.name)
+    regrown = _regrown(unit, apis, structs)
     calls = {other.name: other.calls for other in freeing}
     for fr in functions:
         fn = fr.function
         if fn.header or not fn.may_name(free_names):
             continue  # (a header's helper: its lines are not this file's)
         own = _freed_member_roots(fn, apis)
-        if not own:
-            continue
         text = _source(unit, fn)
         for call, name in _whole_frees(fn, apis):
-            if name not in own:
-                continue  # frees no member of it: not a release that lists them
             struct = _struct_of(unit, fn, name)
             if struct not in structs or _fresh(fn, name, apis, allocating):
                 continue
-            if _handed_whole(fn, name, apis, summaries):
-                continue
+            handed = _handed_whole(fn, name, apis, summaries)
             exit_node = _exit_after(fn, call.span.line)
             if exit_node is None:
                 continue  # (`for (;;)`: the function never returns)
             spelled = ir.unshadow(name)  # (`p__shadow1` is `p` in the source)
             for (s, member), site in sorted(makers.items()):
-                if s != struct or (s, member) not in freers:
+                if s != struct:
                     continue
-                if any(fn.name in calls.get(f, ()) for f in freers[(s, member)]):
+                key = (s, member)
+                never = _never_freed(unit, key, making[key], freers.get(key, set()), regrown)
+                if never:
+                    if _handed_member(fn, name, member, apis, known):
+                        continue
+                elif handed or key not in freers or name not in own:
+                    # given to a cleanup helper, not a release that lists the
+                    # members it frees, or a member nothing frees (a link)
+                    continue
+                if any(fn.name in calls.get(f, ()) for f in freers.get(key, ())):
                     # a caller frees the member, then calls this one
                     # (`vfree(lc->clean_bits); destroy_log_context(lc);`)
                     continue
@@ -104,11 +120,91 @@ def lost_members(functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: A
                         via_text="",
                         because="",
                         holder=f"{spelled}->{member}",
-                        reason="member-lost",
+                        reason="member-never-freed" if never else "member-lost",
                         error_exit=None,
                         truncated=False,
                     )
                 )
+
+
+_RELEASING = re.compile(r"free|release|destroy|put|fini|exit|clean|remove|del|unmap|unregister|drop")
+
+
+def _never_freed(
+    unit: ir.Unit,
+    key: tuple[str, str],
+    makers: set[str],
+    freers: set[str],
+    regrown: set[tuple[str, str]],
+) -> bool:
+    """Does nothing in the file free what the member holds, but the
+    functions that fill it (on their own failure, or before filling it
+    again)?  Then a release that frees the structure without it loses it
+    for certain, not only when a teardown skipped a step.  A member nothing
+    frees counts only when it is grown with krealloc() (`icc_link_create`):
+    that makes it the structure's own, not a link to another's memory."""
+    if freers:
+        if not freers <= makers:
+            return False
+    elif key not in regrown:
+        return False
+    return not _handed_elsewhere(unit, key[1], makers)
+
+
+def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
+    """Does a function other than the makers hand the member to a call
+    that may release it (`foo_free_bufs(d->buf)`), copy it into another
+    structure (`e->buf = d->buf`), or copy it out (`buf = d->buf`) and hand
+    the copy to such a call?  Any of these may free it unseen."""
+    for fn in unit.functions:
+        if fn.header or fn.name in makers or not fn.may_name((member,)):
+            continue
+        copies: set[str] = set()
+        for node in fn.nodes:
+            target, value = None, None
+            if node.kind is ir.Kind.DECL:
+                target, value = node.name, node.expr
+            for e in ir.walk(node.expr) if node.expr is not None else ():
+                if isinstance(e, ir.Assign):
+                    target, value = e.target, e.value
+            if value is None or not _is_member(ir.uncast(value), member):
+                continue
+            if isinstance(target, ir.Name):
+                copies.add(target.name)
+            elif isinstance(target, str):
+                copies.add(target)
+            else:
+                return True  # (stored in another structure: it may own it now)
+        for call in ir.call_exprs(fn):
+            if not call.func or not _RELEASING.search(call.func.lower()):
+                continue
+            for arg in map(ir.uncast, call.args):
+                if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in copies):
+                    return True
+    return False
+
+
+def _is_member(e: ir.Expr, member: str) -> bool:
+    return isinstance(e, ir.Field) and e.arrow and e.field == member
+
+
+def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str, str]]:
+    """(struct, member) of each member grown in place (`krealloc(n->links, ..)`)."""
+    names = frozenset(apis.names("reallocator"))
+    grown = set()
+    for fn in unit.functions:
+        if fn.header or not fn.may_name(names):
+            continue
+        for call in ir.call_exprs(fn):
+            api = apis.role(call.func, "reallocator")
+            if api is None or api.pointer is None or api.pointer >= len(call.args):
+                continue
+            arg = ir.uncast(call.args[api.pointer])
+            if isinstance(arg, ir.Field) and arg.arrow and isinstance(arg.base, ir.Name):
+                struct = _struct_of(unit, fn, arg.base.name)
+                if struct in structs:
+                    grown.add((struct, arg.field))
+    return grown
 
 
 def _source(unit: ir.Unit, fn: ir.Function) -> str:
@@ -164,6 +260,33 @@ def _handed_whole(fn: ir.Function, name: str, apis: ApiTable, summaries: dict) -
             if any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr)):
                 return True
     return False
+
+
+def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, known) -> bool:
+    """Is `name` given to a call that may free `name->member`?  A callee
+    with a summary (this file's or the database's) does only if its
+    summary names that member; another callee is taken to when `name` is
+    its first argument."""
+    for call in ir.call_exprs(fn):
+        if apis.role(call.func, "free") is not None or apis.borrows(call.func):
+            continue
+        for i, arg in enumerate(call.args):
+            a = ir.uncast(arg)
+            if not (isinstance(a, ir.Name) and a.name == name):
+                continue
+            summary = known.get(call.func or "")
+            if summary is not None:
+                chain = f"->{member}"
+                if any(e.index == i and e.chain.startswith(chain) for e in summary.effects):
+                    return True
+            elif i == 0 or call.func is None:
+                return True
+    return any(
+        node.kind is ir.Kind.RETURN
+        and node.expr is not None
+        and any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr))
+        for node in fn.nodes
+    )
 
 
 def _fresh(fn: ir.Function, name: str, apis: ApiTable, allocating: set[str]) -> bool:

@@ -19,6 +19,8 @@ _WHY = {
     "left-in-caller": "is left in the caller's structure although this function fails",
     "left-in-global": "is left in a global variable although this function fails",
     "member-lost": "is lost when {container} is freed here without it",
+    "member-never-freed": "is lost when {container} is freed here without it "
+    "(no teardown in the file frees it)",
 }
 
 
@@ -73,7 +75,11 @@ global variable (shown where the function frees that global on another
 failing path, where it undoes its stores on another error path, where a
 caller frees that member on its other error paths, or where the ops-table
 counterpart of the function frees it: `.open` leaves `runtime->private_data`
-that `.close` frees, and no framework closes what failed to open). A block
+that `.close` frees, and no framework closes what failed to open), or on a
+release that frees a structure without a member that nothing else in the
+file frees but the code that filled it, on its own failure (`kfree(dev)` in
+disconnect, `dev->buf` freed only on probe's error path), or that is grown
+with krealloc() and freed nowhere. A block
 handed to a callee or an API that keeps it (`request_irq(.., priv)`,
 `list_add`) is still the function's own when it goes on to free it on an
 error path. *low*
@@ -90,8 +96,8 @@ stored there on another failing path (it undoes its own work, so the
 leftover is its bug); plain memory in a devm block that the caller's
 structure holds is low. So is a member lost when a release function frees
 its structure (`kfree(d)` without `d->main_buf`, which another function of
-the file fills and frees elsewhere): a caller or a teardown usually freed
-the member first. Triage found most low findings to be memory handed over
+the file fills and a teardown frees elsewhere): a caller or that teardown
+usually freed the member first. Triage found most low findings to be memory handed over
 in ways the tool cannot see.
 """
 
@@ -145,7 +151,7 @@ _RANK = {"high": 0, "medium": 1, "low": 2}
 
 def _confidence(leak: Leak) -> str:
     medium = (
-        leak.reason in ("managed-container", "left-in-caller", "left-in-global")
+        leak.reason in ("managed-container", "left-in-caller", "left-in-global", "member-never-freed")
         or leak.site.via_summary
         or leak.truncated
     )
@@ -198,6 +204,8 @@ def _doubtful(leak: Leak) -> bool:
         # earlier iteration left in `p`: it was linked somewhere the tool did not
         # see, or the overwrite itself leaked it (triage: 4 of 4 such were false)
         return True
+    if leak.reason == "member-never-freed":
+        return False  # (a release path: its exit says nothing of failure)
     if leak.reason == "member-lost":
         # a caller or a teardown freed the member first in most triaged cases
         # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show

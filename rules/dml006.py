@@ -154,7 +154,7 @@ doing both; labels are left in place).
             leak.site.rid
             for fr in result.functions
             for leak in fr.leaks
-            if leak.reason != "member-lost"
+            if not leak.reason.startswith("member-")
         }
         seen: set[int] = set()
         for function, chain, site in m.lifetime_stores():
