@@ -127,7 +127,9 @@ def lost_members(
                 )
 
 
-_RELEASING = re.compile(r"free|release|destroy|put|fini|exit|clean|remove|del|unmap|unregister|drop")
+_RELEASING = re.compile(
+    r"free|release|destroy|put|fini|exit|clean|remove|del|unmap|unregister|drop"
+)
 
 
 def _never_freed(

@@ -147,14 +147,12 @@ in ways the tool cannot see.
 
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
+# reasons that rest on a convention (what a caller or a teardown does): medium at best
+_CALLER_CONVENTION = ("managed-container", "left-in-caller", "left-in-global", "member-never-freed")
 
 
 def _confidence(leak: Leak) -> str:
-    medium = (
-        leak.reason in ("managed-container", "left-in-caller", "left-in-global", "member-never-freed")
-        or leak.site.via_summary
-        or leak.truncated
-    )
+    medium = leak.reason in _CALLER_CONVENTION or leak.site.via_summary or leak.truncated
     return "low" if _doubtful(leak) else "medium" if medium else "high"
 
 
