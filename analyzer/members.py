@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from enum import Enum
 
 from analyzer import ir
 from analyzer.apis import ApiTable
+from analyzer.failure import null_tested
 from analyzer.ownership import Leak, Site
 
 _STRUCT = re.compile(r"\bstruct\s+(\w+)")
@@ -41,7 +43,8 @@ def lost_members(
     summaries of callees (the file's and the database's)."""
     holders = apis.holder_families()
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
-    making: dict[tuple[str, str], set[str]] = {}  # (struct, member) -> functions storing there
+    # (struct, member) -> the functions storing there, with one allocation each
+    making: dict[tuple[str, str], dict[str, Site]] = {}
     analysed = [fr for fr in analysed if fr is not None]
     allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
     summaries = {fr.function.name: fr.summary for fr in analysed}
@@ -59,7 +62,7 @@ def lost_members(
             struct = _struct_of(unit, fr.function, root)
             if struct is not None:
                 makers.setdefault((struct, member), site)
-                making.setdefault((struct, member), set()).add(fr.function.name)
+                making.setdefault((struct, member), {}).setdefault(fr.function.name, site)
     if not makers:
         return
     structs = {s for s, _ in makers}
@@ -75,6 +78,7 @@ def lost_members(
             if struct is not None:
                 freers.setdefault((struct, m), set()).add(other.name)
     regrown = _regrown(unit, apis, structs)
+    kept: dict[tuple[str, str], Site | None] = {}  # _never_freed, once per member
     calls = {other.name: other.calls for other in freeing}
     for fr in functions:
         fn = fr.function
@@ -95,8 +99,13 @@ def lost_members(
                 if s != struct:
                     continue
                 key = (s, member)
-                never = _never_freed(unit, key, making[key], freers.get(key, set()), regrown)
-                if never:
+                if key not in kept:
+                    kept[key] = _never_freed(
+                        unit, key, making[key], freers.get(key, set()), regrown, apis
+                    )
+                never = kept[key]
+                if never is not None:
+                    site = never
                     if _handed_member(fn, name, member, apis, known):
                         continue
                 elif handed or key not in freers or name not in own:
@@ -120,7 +129,7 @@ def lost_members(
                         via_text="",
                         because="",
                         holder=f"{spelled}->{member}",
-                        reason="member-never-freed" if never else "member-lost",
+                        reason="member-lost" if never is None else "member-never-freed",
                         error_exit=None,
                         truncated=False,
                     )
@@ -135,22 +144,116 @@ _RELEASING = re.compile(
 def _never_freed(
     unit: ir.Unit,
     key: tuple[str, str],
-    makers: set[str],
+    makers: dict[str, Site],
     freers: set[str],
     regrown: set[tuple[str, str]],
-) -> bool:
-    """Does nothing in the file free what the member holds, but the
-    functions that fill it (on their own failure, or before filling it
-    again)?  Then a release that frees the structure without it loses it
-    for certain, not only when a teardown skipped a step.  A member nothing
-    frees counts only when it is grown with krealloc() (`icc_link_create`):
-    that makes it the structure's own, not a link to another's memory."""
+    apis: ApiTable,
+) -> Site | None:
+    """The allocation a function leaves in the member for good, when nothing
+    in the file frees what the member holds but the functions that fill it,
+    on their own failure, before filling it again, or as scratch they free
+    on the way out.  Then a release that frees the structure without it
+    loses it for certain, not only when a teardown skipped a step.  A member
+    nothing frees counts only when it is grown with krealloc()
+    (`icc_link_create`): that makes it the structure's own, not a link to
+    another's memory."""
     if freers:
-        if not freers <= makers:
-            return False
+        if not freers <= set(makers):
+            return None
     elif key not in regrown:
-        return False
-    return not _handed_elsewhere(unit, key[1], makers)
+        return None
+    member = key[1]
+    keeping = None
+    for fn in unit.functions:
+        if fn.name not in makers or fn.header:
+            continue
+        use = _use(fn, member, apis)
+        if use is _Use.OTHER:
+            return None
+        if use is _Use.KEEPS and (keeping is None or keeping.via_summary):
+            keeping = makers[fn.name]  # (the allocation itself, over a helper's call)
+    if keeping is None or _handed_elsewhere(unit, member, set(makers)):
+        return None
+    return keeping
+
+
+class _Use(Enum):
+    """What a function that stores new memory in a member does with it."""
+
+    KEEPS = "keeps"  # leaves it there when it succeeds
+    SCRATCH = "scratch"  # frees it on the way out of every path from the store
+    # frees it on a branch the store does not lead to (`s_stream(0)` freeing
+    # what `s_stream(1)` made: its own teardown), or returns what it stored
+    # (the member borrows its caller's buffer)
+    OTHER = "other"
+
+
+def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
+    """What `fn` does with the memory it stores in the member (`_Use`)."""
+    by_id = {node.id: node for node in fn.nodes}
+    stores, frees, stored = set(), set(), set()
+    for node in fn.nodes:
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if isinstance(e, ir.Assign) and _is_member(e.target, member):
+                value = ir.uncast(e.value)
+                if not ir.is_zero(value):
+                    stores.add(node.id)
+                    if isinstance(value, ir.Name):
+                        stored.add(value.name)
+            elif isinstance(e, ir.Call):
+                api = apis.role(e.func, "free")
+                if api is not None and api.pointer is not None and api.pointer < len(e.args):
+                    if _is_member(ir.uncast(e.args[api.pointer]), member):
+                        frees.add(node.id)
+    for node in fn.nodes:
+        if node.kind is ir.Kind.RETURN and node.expr is not None:
+            value = ir.uncast(node.expr)
+            if isinstance(value, ir.Name) and value.name in stored:
+                return _Use.OTHER
+    if not frees:
+        return _Use.KEEPS
+    after_store = _reach(by_id, stores, frozenset())
+    for f in frees:
+        if f not in after_store and not (_reach(by_id, {f}, frozenset()) & stores):
+            return _Use.OTHER  # its own teardown branch
+    exits = {n.id for n in fn.nodes if n.kind is ir.Kind.EXIT}
+    # (not through the branch that found the allocation failed: nothing is kept there)
+    found_null = _null_branches(fn, member, apis)
+    if _reach(by_id, stores, frozenset(frees), found_null) & exits:
+        return _Use.KEEPS
+    return _Use.SCRATCH
+
+
+def _null_branches(fn: ir.Function, member: str, apis: ApiTable) -> set[tuple[int, int]]:
+    """(branch, successor) edges taken when the member is found NULL (`if (!d->buf)`)."""
+    edges = set()
+    for node in fn.nodes:
+        if node.kind is not ir.Kind.BRANCH or node.expr is None or len(node.succs) != 2:
+            continue
+        for truth, succ in ((True, node.succs[0]), (False, node.succs[1])):
+            tested = null_tested(node.expr, truth, apis)
+            if tested is not None and re.search(rf"->\s*{member}$", tested):
+                edges.add((node.id, succ))
+    return edges
+
+
+def _reach(
+    by_id: dict,
+    start: set[int],
+    avoid: frozenset[int],
+    cut: set[tuple[int, int]] = frozenset(),
+) -> set[int]:
+    """Nodes reachable from `start` (successors on) without entering `avoid`
+    or taking an edge of `cut`."""
+    seen: set[int] = set()
+    todo = [(n, s) for n in start if n in by_id for s in by_id[n].succs]
+    while todo:
+        came, n = todo.pop()
+        if n in seen or n in avoid or n not in by_id or (came, n) in cut:
+            continue
+        seen.add(n)
+        todo.extend((n, s) for s in by_id[n].succs)
+    return seen
 
 
 def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
@@ -180,9 +283,10 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
         for call in ir.call_exprs(fn):
             if not call.func or not _RELEASING.search(call.func.lower()):
                 continue
-            for arg in map(ir.uncast, call.args):
-                if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in copies):
-                    return True
+            for arg in call.args:
+                for e in ir.walk(arg):
+                    if _is_member(e, member) or (isinstance(e, ir.Name) and e.name in copies):
+                        return True
     return False
 
 
