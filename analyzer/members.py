@@ -52,10 +52,17 @@ def lost_members(
         if fr.function.header:
             continue
         for root, tokens, site in sorted(fr.stores, key=lambda s: (s[2].span.line, s[0], s[1])):
-            if len(tokens) != 1 or not tokens[0].startswith("->"):
+            # `->buf`, or a member of an embedded structure (`->pmu.attr_groups`)
+            if (
+                not tokens
+                or not tokens[0].startswith("->")
+                or any(t[:1] != "." for t in tokens[1:])
+            ):
                 continue
-            member = tokens[0][2:]
-            if not member.isidentifier() or site.param is not None or not site.api:
+            member = tokens[0][2:] + "".join(tokens[1:])
+            if not all(p.isidentifier() for p in member.split(".")):
+                continue
+            if site.param is not None or not site.api:
                 continue
             if site.managed or site.family in holders:
                 continue
@@ -116,7 +123,7 @@ def lost_members(
                     # a caller frees the member, then calls this one
                     # (`vfree(lc->clean_bits); destroy_log_context(lc);`)
                     continue
-                if re.search(rf"\b{re.escape(spelled)}\s*->\s*{member}\b", text):
+                if re.search(rf"\b{re.escape(spelled)}\s*{_spelled(member)}\b", text):
                     continue
                 fr.leaks.append(
                     Leak(
@@ -232,7 +239,7 @@ def _null_branches(fn: ir.Function, member: str, apis: ApiTable) -> set[tuple[in
             continue
         for truth, succ in ((True, node.succs[0]), (False, node.succs[1])):
             tested = null_tested(node.expr, truth, apis)
-            if tested is not None and re.search(rf"->\s*{member}$", tested):
+            if tested is not None and re.search(rf"{_spelled(member)}$", tested):
                 edges.add((node.id, succ))
     return edges
 
@@ -262,7 +269,7 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
     structure (`e->buf = d->buf`), or copy it out (`buf = d->buf`) and hand
     the copy to such a call?  Any of these may free it unseen."""
     for fn in unit.functions:
-        if fn.header or fn.name in makers or not fn.may_name((member,)):
+        if fn.header or fn.name in makers or not fn.may_name((member.rsplit(".", 1)[-1],)):
             continue
         copies: set[str] = set()
         for node in fn.nodes:
@@ -283,15 +290,41 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
         for call in ir.call_exprs(fn):
             if not call.func or not _RELEASING.search(call.func.lower()):
                 continue
-            for arg in call.args:
-                for e in ir.walk(arg):
-                    if _is_member(e, member) or (isinstance(e, ir.Name) and e.name in copies):
-                        return True
+            if any(_hands(arg, member, copies) for arg in call.args):
+                return True
     return False
 
 
+def _hands(arg: ir.Expr, member: str, copies: set[str]) -> bool:
+    """Does a call's argument give the member (or a copy of it) away:
+    itself, or something it points to (`&d->sub->dev`), but not one of its
+    elements (`d->groups[i]`)?"""
+    if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in copies):
+        return True
+    if isinstance(arg, ir.Index):
+        return _hands(arg.index, member, copies)
+    return any(_hands(e, member, copies) for e in ir.children(arg))
+
+
 def _is_member(e: ir.Expr, member: str) -> bool:
-    return isinstance(e, ir.Field) and e.arrow and e.field == member
+    path = _path(e)
+    return path is not None and path[1] == member
+
+
+def _path(e: ir.Expr) -> tuple[str, str] | None:
+    """`d->buf` -> ("d", "buf"); `d->pmu.groups` -> ("d", "pmu.groups")."""
+    fields = []
+    while isinstance(e, ir.Field) and not e.arrow:
+        fields.append(e.field)
+        e = e.base
+    if isinstance(e, ir.Field) and e.arrow and isinstance(e.base, ir.Name):
+        return e.base.name, ".".join([e.field, *reversed(fields)])
+    return None
+
+
+def _spelled(member: str) -> str:
+    """A regular expression for `->member` as source text spells it."""
+    return r"->\s*" + r"\s*\.\s*".join(member.split("."))
 
 
 def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str, str]]:
@@ -305,11 +338,11 @@ def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str,
             api = apis.role(call.func, "reallocator")
             if api is None or api.pointer is None or api.pointer >= len(call.args):
                 continue
-            arg = ir.uncast(call.args[api.pointer])
-            if isinstance(arg, ir.Field) and arg.arrow and isinstance(arg.base, ir.Name):
-                struct = _struct_of(unit, fn, arg.base.name)
+            path = _path(ir.uncast(call.args[api.pointer]))
+            if path is not None:
+                struct = _struct_of(unit, fn, path[0])
                 if struct in structs:
-                    grown.add((struct, arg.field))
+                    grown.add((struct, path[1]))
     return grown
 
 
@@ -383,7 +416,7 @@ def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, know
             summary = known.get(call.func or "")
             if summary is not None:
                 chain = f"->{member}"
-                if any(e.index == i and e.chain.startswith(chain) for e in summary.effects):
+                if any(e.index == i and _within(e.chain, chain) for e in summary.effects):
                     return True
             elif i == 0 or call.func is None:
                 return True
@@ -393,6 +426,12 @@ def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, know
         and any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr))
         for node in fn.nodes
     )
+
+
+def _within(chain: str, member: str) -> bool:
+    """Is `chain` the member or reached through it (`->buf`, `->buf->x`),
+    not one of its elements (`->buf[]`)?"""
+    return chain == member or chain.startswith((member + "->", member + "."))
 
 
 def _fresh(fn: ir.Function, name: str, apis: ApiTable, allocating: set[str]) -> bool:
@@ -435,9 +474,9 @@ def _member_frees(fn: ir.Function, apis: ApiTable):
         api = apis.role(call.func, "free")
         if api is None or api.pointer is None or api.pointer >= len(call.args):
             continue
-        arg = ir.uncast(call.args[api.pointer])
-        if isinstance(arg, ir.Field) and arg.arrow and isinstance(arg.base, ir.Name):
-            yield arg.base.name, arg.field
+        path = _path(ir.uncast(call.args[api.pointer]))
+        if path is not None:
+            yield path
 
 
 def _freed_member_roots(fn: ir.Function, apis: ApiTable) -> set[str]:

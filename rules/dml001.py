@@ -134,6 +134,8 @@ in ways the tool cannot see.
         else:
             leaves = f"`{leak.exit_text}` (line {leak.exit.line}) leaves"
         container = _container(leak.holder)
+        if leak.reason.startswith("member-"):  # (the structure freed, not the embedded one)
+            container = f"`{leak.holder.split('->', 1)[0]}`"
         reason = leak.reason if leak.reason in _WHY else "unfreed"
         if container is None and reason == "container-freed":  # `*method`: no name for it
             reason = "container-freed-unnamed"
