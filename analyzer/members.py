@@ -170,6 +170,8 @@ def _never_freed(
     elif key not in regrown:
         return None
     member = key[1]
+    if _in_union(unit, member):
+        return None
     keeping = None
     for fn in unit.functions:
         if fn.name not in makers or fn.header:
@@ -292,6 +294,17 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
                 continue
             if any(_hands(arg, member, copies) for arg in call.args):
                 return True
+    return False
+
+
+def _in_union(unit: ir.Unit, member: str) -> bool:
+    """Is the member reached through a union the file declares
+    (`union msg_body body;`, `msg->body.net_info.buf`)?  Then a structure
+    freed elsewhere may hold another variant, never this memory."""
+    text = "\n".join(unit.lines)
+    for part in member.split(".")[:-1]:
+        if re.search(rf"\bunion\s+(?:\w+\s*)?(?:\{{[^{{}}]*\}}\s*)?{part}\s*;", text):
+            return True
     return False
 
 
