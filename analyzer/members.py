@@ -45,6 +45,9 @@ def lost_members(
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
     # (struct, member) -> the functions storing there, with one allocation each
     making: dict[tuple[str, str], dict[str, Site]] = {}
+    # (function, allocation) -> the members it went to: one block in two members
+    # (`vsi->rx_rings = &vsi->tx_rings[n]`) is freed through either
+    spread: dict[tuple[str, int], set[str]] = {}
     analysed = [fr for fr in analysed if fr is not None]
     allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
     summaries = {fr.function.name: fr.summary for fr in analysed}
@@ -67,7 +70,8 @@ def lost_members(
             if site.managed or site.family in holders:
                 continue
             struct = _struct_of(unit, fr.function, root)
-            if struct is not None:
+            if struct is not None and not _into_itself(fr.function, root, site):
+                spread.setdefault((fr.function.name, site.rid), set()).add(member)
                 makers.setdefault((struct, member), site)
                 making.setdefault((struct, member), {}).setdefault(fr.function.name, site)
     if not makers:
@@ -85,7 +89,8 @@ def lost_members(
             if struct is not None:
                 freers.setdefault((struct, m), set()).add(other.name)
     regrown = _regrown(unit, apis, structs)
-    kept: dict[tuple[str, str], Site | None] = {}  # _never_freed, once per member
+    kept: dict[tuple, Site | None] = {}  # _never_freed, once per member and claim
+    shared = {m for members in spread.values() if len(members) > 1 for m in members}
     calls = {other.name: other.calls for other in freeing}
     for fr in functions:
         fn = fr.function
@@ -106,11 +111,17 @@ def lost_members(
                 if s != struct:
                     continue
                 key = (s, member)
-                if key not in kept:
-                    kept[key] = _never_freed(
-                        unit, key, making[key], freers.get(key, set()), regrown, apis
+                # a member nothing frees is the structure's own when it is grown
+                # with krealloc(), or when a release that lists the members it
+                # frees leaves it out
+                owned = key in regrown or name in own
+                if (key, owned) not in kept:
+                    kept[key, owned] = _never_freed(
+                        unit, key, making[key], freers.get(key, set()), owned, apis
                     )
-                never = kept[key]
+                never = kept[key, owned] if member not in shared else None
+                if _gives_holder(fn, name, member):
+                    continue
                 if never is not None:
                     site = never
                     if _handed_member(fn, name, member, apis, known):
@@ -153,7 +164,7 @@ def _never_freed(
     key: tuple[str, str],
     makers: dict[str, Site],
     freers: set[str],
-    regrown: set[tuple[str, str]],
+    owned: bool,
     apis: ApiTable,
 ) -> Site | None:
     """The allocation a function leaves in the member for good, when nothing
@@ -167,7 +178,7 @@ def _never_freed(
     if freers:
         if not freers <= set(makers):
             return None
-    elif key not in regrown:
+    elif not owned:
         return None
     member = key[1]
     if _in_union(unit, member):
@@ -179,8 +190,8 @@ def _never_freed(
         use = _use(fn, member, apis)
         if use is _Use.OTHER:
             return None
-        if use is _Use.KEEPS and (keeping is None or keeping.via_summary):
-            keeping = makers[fn.name]  # (the allocation itself, over a helper's call)
+        if use is _Use.KEEPS and not makers[fn.name].via_summary:
+            keeping = keeping or makers[fn.name]  # (an allocation, not a helper's call)
     if keeping is None or _handed_elsewhere(unit, member, set(makers)):
         return None
     return keeping
@@ -192,8 +203,9 @@ class _Use(Enum):
     KEEPS = "keeps"  # leaves it there when it succeeds
     SCRATCH = "scratch"  # frees it on the way out of every path from the store
     # frees it on a branch the store does not lead to (`s_stream(0)` freeing
-    # what `s_stream(1)` made: its own teardown), or returns what it stored
-    # (the member borrows its caller's buffer)
+    # what `s_stream(1)` made: its own teardown), returns what it stored (the
+    # member borrows its caller's buffer), or stores a pointer into a block
+    # (`rpdev->ept = &channel->ept`)
     OTHER = "other"
 
 
@@ -205,6 +217,8 @@ def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
         for e in ir.walk(node.expr) if node.expr is not None else ():
             if isinstance(e, ir.Assign) and _is_member(e.target, member):
                 value = ir.uncast(e.value)
+                if isinstance(value, ir.Unary) and value.op == "&":
+                    return _Use.OTHER  # (a pointer into another block: not its own)
                 if not ir.is_zero(value):
                     stores.add(node.id)
                     if isinstance(value, ir.Name):
@@ -297,6 +311,21 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
     return False
 
 
+def _into_itself(fn: ir.Function, root: str, site: Site) -> bool:
+    """Is the block stored in `root`'s member the block `root` points to
+    (`radio = kzalloc(..); radio->vdev.lock = &radio->lock;`): a pointer
+    into itself, freed with it?"""
+    for node in fn.nodes:
+        if node.span.line != site.span.line:
+            continue
+        if node.kind is ir.Kind.DECL and node.name == root:
+            return True
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name) and e.target.name == root:
+                return True
+    return False
+
+
 def _in_union(unit: ir.Unit, member: str) -> bool:
     """Is the member reached through a union the file declares
     (`union msg_body body;`, `msg->body.net_info.buf`)?  Then a structure
@@ -314,6 +343,10 @@ def _hands(arg: ir.Expr, member: str, copies: set[str]) -> bool:
     elements (`d->groups[i]`)?"""
     if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in copies):
         return True
+    if isinstance(arg, ir.Unary) and arg.op == "&":
+        path = _path(arg.operand)  # (the embedded structure that holds it: `&d->alg`)
+        if path is not None and _within("->" + member, "->" + path[1]):
+            return True
     if isinstance(arg, ir.Index):
         return _hands(arg.index, member, copies)
     return any(_hands(e, member, copies) for e in ir.children(arg))
@@ -431,7 +464,9 @@ def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, know
                 chain = f"->{member}"
                 if any(e.index == i and _within(e.chain, chain) for e in summary.effects):
                     return True
-            elif i == 0 or call.func is None:
+            elif i == 0 and call.func is not None:
+                # (not an ops call, `hw->ops->unmap(priv)`: a member nothing in
+                # this file frees is not another file's to free)
                 return True
     return any(
         node.kind is ir.Kind.RETURN
@@ -439,6 +474,18 @@ def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, know
         and any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr))
         for node in fn.nodes
     )
+
+
+def _gives_holder(fn: ir.Function, name: str, member: str) -> bool:
+    """Is the embedded structure that holds the member given to a call
+    (`free_alg(&ic->alg)` for `ic->alg.key`)?  It may free the member."""
+    for call in ir.call_exprs(fn):
+        for arg in map(ir.uncast, call.args):
+            if isinstance(arg, ir.Unary) and arg.op == "&":
+                path = _path(arg.operand)
+                if path is not None and path[0] == name and _within("->" + member, "->" + path[1]):
+                    return True
+    return False
 
 
 def _within(chain: str, member: str) -> bool:
