@@ -45,9 +45,6 @@ def lost_members(
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
     # (struct, member) -> the functions storing there, with one allocation each
     making: dict[tuple[str, str], dict[str, Site]] = {}
-    # (function, allocation) -> the members it went to: one block in two members
-    # (`vsi->rx_rings = &vsi->tx_rings[n]`) is freed through either
-    spread: dict[tuple[str, int], set[str]] = {}
     analysed = [fr for fr in analysed if fr is not None]
     allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
     summaries = {fr.function.name: fr.summary for fr in analysed}
@@ -70,8 +67,7 @@ def lost_members(
             if site.managed or site.family in holders:
                 continue
             struct = _struct_of(unit, fr.function, root)
-            if struct is not None and not _into_itself(fr.function, root, site):
-                spread.setdefault((fr.function.name, site.rid), set()).add(member)
+            if struct is not None:
                 makers.setdefault((struct, member), site)
                 making.setdefault((struct, member), {}).setdefault(fr.function.name, site)
     if not makers:
@@ -89,8 +85,7 @@ def lost_members(
             if struct is not None:
                 freers.setdefault((struct, m), set()).add(other.name)
     regrown = _regrown(unit, apis, structs)
-    kept: dict[tuple, Site | None] = {}  # _never_freed, once per member and claim
-    shared = {m for members in spread.values() if len(members) > 1 for m in members}
+    kept: dict[tuple[str, str], Site | None] = {}  # _never_freed, once per member
     calls = {other.name: other.calls for other in freeing}
     for fr in functions:
         fn = fr.function
@@ -111,15 +106,11 @@ def lost_members(
                 if s != struct:
                     continue
                 key = (s, member)
-                # a member nothing frees is the structure's own when it is grown
-                # with krealloc(), or when a release that lists the members it
-                # frees leaves it out
-                owned = key in regrown or name in own
-                if (key, owned) not in kept:
-                    kept[key, owned] = _never_freed(
-                        unit, key, making[key], freers.get(key, set()), owned, apis
+                if key not in kept:
+                    kept[key] = _never_freed(
+                        unit, key, making[key], freers.get(key, set()), key in regrown, apis
                     )
-                never = kept[key, owned] if member not in shared else None
+                never = kept[key]
                 if _gives_holder(fn, name, member):
                     continue
                 if never is not None:
@@ -164,7 +155,7 @@ def _never_freed(
     key: tuple[str, str],
     makers: dict[str, Site],
     freers: set[str],
-    owned: bool,
+    regrown: bool,
     apis: ApiTable,
 ) -> Site | None:
     """The allocation a function leaves in the member for good, when nothing
@@ -178,7 +169,7 @@ def _never_freed(
     if freers:
         if not freers <= set(makers):
             return None
-    elif not owned:
+    elif not regrown:
         return None
     member = key[1]
     if _in_union(unit, member):
@@ -203,30 +194,32 @@ class _Use(Enum):
     KEEPS = "keeps"  # leaves it there when it succeeds
     SCRATCH = "scratch"  # frees it on the way out of every path from the store
     # frees it on a branch the store does not lead to (`s_stream(0)` freeing
-    # what `s_stream(1)` made: its own teardown), returns what it stored (the
-    # member borrows its caller's buffer), or stores a pointer into a block
-    # (`rpdev->ept = &channel->ept`)
+    # what `s_stream(1)` made: its own teardown), or returns what it stored
+    # (the member borrows its caller's buffer)
     OTHER = "other"
 
 
 def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
-    """What `fn` does with the memory it stores in the member (`_Use`)."""
+    """What `fn` does with the memory it stores in the member (`_Use`); a
+    free of the local it stored (`d->buf = buf; .. kfree(buf)`) frees it too."""
     by_id = {node.id: node for node in fn.nodes}
     stores, frees, stored = set(), set(), set()
     for node in fn.nodes:
         for e in ir.walk(node.expr) if node.expr is not None else ():
             if isinstance(e, ir.Assign) and _is_member(e.target, member):
                 value = ir.uncast(e.value)
-                if isinstance(value, ir.Unary) and value.op == "&":
-                    return _Use.OTHER  # (a pointer into another block: not its own)
                 if not ir.is_zero(value):
                     stores.add(node.id)
-                    if isinstance(value, ir.Name):
-                        stored.add(value.name)
-            elif isinstance(e, ir.Call):
+                    if not isinstance(value, ir.Call):
+                        # (`d->buf = buf`, `d->bin = temp + off`: the locals it came from)
+                        stored |= {n.name for n in ir.walk(value) if isinstance(n, ir.Name)}
+    for node in fn.nodes:
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if isinstance(e, ir.Call):
                 api = apis.role(e.func, "free")
                 if api is not None and api.pointer is not None and api.pointer < len(e.args):
-                    if _is_member(ir.uncast(e.args[api.pointer]), member):
+                    arg = ir.uncast(e.args[api.pointer])
+                    if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in stored):
                         frees.add(node.id)
     for node in fn.nodes:
         if node.kind is ir.Kind.RETURN and node.expr is not None:
@@ -307,21 +300,6 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
             if not call.func or not _RELEASING.search(call.func.lower()):
                 continue
             if any(_hands(arg, member, copies) for arg in call.args):
-                return True
-    return False
-
-
-def _into_itself(fn: ir.Function, root: str, site: Site) -> bool:
-    """Is the block stored in `root`'s member the block `root` points to
-    (`radio = kzalloc(..); radio->vdev.lock = &radio->lock;`): a pointer
-    into itself, freed with it?"""
-    for node in fn.nodes:
-        if node.span.line != site.span.line:
-            continue
-        if node.kind is ir.Kind.DECL and node.name == root:
-            return True
-        for e in ir.walk(node.expr) if node.expr is not None else ():
-            if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name) and e.target.name == root:
                 return True
     return False
 
@@ -464,9 +442,7 @@ def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, know
                 chain = f"->{member}"
                 if any(e.index == i and _within(e.chain, chain) for e in summary.effects):
                     return True
-            elif i == 0 and call.func is not None:
-                # (not an ops call, `hw->ops->unmap(priv)`: a member nothing in
-                # this file frees is not another file's to free)
+            elif i == 0 or call.func is None:
                 return True
     return any(
         node.kind is ir.Kind.RETURN
