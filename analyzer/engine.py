@@ -286,7 +286,7 @@ def analyse(
         ):
             sure = cleans_up and not kept
             fr.leaks.append(leak if sure else dataclasses.replace(leak, tentative=True))
-    lost_members(result.functions, lazy.done.values(), unit, apis, result.summaries)
+    lost_members(result.functions, lazy.done.values(), unit, apis, result.summaries, db)
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)

@@ -22,6 +22,7 @@ have freed it, so the release loses it on every normal path.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from enum import Enum
@@ -35,12 +36,13 @@ _STRUCT = re.compile(r"\bstruct\s+(\w+)")
 
 
 def lost_members(
-    functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known
+    functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known, db
 ) -> None:
     """Add a "member-lost" leak to each function result of `functions` that
     frees a structure whose member some function of the file fills with new
     memory, on a path that never touches that member. `known` gives the
-    summaries of callees (the file's and the database's)."""
+    summaries of callees (the file's and the database's); `db`, the summary
+    database (or None), which files free which members."""
     holders = apis.holder_families()
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
     # (struct, member) -> the functions storing there, with one allocation each
@@ -79,12 +81,17 @@ def lost_members(
     free_names = frozenset(apis.names("free"))
     freeing = [other for other in unit.functions if not other.header and other.may_name(free_names)]
     freers: dict[tuple[str, str], set[str]] = {}  # (struct, member) -> functions freeing it
+    # member -> functions freeing it through a root of unknown type (`g.admin->sig`)
+    loose: dict[str, set[str]] = {}
     for other in freeing:
         for root, m in _member_frees(other, apis):
-            struct = _struct_of(unit, other, root)
+            struct = _struct_of(unit, other, root) if root is not None else None
             if struct is not None:
                 freers.setdefault((struct, m), set()).add(other.name)
+            else:
+                loose.setdefault(m, set()).add(other.name)
     regrown = _regrown(unit, apis, structs)
+    elsewhere = db.member_frees if db is not None else {}
     kept: dict[tuple[str, str], Site | None] = {}  # _never_freed, once per member
     calls = {other.name: other.calls for other in freeing}
     for fr in functions:
@@ -107,9 +114,15 @@ def lost_members(
                     continue
                 key = (s, member)
                 if key not in kept:
-                    kept[key] = _never_freed(
-                        unit, key, making[key], freers.get(key, set()), key in regrown, apis
-                    )
+                    # freers anywhere: this file's, by unknown roots, other files'
+                    others = loose.get(member, set()) - set(making[key])
+                    files = elsewhere.get(f"{s}.{member}", ())
+                    if others or any(not _same_file(f, unit.path) for f in files):
+                        kept[key] = None
+                    else:
+                        kept[key] = _never_freed(
+                            unit, key, making[key], freers.get(key, set()), key in regrown, apis
+                        )
                 never = kept[key]
                 if _gives_holder(fn, name, member):
                     continue
@@ -302,6 +315,12 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
             if any(_hands(arg, member, copies) for arg in call.args):
                 return True
     return False
+
+
+def _same_file(a: str, b: str) -> bool:
+    """`drivers/x/a.c` and `/src/linux/drivers/x/a.c` name the same file."""
+    a, b = os.path.normpath(a), os.path.normpath(b)
+    return a == b or a.endswith(os.sep + b) or b.endswith(os.sep + a)
 
 
 def _in_union(unit: ir.Unit, member: str) -> bool:
@@ -504,16 +523,35 @@ def _exit_after(fn: ir.Function, line: int) -> ir.Node | None:
     return max(returns, key=lambda n: n.span.line) if returns else None
 
 
+def freed_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
+    """ "T.member" of each `struct T` member some function of the file frees:
+    the summary database's record of who frees what, across files."""
+    free_names = frozenset(apis.names("free"))
+    found = set()
+    for fn in unit.functions:
+        if fn.header or not fn.may_name(free_names):
+            continue
+        for root, member in _member_frees(fn, apis):
+            struct = _struct_of(unit, fn, root) if root is not None else None
+            if struct is not None:
+                found.add(f"{struct}.{member}")
+    return found
+
+
 def _member_frees(fn: ir.Function, apis: ApiTable):
-    """(root, member) of each free of a member (`kfree(d->buf)`)."""
+    """(root, member) of each free of a member (`kfree(d->buf)`); the root
+    is None when it is not a plain name (`kfree(g.admin->sig)`)."""
     for call in ir.call_exprs(fn):
         api = apis.role(call.func, "free")
         if api is None or api.pointer is None or api.pointer >= len(call.args):
             continue
-        path = _path(ir.uncast(call.args[api.pointer]))
+        arg = ir.uncast(call.args[api.pointer])
+        path = _path(arg)
         if path is not None:
             yield path
+        elif isinstance(arg, ir.Field) and arg.arrow:
+            yield None, arg.field
 
 
 def _freed_member_roots(fn: ir.Function, apis: ApiTable) -> set[str]:
-    return {root for root, _ in _member_frees(fn, apis)}
+    return {root for root, _ in _member_frees(fn, apis) if root is not None}

@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 from analyzer import apis as apis_mod
 from analyzer.frontend import kbuild
+from analyzer.members import freed_members
 from analyzer.ownership import Effect, Summary
 
 FORMAT = 1
@@ -74,6 +75,7 @@ class SummaryDb:
         never_fail: frozenset[str] = frozenset(),
         entries: dict[str, dict] | None = None,
         fails_if_null: dict[str, int] | None = None,
+        member_frees: dict[str, list[str]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
         self.source = source
@@ -83,6 +85,10 @@ class SummaryDb:
         # int functions that fail only when this pointer parameter is NULL
         # (`ir.Function.fails_only_if_null`)
         self.fails_if_null = fails_if_null or {}
+        # "T.member" -> the files that free that member of a `struct T`
+        # (`kfree(x->buf)`): whether a member one file fills has a teardown
+        # in another (`members.lost_members`)
+        self.member_frees = member_frees or {}
         self._entries = entries  # name -> JSON entry (checked) not made yet
 
     @property
@@ -206,6 +212,7 @@ def to_json(db: SummaryDb) -> dict:
         },
         "never_fail": sorted(db.never_fail),
         "fails_if_null": dict(sorted(db.fails_if_null.items())),
+        "member_frees": dict(sorted(db.member_frees.items())),
     }
 
 
@@ -230,12 +237,16 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         fails_if_null = {str(n): int(i) for n, i in data.get("fails_if_null", {}).items()}
         if any(i < 0 for i in fails_if_null.values()):
             raise ValueError("a negative parameter index in fails_if_null")
+        member_frees = {
+            str(m): [str(p) for p in paths] for m, paths in data.get("member_frees", {}).items()
+        }
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
     return SummaryDb(
         source=str(data.get("source", "")),
         never_fail=never_fail,
         fails_if_null=fails_if_null,
+        member_frees=member_frees,
         entries=dict(entries),
     )
 
@@ -357,6 +368,7 @@ class _FileFacts(NamedTuple):
     guarded: dict[str, int]  # those that fail only on this NULL parameter
     paired: set[str]  # those returning memory with a releaser beside them
     callers: Counter  # the tally of `_callers_free`
+    member_frees: set[str]  # "T.member" of the struct members it frees
 
 
 def _summarise_file(path: str, base: str) -> _FileFacts:
@@ -370,7 +382,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts([], {}, set(), {}, set(), Counter())
+        return _FileFacts([], {}, set(), {}, set(), Counter(), set())
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
@@ -389,6 +401,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         guarded={f.name: i for f in exported_fns if (i := f.fails_only_if_null()) is not None},
         paired=paired_allocators(exported_fns, result.summaries),
         callers=_callers_free(unit),
+        member_frees=freed_members(unit, apis_mod.load()),
     )
 
 
@@ -406,12 +419,16 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     guarded: dict[str, list[int]] = {}
     paired: set[str] = set()
     callers: Counter = Counter()
+    member_frees: dict[str, list[str]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
-        for facts in pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk):
+        facts_of = pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk)
+        for path, facts in zip(files, facts_of, strict=True):
             never_fail.update(facts.never_fail)
             paired |= facts.paired
             callers.update(facts.callers)
+            for member in facts.member_frees:
+                member_frees.setdefault(member, []).append(path)
             for name, index in facts.guarded.items():
                 guarded.setdefault(name, []).append(index)
             definitions.update(facts.defined)
@@ -440,6 +457,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "functions": dict(sorted(data.items())),
             "never_fail": sure,
             "fails_if_null": null_only,
+            "member_frees": dict(sorted(member_frees.items())),
         },
         "build",
     )

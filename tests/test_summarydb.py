@@ -56,6 +56,7 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_cmd_free",
         "widget_ctl_add",
         "widget_res_init",
+        "widget_ctx_teardown",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
@@ -95,6 +96,9 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Fails only when its first parameter is NULL.
     assert db.fails_if_null == {"widget_set_mode": 0}
     assert again.fails_if_null == db.fails_if_null
+    # Who frees which structure member, by file: a teardown elsewhere.
+    assert db.member_frees["widget_ctx.scratch"] == [CORE[1]]
+    assert again.member_frees == db.member_frees
 
 
 def test_database_applies_to_callees_from_other_files(tmp_path):

@@ -64,3 +64,9 @@ int widget_copy_serial(struct widget *w, char *out)
 	kfree(serial);
 	return 0;
 }
+
+/* The teardown of a driver's context lives here, not in the driver. */
+void widget_ctx_teardown(struct widget_ctx *ctx)
+{
+	kfree(ctx->scratch);
+}

@@ -313,3 +313,31 @@ static int demo_ctx_define(struct demo *d)
 	d->ctx = ctx;
 	return 0;
 }
+
+/*
+ * A member only the driver's set-up frees, on failure: lost when the
+ * release frees the context, unless another file frees it on a teardown
+ * (core_other.c's widget_ctx_teardown, which the database records).
+ */
+struct widget_ctx {
+	u8 *scratch;
+};
+
+int widget_ctx_start(struct widget_ctx *ctx);
+
+static int drv_ctx_setup(struct widget_ctx *ctx)
+{
+	ctx->scratch = kzalloc(64, GFP_KERNEL);
+	if (!ctx->scratch)
+		return -ENOMEM;
+	if (widget_ctx_start(ctx)) {
+		kfree(ctx->scratch);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void drv_ctx_release(struct widget_ctx *ctx)
+{
+	kfree(ctx);
+} // without-db: DML001
