@@ -77,7 +77,9 @@ class Api:
     # net_device), tracked so that memory it holds is seen freed with it
     holder: bool = False
     # [[fills]]: the member of the structure that receives the new memory
-    # (`out->pointer`); "" for what the structure holds as a whole
+    # (`out->pointer`); "" for what the structure holds as a whole.
+    # Holder allocators: the member that points to the private area the
+    # object was made with (`hw->priv`), read as the object itself
     member: str = ""
     # [[fills]]: a word the calling function must name for the entry to apply
     # (`ACPI_ALLOCATE_BUFFER`: otherwise the caller supplied the buffer)
@@ -286,6 +288,20 @@ class ApiTable:
             )
         return found
 
+    def private_members(self) -> dict[str, frozenset[str]]:
+        """Member -> the holder families whose private area it points to
+        (`priv` of an ieee80211_hw: see Api.member)."""
+        key = ("private members", "")
+        found = self._cache.get(key)
+        if found is None:
+            members: dict[str, set[str]] = {}
+            for apis in self.by_name.values():
+                for a in apis:
+                    if a.holder and a.member:
+                        members.setdefault(a.member, set()).add(a.family)
+            found = self._cache[key] = {m: frozenset(f) for m, f in members.items()}
+        return found
+
     def names(self, role: str) -> set[str]:
         if role in STRUCT_ROLES:
             return {n for n, api in self.structs.items() if api.role == role}
@@ -293,6 +309,7 @@ class ApiTable:
 
     def add(self, api: Api) -> None:
         self._cache.pop(("holder families", ""), None)
+        self._cache.pop(("private members", ""), None)
         if api.role in STRUCT_ROLES:
             self.structs[api.name] = api
             return

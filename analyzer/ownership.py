@@ -544,6 +544,7 @@ class Analysis:
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.apis = apis
         self.holder_families = apis.holder_families()
+        self.private_members = apis.private_members()
         # [[fills]] size members (`length`) -> the member they tell about (`pointer`)
         self._size_members = {a.size: a.member for a in apis.structs.values() if a.size}
         self._filled: dict[int, tuple[ir.Field, ir.Field]] = {}  # `out.length` -> `out.pointer`
@@ -1955,7 +1956,20 @@ class Analysis:
         if isinstance(expr, ir.Index):
             self.eval(expr.index, world)
         found = self.resolve(expr, world)
+        if not found and type(expr) is ir.Field and expr.field in self.private_members:
+            return self._private_area(expr, world)
         return found[0] if len(found) == 1 else None
+
+    def _private_area(self, expr: ir.Field, world: World) -> int | None:
+        """`hw->priv` of an object made with a private area (an ieee80211_hw):
+        the object itself, as an accessor's result (`netdev_priv(ndev)`)."""
+        owners = self.resolve(expr.base, world) if expr.arrow else []
+        if len(owners) == 1 and world.status.get(owners[0]) in OWNED:
+            site = self.rid_sites.get(owners[0])
+            if site is not None and site.family in self.private_members[expr.field]:
+                self._derived = True
+                return owners[0]
+        return None
 
     def _eval_unary(self, expr: ir.Unary, world: World, holder: str | None) -> int | None:
         op, o = expr.op, expr.operand

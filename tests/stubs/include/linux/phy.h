@@ -13,6 +13,16 @@ struct phy_device {
 	void *priv;
 };
 
+/* An MDIO bus carries its driver's private area in priv. */
+struct mii_bus {
+	void *priv;
+	const char *name;
+};
+
+struct mii_bus *mdiobus_alloc_size(size_t size);
+void mdiobus_free(struct mii_bus *bus);
+int mdiobus_register(struct mii_bus *bus);
+
 struct phy_driver {
 	int (*probe)(struct phy_device *phydev);
 	void (*remove)(struct phy_device *phydev);
