@@ -2672,7 +2672,7 @@ class Analysis:
             return
         if (
             not world.freed_own
-            and self.apis.frees(name)
+            and (self.apis.frees(name) or self.apis.drops(name))
             # (a free of several arguments that takes a device, pool or cache
             # first, `nvkm_mm_free(imem->mm, &r)`, does not free that one)
             and any(
