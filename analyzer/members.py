@@ -104,7 +104,7 @@ def lost_members(
             struct = _struct_of(unit, fn, name)
             if struct not in structs or _fresh(fn, name, apis, allocating):
                 continue
-            handed = _handed_whole(fn, name, apis, summaries)
+            handed = _handed(fn, name, apis, summaries)
             exit_node = _exit_after(fn, call.span.line)
             if exit_node is None:
                 continue  # (`for (;;)`: the function never returns)
@@ -128,7 +128,7 @@ def lost_members(
                     continue
                 if never is not None:
                     site = never
-                    if _handed_member(fn, name, member, apis, known):
+                    if _handed(fn, name, apis, known, member):
                         continue
                 elif handed or key not in freers or name not in own:
                     # given to a cleanup helper, not a release that lists the
@@ -228,12 +228,11 @@ def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
                         stored |= {n.name for n in ir.walk(value) if isinstance(n, ir.Name)}
     for node in fn.nodes:
         for e in ir.walk(node.expr) if node.expr is not None else ():
-            if isinstance(e, ir.Call):
-                api = apis.role(e.func, "free")
-                if api is not None and api.pointer is not None and api.pointer < len(e.args):
-                    arg = ir.uncast(e.args[api.pointer])
-                    if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in stored):
-                        frees.add(node.id)
+            arg = _freed(e, apis) if isinstance(e, ir.Call) else None
+            if arg is not None and (
+                _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in stored)
+            ):
+                frees.add(node.id)
     for node in fn.nodes:
         if node.kind is ir.Kind.RETURN and node.expr is not None:
             value = ir.uncast(node.expr)
@@ -406,23 +405,34 @@ def _struct_of(unit: ir.Unit, fn: ir.Function, name: str) -> str | None:
     return decl.group(1) if decl else None
 
 
+def _freed(call: ir.Call, apis: ApiTable, managed: bool = True) -> ir.Expr | None:
+    """What a call of a free API frees (`x` of `kfree(x)`), if it is one
+    (with `managed` False, not `devm_kfree`)."""
+    api = apis.role(call.func, "free")
+    if api is None or api.pointer is None or api.pointer >= len(call.args):
+        return None
+    if api.managed and not managed:
+        return None
+    return ir.uncast(call.args[api.pointer])
+
+
 def _whole_frees(fn: ir.Function, apis: ApiTable) -> list[tuple[ir.Call, str]]:
     """`kfree(x)` of a plain name x, once per name (its first free)."""
     seen: dict[str, ir.Call] = {}
     for call in ir.call_exprs(fn):
-        api = apis.role(call.func, "free")
-        if api is None or api.managed or api.pointer is None or api.pointer >= len(call.args):
-            continue
-        arg = ir.uncast(call.args[api.pointer])
+        arg = _freed(call, apis, managed=False)
         if isinstance(arg, ir.Name) and arg.name not in seen:
             seen[arg.name] = call
     return [(call, name) for name, call in seen.items()]
 
 
-def _handed_whole(fn: ir.Function, name: str, apis: ApiTable, summaries: dict) -> bool:
+def _handed(
+    fn: ir.Function, name: str, apis: ApiTable, summaries, member: str | None = None
+) -> bool:
     """Is `name` given whole to a call that may free its members
-    (`foo_cleanup(x)`), or returned?  A same-file callee says so by its
-    summary; another file's callee is taken to when x is its first argument
+    (`foo_cleanup(x)`), or returned?  A callee with a summary says so by an
+    effect on that argument (with `member`: an effect that reaches
+    `name->member`); another callee is taken to when x is its first argument
     (not `free_irq(irq, x)`, where x is a cookie)."""
     for call in ir.call_exprs(fn):
         if apis.role(call.func, "free") is not None or apis.borrows(call.func):
@@ -433,33 +443,10 @@ def _handed_whole(fn: ir.Function, name: str, apis: ApiTable, summaries: dict) -
                 continue
             summary = summaries.get(call.func or "")
             if summary is not None:
-                if any(e.index == i for e in summary.effects):
-                    return True
-            elif i == 0 or call.func is None:
-                return True
-    for node in fn.nodes:
-        if node.kind is ir.Kind.RETURN and node.expr is not None:
-            if any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr)):
-                return True
-    return False
-
-
-def _handed_member(fn: ir.Function, name: str, member: str, apis: ApiTable, known) -> bool:
-    """Is `name` given to a call that may free `name->member`?  A callee
-    with a summary (this file's or the database's) does only if its
-    summary names that member; another callee is taken to when `name` is
-    its first argument."""
-    for call in ir.call_exprs(fn):
-        if apis.role(call.func, "free") is not None or apis.borrows(call.func):
-            continue
-        for i, arg in enumerate(call.args):
-            a = ir.uncast(arg)
-            if not (isinstance(a, ir.Name) and a.name == name):
-                continue
-            summary = known.get(call.func or "")
-            if summary is not None:
-                chain = f"->{member}"
-                if any(e.index == i and _within(e.chain, chain) for e in summary.effects):
+                if any(
+                    e.index == i and (member is None or _within(e.chain, "->" + member))
+                    for e in summary.effects
+                ):
                     return True
             elif i == 0 or call.func is None:
                 return True
@@ -542,10 +529,9 @@ def _member_frees(fn: ir.Function, apis: ApiTable):
     """(root, member) of each free of a member (`kfree(d->buf)`); the root
     is None when it is not a plain name (`kfree(g.admin->sig)`)."""
     for call in ir.call_exprs(fn):
-        api = apis.role(call.func, "free")
-        if api is None or api.pointer is None or api.pointer >= len(call.args):
+        arg = _freed(call, apis)
+        if arg is None:
             continue
-        arg = ir.uncast(call.args[api.pointer])
         path = _path(arg)
         if path is not None:
             yield path
