@@ -289,8 +289,8 @@ class ApiTable:
         return found
 
     def private_members(self) -> dict[str, frozenset[str]]:
-        """Member -> the holder families whose private area it points to
-        (`priv` of an ieee80211_hw: see Api.member)."""
+        """Member -> the holder allocators whose object's private area it
+        points to (`priv` of ieee80211_alloc_hw()'s object: see Api.member)."""
         key = ("private members", "")
         found = self._cache.get(key)
         if found is None:
@@ -298,7 +298,7 @@ class ApiTable:
             for apis in self.by_name.values():
                 for a in apis:
                     if a.holder and a.member:
-                        members.setdefault(a.member, set()).add(a.family)
+                        members.setdefault(a.member, set()).add(a.name)
             found = self._cache[key] = {m: frozenset(f) for m, f in members.items()}
         return found
 

@@ -38,9 +38,10 @@ _STRUCT = re.compile(r"\bstruct\s+(\w+)")
 def lost_members(
     functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known, db
 ) -> None:
-    """Add a "member-lost" leak to each function result of `functions` that
-    frees a structure whose member some function of the file fills with new
-    memory, on a path that never touches that member. `known` gives the
+    """Add a "member-lost" or "member-never-freed" leak to each function
+    result of `functions` that frees a structure whose member some function
+    of the file fills with new memory, on a path that never touches that
+    member. `known` gives the
     summaries of callees (the file's and the database's); `db`, the summary
     database (or None), which files free which members."""
     holders = apis.holder_families()
@@ -94,6 +95,7 @@ def lost_members(
     elsewhere = db.member_frees if db is not None else {}
     kept: dict[tuple[str, str], Site | None] = {}  # _never_freed, once per member
     calls = {other.name: other.calls for other in freeing}
+    reached = _Reach(unit)
     for fr in functions:
         fn = fr.function
         if fn.header or not fn.may_name(free_names):
@@ -115,7 +117,7 @@ def lost_members(
                 key = (s, member)
                 if key not in kept:
                     # freers anywhere: this file's, by unknown roots, other files'
-                    others = loose.get(member, set()) - set(making[key])
+                    others = loose.get(member.rsplit(".", 1)[-1], set()) - set(making[key])
                     files = elsewhere.get(f"{s}.{member}", ())
                     if others or any(not _same_file(f, unit.path) for f in files):
                         kept[key] = None
@@ -129,6 +131,10 @@ def lost_members(
                 if never is not None:
                     site = never
                     if _handed(fn, name, apis, known, member):
+                        continue
+                    if reached(fn.name) & freers.get(key, set()):
+                        # `pvr2_stream_done(sp)` -> `..buffer_count(sp, 0)`, a
+                        # filler that frees the member: a teardown after all
                         continue
                 elif handed or key not in freers or name not in own:
                     # given to a cleanup helper, not a release that lists the
@@ -156,11 +162,6 @@ def lost_members(
                         truncated=False,
                     )
                 )
-
-
-_RELEASING = re.compile(
-    r"free|release|destroy|put|fini|exit|clean|remove|del|unmap|unregister|drop"
-)
 
 
 def _never_freed(
@@ -196,7 +197,7 @@ def _never_freed(
             return None
         if use is _Use.KEEPS and not makers[fn.name].via_summary:
             keeping = keeping or makers[fn.name]  # (an allocation, not a helper's call)
-    if keeping is None or _handed_elsewhere(unit, member, set(makers)):
+    if keeping is None or _handed_elsewhere(unit, member, set(makers), apis):
         return None
     return keeping
 
@@ -228,9 +229,18 @@ def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
                         stored |= {n.name for n in ir.walk(value) if isinstance(n, ir.Name)}
     for node in fn.nodes:
         for e in ir.walk(node.expr) if node.expr is not None else ():
-            arg = _freed(e, apis) if isinstance(e, ir.Call) else None
-            if arg is not None and (
-                _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in stored)
+            if not isinstance(e, ir.Call):
+                continue
+            freed = _freed(e, apis)
+            if freed is not None:
+                given = [freed]
+            elif apis.releases(e.func) and not apis.borrows(e.func):
+                given = [ir.uncast(a) for a in e.args]  # (`fd_buf_free(md->frame)`)
+            else:
+                continue
+            if any(
+                _is_member(a, member) or (isinstance(a, ir.Name) and a.name in stored)
+                for a in given
             ):
                 frees.add(node.id)
     for node in fn.nodes:
@@ -284,11 +294,13 @@ def _reach(
     return seen
 
 
-def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
+def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTable) -> bool:
     """Does a function other than the makers hand the member to a call
     that may release it (`foo_free_bufs(d->buf)`), copy it into another
-    structure (`e->buf = d->buf`), or copy it out (`buf = d->buf`) and hand
-    the copy to such a call?  Any of these may free it unseen."""
+    structure (`e->buf = d->buf`), copy it out (`buf = d->buf`) and hand
+    the copy to such a call, or give the embedded structure that holds it
+    to a call that may keep it (`i2c_new_client_device(.., &d->board)`)?
+    Any of these may free it unseen."""
     for fn in unit.functions:
         if fn.header or fn.name in makers or not fn.may_name((member.rsplit(".", 1)[-1],)):
             continue
@@ -309,17 +321,51 @@ def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str]) -> bool:
             else:
                 return True  # (stored in another structure: it may own it now)
         for call in ir.call_exprs(fn):
-            if not call.func or not _RELEASING.search(call.func.lower()):
+            if apis.borrows(call.func):
                 continue
-            if any(_hands(arg, member, copies) for arg in call.args):
+            if apis.releases(call.func) and any(_hands(a, member, copies) for a in call.args):
+                return True
+            if any(_holds(ir.uncast(a), member) for a in call.args):
                 return True
     return False
 
 
-def _same_file(a: str, b: str) -> bool:
-    """`drivers/x/a.c` and `/src/linux/drivers/x/a.c` name the same file."""
-    a, b = os.path.normpath(a), os.path.normpath(b)
-    return a == b or a.endswith(os.sep + b) or b.endswith(os.sep + a)
+class _Reach:
+    """The file's functions a function calls, directly or not (memoised)."""
+
+    def __init__(self, unit: ir.Unit) -> None:
+        # (`calls` builds a function's CFG: asked only of functions reached)
+        self.functions = {fn.name: fn for fn in unit.functions if not fn.header}
+        self.memo: dict[str, set[str]] = {}
+
+    def __call__(self, name: str) -> set[str]:
+        found = self.memo.get(name)
+        if found is None:
+            found, todo = set(), [name]
+            while todo:
+                fn = self.functions.get(todo.pop())
+                for callee in fn.calls if fn is not None else ():
+                    if callee in self.functions and callee not in found:
+                        found.add(callee)
+                        todo.append(callee)
+            self.memo[name] = found
+        return found
+
+
+def _holds(arg: ir.Expr, member: str) -> bool:
+    """Is `arg` the address of an embedded structure holding the member
+    (`&d->board` for `d->board.platform_data`)?"""
+    if not (isinstance(arg, ir.Unary) and arg.op == "&"):
+        return False
+    path = _path(arg.operand)
+    return path is not None and member.startswith(path[1] + ".")
+
+
+def _same_file(recorded: str, path: str) -> bool:
+    """Is `path` (the checked file) the file the database recorded as
+    `recorded` (relative to the tree it was built from: `drivers/x/a.c`)?"""
+    here, recorded = os.path.abspath(path), os.path.normpath(recorded)
+    return here == os.path.abspath(recorded) or here.endswith(os.sep + recorded)
 
 
 def _in_union(unit: ir.Unit, member: str) -> bool:
@@ -327,25 +373,29 @@ def _in_union(unit: ir.Unit, member: str) -> bool:
     (`union msg_body body;`, `msg->body.net_info.buf`)?  Then a structure
     freed elsewhere may hold another variant, never this memory."""
     text = "\n".join(unit.lines)
-    for part in member.split(".")[:-1]:
-        if re.search(rf"\bunion\s+(?:\w+\s*)?(?:\{{[^{{}}]*\}}\s*)?{part}\s*;", text):
+    parts = member.split(".")
+    for part in parts[:-1]:
+        if re.search(rf"\bunion\s+(?:\w+\s*)?(?:\{{[^{{}}]*\}}\s*)?\b{part}\s*;", text):
             return True
-    return False
+    # (declared inside a union's body, named or not: `union { T *a; U *b; };`)
+    return bool(re.search(rf"\bunion\s*(?:\w+\s*)?\{{[^{{}}]*\b{parts[0]}\s*;", text))
 
 
 def _hands(arg: ir.Expr, member: str, copies: set[str]) -> bool:
     """Does a call's argument give the member (or a copy of it) away:
     itself, or something it points to (`&d->sub->dev`), but not one of its
     elements (`d->groups[i]`)?"""
-    if _is_member(arg, member) or (isinstance(arg, ir.Name) and arg.name in copies):
-        return True
-    if isinstance(arg, ir.Unary) and arg.op == "&":
-        path = _path(arg.operand)  # (the embedded structure that holds it: `&d->alg`)
-        if path is not None and _within("->" + member, "->" + path[1]):
+    todo = [arg]
+    while todo:  # (a loop, not recursion: arguments may nest deeply)
+        e = todo.pop()
+        if _is_member(e, member) or (isinstance(e, ir.Name) and e.name in copies):
             return True
-    if isinstance(arg, ir.Index):
-        return _hands(arg.index, member, copies)
-    return any(_hands(e, member, copies) for e in ir.children(arg))
+        if isinstance(e, ir.Unary) and e.op == "&":
+            path = _path(e.operand)  # (the embedded structure that holds it: `&d->alg`)
+            if path is not None and _within("->" + member, "->" + path[1]):
+                return True
+        todo.extend([e.index] if isinstance(e, ir.Index) else ir.children(e))
+    return False
 
 
 def _is_member(e: ir.Expr, member: str) -> bool:
@@ -535,7 +585,7 @@ def _member_frees(fn: ir.Function, apis: ApiTable):
         path = _path(arg)
         if path is not None:
             yield path
-        elif isinstance(arg, ir.Field) and arg.arrow:
+        elif isinstance(arg, ir.Field):  # (`kfree(g.admin->sig)`, `kfree(chans[i].buf)`)
             yield None, arg.field
 
 

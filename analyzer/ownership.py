@@ -1963,10 +1963,12 @@ class Analysis:
     def _private_area(self, expr: ir.Field, world: World) -> int | None:
         """`hw->priv` of an object made with a private area (an ieee80211_hw):
         the object itself, as an accessor's result (`netdev_priv(ndev)`)."""
+        if expr.text in self.own_fields:
+            return None  # (`bus->priv = lookup(..)`: set here, no private area)
         owners = self.resolve(expr.base, world) if expr.arrow else []
         if len(owners) == 1 and world.status.get(owners[0]) in OWNED:
             site = self.rid_sites.get(owners[0])
-            if site is not None and site.family in self.private_members[expr.field]:
+            if site is not None and site.api in self.private_members[expr.field]:
                 self._derived = True
                 return owners[0]
         return None
@@ -2672,13 +2674,22 @@ class Analysis:
             return
         if (
             not world.freed_own
-            and (self.apis.frees(name) or self.apis.drops(name))
+            and self.apis.frees(name)
             # (a free of several arguments that takes a device, pool or cache
             # first, `nvkm_mm_free(imem->mm, &r)`, does not free that one)
             and any(
                 self._param_member(a)
                 for i, a in enumerate(expr.args)
                 if not (i == 0 and len(expr.args) > 1 and _context_arg(a))
+            )
+        ) or (
+            not world.freed_own
+            and self.apis.drops(name)
+            # (the reference it keeps there, `radeon_bo_unref(&vm->page_directory)`;
+            # not `pm_runtime_put(p->dev)`, which balances a get)
+            and any(
+                isinstance(a, ir.Unary) and a.op == "&" and self._param_member(a)
+                for a in map(ir.uncast, expr.args)
             )
         ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the

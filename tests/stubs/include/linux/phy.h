@@ -20,6 +20,7 @@ struct mii_bus {
 };
 
 struct mii_bus *mdiobus_alloc_size(size_t size);
+struct mii_bus *mdiobus_alloc(void);
 void mdiobus_free(struct mii_bus *bus);
 int mdiobus_register(struct mii_bus *bus);
 
