@@ -150,10 +150,6 @@ class Summary:
     returns_errno: bool = False
     # the memory it returns is made in another file (Site.foreign)
     foreign_alloc: bool = False
-    # read from the summary database, not made from this file's code: what
-    # it does not say it does may still be done (its entries keep only the
-    # effects every definition agrees on)
-    external: bool = field(default=False, compare=False)
 
     @property
     def relevant(self) -> bool:
@@ -681,10 +677,6 @@ class Analysis:
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
-        # a block freed by a same-file destructor whose summary names every
-        # member it takes care of: those members (`->bo` of `kfree(state->bo)`);
-        # what else the block holds is lost with it
-        self.destroyed_members: dict[int, frozenset[str]] = {}
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
         self.linked_names: dict[str, int] = {}  # ... by the locals that held it
@@ -1423,7 +1415,7 @@ class Analysis:
             if c in dead or v in dead:
                 del world.heap[(c, f)]
                 if c in dead and v not in dead and world.status.get(v) in OWNED:
-                    if c in destroyed and _handles(self.destroyed_members.get(c), f):
+                    if c in destroyed:
                         # freed by a function (`hwmon_dev_release(hdev)`), not a bare
                         # kfree: a destructor frees what the structure holds
                         world.status[v] = FREED
@@ -3067,10 +3059,7 @@ class Analysis:
                 on_nonzero0 = CALLEE_KEEPS if on_nonzero0 == "escaped" else on_nonzero0
             linked = not eff.chain and "escaped" in (eff.on_zero, eff.on_nonzero)
             linked = linked and self._gives_own_block(expr, eff.index, world)
-            members = _members_handled(summary, eff)
             for rid in targets:
-                if members is not None:
-                    self.destroyed_members[rid] = members
                 on_zero, on_nonzero = on_zero0, on_nonzero0
                 if linked and world.status.get(rid) == PARAM:
                     on_zero = KEPT_BY_OURS if on_zero in _KEEPS else on_zero
@@ -4238,41 +4227,6 @@ def _context_arg(arg: ir.Expr) -> bool:
         arg = arg.operand
     name = arg.field if isinstance(arg, ir.Field) else arg.name if isinstance(arg, ir.Name) else ""
     return bool(_CONTEXT.search(name))
-
-
-def _members_handled(summary: Summary, eff: Effect) -> frozenset[str] | None:
-    """For an effect that frees the argument itself, by a destructor of this
-    file that does nothing else with it (`kfree(state)` in
-    `vc4_free_hang_state`): the members its summary says it frees or hands
-    on (`->bo`), the first token of each chain. None when the summary may
-    not say all (the database's, or a destructor that passes the structure
-    on whole: `ops->release(s)`)."""
-    if eff.chain or summary.external or "freed" not in (eff.on_zero, eff.on_nonzero):
-        return None
-    whole = [e for e in summary.effects if e.index == eff.index and not e.chain]
-    if any(w not in ("freed", None) for e in whole for w in (e.on_zero, e.on_nonzero)):
-        return None
-    # (not the elements only, `->bo[]` of `drm_gem_object_put(state->bo[i])`:
-    # the array itself is still the structure's)
-    return frozenset(
-        head
-        for e in summary.effects
-        if e.index == eff.index and e.chain
-        for head in [_first_token(e.chain)]
-        if not e.chain[len(head) :].startswith("[")
-    )
-
-
-def _first_token(chain: str) -> str:
-    """`->bo` of `->bo[]` or `->bo->x`; `.a` of `.a.b`."""
-    m = re.match(r"(->|\.)\w+", chain)
-    return m.group(0) if m else chain
-
-
-def _handles(members: frozenset[str] | None, segment: str) -> bool:
-    """Does a destructor that handles `members` (None: all) free what the
-    structure's `segment` (`->bo`) holds?"""
-    return members is None or _first_token(segment) in members
 
 
 def _in_callers(rid: int, world: World) -> bool:

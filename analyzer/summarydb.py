@@ -262,7 +262,6 @@ def _summary(name: str, entry: dict) -> Summary:
         foreign_alloc=bool(alloc),
         returns_pointer=bool(entry["returns_pointer"]),
         error_class=str(entry["error_class"]),
-        external=True,
     )
 
 
