@@ -677,6 +677,9 @@ class Analysis:
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
+        # fields given a pointer into another block (`ring->map = &si->n`): they
+        # point into that block, they do not hold it
+        self.interior_fields: set[str] = set()
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
         self.linked_names: dict[str, int] = {}  # ... by the locals that held it
@@ -1415,6 +1418,8 @@ class Analysis:
             if c in dead or v in dead:
                 del world.heap[(c, f)]
                 if c in dead and v not in dead and world.status.get(v) in OWNED:
+                    if self.interior_fields and _field_name(f) in self.interior_fields:
+                        continue  # (a pointer into v: freeing c frees none of v)
                     if c in destroyed:
                         # freed by a function (`hwmon_dev_release(hdev)`), not a bare
                         # kfree: a destructor frees what the structure holds
@@ -2061,6 +2066,8 @@ class Analysis:
             self._sink_call = v
         self._private_given = []
         rid = self.eval(v, world, holder=holder)
+        if isinstance(t, ir.Field) and _interior(v):
+            self.interior_fields.add(t.field)
         self._sink_call = None
         if self.private_tables:
             # `p->adap = cec_allocate_adapter(&ops, p, ..)`: the object made keeps p
@@ -4227,6 +4234,21 @@ def _context_arg(arg: ir.Expr) -> bool:
         arg = arg.operand
     name = arg.field if isinstance(arg, ir.Field) else arg.name if isinstance(arg, ir.Name) else ""
     return bool(_CONTEXT.search(name))
+
+
+def _interior(value: ir.Expr) -> bool:
+    """`&si->n`, `&buf[4]`: a pointer into a block, not the block."""
+    value = ir.uncast(value)
+    return (
+        isinstance(value, ir.Unary)
+        and value.op == "&"
+        and (_member(value.operand) or isinstance(value.operand, ir.Index))
+    )
+
+
+def _field_name(segment: str) -> str:
+    """`map` of the heap segment `->map` (or `.map`)."""
+    return segment.lstrip("-.>")
 
 
 def _in_callers(rid: int, world: World) -> bool:
