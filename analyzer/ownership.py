@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -750,14 +750,22 @@ class Analysis:
 
     @cached_property
     def tested_names(self) -> set[str]:
-        """Names a branch tests (`if (!f)`, `if (f == NULL)`): see _not_null."""
+        """Names a branch tests (`if (!f)`, `if (f == NULL)`), and names two
+        switches test (`switch (rq->wq_type)` to set up, again to unwind):
+        see _not_null, _cases."""
+        switched = Counter(
+            name
+            for n in self.fn.nodes
+            if n.kind is Kind.SWITCH and n.expr is not None
+            for name in {e.name for e in ir.walk(n.expr) if isinstance(e, ir.Name)}
+        )
         return {
             e.name
             for n in self.fn.nodes
             if n.kind is Kind.BRANCH and n.expr is not None
             for e in ir.walk(n.expr)
             if isinstance(e, ir.Name)
-        }
+        } | {name for name, k in switched.items() if k > 1}
 
     @cached_property
     def own_frees(self) -> dict[int, list[ir.Expr]]:
@@ -1265,10 +1273,16 @@ class Analysis:
             return [(s, world) for s in node.succs]  # no later test to agree with
         out = []
         nodes = self.fn.nodes
+        values = [nodes[s].case_value for s in node.succs if nodes[s].case_value is not None]
         for s in node.succs:
             value = nodes[s].case_value
             if value is None:
-                out.append((s, world))  # (as every edge was: the worlds are not changed)
+                # `default:` (or past the switch): none of the cases, so a later
+                # `switch` on the same value takes its default too
+                worlds = [world.copy()]
+                for v in values:
+                    worlds = [r for w in worlds for r in self._refine_equal(node.expr, v, w, False)]
+                out.extend((s, w) for w in worlds)
                 continue
             for w in self._refine_equal(node.expr, value, world.copy(), True):
                 out.append((s, w))
@@ -3459,8 +3473,12 @@ class Analysis:
                 same = known[3:] == const.text
                 if equal != same:
                     return []
-            elif known == "ne:" + const.text and equal:
-                return []
+            elif known.startswith("ne:") and const.text in known[3:].split("|"):
+                if equal:
+                    return []
+                fact = known  # (already known)
+            elif known.startswith("ne:") and not equal:
+                fact = known + "|" + const.text  # (`default:`: none of several)
             if equal or not known.startswith("eq:"):
                 world.vals[key] = fact
             return [world]
