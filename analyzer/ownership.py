@@ -1278,9 +1278,10 @@ class Analysis:
             value = nodes[s].case_value
             if value is None:
                 # `default:` (or past the switch): none of the cases, so a later
-                # `switch` on the same value takes its default too
+                # `switch` on the same value takes its default too (not in a
+                # loop: `switch (desc->type)` is of the next desc on the next pass)
                 worlds = [world.copy()]
-                for v in values:
+                for v in values if node.id not in self.looped else ():
                     worlds = [r for w in worlds for r in self._refine_equal(node.expr, v, w, False)]
                 out.extend((s, w) for w in worlds)
                 continue
