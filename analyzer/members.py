@@ -47,9 +47,9 @@ def lost_members(
     """Add a "member-lost" or "member-never-freed" leak to each function
     result of `functions` that frees a structure whose member some function
     of the file fills with new memory, on a path that never touches that
-    member. `known` gives the
-    summaries of callees (the file's and the database's); `db`, the summary
-    database (or None), which files free which members."""
+    member. `known` gives the summaries of callees (the file's and the
+    database's); `db`, the summary database (or None), which files free
+    which members."""
     holders = apis.holder_families()
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
     # (struct, member) -> the functions storing there, with one allocation each
@@ -122,15 +122,9 @@ def lost_members(
                     continue
                 key = (s, member)
                 if key not in kept:
-                    # freers anywhere: this file's, by unknown roots, other files'
-                    others = loose.get(member.rsplit(".", 1)[-1], set()) - set(making[key])
-                    files = elsewhere.get(f"{s}.{member}", ())
-                    if others or any(not same_file(f, unit.path) for f in files):
-                        kept[key] = None
-                    else:
-                        kept[key] = never_freed(
-                            unit, key, making[key], freers.get(key, set()), key in regrown, apis
-                        )
+                    kept[key] = _kept(
+                        unit, key, making[key], freers, loose, elsewhere, regrown, apis
+                    )
                 never = kept[key]
                 if _gives_holder(fn, name, member):
                     continue
@@ -168,6 +162,27 @@ def lost_members(
                         truncated=False,
                     )
                 )
+
+
+def _kept(
+    unit: ir.Unit,
+    key: tuple[str, str],
+    makers: dict[str, Site],
+    freers: dict[tuple[str, str], set[str]],
+    loose: dict[str, set[str]],
+    elsewhere: dict[str, list[str]],
+    regrown: set[tuple[str, str]],
+    apis: ApiTable,
+) -> Site | None:
+    """`never_freed` of the member, unless a free of it shows up anywhere
+    but in its fillers: through a root of unknown type in this file
+    (`loose`), or in another file (the database's `member_frees`)."""
+    struct, member = key
+    if loose.get(member.rsplit(".", 1)[-1], set()) - set(makers):
+        return None
+    if any(not same_file(f, unit.path) for f in elsewhere.get(f"{struct}.{member}", ())):
+        return None
+    return never_freed(unit, key, makers, freers.get(key, set()), key in regrown, apis)
 
 
 def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str, str]]:

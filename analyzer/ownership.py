@@ -1998,7 +1998,7 @@ class Analysis:
         if op == "*":
             found = self.resolve(expr, world)
             return found[0] if len(found) == 1 else None
-        if op == "&" and (_member(o) or isinstance(o, ir.Index)):
+        if _interior(expr):
             # `&priv->hw`: a pointer into priv; handing it to a keeper
             # (clk_hw_register, misc_register) hands priv over.
             self.eval(o, world)
@@ -2694,24 +2694,22 @@ class Analysis:
             hands = self._hands[name] = self.apis.releases(name) and not self.apis.borrows(name)
         if not hands:
             return
-        if (
-            not world.freed_own
-            and self.apis.frees(name)
-            # (a free of several arguments that takes a device, pool or cache
-            # first, `nvkm_mm_free(imem->mm, &r)`, does not free that one)
-            and any(
-                self._param_member(a)
-                for i, a in enumerate(expr.args)
-                if not (i == 0 and len(expr.args) > 1 and _context_arg(a))
+        if not world.freed_own and (
+            (
+                self.apis.frees(name)
+                # (a free of several arguments that takes a device, pool or cache
+                # first, `nvkm_mm_free(imem->mm, &r)`, does not free that one)
+                and any(
+                    self._param_member(a)
+                    for i, a in enumerate(expr.args)
+                    if not (i == 0 and len(expr.args) > 1 and _context_arg(a))
+                )
             )
-        ) or (
-            not world.freed_own
-            and self.apis.drops(name)
-            # (the reference it keeps there, `radeon_bo_unref(&vm->page_directory)`;
-            # not `pm_runtime_put(p->dev)`, which balances a get)
-            and any(
-                isinstance(a, ir.Unary) and a.op == "&" and self._param_member(a)
-                for a in map(ir.uncast, expr.args)
+            or (
+                self.apis.drops(name)
+                # (the reference it keeps there, `radeon_bo_unref(&vm->page_directory)`;
+                # not `pm_runtime_put(p->dev)`, which balances a get)
+                and any(_interior(a) and self._param_member(a) for a in expr.args)
             )
         ):
             # `dma_free_coherent(.., qdev->buf_virt, ..)` on the way out: the
