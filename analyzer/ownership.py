@@ -76,6 +76,9 @@ _OWNED_OR_OLD = OWNED | {REALLOC_OLD}
 _CALLERS = frozenset((PARAM, P_ESCAPED, GLOBAL))  # memory that outlives the call
 
 MAX_WORLDS = 48  # per CFG node
+# A node holding this many worlds forgets, in those that reach it from then on,
+# what they know of values no later node reads (see `_forget_dead_values`).
+CROWDED = 12
 MAX_STEPS = 60000  # per function
 _ERRNO = re.compile(r"^E[A-Z0-9]+$")
 # Comparison -> (the operator it is or negates, negated?)
@@ -781,7 +784,7 @@ class Analysis:
             for e in ir.walk(node.expr):
                 if not isinstance(e, ir.Call):
                     continue
-                freed = self._freed_arg(e, "free") or self._freed_arg(e, "reallocator")
+                freed = self.freed_arg(e, "free") or self.freed_arg(e, "reallocator")
                 if freed is not None:
                     out.setdefault(node.id, []).append(ir.uncast(freed))
                 elif e.args and self.apis.drops(e.func):
@@ -791,7 +794,7 @@ class Analysis:
                         out.setdefault(node.id, []).append(arg.operand.base)
         return out
 
-    def _freed_arg(self, call: ir.Call, role: str) -> ir.Expr | None:
+    def freed_arg(self, call: ir.Call, role: str) -> ir.Expr | None:
         """The argument a call of a `role` API ("free", "reallocator") gives up."""
         api = self.apis.role(call.func, role)
         if api is None or api.pointer is None or api.pointer >= len(call.args):
@@ -801,6 +804,48 @@ class Analysis:
     @cached_property
     def own_freed_texts(self) -> set[str]:
         return {a.text for args in self.own_frees.values() for a in args}
+
+    def _forget_dead_values(self, nid: int, world: World) -> None:
+        """Drop from `world` what it knows of values that no node from `nid` on
+        mentions (`idle_cnt` was zero, `dd->default_desc1` is this flag): the
+        paths that differ only in those would otherwise fill the nodes after
+        them, each world a copy of the other but for a fact nobody reads, and
+        the analysis would stop before the allocation that comes last."""
+        read = self._read_from[nid]
+        for key in [k for k in world.vals if not k.startswith("~")]:
+            if not read.issuperset(_IDENT.findall(key.removesuffix(_TRACK))):
+                del world.vals[key]
+
+    @cached_property
+    def _read_from(self) -> list[frozenset[str]]:
+        """For each node, the identifiers it or any node after it mentions."""
+        nodes = self.fn.nodes
+        own: list[set[str]] = []
+        for n in nodes:
+            names: set[str] = set()
+            for e in (n.expr, n.case_value):
+                if e is not None:
+                    names.update(_IDENT.findall(e.text))
+            if n.name:
+                names.add(n.name)
+            own.append(names)
+        preds: list[list[int]] = [[] for _ in nodes]
+        for n in nodes:
+            for s in n.succs:
+                preds[s].append(n.id)
+        read = [set(o) for o in own]
+        work = deque(n.id for n in reversed(nodes))
+        queued = set(work)
+        while work:
+            i = work.popleft()
+            queued.discard(i)
+            for p in preds[i]:
+                if not read[i] <= read[p]:
+                    read[p] |= read[i]
+                    if p not in queued:
+                        queued.add(p)
+                        work.append(p)
+        return [frozenset(r) for r in read]
 
     @cached_property
     def looped(self) -> set[int]:
@@ -1141,6 +1186,8 @@ class Analysis:
                 self.truncated = True
                 break
             bucket = seen.get(nid)
+            if bucket is not None and len(bucket) >= CROWDED and world.vals:
+                self._forget_dead_values(nid, world)
             if bucket is not None and len(bucket) >= MAX_WORLDS:
                 # A full node: the world is dropped, and the analysis truncated
                 # if it is a new one (no key to compute once that is known).
@@ -1398,7 +1445,7 @@ class Analysis:
             return None
         here: list[ir.Expr] = []
         if n.kind is Kind.EXPR and isinstance(n.expr, ir.Call):
-            freed = self._freed_arg(n.expr, "free")
+            freed = self.freed_arg(n.expr, "free")
             if freed is not None:
                 here.append(freed)
         for succ in n.succs:
@@ -2242,8 +2289,11 @@ class Analysis:
                 return None
             self._derived = self._offset = True  # an int or a field gets no block
             return base
-        self.eval(left, world)
-        self.eval(right, world)
+        a, b = self.eval(left, world), self.eval(right, world)
+        if op == "|" and (a is None) != (b is None):
+            # `(unsigned long)spec | flags`: a pointer tagged in its low bits
+            # (stored so in a table, it is kept there)
+            return a if a is not None else b
         return None
 
     def _eval_opaque(self, expr: ir.Opaque, world: World, holder: str | None) -> int | None:
@@ -2462,6 +2512,36 @@ class Analysis:
                         for (c, _), v in world.heap.items():
                             if c == data and world.status.get(v) in OWNED:
                                 _lend(world, v, RELEASED)
+
+    def _freed_through_accessor(self, call: ir.Call, world: World) -> list[int]:
+        """`kfree(TO_DCN30_DWBC(pool->dwbc[i]))`: the block an accessor of a
+        caller's member points into. Evaluating the argument does not make the
+        member's resource (a read of a field nobody touched yet); freeing it
+        must, as `kfree(pool->dwbc[i])` would."""
+        name = call.func
+        if (
+            name is None
+            or name in self.functions
+            or self.apis.lookup(name)
+            or self.apis.constructs(name)
+            or name in self.loaders
+        ):
+            return []
+        summary = self.summaries.get(name)
+        if summary is not None and summary.returns_alloc:
+            return []
+        self._freeing = True
+        try:
+            held = {
+                r
+                for a in call.args
+                if path_of(ir.uncast(a)) is not None
+                for r in self.resolve(ir.uncast(a), world, create=True)
+                if world.status.get(r) in _HELD
+            }
+        finally:
+            self._freeing = False
+        return list(held) if len(held) == 1 else []
 
     def _partly_unknown(self, name: str | None) -> bool:
         """Is this callee defined in another file (known, if at all, from the
@@ -2865,8 +2945,11 @@ class Analysis:
                 # `while (i-- > 0) kfree(p[i]);` frees earlier passes' blocks
                 rids = [r for r in rids if r not in world.this_pass]
             value = values[api.pointer] if api.pointer < len(values) else None
-            if not rids and isinstance(arg, ir.Call) and value is not None:
-                rids = [value]  # `vfree(vmalloc(size))`
+            if not rids and isinstance(arg, ir.Call):
+                if value is not None:
+                    rids = [value]  # `vfree(vmalloc(size))`
+                else:
+                    rids = self._freed_through_accessor(arg, world)
             self._record_free(api, expr, rids, world)
             for rid in rids:
                 self.free(rid, world)
@@ -4349,6 +4432,7 @@ class _Callee(NamedTuple):
 
 
 _TRACK = "~test"
+_IDENT = re.compile(r"[A-Za-z_]\w*")
 
 
 def _track_key(name: str) -> str:

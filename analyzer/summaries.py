@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections import Counter
 
 from analyzer import ir
-from analyzer.ownership import DROP, KEPT, P_ESCAPED, P_FREED, Analysis, Effect, Summary
+from analyzer.ownership import (
+    DROP,
+    KEPT,
+    P_ESCAPED,
+    P_FREED,
+    Analysis,
+    Effect,
+    Summary,
+    path_of,
+)
 
 
 def call_order(functions: list[ir.Function]) -> list[ir.Function]:
@@ -60,6 +69,24 @@ def _effect_of(outcomes: list[str | None], failing: bool) -> str | None:
     if any(o is not None for o in outcomes):
         return "escaped"  # taken on some path: the caller may not free it again
     return None
+
+
+def _freed_in_text(a: Analysis) -> set[tuple[int, str]]:
+    """(parameter, chain) of what the function's free calls name, on any path,
+    directly or through an accessor (`kfree(TO_DCN30_DWBC(pool->base.dwbc[i]))`)."""
+    out: set[tuple[int, str]] = set()
+    for node in a.fn.nodes:
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            arg = a.freed_arg(e, "free") if isinstance(e, ir.Call) else None
+            if arg is None:
+                continue
+            arg = ir.uncast(arg)
+            if isinstance(arg, ir.Call) and arg.args:
+                arg = ir.uncast(arg.args[0])
+            p = path_of(arg)
+            if p is not None and p[0] in a.params:
+                out.add((a.params[p[0]], "".join(p[1])))
+    return out
 
 
 def summarize(a: Analysis) -> Summary:
@@ -197,6 +224,13 @@ def summarize(a: Analysis) -> Summary:
         summary.effects.append(Effect(key[0], key[1], "lent", "lent"))
     for key in sorted(handed - {(e.index, e.chain) for e in summary.effects}):
         summary.effects.append(Effect(key[0], key[1], "handed", "handed"))
+    if a.truncated:
+        # The paths analysed were the shortest (the worklist is breadth-first):
+        # a long teardown's frees in its later loops may be on none of them.
+        # What its text frees of a parameter is at least taken on some path.
+        known = {(e.index, e.chain) for e in summary.effects}
+        for key in sorted(_freed_in_text(a) - known):
+            summary.effects.append(Effect(key[0], key[1], "escaped", "escaped"))
     # New memory in a parameter's field counts for a class when some exit of
     # it leaves it there and no exit writes anything else there: a helper
     # that allocates on one flag and reuses the caller's block on another

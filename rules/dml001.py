@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from analyzer.findings import Finding, Related
-from analyzer.ownership import Leak
+from analyzer.ownership import KEPT, Leak
 from analyzer.plugins import Context, Rule
 from rules._shared import finding
 
@@ -203,6 +203,12 @@ def _doubtful(leak: Leak) -> bool:
         # `p = kmalloc(); if (!p) goto err;` in a loop, the leak being the block an
         # earlier iteration left in `p`: it was linked somewhere the tool did not
         # see, or the overwrite itself leaked it (triage: 4 of 4 such were false)
+        return True
+    if leak.lent == KEPT and (leak.earlier or (leak.via or leak.exit).line < leak.site.span.line):
+        # `clks[i] = clk_register_composite(.., &divider->hw, ..)` in an earlier
+        # pass of a loop (the path leaves above the allocation), then a later
+        # pass fails: the block went to a keeper, which still holds it (what
+        # leaks is the registration, not the memory)
         return True
     if leak.reason == "member-never-freed":
         return False  # (a release path: its exit says nothing of failure)
