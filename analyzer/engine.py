@@ -533,13 +533,26 @@ def _kept_across_calls(fn: ir.Function, leak: Leak) -> bool:
     (A test of the member being set, `if (f->buf) kfree(f->buf);` before a
     new one, is not such a guard.)"""
     before = leak.site.span.line
-    return any(
-        n.kind is ir.Kind.BRANCH
+    guards = [
+        n
+        for n in fn.nodes
+        if n.kind is ir.Kind.BRANCH
         and n.expr is not None
         and n.span.line < before
         and _tests_empty(n.expr, leak.holder)
-        for n in fn.nodes
-    )
+    ]
+    if not guards:
+        return False
+    # (`wa->address = dma_pool_zalloc(..); if (!wa->address)` checks a fill
+    # of another branch, not whether the member is still empty)
+    filled = {s for n in fn.nodes if _assigns(n, leak.holder) for s in n.succs}
+    return any(n.id not in filled for n in guards)
+
+
+def _assigns(node: ir.Node, holder: str) -> bool:
+    """Does this statement store into `holder` (`holder = ..`)?"""
+    e = node.expr
+    return isinstance(e, ir.Assign) and ir.uncast(e.target).text == holder
 
 
 def _tests_empty(cond: ir.Expr, holder: str) -> bool:

@@ -164,8 +164,10 @@ def summarize(a: Analysis) -> Summary:
                         seen_blocks.add(block)
                         if a.rid_sites[block].foreign:
                             foreign_into.add(key)
+                elif world.vals.get(fn.params[key[0]].name + key[1]) == "zero":
+                    continue  # `wa->address = dma_pool_zalloc(..)` found NULL: nothing left
                 entry = into.setdefault(key, (Counter(), family))
-                entry[0][c if family else "other"] += 1
+                entry[0][c if family else "other " + c] += 1
                 if family:
                     into[key] = (entry[0], family)
     handed: set[tuple[int, str]] = set()
@@ -239,10 +241,12 @@ def summarize(a: Analysis) -> Summary:
     # may. A failing helper that leaves memory behind hands it to its
     # caller's error path, which then has to free it.
     for key, (hits, family) in sorted(into.items()):
-        if not family or hits["other"]:
+        if not family:
             continue
-        on_zero = "alloc" if hits["zero"] else None
-        on_nonzero = "alloc" if hits["nonzero"] else None
+        # (per class: `wa->address = dma_pool_zalloc(..)` on the success exits
+        # of one branch says nothing of the kzalloc() a failure leaves there)
+        on_zero = "alloc" if hits["zero"] and not hits["other zero"] else None
+        on_nonzero = "alloc" if hits["nonzero"] and not hits["other nonzero"] else None
         if on_zero or on_nonzero:
             summary.effects.append(
                 Effect(key[0], key[1], on_zero, on_nonzero, family, key in foreign_into)
