@@ -1008,18 +1008,6 @@ class Analysis:
                     out.setdefault(n, set()).update(names)
         return out
 
-    @cached_property
-    def local_sharers(self) -> list[tuple[tuple[int, int], str | None]]:
-        """Calls given a local structure or array (`f(&info)`, `f(values)`), by
-        position: after a failing helper's call, such a call may clean up what
-        the helper left there (see _lost_with_local)."""
-        return [
-            ((e.span.line, e.span.col), e.func)
-            for n in self.fn.nodes
-            for e in (ir.walk(n.expr) if n.expr is not None else ())
-            if isinstance(e, ir.Call) and any(self._lends_local(a) for a in e.args)
-        ]
-
     def _cleanup_loops(self) -> dict[int, list[ir.Expr]]:
         """Loop heads whose body frees and allocates nothing: unwind loops.
 
@@ -1933,13 +1921,27 @@ class Analysis:
 
     def _lost_with_local(self, site: Site, rid: int, world: World) -> bool:
         """Memory a failing helper left in a local variable or structure
-        (`info.dest_buf`) goes out of scope with it, and no later call of
-        another function was given a local that could have led to its cleanup
-        (`entry_clear(&entry)`)."""
-        if not any(v == rid for v in world.env.values()):
+        (`info.dest_buf`) goes out of scope with it, unless this path gave the
+        local to a call since (`entry_clear(&entry)`, which may clean it up)."""
+        holders = {_LOCAL_ROOT.match(k).group() for k, v in world.env.items() if v == rid}
+        if not holders:
             return False  # held in a block, not by a local
-        after = (site.span.line, site.span.col)
-        return not any(at > after and func != site.api for at, func in self.local_sharers)
+        # (and the locals given with it to the helper: `dp_prepare(&entry,
+        # values)` links values into entry, which `dp_entry_clear(&entry)` gets)
+        call = self._calls_at.get(site.span)
+        for a in call.args if call is not None else ():
+            if self._lends_local(a):
+                holders.add(_root_name(ir.uncast(a)))
+        return not any(_SHARED + h in world.vals for h in holders)
+
+    @cached_property
+    def _calls_at(self) -> dict[Span, ir.Call]:
+        return {
+            e.span: e
+            for n in self.fn.nodes
+            for e in (ir.walk(n.expr) if n.expr is not None else ())
+            if isinstance(e, ir.Call)
+        }
 
     def _within(self, c: int, rid: int, world: World) -> bool:
         """Is resource `c` the block `rid` or held (through fields) inside it?"""
@@ -2431,6 +2433,8 @@ class Analysis:
                     self._wrote(a.operand, world)
                 elif not self.apis.lookup(expr.func):
                     self._zero_escapes(a, world)  # `foo_init(nn)`
+        if world.failed:
+            self._share_locals(expr, world)
         if self.got and self.apis.gets(expr.func):
             for a in expr.args:  # `get_device(&f->dev)`: a put of f on this path is ours
                 root = _root_name(a)
@@ -2460,6 +2464,13 @@ class Analysis:
             unknown = self._unknown_callee(name, expr, values, world)
             return result if summary.returns_alloc is not None else unknown
         return self._unknown_callee(name, expr, values, world)
+
+    def _share_locals(self, expr: ir.Call, world: World) -> None:
+        """`ccp_dm_free(&key)` after a helper failed and left memory in our
+        locals: the call may clean up what `key` holds (see _lost_with_local)."""
+        for a in expr.args:
+            if self._lends_local(a):
+                world.vals[_SHARED + _root_name(ir.uncast(a))] = "shared"
 
     def _through_pointer(self, var: str) -> Summary | None:
         """`func = dma_fence_wake; .. func(dma, &cb->base);`: a call through a
@@ -4407,6 +4418,8 @@ _ERRNO_RESULT = "~errno result "
 _UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
+# + local: a call was given this local after a failing helper left memory in it
+_SHARED = "~shared "
 _PRIVATE = "~private "  # + field: holds an object made with these blocks (`private_tables`)
 _WITH = "~with "  # + block: the blocks given with it to a set-up callee (`_passed_together`)
 # Callees that set one object up with another (`init_h2fwcmd_w_parm_no_rsp(cmd, parm, ..)`,
@@ -4433,6 +4446,7 @@ class _Callee(NamedTuple):
 
 _TRACK = "~test"
 _IDENT = re.compile(r"[A-Za-z_]\w*")
+_LOCAL_ROOT = re.compile(r"[^.\[#]*")  # `key` of the env key `key.address`
 
 
 def _track_key(name: str) -> str:
