@@ -518,9 +518,9 @@ def _keeps_memory(fn: ir.Function) -> bool:
             continue
         for e in ir.walk(node.expr):
             if isinstance(e, ir.Assign) and not isinstance(e.target, ir.Name):
-                value = e.value
-                while isinstance(value, ir.Cast):
-                    value = value.operand
+                value = ir.uncast(e.value)
+                if isinstance(value, ir.Binary) and value.op == "|":
+                    value = ir.uncast(value.left)  # `(unsigned long)spec | flags`
                 if isinstance(value, ir.Name) and value.name in pointers:
                     return True
     return False

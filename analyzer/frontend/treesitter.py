@@ -1020,7 +1020,7 @@ def _keeps_hint(fn: ir.Function, code: bytes, cleanups) -> bool:
 
 # What may follow a stored name (the end of the value), and what may stand
 # between it and the `=` (casts, parentheses, blanks).
-_VALUE_END = re.compile(rb"[\s)\\]*(?:[;,)\]}:?]|$)")
+_VALUE_END = re.compile(rb"[\s)\\]*(?:[;,)\]}:?|]|$)")  # (`|`: a tagged pointer)
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _CAST_BYTES = _WORD_BYTES | frozenset(b" \t\n\r\f\v()*\\")
 
