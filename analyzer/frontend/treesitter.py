@@ -714,9 +714,11 @@ class _NameScan:
 
     def store(self, left: TSNode, right: TSNode) -> None:
         """An `ir.Assign` whose target is no `Name` and whose value, casts
-        stripped, is one: that name goes to `stored`."""
+        stripped, is one (or tags one: `p | flags`): that name goes to `stored`."""
         if _built_as(left, casts=False).type != "identifier":
             value = _built_as(right, casts=True)
+            if value.type == "binary_expression" and _text(value.child(1), self.chars) == "|":
+                value = _built_as(value.child(0), casts=True)  # `(unsigned long)p | flags`
             if value.type == "identifier":
                 self.stored.add(_text(value, self.chars))
 
