@@ -42,6 +42,8 @@ class UnitResult:
     # What rules derive from this result once per file (the driver model):
     # kept here, not in a module global that would hold the last file alive.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    # what callers here do with memory failing callees left in their structures
+    leftovers: Leftovers = field(default_factory=Leftovers, repr=False, compare=False)
 
     def release(self) -> None:
         """Break the cycles through this result once nothing will read it again.
@@ -184,7 +186,7 @@ def analyse(
     called = _CalledIn(needed)
     order = call_order(needed)
     deferred: list[tuple[FunctionResult, tuple[int, str] | None, Leak, bool]] = []
-    leftovers = Leftovers()
+    leftovers = result.leftovers
     lazy = _Lazy(result.summaries, order)
     eager = _eager(unit.functions, apis, db) if demand else None
     barren: set[str] = set()
@@ -276,6 +278,7 @@ def analyse(
             ident in leftovers.confirmed
             or (cleans_up and ident in leftovers.assumed)
             or ident in leftovers.disowned
+            or (key is not None and db is not None and key in db.lost_leftovers.get(ident[0], ()))
         ):
             fr.leaks.append(leak)
         elif (

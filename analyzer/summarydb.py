@@ -76,6 +76,7 @@ class SummaryDb:
         entries: dict[str, dict] | None = None,
         fails_if_null: dict[str, int] | None = None,
         member_frees: dict[str, list[str]] | None = None,
+        lost_leftovers: dict[str, set[tuple[int, str]]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
         self.source = source
@@ -89,6 +90,11 @@ class SummaryDb:
         # (`kfree(x->buf)`): whether a member one file fills has a teardown
         # in another (`members.lost_members`)
         self.member_frees = member_frees or {}
+        # function -> (parameter, chain) of what it leaves there when it fails
+        # and some caller in another file loses (frees the structure holding
+        # it, or lets it go out of scope): its own report of that leftover
+        # stands (`engine.analyse`)
+        self.lost_leftovers = lost_leftovers or {}
         self._entries = entries  # name -> JSON entry (checked) not made yet
 
     @property
@@ -112,12 +118,13 @@ class SummaryDb:
         return found
 
     def allocators(self) -> frozenset[str]:
-        """Functions that return new memory or leave it in an argument (made or not)."""
+        """Functions that return new memory or leave it in an argument on success
+        (made or not)."""
         names = {
             name
             for name, s in self._functions.items()
             if s.returns_alloc is not None
-            or any("alloc" in (e.on_zero, e.on_nonzero) for e in s.effects)
+            or any(_succeeds_with(e.on_zero, e.on_nonzero, s.error_class) for e in s.effects)
         }
         if self._entries is not None:
             names |= {
@@ -126,7 +133,9 @@ class SummaryDb:
                 if name not in self._functions
                 and (
                     "returns_alloc" in entry
-                    or any("alloc" in (z, n) for _, _, z, n in entry["effects"])
+                    or any(
+                        _succeeds_with(e[2], e[3], entry["error_class"]) for e in entry["effects"]
+                    )
                 )
             }
         return frozenset(names)
@@ -144,11 +153,14 @@ def exported(summary: Summary, keep_alloc: bool = False) -> Summary | None:
         # (what it "kept" on that path went into objects it tore down again,
         # e.g. a put_device() of a half-built device): only a free counts.
         if summary.error_class == "zero" and on_zero not in _UNDONE:
-            on_zero = None
+            on_zero = "alloc" if e.on_zero == "alloc" else None
         if summary.error_class == "nonzero" and on_nonzero not in _UNDONE:
-            on_nonzero = None
+            on_nonzero = "alloc" if e.on_nonzero == "alloc" else None
         if on_zero or on_nonzero:
-            effects.append(Effect(e.index, e.chain, on_zero, on_nonzero))
+            # (what a failure leaves in a parameter's field is recorded, that a
+            # caller in another file may lose it: see `lost_leftovers`)
+            family = e.family if "alloc" in (on_zero, on_nonzero) else ""
+            effects.append(Effect(e.index, e.chain, on_zero, on_nonzero, family))
     returns_alloc = summary.returns_alloc if keep_alloc else None
     if not effects and returns_alloc is None:
         return None
@@ -203,7 +215,10 @@ def to_json(db: SummaryDb) -> dict:
         "source": db.source,
         "functions": {
             name: {
-                "effects": [[e.index, e.chain, e.on_zero, e.on_nonzero] for e in s.effects],
+                "effects": [
+                    [e.index, e.chain, e.on_zero, e.on_nonzero] + ([e.family] if e.family else [])
+                    for e in s.effects
+                ],
                 "error_class": s.error_class,
                 "returns_pointer": s.returns_pointer,
             }
@@ -213,6 +228,10 @@ def to_json(db: SummaryDb) -> dict:
         "never_fail": sorted(db.never_fail),
         "fails_if_null": dict(sorted(db.fails_if_null.items())),
         "member_frees": dict(sorted(db.member_frees.items())),
+        "lost_leftovers": {
+            name: sorted([i, c] for i, c in keys)
+            for name, keys in sorted(db.lost_leftovers.items())
+        },
     }
 
 
@@ -225,8 +244,10 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         entries = data["functions"]
         for entry in entries.values():
             # What _summary reads, in its order: the same errors, none of the objects.
-            for i, _c, _z, _n in entry["effects"]:
-                int(i)
+            for effect in entry["effects"]:
+                if len(effect) not in (4, 5):
+                    raise ValueError(f"an effect of {len(effect)} fields")
+                int(effect[0])
             entry["returns_pointer"]
             entry["error_class"]
             if "returns_alloc" in entry:
@@ -240,6 +261,10 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         member_frees = {
             str(m): [str(p) for p in paths] for m, paths in data.get("member_frees", {}).items()
         }
+        lost_leftovers = {
+            str(n): {(int(i), str(c)) for i, c in keys}
+            for n, keys in data.get("lost_leftovers", {}).items()
+        }
     except (KeyError, TypeError, ValueError) as exc:
         raise SummaryDbError(f"{origin}: malformed entry ({exc})") from None
     return SummaryDb(
@@ -247,13 +272,25 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         never_fail=never_fail,
         fails_if_null=fails_if_null,
         member_frees=member_frees,
+        lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
 
 
+def _succeeds_with(on_zero: str | None, on_nonzero: str | None, error_class: str) -> bool:
+    """Does the callee leave new memory in an argument when it succeeds? (What a
+    failure leaves, the database records for `lost_leftovers` only: a file that
+    merely calls such a callee holds nothing new.)"""
+    return (on_nonzero if error_class == "zero" else on_zero) == "alloc"
+
+
 def _summary(name: str, entry: dict) -> Summary:
     """The summary of one checked JSON entry."""
-    effects = [Effect(int(i), str(c), z, n) for i, c, z, n in entry["effects"]]
+    # (memory a failing callee of another file leaves behind: Site.foreign)
+    effects = [
+        Effect(int(e[0]), str(e[1]), e[2], e[3], *([str(e[4]), True] if len(e) > 4 else []))
+        for e in entry["effects"]
+    ]
     alloc = entry.get("returns_alloc")
     return Summary(
         name,
@@ -369,6 +406,7 @@ class _FileFacts(NamedTuple):
     paired: set[str]  # those returning memory with a releaser beside them
     callers: Counter  # the tally of `_callers_free`
     member_frees: set[str]  # "T.member" of the struct members it frees
+    lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
 def _summarise_file(path: str, base: str) -> _FileFacts:
@@ -382,10 +420,11 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts([], {}, set(), {}, set(), Counter(), set())
+        return _FileFacts([], {}, set(), {}, set(), Counter(), set(), set())
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
+    defined = {f.name for f in unit.functions}
     out = {}
     for f in exported_fns:
         s = result.summaries.get(f.name)
@@ -402,6 +441,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         paired=paired_allocators(exported_fns, result.summaries),
         callers=_callers_free(unit),
         member_frees=freed_members(unit, apis_mod.load()),
+        lost={k for k in result.leftovers.confirmed if k[0] not in defined},
     )
 
 
@@ -420,6 +460,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     paired: set[str] = set()
     callers: Counter = Counter()
     member_frees: dict[str, list[str]] = {}
+    lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
         facts_of = pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk)
@@ -429,6 +470,8 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             callers.update(facts.callers)
             for member in facts.member_frees:
                 member_frees.setdefault(member, []).append(path)
+            for name, index, chain in facts.lost:
+                lost.setdefault(name, set()).add((index, chain))
             for name, index in facts.guarded.items():
                 guarded.setdefault(name, []).append(index)
             definitions.update(facts.defined)
@@ -458,6 +501,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "never_fail": sure,
             "fails_if_null": null_only,
             "member_frees": dict(sorted(member_frees.items())),
+            "lost_leftovers": {n: sorted(map(list, k)) for n, k in sorted(lost.items())},
         },
         "build",
     )
