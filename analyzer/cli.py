@@ -107,6 +107,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", required=True, metavar="DB", help="file to write (JSON)")
     s.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: cores)")
     s.add_argument("--passes", type=int, default=2, help="rounds, each using the last (default: 2)")
+    s.add_argument(
+        "--leftovers",
+        action="store_true",
+        help="one more round that records only which failure leftovers callers in other "
+        "files lose, keeping the summaries of the rounds before",
+    )
     sub.add_parser("rules", help="list the installed rules")
     r = sub.add_parser("rule", help="show a rule's documentation page")
     r.add_argument("code")
@@ -403,6 +409,17 @@ def cmd_summarize(args) -> int:
         print(
             f"devmlint: pass {round_}: {len(db.functions)} functions summarised "
             f"from {len(files)} files in {time.monotonic() - start:.0f} s",
+            file=sys.stderr,
+        )
+    if args.leftovers:
+        start = time.monotonic()
+        lost = summarydb.build(files, jobs, base, source=" ".join(args.paths)).lost_leftovers
+        db.lost_leftovers = lost
+        summarydb.write(db, args.output)
+        summarydb.forget(args.output)
+        print(
+            f"devmlint: leftovers: {len(lost)} functions whose failure leftovers a caller "
+            f"in another file loses, in {time.monotonic() - start:.0f} s",
             file=sys.stderr,
         )
     return EXIT_CLEAN
