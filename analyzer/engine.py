@@ -278,7 +278,13 @@ def analyse(
             ident in leftovers.confirmed
             or (cleans_up and ident in leftovers.assumed)
             or ident in leftovers.disowned
-            or (key is not None and db is not None and key in db.lost_leftovers.get(ident[0], ()))
+            or (
+                # (the database knows functions of external linkage only)
+                key is not None
+                and db is not None
+                and not fr.function.static
+                and key in db.lost_leftovers.get(ident[0], ())
+            )
         ):
             fr.leaks.append(leak)
         elif (

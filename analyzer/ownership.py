@@ -23,7 +23,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from analyzer import ir
@@ -811,14 +811,22 @@ class Analysis:
         paths that differ only in those would otherwise fill the nodes after
         them, each world a copy of the other but for a fact nobody reads, and
         the analysis would stop before the allocation that comes last."""
-        read = self._read_from[nid]
+        read, kept = self._read_from[nid], self._param_names
         for key in [k for k in world.vals if not k.startswith("~")]:
-            if not read.issuperset(_IDENT.findall(key.removesuffix(_TRACK))):
+            names = _key_names(key)
+            # (what exits know of pointer parameters `summarize` reads: `p` was
+            # NULL, `p->buf` was)
+            if names and names[0] not in kept and not read.issuperset(names):
                 del world.vals[key]
 
     @cached_property
+    def _param_names(self) -> frozenset[str]:
+        return frozenset(self.params)  # (pointer parameters: what summaries are of)
+
+    @cached_property
     def _read_from(self) -> list[frozenset[str]]:
-        """For each node, the identifiers it or any node after it mentions."""
+        """For each node, the identifiers it or any node after it mentions
+        (from the IR, whose text is cut short, and from that text: a cast's type)."""
         nodes = self.fn.nodes
         own: list[set[str]] = []
         for n in nodes:
@@ -826,6 +834,14 @@ class Analysis:
             for e in (n.expr, n.case_value):
                 if e is not None:
                     names.update(_IDENT.findall(e.text))
+                    for x in ir.walk(e):
+                        t = type(x)
+                        if t is ir.Name:
+                            names.add(x.name)
+                        elif t is ir.Field:
+                            names.add(x.field)
+                        elif t is ir.Call and x.func:
+                            names.add(x.func)
             if n.name:
                 names.add(n.name)
             own.append(names)
@@ -2526,9 +2542,9 @@ class Analysis:
 
     def _freed_through_accessor(self, call: ir.Call, world: World) -> list[int]:
         """`kfree(TO_DCN30_DWBC(pool->dwbc[i]))`: the block an accessor of a
-        caller's member points into. Evaluating the argument does not make the
-        member's resource (a read of a field nobody touched yet); freeing it
-        must, as `kfree(pool->dwbc[i])` would."""
+        path points into (a caller's member, or a block of ours). Evaluating
+        the argument does not make the member's resource (a read of a field
+        nobody touched yet); freeing it must, as `kfree(pool->dwbc[i])` would."""
         name = call.func
         if (
             name is None
@@ -2539,20 +2555,29 @@ class Analysis:
         ):
             return []
         summary = self.summaries.get(name)
-        if summary is not None and summary.returns_alloc:
+        arg = self.accessed_arg(call)
+        if arg is None or summary is not None and summary.returns_alloc:
             return []
         self._freeing = True
         try:
-            held = {
-                r
-                for a in call.args
-                if path_of(ir.uncast(a)) is not None
-                for r in self.resolve(ir.uncast(a), world, create=True)
-                if world.status.get(r) in _HELD
-            }
+            held = [
+                r for r in self.resolve(arg, world, create=True) if world.status.get(r) in _HELD
+            ]
         finally:
             self._freeing = False
-        return list(held) if len(held) == 1 else []
+        return held if len(held) == 1 else []
+
+    def accessed_arg(self, call: ir.Call) -> ir.Expr | None:
+        """The one argument of an accessor-shaped call that is a path from a
+        local or a parameter (`TO_X(pool->m[i])`, `container_of(p, struct foo,
+        base)`); None when there are several (`lookup(yd->table, idx)` reads
+        a table, it is no view of it)."""
+        found = [
+            a
+            for a in map(ir.uncast, call.args)
+            if (p := path_of(a)) is not None and self.is_local(p[0])
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _partly_unknown(self, name: str | None) -> bool:
         """Is this callee defined in another file (known, if at all, from the
@@ -3354,6 +3379,8 @@ class Analysis:
         self._made_this_pass(s.rid, world)
         if result == summary.error_class:
             world.failed[s.rid] = True
+            # (a call given this local before it failed cleans up none of it)
+            world.vals.pop(_SHARED + p[0], None)
         self.store(target, s.rid, world)
         if world.status.get(s.rid) == LIVE:
             world.holders[s.rid] = target.text
@@ -4445,7 +4472,15 @@ class _Callee(NamedTuple):
 
 
 _TRACK = "~test"
-_IDENT = re.compile(r"[A-Za-z_]\w*")
+_IDENT = re.compile(r"(?<!\w)[A-Za-z_]\w*")  # (not the `x10` of `0x10`)
+
+
+@lru_cache(maxsize=4096)
+def _key_names(key: str) -> tuple[str, ...]:
+    """The identifiers of a vals key (`?a->b >= c`, `ret<0`, `x~test`), first first."""
+    return tuple(_IDENT.findall(key.removesuffix(_TRACK)))
+
+
 _LOCAL_ROOT = re.compile(r"[^.\[#]*")  # `key` of the env key `key.address`
 
 

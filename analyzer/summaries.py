@@ -81,9 +81,9 @@ def _freed_in_text(a: Analysis) -> set[tuple[int, str]]:
             if arg is None:
                 continue
             arg = ir.uncast(arg)
-            if isinstance(arg, ir.Call) and arg.args:
-                arg = ir.uncast(arg.args[0])
-            p = path_of(arg)
+            if isinstance(arg, ir.Call):
+                arg = a.accessed_arg(arg)  # (as `Analysis._freed_through_accessor` reads it)
+            p = path_of(arg) if arg is not None else None
             if p is not None and p[0] in a.params:
                 out.add((a.params[p[0]], "".join(p[1])))
     return out

@@ -23,10 +23,13 @@ type the allocator returns (`video_device_alloc()` and
 returns (`_callers_free_it`); never a `devm_*` one. A kernel function that returns a new object
 without such a pair usually comes with a put/release discipline the file at
 hand cannot see, so taking it for a kmalloc-family allocation would report
-every refcounted object as a leak. Memory left in an argument is never
-recorded. Even so, such objects come with their subsystem's conventions (a
-completion that frees the command, a release on -ERESTARTSYS): DML001
-shows leaks of them only at low confidence (`Site.foreign`).
+every refcounted object as a leak. Memory left in an argument is recorded
+only for failures (what a failing function leaves in its caller's
+structure), for `lost_leftovers`: `--leftovers` runs one more round that
+records which of those leftovers a caller in another file loses. Even so,
+returned objects come with their subsystem's conventions (a completion
+that frees the command, a release on -ERESTARTSYS): DML001 shows leaks of
+them only at low confidence (`Site.foreign`).
 """
 
 from __future__ import annotations
@@ -47,7 +50,11 @@ from analyzer.frontend import kbuild
 from analyzer.members import freed_members
 from analyzer.ownership import Effect, Summary
 
-FORMAT = 1
+# 2: effects may carry a fifth field, the family of what a failure leaves
+# behind, and the database `lost_leftovers`; a format-1 database reads as one
+# without them
+FORMAT = 2
+_READABLE = (1, 2)
 _KEPT_EFFECTS = ("freed", "escaped", "lent", "dropped")
 # A failing callee that freed its argument, or put its reference on every
 # failing exit (`put_device(&x->dev)`), leaves the caller nothing to free.
@@ -120,6 +127,8 @@ class SummaryDb:
     def allocators(self) -> frozenset[str]:
         """Functions that return new memory or leave it in an argument on success
         (made or not)."""
+        # (`exported` keeps no success-class `alloc`, so for a built database
+        # only `returns_alloc` counts; the effect test is for summaries made here)
         names = {
             name
             for name, s in self._functions.items()
@@ -151,7 +160,8 @@ def exported(summary: Summary, keep_alloc: bool = False) -> Summary | None:
         on_nonzero = e.on_nonzero if e.on_nonzero in _KEPT_EFFECTS else None
         # A kernel function that fails leaves its arguments to its caller
         # (what it "kept" on that path went into objects it tore down again,
-        # e.g. a put_device() of a half-built device): only a free counts.
+        # e.g. a put_device() of a half-built device): only a free counts,
+        # and what it leaves there (`alloc`, for lost_leftovers).
         if summary.error_class == "zero" and on_zero not in _UNDONE:
             on_zero = "alloc" if e.on_zero == "alloc" else None
         if summary.error_class == "nonzero" and on_nonzero not in _UNDONE:
@@ -238,7 +248,7 @@ def to_json(db: SummaryDb) -> dict:
 def from_json(data: dict, origin: str) -> SummaryDb:
     """The database of a parsed JSON document; a malformed entry is an error here,
     though summaries are made on first use (`SummaryDb`)."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in _READABLE:
         raise SummaryDbError(f"{origin}: not a devmlint summary database (format {FORMAT})")
     try:
         entries = data["functions"]
@@ -247,6 +257,8 @@ def from_json(data: dict, origin: str) -> SummaryDb:
             for effect in entry["effects"]:
                 if len(effect) not in (4, 5):
                     raise ValueError(f"an effect of {len(effect)} fields")
+                if len(effect) == 5 and not (isinstance(effect[4], str) and effect[4]):
+                    raise ValueError(f"an effect's family {effect[4]!r}")
                 int(effect[0])
             entry["returns_pointer"]
             entry["error_class"]

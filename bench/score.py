@@ -77,8 +77,9 @@ def main() -> int:
             verdict = "found" if ok else "MISSED"
             # (a hit on the row's lines about some other block: still counted,
             # as the corpus scorer does, but named apart)
-            leaf = re.findall(r"\w+", row.get("var") or "")[-1:]
-            if ok and leaf and not any(f"{leaf[0]}`" in f.message for f in hit):
+            leaf = re.findall(r"[A-Za-z_]\w*", re.sub(r"\[[^\]]*\]", "", row.get("var") or ""))[-1:]
+            named = re.compile(rf"(?<!\w){leaf[0]}(\[\])?`") if leaf else None
+            if ok and named and not any(named.search(f.message) for f in hit):
                 verdict = "found-other"
                 totals["other"] += 1
         else:

@@ -212,7 +212,7 @@ def test_leftovers_lost_by_callers_in_other_files(tmp_path):
     (after gizmo_attach_kept() it runs a teardown first). A second pass over
     both files records which leftovers some caller loses, and the helper's
     own report of that leftover is shown."""
-    files = [os.path.join(LEFTOVERS, name) for name in ("attach.c", "user.c")]
+    files = [os.path.join(LEFTOVERS, name) for name in ("attach.c", "user.c")]  # (not other.c)
     first, second = tmp_path / "pass1.json", tmp_path / "pass2.json"
     summarydb.write(summarydb.build(files, jobs=1), str(first))
     summarydb.write(summarydb.build(files, jobs=1, base=str(first)), str(second))
@@ -230,3 +230,7 @@ def test_leftovers_lost_by_callers_in_other_files(tmp_path):
         result = check_file(attach, Options(list(rules.values()), summaries=summaries))
         assert {f.line for f in result.findings if f.confidence != "low"} == shown
         assert {f.line for f in result.findings} == {21, 32}
+    # A static function of that name in a third file is another function.
+    other = os.path.join(LEFTOVERS, "other.c")
+    result = check_file(other, Options(list(rules.values()), summaries=str(second)))
+    assert [(f.line, f.confidence) for f in result.findings] == [(17, "low")]

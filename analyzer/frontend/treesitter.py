@@ -1028,7 +1028,7 @@ _CAST_BYTES = _WORD_BYTES | frozenset(b" \t\n\r\f\v()*\\")
 
 
 def _stored(code: bytes, name: bytes) -> bool:
-    r"""Does `=[\s()*\w\\]*?\bNAME\b(?=[\s)\\]*(?:[;,)\]}:?]|$))` match in `code`?
+    r"""Does `=[\s()*\w\\]*?\bNAME\b(?=[\s)\\]*(?:[;,)\]}:?|]|$))` match in `code`?
 
     Each whole-word occurrence of the name followed by the end of a value is
     tried: the bytes before it, back to the first one outside the pattern's
