@@ -811,17 +811,16 @@ class Analysis:
         paths that differ only in those would otherwise fill the nodes after
         them, each world a copy of the other but for a fact nobody reads, and
         the analysis would stop before the allocation that comes last."""
-        read, kept = self._read_from[nid], self._param_names
-        for key in [k for k in world.vals if not k.startswith("~")]:
-            names = _key_names(key)
-            # (what exits know of pointer parameters `summarize` reads: `p` was
-            # NULL, `p->buf` was)
-            if names and names[0] not in kept and not read.issuperset(names):
+        read = self._read_from[nid]
+        # (what `summarize` reads at the exits stays: whether a pointer
+        # parameter, or a field of one this path wrote, was NULL)
+        kept = set(self.params)
+        if world.into:
+            names = {i: n for n, i in self.params.items()}
+            kept.update(names[i] + chain for i, chain in world.into if i in names)
+        for key in [k for k in world.vals if not k.startswith("~") and k not in kept]:
+            if not read.issuperset(_key_names(key)):
                 del world.vals[key]
-
-    @cached_property
-    def _param_names(self) -> frozenset[str]:
-        return frozenset(self.params)  # (pointer parameters: what summaries are of)
 
     @cached_property
     def _read_from(self) -> list[frozenset[str]]:
