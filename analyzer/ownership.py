@@ -3578,18 +3578,6 @@ class Analysis:
             ):
                 # `if (ret == -EPROBE_DEFER)`, `if (status == AE_NOT_FOUND)`: it failed
                 self._settle(var.name, world, nonzero=True)
-            if (
-                equal
-                and type(var) is ir.Name
-                and var.name in self.integers
-                and self._is_errno(const)
-            ):
-                # `ret == -EAGAIN`: a later `if (!ret)` cannot hold
-                known = world.vals.get(var.name)
-                if known == "zero":
-                    return []
-                if known is None or known.startswith("ne:"):
-                    world.vals[var.name] = "nonzero"
             if isinstance(var, ir.Field) and self._local_path(var) and _constant(const):
                 key = var.text  # a field, remembered until assigned (`_forget_tests`)
             elif isinstance(var, ir.Name) and var.name in self.locals:
@@ -3760,12 +3748,7 @@ class Analysis:
         if known in ("zero", "nonzero"):
             if known != want:
                 return []
-        elif (
-            known
-            and known.startswith("eq:")
-            and _ERRNO.match(known[3:].lstrip("-"))
-            and not nonzero
-        ):
+        elif known and known.startswith("eq:") and _ERRNO.match(known[3:]) and not nonzero:
             return []  # `ret == -EAGAIN` is not zero
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
