@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator
@@ -444,7 +445,18 @@ def cmd_rule(args) -> int:
     return EXIT_CLEAN
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job's timeout, `kill`): unwound like Ctrl-C, so the worker
+    pool is shut down rather than left running without its parent."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
@@ -468,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
     ) as exc:
         print(f"devmlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except _Terminated:
+        print("devmlint: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("devmlint: interrupted", file=sys.stderr)
         return 130

@@ -204,8 +204,13 @@ def _run_pool(files, chunks, options, jobs, done) -> None:
                     # the chunk's files one at a time rather than lose them.
                     got = [_isolated(files[i], options) for i in chunk]
                 done(chunk, got)
-    except BaseException:  # Ctrl-C: do not wait for the queued chunks
+    except BaseException:  # Ctrl-C, SIGTERM: do not wait for the queued chunks,
+        # nor for the running ones (a chunk is up to 64 files): stop the workers
+        # (`_processes`, taken before shutdown drops it: no public handle on them)
+        workers = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
         raise
     pool.shutdown()
 

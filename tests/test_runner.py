@@ -254,3 +254,28 @@ def test_chunks_hand_out_the_largest_files_first(tmp_path):
     assert all(len(c) <= 2 for c in chunks)
     flat = [i for c in chunks for i in c]
     assert flat[:3] == [4, 1, 2]
+
+
+def test_sigterm_stops_the_run_and_its_workers(tmp_path):
+    """A CI job's timeout sends SIGTERM: devmlint stops at once with 143, its
+    worker pool shut down (not left running without a parent)."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    fixture = os.path.join(os.path.dirname(__file__), "fixtures", "dml001", "helpers.c")
+    for i in range(400):  # a run of many seconds on 2 workers
+        shutil.copy(fixture, tmp_path / f"f{i}.c")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer.cli", "check", "-j", "2", "--no-cache", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    assert proc.poll() is None, "the run ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    assert "devmlint: terminated" in err
