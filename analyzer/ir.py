@@ -270,10 +270,7 @@ class Function:
         waiter, ..)`). A caller passing a block it has checked cannot see it fail."""
         if self.returns_void or self.returns_pointer or self.returns_bool:
             return None
-        preds: dict[int, list[int]] = {}
-        for n in self.nodes:
-            for s in n.succs:
-                preds.setdefault(s, []).append(n.id)
+        preds = predecessors(self.nodes)
         guard: str | None = None
         for n in self.nodes:
             if n.kind is not Kind.RETURN or is_zero(n.expr) and not n.implicit:
@@ -395,6 +392,15 @@ def shadowed(name: str, n: int) -> str:
 def unshadow(text: str) -> str:
     """`buffer__shadow1->len` -> `buffer->len`: the name as the source spells it."""
     return _SHADOWED.sub("", text) if SHADOW in text else text
+
+
+def predecessors(nodes: list[Node]) -> dict[int, list[int]]:
+    """Node id -> the ids of the nodes with an edge to it."""
+    preds: dict[int, list[int]] = {}
+    for n in nodes:
+        for s in n.succs:
+            preds.setdefault(s, []).append(n.id)
+    return preds
 
 
 def call_exprs(fn: Function) -> Iterator[Call]:

@@ -816,18 +816,22 @@ class Analysis:
         # parameter, or a field of one this path wrote, was NULL)
         kept = set(self.params)
         if world.into:
-            names = {i: n for n, i in self.params.items()}
+            names = self._param_by_index
             kept.update(names[i] + chain for i, chain in world.into if i in names)
         for key in [k for k in world.vals if not k.startswith("~") and k not in kept]:
             if not read.issuperset(_key_names(key)):
                 del world.vals[key]
 
     @cached_property
+    def _param_by_index(self) -> dict[int, str]:
+        return {i: name for name, i in self.params.items()}
+
+    @cached_property
     def _read_from(self) -> list[frozenset[str]]:
         """For each node, the identifiers it or any node after it mentions
         (from the IR, whose text is cut short, and from that text: a cast's type)."""
         nodes = self.fn.nodes
-        own: list[set[str]] = []
+        own: list[set[str]] = []  # (then, in place, what is read from each node on)
         for n in nodes:
             names: set[str] = set()
             for e in (n.expr, n.case_value):
@@ -844,17 +848,13 @@ class Analysis:
             if n.name:
                 names.add(n.name)
             own.append(names)
-        preds: list[list[int]] = [[] for _ in nodes]
-        for n in nodes:
-            for s in n.succs:
-                preds[s].append(n.id)
-        read = [set(o) for o in own]
+        preds, read = ir.predecessors(nodes), own
         work = deque(n.id for n in reversed(nodes))
         queued = set(work)
         while work:
             i = work.popleft()
             queued.discard(i)
-            for p in preds[i]:
+            for p in preds.get(i, ()):
                 if not read[i] <= read[p]:
                     read[p] |= read[i]
                     if p not in queued:
@@ -961,10 +961,7 @@ class Analysis:
     def _error_bound(self) -> set[int]:
         """Nodes from which an error return is reachable (`return -ENOSPC;`,
         `return ERR_PTR(..)`, `return NULL;` in a pointer function)."""
-        preds: dict[int, list[int]] = {}
-        for n in self.fn.nodes:
-            for succ in n.succs:
-                preds.setdefault(succ, []).append(n.id)
+        preds = ir.predecessors(self.fn.nodes)
         returns = [
             n.id
             for n in self.fn.nodes
@@ -1951,12 +1948,7 @@ class Analysis:
 
     @cached_property
     def _calls_at(self) -> dict[Span, ir.Call]:
-        return {
-            e.span: e
-            for n in self.fn.nodes
-            for e in (ir.walk(n.expr) if n.expr is not None else ())
-            if isinstance(e, ir.Call)
-        }
+        return {e.span: e for e in ir.call_exprs(self.fn)}
 
     def _within(self, c: int, rid: int, world: World) -> bool:
         """Is resource `c` the block `rid` or held (through fields) inside it?"""

@@ -75,17 +75,16 @@ def _freed_in_text(a: Analysis) -> set[tuple[int, str]]:
     """(parameter, chain) of what the function's free calls name, on any path,
     directly or through an accessor (`kfree(TO_DCN30_DWBC(pool->base.dwbc[i]))`)."""
     out: set[tuple[int, str]] = set()
-    for node in a.fn.nodes:
-        for e in ir.walk(node.expr) if node.expr is not None else ():
-            arg = a.freed_arg(e, "free") if isinstance(e, ir.Call) else None
-            if arg is None:
-                continue
-            arg = ir.uncast(arg)
-            if isinstance(arg, ir.Call):
-                arg = a.accessed_arg(arg)  # (as `Analysis._freed_through_accessor` reads it)
-            p = path_of(arg) if arg is not None else None
-            if p is not None and p[0] in a.params:
-                out.add((a.params[p[0]], "".join(p[1])))
+    for call in ir.call_exprs(a.fn):
+        arg = a.freed_arg(call, "free")
+        if arg is None:
+            continue
+        arg = ir.uncast(arg)
+        if isinstance(arg, ir.Call):
+            arg = a.accessed_arg(arg)  # (as `Analysis._freed_through_accessor` reads it)
+        p = path_of(arg) if arg is not None else None
+        if p is not None and p[0] in a.params:
+            out.add((a.params[p[0]], "".join(p[1])))
     return out
 
 
