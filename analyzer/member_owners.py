@@ -151,6 +151,49 @@ def _reach(
     return seen
 
 
+def released_without(
+    fn: ir.Function, name: str, member: str, apis: ApiTable
+) -> tuple[ir.Node, list[ir.Node]] | None:
+    """The node of a `kfree(name)` that some path reaches without freeing
+    `name->member`, in a function that frees `name->member` on another path
+    (`kfree(d->res); kfree(d);` on one error path, `kfree(d);` alone on
+    another): the function itself says the member must go with the
+    structure. With it, the nodes only such paths take (a call there may
+    have freed the member; one before both frees cannot have, or the other
+    path would free it twice). None when every free of `name` comes after
+    the member's, when the path found the member NULL, or when the function
+    fills the member itself (the dataflow judges what it stored)."""
+    by_id = {node.id: node for node in fn.nodes}
+    member_frees, whole = set(), []
+    for node in fn.nodes:
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if isinstance(e, ir.Assign) and member_path(e.target) == (name, member):
+                return None
+            if not isinstance(e, ir.Call):
+                continue
+            freed = freed_arg(e, apis, managed=False)
+            if freed is None:
+                continue
+            if member_path(freed) == (name, member):
+                member_frees.add(node.id)
+            elif isinstance(freed, ir.Name) and freed.name == name:
+                whole.append(node)
+    if not member_frees or not whole:
+        return None
+    avoid = frozenset(member_frees)
+    reached = _reach(by_id, {fn.entry}, avoid, _null_branches(fn, member, apis))
+    for node in whole:
+        if node.id in reached:
+            only = [
+                by_id[n]
+                for n in reached
+                if (n == node.id or node.id in _reach(by_id, {n}, avoid))
+                and not _reach(by_id, {n}, frozenset()) & member_frees
+            ]
+            return node, only
+    return None
+
+
 def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTable) -> bool:
     """Does a function other than the makers hand the member to a call
     that may release it (`foo_free_bufs(d->buf)`), copy it into another

@@ -33,6 +33,7 @@ from analyzer.member_owners import (
     member_path,
     member_pattern,
     never_freed,
+    released_without,
     same_file,
     within,
 )
@@ -128,6 +129,13 @@ def lost_members(
                 never = kept[key]
                 if _gives_holder(fn, name, member):
                     continue
+                skipped = released_without(fn, name, member, apis) if name in own else None
+                if skipped is not None:
+                    free, only = skipped
+                    if not _handed(fn, name, apis, known, member, only):
+                        holder = f"{spelled}->{member}"
+                        fr.leaks.append(_member_leak(fn, free, site, holder, "member-skipped"))
+                    continue
                 if never is not None:
                     site = never
                     if _handed(fn, name, apis, known, member):
@@ -146,22 +154,27 @@ def lost_members(
                     continue
                 if re.search(rf"\b{re.escape(spelled)}\s*{member_pattern(member)}\b", text):
                     continue
-                fr.leaks.append(
-                    Leak(
-                        site=site,
-                        exit=exit_node.span,
-                        exit_text="end of function"
-                        if exit_node.implicit or exit_node.expr is None
-                        else f"return {exit_node.expr.text}"[:60],
-                        via=None,
-                        via_text="",
-                        because="",
-                        holder=f"{spelled}->{member}",
-                        reason="member-lost" if never is None else "member-never-freed",
-                        error_exit=None,
-                        truncated=False,
-                    )
-                )
+                reason = "member-lost" if never is None else "member-never-freed"
+                fr.leaks.append(_member_leak(fn, call, site, f"{spelled}->{member}", reason))
+
+
+def _member_leak(fn: ir.Function, free, site: Site, holder: str, reason: str) -> Leak:
+    """The leak of `holder` at the exit after `free` (a node or a call)."""
+    exit_node = _exit_after(fn, free.span.line)
+    return Leak(
+        site=site,
+        exit=exit_node.span,
+        exit_text="end of function"
+        if exit_node.implicit or exit_node.expr is None
+        else f"return {exit_node.expr.text}"[:60],
+        via=None,
+        via_text="",
+        because="",
+        holder=holder,
+        reason=reason,
+        error_exit=None,
+        truncated=False,
+    )
 
 
 def _kept(
@@ -232,14 +245,25 @@ def _whole_frees(fn: ir.Function, apis: ApiTable) -> list[tuple[ir.Call, str]]:
 
 
 def _handed(
-    fn: ir.Function, name: str, apis: ApiTable, summaries, member: str | None = None
+    fn: ir.Function,
+    name: str,
+    apis: ApiTable,
+    summaries,
+    member: str | None = None,
+    nodes: list[ir.Node] | None = None,
 ) -> bool:
     """Is `name` given whole to a call that may free its members
     (`foo_cleanup(x)`), or returned?  A callee with a summary says so by an
     effect on that argument (with `member`: an effect that reaches
     `name->member`); another callee is taken to when x is its first argument
-    (not `free_irq(irq, x)`, where x is a cookie)."""
-    for call in ir.call_exprs(fn):
+    (not `free_irq(irq, x)`, where x is a cookie). With `nodes`, only the
+    calls those nodes make as a statement (`foo_cleanup(x);`, not a call
+    whose failure led there: `if (foo_register(x)) { kfree(x); ..`)."""
+    if nodes is None:
+        calls = (e for n in fn.nodes if n.expr is not None for e in ir.walk(n.expr))
+    else:
+        calls = (ir.uncast(n.expr) for n in nodes if n.expr is not None)
+    for call in (e for e in calls if isinstance(e, ir.Call)):
         if apis.role(call.func, "free") is not None or apis.borrows(call.func):
             continue
         for i, arg in enumerate(call.args):
@@ -259,7 +283,7 @@ def _handed(
         node.kind is ir.Kind.RETURN
         and node.expr is not None
         and any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr))
-        for node in fn.nodes
+        for node in (fn.nodes if nodes is None else nodes)
     )
 
 

@@ -189,6 +189,9 @@ class Leak:
     # at `return helper(..)` taken as failing: rests on the helper's summary
     # saying it does not take the block when it fails (see `_returns_call`)
     helper_failed: bool = False
+    # this function releases the holder by name on another path
+    # (`video_device_release(dev->vdev)`): it owns what the holder holds
+    released_elsewhere: bool = False
 
 
 @dataclass(slots=True)
@@ -804,6 +807,20 @@ class Analysis:
     @cached_property
     def own_freed_texts(self) -> set[str]:
         return {a.text for args in self.own_frees.values() for a in args}
+
+    @cached_property
+    def released_texts(self) -> set[str]:
+        """What this function gives to a free API or to a callee that frees
+        that argument, on any path: `video_device_release(dev->vdev)`."""
+        out = set(self.own_freed_texts)
+        for call in ir.call_exprs(self.fn):
+            summary = self._summary_call(call)
+            if summary is None:
+                continue
+            for e in summary.effects:
+                if e.chain == "" and "freed" in (e.on_zero, e.on_nonzero) and e.index < len(call.args):
+                    out.add(ir.uncast(call.args[e.index]).text)
+        return out
 
     def _forget_dead_values(self, nid: int, world: World) -> None:
         """Drop from `world` what it knows of values that no node from `nid` on
@@ -3969,6 +3986,10 @@ class Analysis:
                 return "positive"  # `if (ret > 0) ...; return ret;`: a count
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
+            case ir.Field(field=m) if _STATUS_MEMBER.search(m) and world.vals.get(
+                expr.text
+            ) == "nonzero":
+                return "nonzero"  # `if (hdl->error) return hdl->error;`
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
                     return "error"
@@ -4035,8 +4056,15 @@ class Analysis:
                     if rid in self.regrown and not self.has_callers:
                         continue  # a krealloc of the caller's own block, stored back
                     ours = site.origin and (rid in world.failed or site.directed)
-                    if site.via_summary and not ours:
-                        continue  # a helper's lasting state (a log, a cache), not our setup
+                    if (
+                        site.via_summary
+                        and not ours
+                        and world.holders.get(rid) not in self.released_texts
+                    ):
+                        # a helper's lasting state (a log, a cache), not our
+                        # setup, unless this function releases it somewhere
+                        # (`video_device_release(dev->vdev)` on another error path)
+                        continue
                     reason = "left-in-caller"
             elif rid in world.freed_container:
                 reason = "container-freed"
@@ -4079,11 +4107,21 @@ class Analysis:
                 continue
             via = world.via
             key = (site.span, (via.span if via else node.span))
-            if key in self.leaks or key in self.deferred:
+            if key in self.deferred:
+                continue
+            known = self.leaks.get(key)
+            if known is not None and _path_rank(known.error_exit, known.failing) == _BEST_PATH:
                 continue
             because, failing, found_null = self._branch_facts(
                 world.via_branch if via else world.branch
             )
+            if known is not None and _path_rank(error_exit, failing) <= _path_rank(
+                known.error_exit, known.failing
+            ):
+                # One report per allocation and exit, told by the path that
+                # says most clearly that something failed: `if (!attached)
+                # rc = -ENODEV;` beside a success path to the same `return rc`.
+                continue
             leak = Leak(
                 site=site,
                 exit=node.span,
@@ -4107,6 +4145,8 @@ class Analysis:
                 truncated=self.truncated,
                 tentative=rid in tentative,
                 helper_failed=self._returning is not None and self._returning[1] == "nonzero",
+                released_elsewhere=reason == "left-in-caller"
+                and world.holders.get(rid) in self.released_texts,
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
@@ -4208,6 +4248,8 @@ _REFINE = {
 
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
+# a member that holds a status code (`hdl->error`, `urb->status`)
+_STATUS_MEMBER = re.compile(r"err|status")
 
 
 def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):
@@ -4428,6 +4470,15 @@ def _spelled(text: str) -> str:
 
 
 # What a callee may do with a block on success that a failure leaves undone
+
+def _path_rank(error_exit: bool | None, failing: bool) -> tuple[bool, bool, bool]:
+    """How plainly a path to an exit is a failure's: an error exit first,
+    then one whose value says nothing, then one reached through a failed check."""
+    return (error_exit is True, error_exit is not False, failing)
+
+
+_BEST_PATH = (True, True, True)
+
 _KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
 _TAKEN = _KEEPS | {"freed", "handed", "dropped"}
 # + name: the local holds the result of a callee whose failures are errnos

@@ -21,6 +21,8 @@ _WHY = {
     "member-lost": "is lost when {container} is freed here without it",
     "member-never-freed": "is lost when {container} is freed here without it "
     "(no teardown in the file frees it)",
+    "member-skipped": "is lost when {container} is freed here without it "
+    "(this function frees it first on another path)",
 }
 
 
@@ -150,7 +152,13 @@ in ways the tool cannot see.
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
 # reasons that rest on a convention (what a caller or a teardown does): medium at best
-_CALLER_CONVENTION = ("managed-container", "left-in-caller", "left-in-global", "member-never-freed")
+_CALLER_CONVENTION = (
+    "managed-container",
+    "left-in-caller",
+    "left-in-global",
+    "member-never-freed",
+    "member-skipped",
+)
 
 
 def _confidence(leak: Leak) -> str:
@@ -179,12 +187,14 @@ def _doubtful(leak: Leak) -> bool:
         # at `return foo_add(x)` taken as failing (x freed by it then): what
         # else leaks there rests on the rest of the helper's summary
         return True
-    if leak.site.foreign:
+    if leak.site.foreign and not leak.released_elsewhere:
         # Made by another file's function (`usb_alloc_urb()`, `aac_fib_alloc()`,
         # the summary database's allocators): such objects come with their
         # subsystem's conventions (a completion that frees the command, a
         # release on -ERESTARTSYS), and triage of these findings on drivers/
-        # found too many of them to show them by default.
+        # found too many of them to show them by default. One the function
+        # itself releases on another path, left in its caller's structure
+        # on this one, is its own setup not undone.
         return True
     if leak.skipped_free:
         # `if (!buf->sgl_dst_valid) kfree(buflout);` stepped over on this path: the
@@ -210,7 +220,7 @@ def _doubtful(leak: Leak) -> bool:
         # pass fails: the block went to a keeper, which still holds it (what
         # leaks is the registration, not the memory)
         return True
-    if leak.reason == "member-never-freed":
+    if leak.reason in ("member-never-freed", "member-skipped"):
         return False  # (a release path: its exit says nothing of failure)
     if leak.reason == "member-lost":
         # a caller or a teardown freed the member first in most triaged cases
