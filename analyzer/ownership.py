@@ -818,7 +818,11 @@ class Analysis:
             if summary is None:
                 continue
             for e in summary.effects:
-                if e.chain == "" and "freed" in (e.on_zero, e.on_nonzero) and e.index < len(call.args):
+                if (
+                    e.chain == ""
+                    and "freed" in (e.on_zero, e.on_nonzero)
+                    and e.index < len(call.args)
+                ):
                     out.add(ir.uncast(call.args[e.index]).text)
         return out
 
@@ -3986,9 +3990,9 @@ class Analysis:
                 return "positive"  # `if (ret > 0) ...; return ret;`: a count
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
-            case ir.Field(field=m) if _STATUS_MEMBER.search(m) and world.vals.get(
-                expr.text
-            ) == "nonzero":
+            case ir.Field(field=m) if (
+                _STATUS_MEMBER.search(m) and world.vals.get(expr.text) == "nonzero"
+            ):
                 return "nonzero"  # `if (hdl->error) return hdl->error;`
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
                 if self.apis.role(f, "error") is not None:
@@ -4470,6 +4474,7 @@ def _spelled(text: str) -> str:
 
 
 # What a callee may do with a block on success that a failure leaves undone
+
 
 def _path_rank(error_exit: bool | None, failing: bool) -> tuple[bool, bool, bool]:
     """How plainly a path to an exit is a failure's: an error exit first,
