@@ -158,7 +158,9 @@ def released_without(
     `name->member`, in a function that frees `name->member` on another path
     (`kfree(d->res); kfree(d);` on one error path, `kfree(d);` alone on
     another): the function itself says the member must go with the
-    structure. With it, the nodes only such paths take (a call there may
+    structure (the two frees of `name` are distinct: one after the
+    member's, the other on no path from it). With it, the nodes only such
+    paths take (a call there may
     have freed the member; one before both frees cannot have, or the other
     path would free it twice). None when every free of `name` comes after
     the member's, when the path found the member NULL, or when the function
@@ -182,8 +184,14 @@ def released_without(
         return None
     avoid = frozenset(member_frees)
     reached = _reach(by_id, {fn.entry}, avoid, _null_branches(fn, member, apis))
+    after_member = _reach(by_id, member_frees, frozenset())
+    if not any(node.id in after_member for node in whole):
+        return None
     for node in whole:
-        if node.id in reached:
+        # (a free that some path reaches after the member's is one guarded
+        # cleanup, `if (x->mode) kfree(x->buf); kfree(x);`, not a path of
+        # its own that forgets the member)
+        if node.id in reached and node.id not in after_member:
             only = [
                 by_id[n]
                 for n in reached
