@@ -3504,14 +3504,24 @@ class Analysis:
                 return []  # `err = -ENODEV; ... if (err < 0)` cannot be false
             if negative and isinstance(left, ir.Name) and left.name in self.integers:
                 world.vals[_sign_key(left.name)] = NEGATIVE
+            nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
             if nonnegative and isinstance(left, ir.Name):
                 # the callee did not fail
-                for rid, _, _, on_ok in world.pending.pop(left.name, None) or ():
-                    self._apply_effect(rid, on_ok, world)
+                later = []
+                for rid, on_zero, _, on_ok in world.pending.pop(left.name, None) or ():
+                    if on_zero == "vanish" and not nonzero:
+                        # memory it leaves only with a non-zero result, and the
+                        # result may be zero (`if (ret < 0) ..; else if (ret)`):
+                        # a later test tells; non-zero is now a success, not a
+                        # failure's leftover (nand_onfi_detect's `return 1`)
+                        later.append((rid, on_zero, None, on_ok))
+                    else:
+                        self._apply_effect(rid, on_ok, world)
+                if later:
+                    world.pending[left.name] = tuple(later)
                 if left.name in self.integers and world.vals.get(_sign_key(left.name)) != POSITIVE:
                     # `if (ret < 0) ..; return ret;` past the test returns no error
                     world.vals[_sign_key(left.name)] = NONNEGATIVE
-            nonzero = (op == "<" and truth) or (op == ">=" and not truth) or (op == ">" and truth)
             if nonzero and isinstance(left, ir.Name):
                 out = self._refine_int(left.name, world, True)
                 if op == ">" and left.name in self.integers:
