@@ -152,25 +152,31 @@ def _reach(
 
 
 def released_without(
-    fn: ir.Function, name: str, member: str, apis: ApiTable
+    fn: ir.Function, name: str, member: str, fillers: set[str], apis: ApiTable
 ) -> tuple[ir.Node, list[ir.Node]] | None:
-    """The node of a `kfree(name)` that some path reaches without freeing
-    `name->member`, in a function that frees `name->member` on another path
-    (`kfree(d->res); kfree(d);` on one error path, `kfree(d);` alone on
-    another): the function itself says the member must go with the
-    structure (the two frees of `name` are distinct: one after the
-    member's, the other on no path from it). With it, the nodes only such
-    paths take (a call there may
-    have freed the member; one before both frees cannot have, or the other
-    path would free it twice). None when every free of `name` comes after
-    the member's, when the path found the member NULL, or when the function
-    fills the member itself (the dataflow judges what it stored)."""
+    """A `kfree(name)` that forgets `name->member`, in a function whose
+    other path frees the member first (`kfree(d->res); kfree(d);` on one
+    error path, `kfree(d);` alone on another): the function itself says
+    the member goes with the structure. Returned with the nodes that only
+    paths to that free take: a cleanup call there may have freed the
+    member, while one before both frees cannot have (the other path would
+    free it twice).
+
+    The two frees of `name` are distinct: one after the member's, the
+    other on no path from it (`if (x->mode) kfree(x->buf); kfree(x);` is
+    one guarded cleanup). None as well when the path found the member
+    NULL, when the function fills the member itself (the dataflow judges
+    what it stored) or calls a function of the file that does (`fillers`:
+    the member may still be empty at the bare free)."""
+    if fn.calls & fillers:
+        return None
     by_id = {node.id: node for node in fn.nodes}
     member_frees, whole = set(), []
     for node in fn.nodes:
         for e in ir.walk(node.expr) if node.expr is not None else ():
             if isinstance(e, ir.Assign) and member_path(e.target) == (name, member):
-                return None
+                if not ir.is_zero(ir.uncast(e.value)):  # (not `d->res = NULL;`)
+                    return None
             if not isinstance(e, ir.Call):
                 continue
             freed = freed_arg(e, apis, managed=False)
@@ -187,19 +193,27 @@ def released_without(
     after_member = _reach(by_id, member_frees, frozenset())
     if not any(node.id in after_member for node in whole):
         return None
+    preds = ir.predecessors(fn.nodes)
+    before_member = _reach_back(preds, member_frees, frozenset())
     for node in whole:
-        # (a free that some path reaches after the member's is one guarded
-        # cleanup, `if (x->mode) kfree(x->buf); kfree(x);`, not a path of
-        # its own that forgets the member)
         if node.id in reached and node.id not in after_member:
-            only = [
-                by_id[n]
-                for n in reached
-                if (n == node.id or node.id in _reach(by_id, {n}, avoid))
-                and not _reach(by_id, {n}, frozenset()) & member_frees
-            ]
+            leading = _reach_back(preds, {node.id}, avoid) | {node.id}
+            only = [by_id[n] for n in leading & reached if n not in before_member]
             return node, only
     return None
+
+
+def _reach_back(preds: dict[int, list[int]], start: set[int], avoid: frozenset[int]) -> set[int]:
+    """Nodes from which some path reaches `start` without entering `avoid`."""
+    seen: set[int] = set()
+    todo = [p for n in start for p in preds.get(n, ())]
+    while todo:
+        n = todo.pop()
+        if n in seen or n in avoid:
+            continue
+        seen.add(n)
+        todo.extend(preds.get(n, ()))
+    return seen
 
 
 def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTable) -> bool:

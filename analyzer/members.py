@@ -13,11 +13,14 @@ tracked block into a field), and which functions free a `struct T` whole
 without reading or writing that member. Types come from the declarations
 (`struct T *x` of a parameter or a local), read from the source text.
 
-Two strengths: a member some teardown of the file frees ("member-lost",
-low: a caller usually ran that teardown first), and a member nothing in
-the file frees but the code that filled it, on its own failure, or grown
-with krealloc() and freed nowhere ("member-never-freed"): no teardown can
-have freed it, so the release loses it on every normal path.
+Three strengths: a member some teardown of the file frees ("member-lost",
+low: a caller usually ran that teardown first); a member nothing in the
+file frees but the code that filled it, on its own failure, or grown with
+krealloc() and freed nowhere ("member-never-freed"): no teardown can have
+freed it, so the release loses it on every normal path; and a member the
+same function frees before the structure on another path, but not on this
+one ("member-skipped", `intel_vsec_add_aux()`): the function itself says
+the member goes with the structure.
 """
 
 from __future__ import annotations
@@ -45,10 +48,10 @@ _STRUCT = re.compile(r"\bstruct\s+(\w+)")
 def lost_members(
     functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known, db
 ) -> None:
-    """Add a "member-lost" or "member-never-freed" leak to each function
-    result of `functions` that frees a structure whose member some function
-    of the file fills with new memory, on a path that never touches that
-    member. `known` gives the summaries of callees (the file's and the
+    """Add a "member-lost", "member-never-freed" or "member-skipped" leak to
+    each function result of `functions` that frees a structure whose member
+    some function of the file fills with new memory, on a path that never
+    touches that member. `known` gives the summaries of callees (the file's and the
     database's); `db`, the summary database (or None), which files free
     which members."""
     holders = apis.holder_families()
@@ -129,12 +132,15 @@ def lost_members(
                 never = kept[key]
                 if _gives_holder(fn, name, member):
                     continue
-                skipped = released_without(fn, name, member, apis) if name in own else None
+                skipped = None
+                if name in own:
+                    skipped = released_without(fn, name, member, set(making[key]), apis)
                 if skipped is not None:
                     free, only = skipped
-                    if not _handed(fn, name, apis, known, member, only):
+                    after = _exit_after(fn, free.span.line)
+                    if after is not None and not _handed(fn, name, apis, known, member, only):
                         holder = f"{spelled}->{member}"
-                        fr.leaks.append(_member_leak(fn, free, site, holder, "member-skipped"))
+                        fr.leaks.append(_member_leak(after, site, holder, "member-skipped"))
                     continue
                 if never is not None:
                     site = never
@@ -155,12 +161,11 @@ def lost_members(
                 if re.search(rf"\b{re.escape(spelled)}\s*{member_pattern(member)}\b", text):
                     continue
                 reason = "member-lost" if never is None else "member-never-freed"
-                fr.leaks.append(_member_leak(fn, call, site, f"{spelled}->{member}", reason))
+                fr.leaks.append(_member_leak(exit_node, site, f"{spelled}->{member}", reason))
 
 
-def _member_leak(fn: ir.Function, free, site: Site, holder: str, reason: str) -> Leak:
-    """The leak of `holder` at the exit after `free` (a node or a call)."""
-    exit_node = _exit_after(fn, free.span.line)
+def _member_leak(exit_node: ir.Node, site: Site, holder: str, reason: str) -> Leak:
+    """The leak of `holder`, a member of a structure freed before `exit_node`."""
     return Leak(
         site=site,
         exit=exit_node.span,
@@ -256,13 +261,17 @@ def _handed(
     (`foo_cleanup(x)`), or returned?  A callee with a summary says so by an
     effect on that argument (with `member`: an effect that reaches
     `name->member`); another callee is taken to when x is its first argument
-    (not `free_irq(irq, x)`, where x is a cookie). With `nodes`, only the
-    calls those nodes make as a statement (`foo_cleanup(x);`, not a call
-    whose failure led there: `if (foo_register(x)) { kfree(x); ..`)."""
+    (not `free_irq(irq, x)`, where x is a cookie). With `nodes`, only calls
+    there that look like cleanups: a call made as a statement
+    (`foo_cleanup(x);`), or a release-named one whose status is kept
+    (`ret = foo_unregister(x);`); a call whose failure led there
+    (`if (foo_register(x)) { kfree(x); ..`, `ret = foo_add(x); if (ret)`)
+    is a test, not a cleanup."""
     if nodes is None:
-        calls = (e for n in fn.nodes if n.expr is not None for e in ir.walk(n.expr))
+        nodes = fn.nodes
+        calls = (e for n in nodes if n.expr is not None for e in ir.walk(n.expr))
     else:
-        calls = (ir.uncast(n.expr) for n in nodes if n.expr is not None)
+        calls = (c for n in nodes if n.kind is not ir.Kind.BRANCH for c in _cleanups(n, apis))
     for call in (e for e in calls if isinstance(e, ir.Call)):
         if apis.role(call.func, "free") is not None or apis.borrows(call.func):
             continue
@@ -283,8 +292,20 @@ def _handed(
         node.kind is ir.Kind.RETURN
         and node.expr is not None
         and any(isinstance(e, ir.Name) and e.name == name for e in ir.walk(node.expr))
-        for node in (fn.nodes if nodes is None else nodes)
+        for node in nodes
     )
+
+
+def _cleanups(node: ir.Node, apis: ApiTable) -> list[ir.Call]:
+    """The call a statement makes for its effect (`foo_cleanup(x);`,
+    `ret = foo_unregister(x);`), if it is one: see `_handed`."""
+    e = ir.uncast(node.expr) if node.expr is not None else None
+    if isinstance(e, ir.Assign):
+        value = ir.uncast(e.value)
+        if isinstance(value, ir.Call) and apis.releases(value.func):
+            return [value]
+        return []
+    return [e] if isinstance(e, ir.Call) else []
 
 
 def _gives_holder(fn: ir.Function, name: str, member: str) -> bool:

@@ -81,11 +81,16 @@ that `.close` frees, and no framework closes what failed to open), or on a
 release that frees a structure without a member that nothing else in the
 file frees but the code that filled it, on its own failure (`kfree(dev)` in
 disconnect, `dev->buf` freed only on probe's error path), or that is grown
-with krealloc() and freed nowhere. A block
+with krealloc() and freed nowhere, or that the same function frees
+before the structure on another path (`kfree(d->res); kfree(d);` when one
+step fails, `kfree(d);` alone when another does). A block
 handed to a callee or an API that keeps it (`request_irq(.., priv)`,
 `list_add`) is still the function's own when it goes on to free it on an
 error path. *low*
-(shown with `--min-confidence low`): leaks at success exits or at exits
+(shown with `--min-confidence low`): memory another file's function made
+(`usb_alloc_urb()`, the summary database's allocators: such objects come
+with their subsystem's conventions), unless the function left it in its
+caller's structure and releases it there on another path; leaks at success exits or at exits
 not reached through a failed check, paths that step over a guarded free,
 put another block in the block's place (`if (a) p = x(); if (b) p = y();`)
 or leave a loop that stores the block before its first trip, blocks given
@@ -221,7 +226,9 @@ def _doubtful(leak: Leak) -> bool:
         # leaks is the registration, not the memory)
         return True
     if leak.reason in ("member-never-freed", "member-skipped"):
-        return False  # (a release path: its exit says nothing of failure)
+        # (the structure's free is the evidence: its exit, a release path's
+        # end or an error return, adds nothing)
+        return False
     if leak.reason == "member-lost":
         # a caller or a teardown freed the member first in most triaged cases
         # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show

@@ -82,6 +82,11 @@ def test_name_patterns():
     assert table.keeps("clk_hw_register") and not table.keeps("memcpy")
     assert table.releases("foo_destroy") and not table.releases("foo_read")
     assert table.constructs("rdma_zalloc_drv_obj") and not table.constructs("to_foo")
+    # an undo, not a state: `wlc_set_phy_uninitted()`, `write_uninitialized_csrs()`
+    for undo in ("foo_uninit", "foo_uninit_hw", "uninitGPIO", "sbdma_uninitctx", "kq_uninitialize"):
+        assert table.tears_down(undo) and table.releases(undo), undo
+    for state in ("wlc_set_phy_uninitted", "write_uninitialized_csrs_and_memories"):
+        assert not table.tears_down(state) and not table.releases(state), state
 
 
 def test_name_patterns_match_as_fnmatch_does():
