@@ -104,6 +104,7 @@ class _NeverFails:
         self._db_guards = db.fails_if_null if db is not None else {}
         self._seen: dict[str, bool] = {}
         self._guards: dict[str, int | None] = {}
+        self._switches: dict[str, tuple[int, frozenset[str]] | None] = {}
 
     def __call__(self, name: str | None) -> bool:
         if name is None:
@@ -115,6 +116,18 @@ class _NeverFails:
             sure = all(f.never_fails() for f in fns) if fns else name in self._db
             self._seen[name] = sure
             return sure
+
+    def switch_guard(self, name: str | None) -> tuple[int, frozenset[str]] | None:
+        """The integer parameter and case labels outside which alone the
+        callee fails (`ir.Function.fails_unless_cased`), if all of the file's
+        definitions agree (the database records none)."""
+        fns = self._fns.get(name or "")
+        if not fns:
+            return None
+        if name not in self._switches:
+            found = {f.fails_unless_cased() for f in fns}
+            self._switches[name] = found.pop() if len(found) == 1 else None
+        return self._switches[name]
 
     def null_guard(self, name: str | None) -> int | None:
         """The pointer parameter whose NULL is the only way the callee fails
@@ -217,6 +230,7 @@ def analyse(
             private_tables,
             file_vars,
             loaders,
+            never_fails.switch_guard,
         )
         a.run()
         summary = summarize(a)

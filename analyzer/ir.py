@@ -286,6 +286,39 @@ class Function:
                 return i
         return None
 
+    def fails_unless_cased(self) -> tuple[int, frozenset[str]] | None:
+        """(parameter, case labels) when this int function fails only through
+        the `default:` of a `switch` on that integer parameter: every `return`
+        but a literal 0 is unreachable once that edge is cut
+        (`set_ep_max_packet_size_bint(.., USB_SPEED_FULL, ..)` returns
+        -EINVAL only for a speed it has no case for). A caller passing one
+        of the labels cannot see it fail."""
+        if self.returns_void or self.returns_pointer or self.returns_bool:
+            return None
+        returns = (n for n in self.nodes if n.kind is Kind.RETURN)
+        failing = {n.id for n in returns if n.implicit or not is_zero(n.expr)}
+        if not failing:
+            return None
+        params = {p.name: i for i, p in enumerate(self.params) if not p.pointer}
+        for sw in self.nodes:
+            switched = uncast(sw.expr) if sw.kind is Kind.SWITCH and sw.expr is not None else None
+            if not isinstance(switched, Name) or switched.name not in params:
+                continue
+            labels = [self.nodes[s].case_value for s in sw.succs]
+            if self._rebinds(switched.name) or all(v is None for v in labels):
+                continue
+            cut = {s for s, v in zip(sw.succs, labels, strict=True) if v is None}
+            seen: set[int] = set()
+            todo = [self.entry]
+            while todo:
+                n = todo.pop()
+                if n not in seen:
+                    seen.add(n)
+                    todo.extend(s for s in self.nodes[n].succs if not (n == sw.id and s in cut))
+            if not seen & failing:
+                return params[switched.name], frozenset(v.text for v in labels if v is not None)
+        return None
+
     def _rebinds(self, name: str) -> bool:
         """Does the body assign `name`, step it or take its address?"""
         for n in self.nodes:

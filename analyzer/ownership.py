@@ -527,8 +527,14 @@ class Analysis:
         private_tables: frozenset[str] = frozenset(),
         file_vars: frozenset[str] = frozenset(),
         loaders: frozenset[str] = frozenset(),
+        switch_guard: Callable[[str | None], tuple[int, frozenset[str]] | None] = (
+            lambda name: None
+        ),
     ) -> None:
         self.fn = fn
+        # callee name -> the integer parameter, and its case labels, outside
+        # which alone it fails
+        self.switch_guard = switch_guard
         # functions of this file that return a pointer read out of memory
         # (`return p->desc->cookie;`): their result is no view into the argument
         self.loaders = loaders
@@ -2378,11 +2384,18 @@ class Analysis:
             world.vals[_sign_key(name)] = POSITIVE  # `count = 1; .. return count;`: no error
 
     def _cannot_fail(self, call: ir.Call, world: World) -> bool:
-        """The callee only returns 0 (`reset_controller_register()`), or fails only
-        when given NULL where this call passes a block known not to be NULL
-        (`host1x_intr_add_action(.., waiter, ..)` after `if (!waiter) return`)."""
+        """The callee only returns 0 (`reset_controller_register()`), fails only
+        for a value of an integer parameter its `switch` has no case for, and
+        this call passes a case, or fails only when given NULL where this call
+        passes a block known not to be NULL (`host1x_intr_add_action(..,
+        waiter, ..)` after `if (!waiter) return`)."""
         if self.never_fails(call.func):
             return True
+        cased = self.switch_guard(call.func)
+        if cased is not None and cased[0] < len(call.args):
+            # `set_ep_max_packet_size_bint(.., USB_SPEED_FULL, ..)`: a case it has
+            if ir.uncast(call.args[cased[0]]).text in cased[1]:
+                return True
         index = self.null_guard(call.func)
         if index is None or index >= len(call.args):
             return False
