@@ -18,16 +18,7 @@ out=$(realpath -m "${3:-reverted-summaries.json}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -al "$kernel" "$work/tree" 2>/dev/null || { rm -rf "$work/tree"; cp -a "$kernel" "$work/tree"; }
-python3 - "$labels" "$kernel" "$work/mini" <<'PY'
-import json, os, shutil, sys
-labels, kernel, mini = sys.argv[1:4]
-for line in open(labels):
-    if line.strip():
-        rel = json.loads(line)["file"]
-        os.makedirs(os.path.join(mini, os.path.dirname(rel)), exist_ok=True)
-        shutil.copy2(os.path.join(kernel, rel), os.path.join(mini, rel))
-PY
-python3 "$here/../../shared/corpus/make-reverted-tree.py" "$labels" "$work/mini" "$work/reverted" >/dev/null
+bash "$here/reverted_files.sh" "$labels" "$kernel" "$work" >/dev/null
 (cd "$work/reverted" && find . -type f -name '*.[ch]' -print0) |
   while IFS= read -r -d '' rel; do
     cp --remove-destination "$work/reverted/$rel" "$work/tree/$rel"  # (not through the link)
