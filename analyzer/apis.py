@@ -35,6 +35,7 @@ ROLES = (
     "free",
     "sink",
     "transfer",
+    "load",
     "condition",
     "error",
     "count",
@@ -554,7 +555,7 @@ def _entries(role: str, entry: dict, where: str):
         params = list(param_names)
 
         pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
-        pointed = ("reallocator", "free", "sink", "transfer", "condition", *STRUCT_ROLES)
+        pointed = ("reallocator", "free", "sink", "transfer", "load", "condition", *STRUCT_ROLES)
         if role in pointed and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
         if role in ("allocator", "reallocator", "fills") and not entry.get("family"):

@@ -3092,6 +3092,15 @@ class Analysis:
             if p is not None and not p[1]:
                 world.env.pop(p[0], None)  # no_free_ptr() sets the variable to NULL
             return found[0] if len(found) == 1 else None
+        elif role == "load":
+            # `kfree(xchg(&sl->rbuff, NULL))` frees sl->rbuff, `fetch_and_zero(spin)` is *spin
+            arg = ir.uncast(arg)
+            if isinstance(arg, ir.Unary) and arg.op == "&":
+                pointee = arg.operand
+            else:
+                pointee = ir.Unary(arg.span, f"*{arg.text}", "*", arg)
+            found = self.resolve(pointee, world, create=True)
+            return found[0] if len(found) == 1 else None
         elif role == "condition" and api.test == "value":
             # `likely(p)` is p; `IS_ERR(p)` and `PTR_ERR_OR_ZERO(p)` are not.
             return values[api.pointer] if api.pointer < len(values) else None
