@@ -587,14 +587,15 @@ class Analysis:
             and isinstance(n.expr.operand, ir.Field)
         }
         self._elements = _PerExpr()  # `tbl + i` -> `tbl[i]` (see _alias)
-        # fields the function tests (`if (nn->dp.netdev)`): see _reads_zero
+        # fields the function tests (`if (nn->dp.netdev)`), or reads into a
+        # local (`scmrq = (void *)aobrq->data`): see _reads_zero, _embedded
         self.tested_fields = {
             _spelled(e.text)
             for n in fn.nodes
             if n.kind is Kind.BRANCH and n.expr is not None
             for e in _truth_tested(n.expr)
             if "->" in e.text
-        }
+        } | {_spelled(e.text) for n in fn.nodes for e in _read_into_local(n)}
         self.tested_roots = {f.split("->", 1)[0] for f in self.tested_fields}
         self._writes: dict[str, tuple[str, bool, bool, str]] = {}  # see _write_of
         # Some path has met `nn = vzalloc(..)` of a tested root (a `_ZEROED` key in
@@ -2071,7 +2072,23 @@ class Analysis:
         found = self.resolve(expr, world)
         if not found and type(expr) is ir.Field and expr.field in self.private_members:
             return self._private_area(expr, world)
+        if not found and holder is not None and type(expr) is ir.Field and expr.arrow:
+            return self._embedded(expr, world)
         return found[0] if len(found) == 1 else None
+
+    def _embedded(self, expr: ir.Field, world: World) -> int | None:
+        """`scmrq = (void *)aobrq->data` of a fresh zeroed block whose `data`
+        nothing wrote: taken as a pointer, the member can only be an embedded
+        array (the block's tail), so the local points into the block, as an
+        accessor's result does (`__scm_free_rq(scmrq)` frees it through
+        container_of)."""
+        if not self._reads_zero(expr, world):
+            return None
+        owners = self.resolve(expr.base, world)
+        if len(owners) == 1 and world.status.get(owners[0]) in OWNED:
+            self._derived = True
+            return owners[0]
+        return None
 
     def _private_area(self, expr: ir.Field, world: World) -> int | None:
         """`hw->priv` of an object made with a private area (an ieee80211_hw):
@@ -4485,6 +4502,20 @@ def _root_name(expr: ir.Expr) -> str | None:
             expr = expr.base
         else:
             return expr.name if isinstance(expr, ir.Name) else None
+
+
+def _read_into_local(node: ir.Node) -> Iterator[ir.Field]:
+    """`x = (void *)p->data;`, `T *x = p->data;`: the field read into a local."""
+    value = None
+    if node.kind is Kind.DECL:
+        value = node.expr
+    elif node.expr is not None:
+        e = ir.uncast(node.expr)
+        if isinstance(e, ir.Assign) and e.op == "=" and isinstance(e.target, ir.Name):
+            value = e.value
+    value = ir.uncast(value) if value is not None else None
+    if isinstance(value, ir.Field) and value.arrow:
+        yield value
 
 
 def _truth_tested(cond: ir.Expr) -> Iterator[ir.Field]:
