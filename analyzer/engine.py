@@ -121,27 +121,26 @@ class _NeverFails:
         """The integer parameter and case labels outside which alone the
         callee fails (`ir.Function.fails_unless_cased`), if all of the file's
         definitions agree (the database records none)."""
-        fns = self._fns.get(name or "")
-        if not fns:
-            return None
-        if name not in self._switches:
-            found = {f.fails_unless_cased() for f in fns}
-            self._switches[name] = found.pop() if len(found) == 1 else None
-        return self._switches[name]
+        return self._agreed(self._switches, name, ir.Function.fails_unless_cased, {})
 
     def null_guard(self, name: str | None) -> int | None:
         """The pointer parameter whose NULL is the only way the callee fails
         (`ir.Function.fails_only_if_null`), if all its definitions agree."""
+        return self._agreed(self._guards, name, ir.Function.fails_only_if_null, self._db_guards)
+
+    def _agreed(self, cache: dict, name: str | None, ask, db: dict):
+        """What `ask` says of the file's definitions of `name` when they all
+        agree (else None), or the database's answer for another file's."""
         if name is None:
             return None
-        if name not in self._guards:
+        if name not in cache:
             fns = self._fns.get(name)
             if fns:
-                found = {f.fails_only_if_null() for f in fns}
-                self._guards[name] = found.pop() if len(found) == 1 else None
+                found = {ask(f) for f in fns}
+                cache[name] = found.pop() if len(found) == 1 else None
             else:
-                self._guards[name] = self._db_guards.get(name)
-        return self._guards[name]
+                cache[name] = db.get(name)
+        return cache[name]
 
 
 def analyse(

@@ -307,15 +307,9 @@ class Function:
             labels = [self.nodes[s].case_value for s in sw.succs]
             if self._rebinds(switched.name) or all(v is None for v in labels):
                 continue
-            cut = {s for s, v in zip(sw.succs, labels, strict=True) if v is None}
-            seen: set[int] = set()
-            todo = [self.entry]
-            while todo:
-                n = todo.pop()
-                if n not in seen:
-                    seen.add(n)
-                    todo.extend(s for s in self.nodes[n].succs if not (n == sw.id and s in cut))
-            if not seen & failing:
+            cut = {(sw.id, s) for s, v in zip(sw.succs, labels, strict=True) if v is None}
+            by_id = {n.id: n for n in self.nodes}
+            if not reach(by_id, {self.entry}, cut=cut) & failing:
                 return params[switched.name], frozenset(v.text for v in labels if v is not None)
         return None
 
@@ -434,6 +428,25 @@ def predecessors(nodes: list[Node]) -> dict[int, list[int]]:
         for s in n.succs:
             preds.setdefault(s, []).append(n.id)
     return preds
+
+
+def reach(
+    by_id: dict[int, Node],
+    start: set[int],
+    avoid: frozenset[int] = frozenset(),
+    cut: set[tuple[int, int]] = frozenset(),
+) -> set[int]:
+    """Nodes reachable from `start` (successors on) without entering `avoid`
+    or taking an edge of `cut`."""
+    seen: set[int] = set()
+    todo = [(n, s) for n in start if n in by_id for s in by_id[n].succs]
+    while todo:
+        came, n = todo.pop()
+        if n in seen or n in avoid or n not in by_id or (came, n) in cut:
+            continue
+        seen.add(n)
+        todo.extend((n, s) for s in by_id[n].succs)
+    return seen
 
 
 def call_exprs(fn: Function) -> Iterator[Call]:

@@ -107,14 +107,14 @@ def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
                 return _Use.OTHER
     if not frees:
         return _Use.KEEPS
-    after_store = _reach(by_id, stores, frozenset())
+    after_store = ir.reach(by_id, stores, frozenset())
     for f in frees:
-        if f not in after_store and not (_reach(by_id, {f}, frozenset()) & stores):
+        if f not in after_store and not (ir.reach(by_id, {f}, frozenset()) & stores):
             return _Use.OTHER  # its own teardown branch
     exits = {n.id for n in fn.nodes if n.kind is ir.Kind.EXIT}
     # (not through the branch that found the allocation failed: nothing is kept there)
     found_null = _null_branches(fn, member, apis)
-    if _reach(by_id, stores, frozenset(frees), found_null) & exits:
+    if ir.reach(by_id, stores, frozenset(frees), found_null) & exits:
         return _Use.KEEPS
     return _Use.SCRATCH
 
@@ -130,25 +130,6 @@ def _null_branches(fn: ir.Function, member: str, apis: ApiTable) -> set[tuple[in
             if tested is not None and re.search(rf"{member_pattern(member)}$", tested):
                 edges.add((node.id, succ))
     return edges
-
-
-def _reach(
-    by_id: dict,
-    start: set[int],
-    avoid: frozenset[int],
-    cut: set[tuple[int, int]] = frozenset(),
-) -> set[int]:
-    """Nodes reachable from `start` (successors on) without entering `avoid`
-    or taking an edge of `cut`."""
-    seen: set[int] = set()
-    todo = [(n, s) for n in start if n in by_id for s in by_id[n].succs]
-    while todo:
-        came, n = todo.pop()
-        if n in seen or n in avoid or n not in by_id or (came, n) in cut:
-            continue
-        seen.add(n)
-        todo.extend((n, s) for s in by_id[n].succs)
-    return seen
 
 
 def released_without(
@@ -189,8 +170,8 @@ def released_without(
     if not member_frees or not whole:
         return None
     avoid = frozenset(member_frees)
-    reached = _reach(by_id, {fn.entry}, avoid, _null_branches(fn, member, apis))
-    after_member = _reach(by_id, member_frees, frozenset())
+    reached = ir.reach(by_id, {fn.entry}, avoid, _null_branches(fn, member, apis))
+    after_member = ir.reach(by_id, member_frees, frozenset())
     if not any(node.id in after_member for node in whole):
         return None
     preds = ir.predecessors(fn.nodes)
