@@ -694,6 +694,7 @@ class Analysis:
         # point into that block, they do not hold it
         self.interior_fields: set[str] = set()
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
+        self._release_calls: dict[int, tuple[ir.Call, ir.Call]] = {}  # see _put_through_release
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
         self.linked_names: dict[str, int] = {}  # ... by the locals that held it
         self._decl_assigns: dict[int, ir.Assign] = {}  # (see `transfer`, Kind.DECL)
@@ -830,6 +831,12 @@ class Analysis:
             for arg in freed:
                 add(arg, self.fn.nodes[nid].span.line)
         for call in ir.call_exprs(self.fn):
+            if call.args and (self.apis.frees(call.func) or self.apis.drops(call.func)):
+                # `usb_free_urb(dvb->bulk_urb)`: named as a release, whose free
+                # we may not see (it drops a reference: `kref_put()`)
+                if not self.apis.borrows(call.func):
+                    for arg in call.args:
+                        add(arg, call.span.line)
             summary = self._summary_call(call)
             for e in summary.effects if summary is not None else ():
                 frees = "freed" in (e.on_zero, e.on_nonzero)
@@ -1657,9 +1664,11 @@ class Analysis:
             param=(index, base + chain),
         )
         world.heap[(c, chain)] = s.rid
-        if not (_multi(chain) and world.status.get(s.rid) in (P_FREED, P_ESCAPED)):
+        st = world.status.get(s.rid)
+        if not (st == P_FREED or _multi(chain) and st == P_ESCAPED):
             # (an array's elements are one resource: one freed in an earlier
-            # pass of a loop stays freed when the next is touched)
+            # pass of a loop stays freed when the next is touched; so does a
+            # member freed and then cleared, `kfree(*str); *str = NULL;`)
             world.status[s.rid] = PARAM
         return [s.rid]
 
@@ -3042,6 +3051,8 @@ class Analysis:
             for rid in rids:
                 self.free(rid, world)
         elif role == "sink":
+            if self._put_through_release(expr, api, world):
+                return None
             # `WRITE_ONCE(list->next, list)`, `list_add(&x->node, &x->head)`: a
             # block pointing at itself is not published anywhere. A value read
             # from the block (`devm_add_action(sfp->dev, cleanup, sfp)`) is not
@@ -3122,6 +3133,51 @@ class Analysis:
             # `likely(p)` is p; `IS_ERR(p)` and `PTR_ERR_OR_ZERO(p)` are not.
             return values[api.pointer] if api.pointer < len(values) else None
         return None
+
+    def _put_through_release(self, expr: ir.Call, api: Api, world: World) -> bool:
+        """`kref_put(&ndd->kref, nvdimm_drvdata_release)`: a reference drop
+        given the release it runs, a function whose summary says what it
+        frees of the object around the reference. Taken as that release
+        called on the object (`nvdimm_drvdata_release(ndd)`): the block and
+        the members it frees go (a put frees only with the last reference,
+        but then the release is the owner's, not ours to repeat)."""
+        if not self.apis.drops(expr.func) or api.pointer is None:
+            return False
+        args = expr.args
+        handle = ir.uncast(args[api.pointer]) if api.pointer < len(args) else None
+        if not (
+            isinstance(handle, ir.Unary)
+            and handle.op == "&"
+            and isinstance(handle.operand, ir.Field)
+            and handle.operand.arrow
+        ):
+            # (`&orb->base.kref`: the release gets back `&orb->base`, which
+            # is orb only if base comes first)
+            return False
+        release = None
+        for i, a in enumerate(args):
+            a = ir.uncast(a)
+            while isinstance(a, ir.Unary) and a.op == "&":
+                a = a.operand
+            if i != api.pointer and isinstance(a, ir.Name) and a.name in self.functions:
+                release = self.summaries.get(a.name)
+        if release is None or not any(
+            e.index == 0 and e.chain == "" and "freed" in (e.on_zero, e.on_nonzero)
+            for e in release.effects
+        ):
+            return False
+        owners = self.owner_of(handle, world)
+        if not owners or any(world.status.get(r) not in OWNED | {PARAM} for r in owners):
+            return False  # (devm memory, a block already gone: not this case)
+        call = self._release_calls.get(id(expr))
+        if call is None:
+            base = handle.operand.base
+            call = ir.Call(expr.span, f"{release.name}({base.text})", release.name, (base,))
+            self._release_calls[id(expr)] = (expr, call)  # (kept: ids stay unique)
+        else:
+            call = call[1]
+        self.apply_summary(release, call, world, None, None)
+        return True
 
     def _link_back(self, arg: ir.Expr, args: list[ir.Expr], api: Api, world: World) -> None:
         """`list_add(&tp->first_phy, &phy->list)`: a list links both ways, so
@@ -3218,7 +3274,10 @@ class Analysis:
             # drops what it was given, on failure too (as an unknown callee)
             _released([r for a in expr.args for r in self.owner_of(a, world)], world)
         pending: list[tuple[int, str | None, str | None, str | None]] = []
-        for eff in summary.effects:
+        # (the members it frees before what holds them: a freed parameter's
+        # members are not found any more, and `rel(x)` freeing x->data then
+        # x says both)
+        for eff in sorted(summary.effects, key=_members_freed_first):
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
@@ -4631,6 +4690,10 @@ def _constant(expr: ir.Expr) -> bool:
 def _pointer_cast(expr: ir.Expr) -> bool:
     """`(u8 *)L1_CACHE_ALIGN((unsigned long)buf)`: the value is a pointer."""
     return isinstance(expr, ir.Cast) and re.match(r"^\([^()]*\*\s*\)", expr.text) is not None
+
+
+def _members_freed_first(effect: Effect) -> bool:
+    return not (effect.chain and "freed" in (effect.on_zero, effect.on_nonzero))
 
 
 def _member(expr: ir.Expr) -> bool:

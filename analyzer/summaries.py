@@ -96,6 +96,7 @@ def summarize(a: Analysis) -> Summary:
         error_class="zero" if fn.returns_pointer or fn.returns_bool else "nonzero",
     )
     param_sites = {s.rid: s for s in a.rid_sites.values() if s.param is not None}
+    roots = {s.param[0]: rid for rid, s in param_sites.items() if not s.param[1]}
     by_class: dict[str, dict[tuple[int, str], list[str | None]]] = {"zero": {}, "nonzero": {}}
     into: dict[tuple[int, str], tuple[Counter, str]] = {}
     foreign_into: set[tuple[int, str]] = set()  # (see Effect.foreign)
@@ -131,10 +132,10 @@ def summarize(a: Analysis) -> Summary:
                 st = world.status.get(rid)
                 # (an exit taken because the parameter was NULL, `if (!p) return;`,
                 # had nothing to free or hand over)
+                # (so had one through a NULL parameter for its members)
                 name = fn.params[site.param[0]].name
                 null = (
-                    not site.param[1]
-                    and world.env.get(name) == rid
+                    world.env.get(name) == roots.get(site.param[0])
                     and world.vals.get(name) == "zero"
                 )
                 freed = st == P_FREED or null and site.param in frees

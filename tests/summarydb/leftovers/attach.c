@@ -32,3 +32,21 @@ int gizmo_attach_kept(struct gizmo *g)
 		return -EIO; // expect-low: DML001
 	return 0;
 }
+
+/* Its caller drops the last reference, whose release frees the log. */
+struct gplug {
+	struct kref kref;
+	void *log;
+};
+
+int gplug_start(struct gplug *p);
+
+int gplug_attach(struct gplug *p)
+{
+	p->log = kzalloc(64, GFP_KERNEL);
+	if (!p->log)
+		return -ENOMEM;
+	if (gplug_start(p))
+		return -EIO; // expect-low: DML001
+	return 0;
+}

@@ -37,3 +37,38 @@ struct gizmo *gizmo_new_kept(void)
 	}
 	return g;
 }
+
+struct gplug {
+	struct kref kref;
+	void *log;
+};
+
+int gplug_attach(struct gplug *p);
+
+static void gplug_release(struct kref *kref)
+{
+	struct gplug *p = container_of(kref, struct gplug, kref);
+
+	kfree(p->log);
+	kfree(p);
+}
+
+static void gplug_put(struct gplug *p)
+{
+	if (p)
+		kref_put(&p->kref, gplug_release);
+}
+
+struct gplug *gplug_new(void)
+{
+	struct gplug *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	kref_init(&p->kref);
+	if (gplug_attach(p)) {
+		gplug_put(p);
+		return NULL;
+	}
+	return p;
+}
