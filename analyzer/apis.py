@@ -171,6 +171,8 @@ class ApiTable:
     error_code_patterns: list[str] = field(default_factory=list)
     # Success codes that are zero (see [[success_codes]] in apis.toml).
     success_code_patterns: list[str] = field(default_factory=list)
+    # Errnos that say a request was taken (see [[pending_codes]] in apis.toml).
+    pending_code_patterns: list[str] = field(default_factory=list)
     # Loop macros whose first argument is the cursor (see [[cursors]] in apis.toml).
     cursor_patterns: list[str] = field(default_factory=list)
     # Functions whose results a manager releases (see [[managed_results]] in apis.toml).
@@ -204,6 +206,11 @@ class ApiTable:
     def success_code(self, name: str | None) -> bool:
         """Is this constant a success code equal to 0 (`AE_OK`)?"""
         return self._matches("success_codes", self.success_code_patterns, name)
+
+    def pending_code(self, name: str | None) -> bool:
+        """Is this errno the news that a request was taken and completes later
+        (`-EINPROGRESS`), not a failure?"""
+        return self._matches("pending_codes", self.pending_code_patterns, name)
 
     def error_code(self, name: str | None) -> bool:
         """Is this constant an error code (`AE_NOT_FOUND`), as an errno is?"""
@@ -332,6 +339,7 @@ class ApiTable:
             ("gets", self.gets_patterns),
             ("error_codes", self.error_code_patterns),
             ("success_codes", self.success_code_patterns),
+            ("pending_codes", self.pending_code_patterns),
             ("cursors", self.cursor_patterns),
             ("managed_results", self.managed_result_patterns),
             ("callback_setters", self.callback_setter_patterns),

@@ -64,8 +64,10 @@ KEPT_BY_OURS = "kept-by-ours"
 SINK_KEEPS = "sink-keeps"  # ... a sink's, waiting on its result (see _sunk_into)
 ADRIFT = "adrift"  # in World.lent: given with a block since handed over (Leak.partner_gone)
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
+PENDING = "pending"  # ... an errno that says a request was taken (`-EINPROGRESS`)
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
 NONNEGATIVE = "nonnegative"  # ... zero or positive (`if (ret < 0) ..; else`): no errno
+_NOT_FAILED = (POSITIVE, NONNEGATIVE, PENDING)  # signs of a result that is no failure
 TORN = -1  # in World.handed: a teardown-named function ran on this path
 DROP = "drop"  # World.handed value: the reference was dropped (`put_device(&x->dev)`)
 TERMINAL = frozenset((FREED, ESCAPED, NULL))
@@ -2385,6 +2387,9 @@ class Analysis:
         if isinstance(value, ir.Const) and value.value is not None:
             world.vals[name] = "zero" if value.value == 0 else "nonzero"
             negative = value.value < 0
+        elif self._pending(value):
+            world.vals[name] = "nonzero"
+            world.vals[_sign_key(name)] = PENDING  # `ret = -EINPROGRESS`: taken
         elif isinstance(value, ir.Unary) and value.op == "-":
             world.vals[name] = "nonzero"
             negative = True
@@ -2472,6 +2477,15 @@ class Analysis:
     def _errno(self, name: str) -> bool:
         """`EINVAL`, or a constant the API tables call an error code (`AE_NOT_FOUND`)."""
         return _ERRNO.match(name) is not None or self.apis.error_code(name)
+
+    def _pending(self, expr: ir.Expr) -> bool:
+        """`-EINPROGRESS`: a request taken, to complete later ([[pending_codes]])."""
+        return (
+            type(expr) is ir.Unary
+            and expr.op == "-"
+            and type(expr.operand) is ir.Name
+            and self.apis.pending_code(expr.operand.name)
+        )
 
     def _is_errno(self, expr: ir.Expr) -> bool:
         return (
@@ -4096,6 +4110,8 @@ class Analysis:
                 return "error"
             case ir.Const(value=v) if v is not None:
                 return "zero" if v == 0 else "nonzero"
+            case ir.Unary(op="-") if self._pending(expr):
+                return "positive"  # `return -EINPROGRESS;`: taken, not failed
             case ir.Unary(op="-"):
                 return "error"
             case ir.Name(name=n) if self._errno(n):
@@ -4104,8 +4120,9 @@ class Analysis:
                 return "zero"
             case ir.Name(name=n) if world.vals.get(_sign_key(n)) == NEGATIVE:
                 return "error"  # `if (ret < 0) { ..; return ret; }`: an errno
-            case ir.Name(name=n) if world.vals.get(_sign_key(n)) in (POSITIVE, NONNEGATIVE):
-                return "positive"  # `if (ret > 0) ...; return ret;`: a count
+            case ir.Name(name=n) if world.vals.get(_sign_key(n)) in _NOT_FAILED:
+                # `if (ret > 0) ...; return ret;`: a count; `ret = -EINPROGRESS`
+                return "positive"
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
             case ir.Field(field=m) if (

@@ -22,6 +22,8 @@
 #define EOPNOTSUPP	95
 #define ESHUTDOWN	108
 #define ETIMEDOUT	110
+#define EINPROGRESS	115
 #define EPROBE_DEFER	517
+#define EIOCBQUEUED	529
 
 #endif
