@@ -3723,6 +3723,8 @@ class Analysis:
             ):
                 # `if (ret == -EPROBE_DEFER)`, `if (status == AE_NOT_FOUND)`: it failed
                 self._settle(var.name, world, nonzero=True)
+                if not world.vals.get(var.name):
+                    world.vals[var.name] = "nonzero"  # (a later `if (ret)` agrees)
             if isinstance(var, ir.Field) and self._local_path(var) and _constant(const):
                 key = var.text  # a field, remembered until assigned (`_forget_tests`)
             elif isinstance(var, ir.Name) and var.name in self.locals:
@@ -3893,8 +3895,9 @@ class Analysis:
         if known in ("zero", "nonzero"):
             if known != want:
                 return []
-        elif known and known.startswith("eq:") and _ERRNO.match(known[3:]) and not nonzero:
-            return []  # `ret == -EAGAIN` is not zero
+        elif known and known.startswith("eq:") and not nonzero:
+            if _ERRNO.match(known[3:].lstrip("-")):
+                return []  # `ret == -EAGAIN` is not zero
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
         # (`if k in m` first: the key is usually absent; see unbind_local)
