@@ -1184,7 +1184,7 @@ class Analysis:
 
     def _unwinding(self, head: ir.Node, world: World) -> bool:
         below = head.id + 1 in self.below_current
-        cursor = self._cursor(head)
+        cursor = self.cursor_of(head)
         for arg, chain in self.cleanup_loops.get(head.id, ()):
             if cursor is not None and _root_name(arg) == cursor:
                 continue  # frees the elements the loop walks, not what the cursor held
@@ -1408,7 +1408,7 @@ class Analysis:
                 # facts can rest on what a summary cannot say, `if (rc && !len)`.)
                 skipped = []
             mine = world if last else world.copy()  # the last slot may have it
-            cursor = self._cursor(node) if slot == 0 else None
+            cursor = self.cursor_of(node) if slot == 0 else None
             for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
                 w.branch = (node, truth) if node.expr is not None else None
                 if cursor is not None:
@@ -1424,7 +1424,7 @@ class Analysis:
                 out.append((node.succs[slot], w))
         return out
 
-    def _cursor(self, head: ir.Node) -> str | None:
+    def cursor_of(self, head: ir.Node) -> str | None:
         """The variable a loop macro sets to each element it walks
         (`list_for_each_entry_safe(buf, tmp, list, head)`: buf), if any."""
         if head.name is None or head.loop_end < 0 or not self.apis.sets_cursor(head.name):

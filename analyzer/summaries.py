@@ -88,6 +88,67 @@ def _freed_in_text(a: Analysis) -> set[tuple[int, str]]:
     return out
 
 
+def _freed_rings(a: Analysis) -> set[int]:
+    """Parameters on a ring the function frees whole.
+
+    `list_add_tail(&head, &mlist->dma.list); list_for_each_safe(cur, n, &head)
+    kfree(list_entry(cur, ..));` (lpfc's `diag_cmd_data_free()`): a list head
+    of the stack spliced into the parameter's own ring makes a walk from it
+    visit every element, the parameter's block among them, and the loop frees
+    each one it visits. The dataflow sees a walk of a local list.
+    """
+    spliced: dict[str, int] = {}  # local head -> the parameter whose ring it joined
+    for call in ir.call_exprs(a.fn):
+        api = next((x for x in a.apis.lookup(call.func) if x.role == "sink" and x.mutual), None)
+        if api is None or api.pointer != 0 or len(call.args) != 2:
+            continue
+        head, ring = (ir.uncast(x) for x in call.args)
+        p = path_of(ring.operand) if isinstance(ring, ir.Unary) and ring.op == "&" else None
+        if (
+            isinstance(head, ir.Unary)
+            and head.op == "&"
+            and isinstance(head.operand, ir.Name)
+            and head.operand.name in a.locals  # (a list head of the stack)
+            and head.operand.name not in a.params
+            and p is not None
+            and p[1]
+            and p[0] in a.params
+        ):
+            spliced[head.operand.name] = a.params[p[0]]
+    out: set[int] = set()
+    nodes = a.fn.nodes
+    for loop in nodes if spliced else ():
+        if loop.loop_end < 0 or loop.expr is None:
+            continue
+        walked = [e.operand.name for e in ir.walk(loop.expr) if _address_of_name(e)]
+        owner = next((spliced[w] for w in walked if w in spliced), None)
+        if owner is None:
+            continue
+        body = [n.expr for n in nodes[loop.id + 1 : loop.loop_end + 1] if n.expr is not None]
+        # the cursor and what the loop derives from it each pass (`mlast =
+        # list_entry(cur, ..)`); with macros expanded (clang), the names the
+        # loop assigns
+        rebound = {a.cursor_of(loop)} | {
+            e.target.name
+            for x in body
+            for e in ir.walk(x)
+            if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name)
+        }
+        calls = (e for x in body for e in ir.walk(x) if isinstance(e, ir.Call))
+        if any(_names_one(a.freed_arg(call, "free"), rebound) for call in calls):
+            out.add(owner)
+    return out
+
+
+def _address_of_name(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Unary) and e.op == "&" and isinstance(e.operand, ir.Name)
+
+
+def _names_one(e: ir.Expr | None, names: set[str]) -> bool:
+    e = ir.uncast(e) if e is not None else None
+    return isinstance(e, ir.Name) and e.name in names
+
+
 def summarize(a: Analysis) -> Summary:
     fn = a.fn
     summary = Summary(
@@ -226,6 +287,8 @@ def summarize(a: Analysis) -> Summary:
         summary.effects.append(Effect(key[0], key[1], "lent", "lent"))
     for key in sorted(handed - {(e.index, e.chain) for e in summary.effects}):
         summary.effects.append(Effect(key[0], key[1], "handed", "handed"))
+    for index in sorted(_freed_rings(a) - {e.index for e in summary.effects if not e.chain}):
+        summary.effects.append(Effect(index, "", "freed", "freed"))
     if a.truncated:
         # The paths analysed were the shortest (the worklist is breadth-first):
         # a long teardown's frees in its later loops may be on none of them.
