@@ -696,7 +696,7 @@ class Analysis:
         # point into that block, they do not hold it
         self.interior_fields: set[str] = set()
         self.self_releasing: set[int] = set()  # blocks given a release callback of this file
-        self._release_calls: dict[int, tuple[ir.Call, ir.Call]] = {}  # see _put_through_release
+        self._release_calls: dict[ir.Call, ir.Call] = {}  # see _put_through_release
         self.linked: dict[int, int] = {}  # block -> pointer parameter it was linked into
         self.linked_names: dict[str, int] = {}  # ... by the locals that held it
         self._decl_assigns: dict[int, ir.Assign] = {}  # (see `transfer`, Kind.DECL)
@@ -821,7 +821,8 @@ class Analysis:
     @cached_property
     def _released_texts(self) -> dict[str, int]:
         """What this function gives to a free API or to a callee that frees
-        that argument (`video_device_release(dev->vdev)`), by the last line
+        that argument (`video_device_release(dev->vdev)`), and the members it
+        gives to a release-named callee that frees or drops, by the last line
         where it does."""
         out: dict[str, int] = {}
 
@@ -833,11 +834,16 @@ class Analysis:
             for arg in freed:
                 add(arg, self.fn.nodes[nid].span.line)
         for call in ir.call_exprs(self.fn):
-            if call.args and (self.apis.frees(call.func) or self.apis.drops(call.func)):
-                # `usb_free_urb(dvb->bulk_urb)`: named as a release, whose free
-                # we may not see (it drops a reference: `kref_put()`)
-                if not self.apis.borrows(call.func):
-                    for arg in call.args:
+            if (self.apis.frees(call.func) or self.apis.drops(call.func)) and not (
+                self.apis.borrows(call.func)
+            ):
+                # `usb_free_urb(dvb->bulk_urb)`, `radeon_bo_unref(&vm->pd)`: named as a
+                # release, whose free we may not see (it drops a reference); the
+                # members it is given (the holders this asks about are members)
+                for arg in map(ir.uncast, call.args):
+                    if isinstance(arg, ir.Unary) and arg.op == "&":
+                        arg = arg.operand
+                    if isinstance(arg, ir.Field):
                         add(arg, call.span.line)
             summary = self._summary_call(call)
             for e in summary.effects if summary is not None else ():
@@ -2857,6 +2863,22 @@ class Analysis:
             value.name in self.releasers or self._destructor(value)
         )
 
+    def _freeing_fn(self, arg: ir.Expr) -> Summary | None:
+        """The summary of arg (`fn` or `&fn`), a function of this file, if it
+        frees its first argument."""
+        arg = ir.uncast(arg)
+        if isinstance(arg, ir.Unary) and arg.op == "&":
+            arg = arg.operand
+        if not isinstance(arg, ir.Name) or arg.name not in self.functions:
+            return None
+        summary = self.summaries.get(arg.name)
+        if summary is not None and any(
+            e.index == 0 and not e.chain and "freed" in (e.on_zero, e.on_nonzero)
+            for e in summary.effects
+        ):
+            return summary
+        return None
+
     def _destructor(self, arg: ir.Expr) -> bool:
         """Is arg (`fn` or `&fn`) a function of this file that frees its first
         argument (by its summary, or named as a free), or a release callback
@@ -3168,28 +3190,23 @@ class Analysis:
             # (`&orb->base.kref`: the release gets back `&orb->base`, which
             # is orb only if base comes first)
             return False
-        release = None
-        for i, a in enumerate(args):
-            a = ir.uncast(a)
-            while isinstance(a, ir.Unary) and a.op == "&":
-                a = a.operand
-            if i != api.pointer and isinstance(a, ir.Name) and a.name in self.functions:
-                release = self.summaries.get(a.name)
-        if release is None or not any(
-            e.index == 0 and e.chain == "" and "freed" in (e.on_zero, e.on_nonzero)
-            for e in release.effects
-        ):
+        release = next(
+            (r for i, a in enumerate(args) if i != api.pointer and (r := self._freeing_fn(a))),
+            None,
+        )
+        if release is None:
             return False
+        root = _root_name(handle)
+        if root is None or _GOT + root in world.vals:
+            return False  # (`kref_get(&f->ref); ..; kref_put(..)`: the put balances the get)
         owners = self.owner_of(handle, world)
         if not owners or any(world.status.get(r) not in OWNED | {PARAM} for r in owners):
             return False  # (devm memory, a block already gone: not this case)
-        call = self._release_calls.get(id(expr))
+        call = self._release_calls.get(expr)
         if call is None:
             base = handle.operand.base
             call = ir.Call(expr.span, f"{release.name}({base.text})", release.name, (base,))
-            self._release_calls[id(expr)] = (expr, call)  # (kept: ids stay unique)
-        else:
-            call = call[1]
+            self._release_calls[expr] = call
         self.apply_summary(release, call, world, None, None)
         return True
 
@@ -3291,7 +3308,7 @@ class Analysis:
         # (the members it frees before what holds them: a freed parameter's
         # members are not found any more, and `rel(x)` freeing x->data then
         # x says both)
-        for eff in sorted(summary.effects, key=_members_freed_first):
+        for eff in sorted(summary.effects, key=_after_member_frees):
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
@@ -3722,9 +3739,12 @@ class Analysis:
                 and self._is_errno(const)
             ):
                 # `if (ret == -EPROBE_DEFER)`, `if (status == AE_NOT_FOUND)`: it failed
+                # (`ret == -EIOCBQUEUED`: taken, to complete later)
                 self._settle(var.name, world, nonzero=True)
                 if not world.vals.get(var.name):
                     world.vals[var.name] = "nonzero"  # (a later `if (ret)` agrees)
+                if self._pending(const):
+                    world.vals[_sign_key(var.name)] = PENDING
             if isinstance(var, ir.Field) and self._local_path(var) and _constant(const):
                 key = var.text  # a field, remembered until assigned (`_forget_tests`)
             elif isinstance(var, ir.Name) and var.name in self.locals:
@@ -3895,9 +3915,8 @@ class Analysis:
         if known in ("zero", "nonzero"):
             if known != want:
                 return []
-        elif known and known.startswith("eq:") and not nonzero:
-            if _ERRNO.match(known[3:].lstrip("-")):
-                return []  # `ret == -EAGAIN` is not zero
+        elif known and known.startswith("eq:") and _ERRNO.match(known[3:]) and not nonzero:
+            return []  # `ret == EAGAIN` is not zero
         if known is None or known in ("zero", "nonzero") or known.startswith("ne:"):
             world.vals[name] = want
         # (`if k in m` first: the key is usually absent; see unbind_local)
@@ -4712,7 +4731,9 @@ def _pointer_cast(expr: ir.Expr) -> bool:
     return isinstance(expr, ir.Cast) and re.match(r"^\([^()]*\*\s*\)", expr.text) is not None
 
 
-def _members_freed_first(effect: Effect) -> bool:
+def _after_member_frees(effect: Effect) -> bool:
+    """Sort key: a callee's frees of members first, everything else after in
+    its order (see apply_summary)."""
     return not (effect.chain and "freed" in (effect.on_zero, effect.on_nonzero))
 
 

@@ -193,10 +193,12 @@ def summarize(a: Analysis) -> Summary:
                 st = world.status.get(rid)
                 # (an exit taken because the parameter was NULL, `if (!p) return;`,
                 # had nothing to free or hand over)
-                # (so had one through a NULL parameter for its members)
+                # A NULL parameter has no members to free either.
                 name = fn.params[site.param[0]].name
+                root = roots.get(site.param[0])
                 null = (
-                    world.env.get(name) == roots.get(site.param[0])
+                    root is not None
+                    and world.env.get(name) == root
                     and world.vals.get(name) == "zero"
                 )
                 freed = st == P_FREED or null and site.param in frees

@@ -224,6 +224,13 @@ def test_leftovers_lost_by_callers_in_other_files(tmp_path):
     assert [(e.chain, e.on_zero, e.on_nonzero, e.family) for e in effects] == [
         ("->log", None, "alloc", "kmalloc")
     ]
+    # A put given a release of its file is that release on the object, members
+    # first; `if (p)` first: a NULL parameter has no members to free either.
+    effects = db.functions["gplug_put"].effects
+    assert [(e.chain, e.on_zero, e.on_nonzero) for e in effects] == [
+        ("", "freed", "freed"),
+        ("->log", "freed", "freed"),
+    ]
     # (a failure leftover alone makes no allocator of it for the prefilter)
     assert "gizmo_attach" not in db.allocators()
     attach = os.path.join(LEFTOVERS, "attach.c")

@@ -53,7 +53,7 @@ static void gplug_release(struct kref *kref)
 	kfree(p);
 }
 
-static void gplug_put(struct gplug *p)
+void gplug_put(struct gplug *p)
 {
 	if (p)
 		kref_put(&p->kref, gplug_release);
