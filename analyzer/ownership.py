@@ -2863,19 +2863,18 @@ class Analysis:
             value.name in self.releasers or self._destructor(value)
         )
 
-    def _freeing_fn(self, arg: ir.Expr) -> Summary | None:
-        """The summary of arg (`fn` or `&fn`), a function of this file, if it
-        frees its first argument."""
-        arg = ir.uncast(arg)
+    def _own_function(self, arg: ir.Expr) -> str | None:
+        """The name of arg (`fn` or `&fn`) if it is a function of this file."""
         if isinstance(arg, ir.Unary) and arg.op == "&":
             arg = arg.operand
-        if not isinstance(arg, ir.Name) or arg.name not in self.functions:
-            return None
-        summary = self.summaries.get(arg.name)
-        if summary is not None and any(
-            e.index == 0 and not e.chain and "freed" in (e.on_zero, e.on_nonzero)
-            for e in summary.effects
-        ):
+        return arg.name if isinstance(arg, ir.Name) and arg.name in self.functions else None
+
+    def _freeing_fn(self, arg: ir.Expr) -> Summary | None:
+        """The summary of arg (`fn` or `&fn`), a function of this file, if it
+        frees its first argument itself (not only a member of it)."""
+        name = self._own_function(ir.uncast(arg))
+        summary = self.summaries.get(name) if name is not None else None
+        if summary is not None and _frees_first(summary, whole=True):
             return summary
         return None
 
@@ -2887,17 +2886,16 @@ class Analysis:
             arg = arg.operand
         if isinstance(arg, ir.Field):
             return self.apis.releases(arg.field) and not self.apis.borrows(arg.field)
-        if not isinstance(arg, ir.Name) or arg.name not in self.functions:
+        name = self._own_function(arg)
+        if name is None:
             return False
-        summary = self.summaries.get(arg.name)
-        if summary is not None and any(
-            e.index == 0 and "freed" in (e.on_zero, e.on_nonzero) for e in summary.effects
-        ):
+        summary = self.summaries.get(name)
+        if summary is not None and _frees_first(summary, whole=False):
             return True
         # (`vmw_user_context_free`, whose free the summary lost to an earlier
         # hand-over of its argument: named as a free, it is one; not any
         # release-named callback, `foo_reset_notify`, `foo_remove`)
-        return self.apis.frees(arg.name) and not self.apis.borrows(arg.name)
+        return self.apis.frees(name) and not self.apis.borrows(name)
 
     def _hand_over(self, name: str | None, expr: ir.Call, values, world: World) -> None:
         """`foo_cleanup(priv)`, `bar_destroy(&priv->x)`: the caller's structure
@@ -4729,6 +4727,15 @@ def _constant(expr: ir.Expr) -> bool:
 def _pointer_cast(expr: ir.Expr) -> bool:
     """`(u8 *)L1_CACHE_ALIGN((unsigned long)buf)`: the value is a pointer."""
     return isinstance(expr, ir.Cast) and re.match(r"^\([^()]*\*\s*\)", expr.text) is not None
+
+
+def _frees_first(summary: Summary, whole: bool) -> bool:
+    """Does the callee free its first argument (with `whole`, the argument
+    itself; without, it or something in it)?"""
+    return any(
+        e.index == 0 and not (whole and e.chain) and "freed" in (e.on_zero, e.on_nonzero)
+        for e in summary.effects
+    )
 
 
 def _after_member_frees(effect: Effect) -> bool:

@@ -105,9 +105,7 @@ def _freed_rings(a: Analysis) -> set[int]:
         head, ring = (ir.uncast(x) for x in call.args)
         p = path_of(ring.operand) if isinstance(ring, ir.Unary) and ring.op == "&" else None
         if (
-            isinstance(head, ir.Unary)
-            and head.op == "&"
-            and isinstance(head.operand, ir.Name)
+            _address_of_name(head)
             and head.operand.name in a.locals  # (a list head of the stack)
             and head.operand.name not in a.params
             and p is not None
@@ -141,6 +139,7 @@ def _freed_rings(a: Analysis) -> set[int]:
 
 
 def _address_of_name(e: ir.Expr) -> bool:
+    """`&head`: the address of a variable."""
     return isinstance(e, ir.Unary) and e.op == "&" and isinstance(e.operand, ir.Name)
 
 
@@ -192,8 +191,7 @@ def summarize(a: Analysis) -> Summary:
             for rid, site in param_sites.items():
                 st = world.status.get(rid)
                 # (an exit taken because the parameter was NULL, `if (!p) return;`,
-                # had nothing to free or hand over)
-                # A NULL parameter has no members to free either.
+                # had nothing to free or hand over, of it or of its members)
                 name = fn.params[site.param[0]].name
                 root = roots.get(site.param[0])
                 null = (
