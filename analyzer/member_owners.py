@@ -29,6 +29,7 @@ def never_freed(
     freers: set[str],
     regrown: bool,
     apis: ApiTable,
+    clearer: str | None = None,
 ) -> Site | None:
     """The allocation a function leaves in the member for good, when nothing
     in the file frees what the member holds but the functions that fill it,
@@ -37,11 +38,14 @@ def never_freed(
     loses it for certain, not only when a teardown skipped a step.  A member
     nothing frees counts only when it is grown with krealloc()
     (`icc_link_create`): that makes it the structure's own, not a link to
-    another's memory."""
+    another's memory.  With `clearer`, the function that drops the member
+    (`x->buf = NULL` with no free): a member nothing frees counts then too,
+    the drop being where it is lost, and what the clearer itself does with
+    the member is its caller's to judge."""
     if freers:
         if not freers <= set(makers):
             return None
-    elif not regrown:
+    elif not regrown and clearer is None:
         return None
     member = key[1]
     if _in_union(unit, member):
@@ -55,7 +59,8 @@ def never_freed(
             return None
         if use is _Use.KEEPS and not makers[fn.name].via_summary:
             keeping = keeping or makers[fn.name]  # (an allocation, not a helper's call)
-    if keeping is None or _handed_elsewhere(unit, member, set(makers), apis):
+    others = set(makers) | ({clearer} if clearer is not None else set())
+    if keeping is None or _handed_elsewhere(unit, member, others, apis):
         return None
     return keeping
 
@@ -175,16 +180,16 @@ def released_without(
     if not any(node.id in after_member for node in whole):
         return None
     preds = ir.predecessors(fn.nodes)
-    before_member = _reach_back(preds, member_frees, frozenset())
+    before_member = reach_back(preds, member_frees, frozenset())
     for node in whole:
         if node.id in reached and node.id not in after_member:
-            leading = _reach_back(preds, {node.id}, avoid) | {node.id}
+            leading = reach_back(preds, {node.id}, avoid) | {node.id}
             only = [by_id[n] for n in leading & reached if n not in before_member]
             return node, only
     return None
 
 
-def _reach_back(preds: dict[int, list[int]], start: set[int], avoid: frozenset[int]) -> set[int]:
+def reach_back(preds: dict[int, list[int]], start: set[int], avoid: frozenset[int]) -> set[int]:
     """Nodes from which some path reaches `start` without entering `avoid`."""
     seen: set[int] = set()
     todo = [p for n in start for p in preds.get(n, ())]

@@ -25,6 +25,7 @@ the member goes with the structure.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -33,9 +34,11 @@ from analyzer.apis import ApiTable
 from analyzer.member_owners import (
     Reach,
     freed_arg,
+    is_member,
     member_path,
     member_pattern,
     never_freed,
+    reach_back,
     released_without,
     same_file,
     within,
@@ -46,14 +49,16 @@ _STRUCT = re.compile(r"\bstruct\s+(\w+)")
 
 
 def lost_members(
-    functions: Iterable, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known, db
-) -> None:
+    functions: list, analysed: Iterable, unit: ir.Unit, apis: ApiTable, known, db
+) -> list[tuple[ir.Function, list[Leak]]]:
     """Add a "member-lost", "member-never-freed" or "member-skipped" leak to
     each function result of `functions` that frees a structure whose member
     some function of the file fills with new memory, on a path that never
-    touches that member. `known` gives the summaries of callees (the file's and the
-    database's); `db`, the summary database (or None), which files free
-    which members."""
+    touches that member, and a "member-cleared" leak where a function drops
+    such a member (`_lost_by_clearing`). `known` gives the summaries of
+    callees (the file's and the database's); `db`, the summary database (or
+    None), which files free which members. Returned: the functions with a
+    "member-cleared" leak that have no result (not analysed), with their leaks."""
     holders = apis.holder_families()
     makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
     # (struct, member) -> the functions storing there, with one allocation each
@@ -84,7 +89,7 @@ def lost_members(
                 makers.setdefault((struct, member), site)
                 making.setdefault((struct, member), {}).setdefault(fr.function.name, site)
     if not makers:
-        return
+        return []
     structs = {s for s, _ in makers}
     # members some function frees (`kfree(d->main_status_buf)`): owned, not links;
     # and, per member, the functions that free it
@@ -162,6 +167,238 @@ def lost_members(
                     continue
                 reason = "member-lost" if never is None else "member-never-freed"
                 fr.leaks.append(_member_leak(exit_node, site, f"{spelled}->{member}", reason))
+    return _cleared(
+        functions,
+        unit,
+        apis,
+        known,
+        _Owned(unit, apis, making, freers, loose, elsewhere, regrown),
+        reached,
+    )
+
+
+def _cleared(
+    functions, unit, apis, known, owned: _Owned, reached
+) -> list[tuple[ir.Function, list[Leak]]]:
+    """Add the "member-cleared" leaks of `_lost_by_clearing` to the results
+    of `functions`; those of functions the engine did not analyse (they
+    hold no memory of their own: `cl_port_free()`), returned."""
+    last = sorted({m.rsplit(".", 1)[-1] for _, m in owned.making})
+    cleared = re.compile(rf"->\s*(?:{'|'.join(last)})\s*=\s*(?:NULL|0)\s*;")
+    results = {id(fr.function): fr for fr in functions}
+    orphans = []
+    for fn in unit.functions:
+        if fn.header or not fn.may_name(last) or not cleared.search(_source(unit, fn)):
+            continue
+        leaks = _lost_by_clearing(fn, unit, apis, known, owned, reached)
+        fr = results.get(id(fn))
+        if fr is not None:
+            fr.leaks.extend(leaks)
+        elif leaks:
+            orphans.append((fn, leaks))
+    return orphans
+
+
+class _Owned:
+    """Who fills and frees each (struct, member) of the file, for `_kept`."""
+
+    def __init__(self, unit, apis, making, freers, loose, elsewhere, regrown) -> None:
+        self.unit, self.apis, self.making = unit, apis, making
+        self.freers, self.loose, self.elsewhere, self.regrown = freers, loose, elsewhere, regrown
+
+    def kept(self, key: tuple[str, str], clearer: str | None = None) -> Site | None:
+        return _kept(
+            self.unit,
+            key,
+            self.making[key],
+            self.freers,
+            self.loose,
+            self.elsewhere,
+            self.regrown,
+            self.apis,
+            clearer,
+        )
+
+    def filled_whole(self, key: tuple[str, str]) -> bool:
+        """Does each filler store the block itself in the member, the
+        allocation's result or a local that holds it, not a pointer into it
+        (`&ci->en`, `ALIGN((unsigned long)buf, 8)`) that another member frees?"""
+        functions = {fn.name: fn for fn in self.unit.functions if not fn.header}
+        return all(
+            _stores_block(functions[name], key[1], site)
+            for name, site in self.making[key].items()
+            if name in functions
+        )
+
+
+def _stores_block(fn: ir.Function, member: str, site: Site) -> bool:
+    """Does `fn` store the block allocated at `site` in the member, as the
+    allocation's value or through a local that holds it?"""
+    made: set[str] = set()  # locals given the allocation's value
+    values: list[ir.Expr] = []
+    for node in fn.nodes:
+        if node.kind is ir.Kind.DECL and node.expr is not None:
+            if ir.uncast(node.expr).span == site.span:
+                made.add(node.name)
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if not isinstance(e, ir.Assign):
+                continue
+            if isinstance(e.target, ir.Name) and ir.uncast(e.value).span == site.span:
+                made.add(e.target.name)
+            if is_member(e.target, member) and not ir.is_zero(e.value):
+                values.append(ir.uncast(e.value))
+    return bool(values) and all(
+        v.span == site.span or (isinstance(v, ir.Name) and v.name in made) for v in values
+    )
+
+
+def _lost_by_clearing(
+    fn: ir.Function, unit: ir.Unit, apis: ApiTable, known, owned: _Owned, reached
+) -> list[Leak]:
+    """A "member-cleared" leak where a function drops a member with no free
+    (`if (d->srv) { srv_destroy(d->srv); d->srv = NULL; }`) that some function
+    of the file fills with new memory and nothing frees: the teardown forgot
+    the kfree() and lost the last pointer (`dm_sw_fini()`). Only where the
+    function used the member before (a test, a call), so a reset of a member
+    that may be empty is not taken for a drop, and only when every use lends
+    it: to a callee whose summary takes nothing, or one not release-named."""
+    leaks = []
+    for node, target in _clears(fn):
+        found = _cleared_key(unit, fn, target, owned)
+        if found is None:
+            continue
+        key, root = found
+        fillers = set(owned.making[key])
+        if fn.name in fillers or (reached(fn.name) | fn.calls) & (
+            fillers | owned.freers.get(key, set())
+        ):
+            continue
+        if _root_handed(fn, target, root, key[1], apis, known):
+            continue
+        uses = _member_uses(fn, target.text, apis, known)
+        if uses is None or not _used_before(fn, node, uses):
+            continue
+        site = owned.kept(key, clearer=fn.name)
+        exit_node = _exit_after(fn, node.span.line)
+        if site is None or exit_node is None or not owned.filled_whole(key):
+            continue
+        leak = _member_leak(exit_node, site, target.text, "member-cleared")
+        because = f"`{target.text} = NULL` (line {node.span.line}) runs"
+        leaks.append(dataclasses.replace(leak, because=because))
+    return leaks
+
+
+def _cleared_key(
+    unit: ir.Unit, fn: ir.Function, target: ir.Expr, owned: _Owned
+) -> tuple[tuple[str, str], str] | None:
+    """The (struct, member) a cleared `target` is, with its root name:
+    `d->srv` of a `struct cl_dev *d`; through a pointer of unknown type
+    (`dvbdev->adapter->conn`), the one structure of the file whose member
+    of that name is filled."""
+    path = member_path(target)
+    if path is not None:
+        key = (_struct_of(unit, fn, path[0]), path[1])
+        return (key, path[0]) if key in owned.making else None
+    if not (isinstance(target, ir.Field) and target.arrow):
+        return None
+    root = target.base
+    while isinstance(root, (ir.Field, ir.Index)):
+        root = root.base
+    keys = [k for k in owned.making if k[1] == target.field]
+    if len(keys) != 1 or not isinstance(root, ir.Name):
+        return None
+    return keys[0], root.name
+
+
+def _root_handed(
+    fn: ir.Function, target: ir.Expr, root: str, member: str, apis: ApiTable, known
+) -> bool:
+    """Is the structure that holds the member given to a call that may free
+    the member (`foo_cleanup(d)`, `foo_cleanup(d->adapter)`, `free_alg(&d->alg)`)?"""
+    if member_path(target) is not None:
+        return _handed(fn, root, apis, known, member) or _gives_holder(fn, root, member)
+    if _handed(fn, root, apis, known):
+        return True
+    holders = set()
+    base = target.base  # (`dvbdev->adapter`, `dvbdev->adapter->x` ..)
+    while isinstance(base, (ir.Field, ir.Index)):
+        holders.add(base.text)
+        base = base.base
+    return any(
+        ir.uncast(a).text in holders
+        or (isinstance(a, ir.Unary) and a.op == "&" and a.operand.text.startswith(target.base.text))
+        for call in ir.call_exprs(fn)
+        if not apis.borrows(call.func)
+        for a in map(ir.uncast, call.args)
+    )
+
+
+def _clears(fn: ir.Function) -> list[tuple[ir.Node, ir.Expr]]:
+    """(node, target) of each `x->member = NULL;`."""
+    out = []
+    for node in fn.nodes:
+        e = ir.uncast(node.expr) if node.expr is not None else None
+        if isinstance(e, ir.Assign) and e.op == "=" and ir.is_zero(e.value):
+            out.append((node, e.target))
+    return out
+
+
+def _member_uses(fn: ir.Function, holder: str, apis: ApiTable, known) -> set[int] | None:
+    """The nodes that use the member (`holder`, its text) other than to
+    clear it, if each use only lends it: a test, a dereference, an argument
+    of a callee that takes nothing (its summary says so, or it is not
+    release-named). None when a use may give it away: a free, a copy, a
+    return, its address."""
+    nodes: set[int] = set()
+    for node in fn.nodes:
+        if node.expr is None:
+            continue
+        stack: list[tuple[ir.Expr, ir.Expr | None]] = [(node.expr, None)]
+        while stack:
+            e, parent = stack.pop()
+            if isinstance(e, ir.Field) and e.text == holder:
+                if (
+                    isinstance(parent, ir.Assign)
+                    and parent.target is e
+                    and ir.is_zero(parent.value)
+                ):
+                    continue
+                if not _lends(e, parent, node, apis, known):
+                    return None
+                nodes.add(node.id)
+                continue
+            stack.extend((c, e) for c in ir.children(e))
+    return nodes
+
+
+def _lends(e: ir.Expr, parent: ir.Expr | None, node: ir.Node, apis: ApiTable, known) -> bool:
+    if parent is None:
+        return node.kind is ir.Kind.BRANCH
+    if isinstance(parent, ir.Field) or (isinstance(parent, ir.Unary) and parent.op == "!"):
+        return True
+    if isinstance(parent, ir.Binary) and parent.op in ("==", "!="):
+        return True
+    if not isinstance(parent, ir.Call) or parent.func is None or e not in parent.args:
+        return False
+    if apis.borrows(parent.func):
+        return True
+    if apis.lookup(parent.func):
+        return False  # (a free, a sink: an API that may take it)
+    summary = known.get(parent.func)
+    if summary is not None:
+        index = parent.args.index(e)
+        return not any(x.index == index and not x.chain for x in summary.effects)
+    import os
+
+    if os.environ.get("DML_HACK"):
+        return True
+    return not apis.releases(parent.func)
+
+
+def _used_before(fn: ir.Function, clear: ir.Node, uses: set[int]) -> bool:
+    """Does a use of the member reach the clear (`if (d->srv) .. d->srv = NULL`)?"""
+    preds = ir.predecessors(fn.nodes)
+    return bool(reach_back(preds, {clear.id}, frozenset()) & uses)
 
 
 def _member_leak(exit_node: ir.Node, site: Site, holder: str, reason: str) -> Leak:
@@ -191,6 +428,7 @@ def _kept(
     elsewhere: dict[str, list[str]],
     regrown: set[tuple[str, str]],
     apis: ApiTable,
+    clearer: str | None = None,
 ) -> Site | None:
     """`never_freed` of the member, unless a free of it shows up anywhere
     but in its fillers: through a root of unknown type in this file
@@ -200,7 +438,7 @@ def _kept(
         return None
     if any(not same_file(f, unit.path) for f in elsewhere.get(f"{struct}.{member}", ())):
         return None
-    return never_freed(unit, key, makers, freers.get(key, set()), key in regrown, apis)
+    return never_freed(unit, key, makers, freers.get(key, set()), key in regrown, apis, clearer)
 
 
 def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str, str]]:

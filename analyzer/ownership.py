@@ -1415,7 +1415,12 @@ class Analysis:
                 skipped = []
             mine = world if last else world.copy()  # the last slot may have it
             cursor = self.cursor_of(node) if slot == 0 else None
-            for w in self.refine(node.expr, mine, truth) if node.expr else [world]:
+            # (an iterator macro's "condition" is its arguments: `entity, mdev`
+            # of `media_device_for_each_entity(entity, mdev)` says nothing of
+            # whether the walk goes on, and mdev tested non-NULL before must
+            # not make the loop endless)
+            tested = node.expr if node.name is None or node.loop_end < 0 else None
+            for w in self.refine(tested, mine, truth) if tested else [mine]:
                 w.branch = (node, truth) if node.expr is not None else None
                 if cursor is not None:
                     self.unbind_local(cursor, w)  # now the walk's next element

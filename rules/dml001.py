@@ -23,6 +23,7 @@ _WHY = {
     "(no teardown in the file frees it)",
     "member-skipped": "is lost when {container} is freed here without it "
     "(this function frees it first on another path)",
+    "member-cleared": "loses its last pointer (no teardown in the file frees it)",
 }
 
 
@@ -163,6 +164,7 @@ _CALLER_CONVENTION = (
     "left-in-global",
     "member-never-freed",
     "member-skipped",
+    "member-cleared",
 )
 
 
@@ -225,7 +227,7 @@ def _doubtful(leak: Leak) -> bool:
         # pass fails: the block went to a keeper, which still holds it (what
         # leaks is the registration, not the memory)
         return True
-    if leak.reason in ("member-never-freed", "member-skipped"):
+    if leak.reason in ("member-never-freed", "member-skipped", "member-cleared"):
         # (the structure's free is the evidence: its exit, a release path's
         # end or an error return, adds nothing)
         return False

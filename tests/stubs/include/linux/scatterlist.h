@@ -11,6 +11,7 @@ struct scatterlist {
 
 void sg_init_one(struct scatterlist *sg, const void *buf, unsigned int buflen);
 void *sg_virt(struct scatterlist *sg);
+void sg_chain(struct scatterlist *prv, unsigned int prv_nents, struct scatterlist *sgl);
 
 struct sg_table {
 	struct scatterlist *sgl;
