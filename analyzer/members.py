@@ -345,39 +345,52 @@ def _clears(fn: ir.Function) -> list[tuple[ir.Node, ir.Expr]]:
 
 def _member_uses(fn: ir.Function, holder: str, apis: ApiTable, known) -> set[int] | None:
     """The nodes that use the member (`holder`, its text) other than to
-    clear it, if each use only lends it: a test, a dereference, an argument
-    of a callee that takes nothing (its summary says so, or it is not
-    release-named). None when a use may give it away: a free, a copy, a
-    return, its address."""
+    clear it, if each use only lends it: a NULL test, a dereference, an
+    argument of a callee that takes nothing (its summary says so, or it is
+    not release-named). None when a use may give it away or shows another
+    pointer to it: a free, a copy, a return, an address into it
+    (`kref_put(&d->data->ref, ..)`), a comparison with another pointer
+    (`if (mpeg->chan == chan)`)."""
     nodes: set[int] = set()
     for node in fn.nodes:
         if node.expr is None:
             continue
-        stack: list[tuple[ir.Expr, ir.Expr | None]] = [(node.expr, None)]
+        stack: list[tuple[ir.Expr, tuple[ir.Expr, ...]]] = [(node.expr, ())]
         while stack:
-            e, parent = stack.pop()
+            e, above = stack.pop()
             if isinstance(e, ir.Field) and e.text == holder:
+                parent = above[-1] if above else None
                 if (
                     isinstance(parent, ir.Assign)
                     and parent.target is e
                     and ir.is_zero(parent.value)
                 ):
                     continue
-                if not _lends(e, parent, node, apis, known):
+                if not _lends(e, above, node, apis, known):
                     return None
                 nodes.add(node.id)
                 continue
-            stack.extend((c, e) for c in ir.children(e))
+            stack.extend((c, (*above, e)) for c in ir.children(e))
     return nodes
 
 
-def _lends(e: ir.Expr, parent: ir.Expr | None, node: ir.Node, apis: ApiTable, known) -> bool:
+def _lends(e: ir.Expr, above: tuple[ir.Expr, ...], node: ir.Node, apis: ApiTable, known) -> bool:
+    """Does this use of the member (`above`: its enclosing expressions,
+    outermost first) only lend what it holds?"""
+    i = len(above) - 1
+    while i >= 0 and isinstance(above[i], ir.Cast):
+        e, i = above[i], i - 1
+    parent = above[i] if i >= 0 else None
     if parent is None:
         return node.kind is ir.Kind.BRANCH
-    if isinstance(parent, ir.Field) or (isinstance(parent, ir.Unary) and parent.op == "!"):
+    if isinstance(parent, ir.Field):  # (`d->srv->state`: what is above may take its address)
+        while i >= 0 and isinstance(above[i], (ir.Field, ir.Index, ir.Cast)):
+            i -= 1
+        return not (i >= 0 and isinstance(above[i], ir.Unary) and above[i].op == "&")
+    if isinstance(parent, ir.Unary) and parent.op == "!":
         return True
     if isinstance(parent, ir.Binary) and parent.op in ("==", "!="):
-        return True
+        return ir.is_zero(parent.right) or ir.is_zero(parent.left)
     if not isinstance(parent, ir.Call) or parent.func is None or e not in parent.args:
         return False
     if apis.borrows(parent.func):
@@ -388,10 +401,6 @@ def _lends(e: ir.Expr, parent: ir.Expr | None, node: ir.Node, apis: ApiTable, kn
     if summary is not None:
         index = parent.args.index(e)
         return not any(x.index == index and not x.chain for x in summary.effects)
-    import os
-
-    if os.environ.get("DML_HACK"):
-        return True
     return not apis.releases(parent.func)
 
 
