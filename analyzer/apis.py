@@ -41,6 +41,8 @@ ROLES = (
     "count",
     "fills",
     "empties",
+    "setter",
+    "getter",
 )
 # Roles of calls that act on the structure their `pointer` argument points to
 # (`sg_alloc_table(&x->sgt, ..)` / `sg_free_table(&x->sgt)`): the engine reads
@@ -564,8 +566,12 @@ def _entries(role: str, entry: dict, where: str):
 
         pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
         pointed = ("reallocator", "free", "sink", "transfer", "load", "condition", *STRUCT_ROLES)
-        if role in pointed and pointer is None:
+        if role in (*pointed, "setter", "getter") and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
+        if role in ("setter", "getter") and not str(entry.get("member", "")).isidentifier():
+            raise ApiError(f"{where}: {role} entries need 'member' (a member name)")
+        if role == "setter" and entry.get("into") is None:
+            raise ApiError(f"{where}: setter entries need 'into' (a parameter name)")
         if role in ("allocator", "reallocator", "fills") and not entry.get("family"):
             raise ApiError(f"{where}: {role} entries need 'family'")
         yield Api(

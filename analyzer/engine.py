@@ -10,7 +10,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
-from analyzer import ir
+from analyzer import ir, slots
 from analyzer.apis import Api, ApiTable
 from analyzer.members import lost_members
 from analyzer.ownership import Analysis, Effect, FreeCall, Leak, Leftovers, Site, Summary
@@ -157,6 +157,7 @@ def analyse(
     function's result is the same as without `demand`; the rules that
     declare `needs` read nothing else.
     """
+    slots.rewrite(unit, apis)  # (`set_dma_data(dai, ss, p)` is `dai->dma_data = p`)
     result = UnitResult(unit)
     names = frozenset(fn.name for fn in unit.functions)
     result.summaries = _Known(db, names, apis)
