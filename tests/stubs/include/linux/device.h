@@ -64,6 +64,13 @@ static inline void *devm_kcalloc(struct device *dev, size_t n, size_t size, gfp_
 	return devm_kmalloc(dev, n * size, flags | __GFP_ZERO);
 }
 
+typedef void (*dr_release_t)(struct device *dev, void *res);
+typedef int (*dr_match_t)(struct device *dev, void *res, void *match_data);
+void *devres_alloc(dr_release_t release, size_t size, gfp_t gfp);
+void devres_free(void *res);
+void devres_add(struct device *dev, void *res);
+void *devres_get(struct device *dev, void *new_res, dr_match_t match, void *match_data);
+
 int __devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *data,
 			       const char *name);
 #define devm_add_action_or_reset(release, action, data) \
