@@ -311,7 +311,8 @@ def analyse(
             fr.leaks.append(leak if sure else dataclasses.replace(leak, tentative=True))
     dropped = lost_members(result.functions, lazy.done.values(), unit, apis, result.summaries, db)
     for fn, leaks in dropped:  # (a teardown that holds no memory of its own)
-        result.functions.append(FunctionResult(fn, leaks, Summary(fn.name), truncated=False))
+        summary = result.summaries.get(fn.name) or Summary(fn.name)
+        result.functions.append(FunctionResult(fn, leaks, summary, truncated=False))
     for fr in result.functions:
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)

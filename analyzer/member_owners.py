@@ -40,8 +40,8 @@ def never_freed(
     (`icc_link_create`): that makes it the structure's own, not a link to
     another's memory.  With `clearer`, the function that drops the member
     (`x->buf = NULL` with no free): a member nothing frees counts then too,
-    the drop being where it is lost, and what the clearer itself does with
-    the member is its caller's to judge."""
+    the drop being where it is lost; the clearer's own uses of the member
+    are left out here (`members._lost_by_clearing` judges them)."""
     if freers:
         if not freers <= set(makers):
             return None

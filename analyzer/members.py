@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from analyzer import ir
 from analyzer.apis import ApiTable
@@ -199,12 +200,22 @@ def _cleared(
     return orphans
 
 
+@dataclass
 class _Owned:
-    """Who fills and frees each (struct, member) of the file, for `_kept`."""
+    """Who fills and frees each (struct, member) of the file, for `_kept`
+    (the maps `lost_members` builds)."""
 
-    def __init__(self, unit, apis, making, freers, loose, elsewhere, regrown) -> None:
-        self.unit, self.apis, self.making = unit, apis, making
-        self.freers, self.loose, self.elsewhere, self.regrown = freers, loose, elsewhere, regrown
+    unit: ir.Unit
+    apis: ApiTable
+    making: dict[tuple[str, str], dict[str, Site]]  # (struct, member) -> filler -> its allocation
+    freers: dict[tuple[str, str], set[str]]
+    loose: dict[str, set[str]]
+    elsewhere: dict[str, list[str]]
+    regrown: set[tuple[str, str]]
+    functions: dict[str, ir.Function] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.functions = {fn.name: fn for fn in self.unit.functions if not fn.header}
 
     def kept(self, key: tuple[str, str], clearer: str | None = None) -> Site | None:
         return _kept(
@@ -223,11 +234,10 @@ class _Owned:
         """Does each filler store the block itself in the member, the
         allocation's result or a local that holds it, not a pointer into it
         (`&ci->en`, `ALIGN((unsigned long)buf, 8)`) that another member frees?"""
-        functions = {fn.name: fn for fn in self.unit.functions if not fn.header}
         return all(
-            _stores_block(functions[name], key[1], site)
+            _stores_block(self.functions[name], key[1], site)
             for name, site in self.making[key].items()
-            if name in functions
+            if name in self.functions
         )
 
 
@@ -307,6 +317,11 @@ def _cleared_key(
     keys = [k for k in owned.making if k[1] == target.field]
     if len(keys) != 1 or not isinstance(root, ir.Name):
         return None
+    holder = target.base  # (`dvbdev->adapter`: a member whose type the file may declare)
+    if isinstance(holder, ir.Field):
+        declared = set(re.findall(rf"\bstruct\s+(\w+)\s*\*\s*{holder.field}\s*;", _text(unit)))
+        if declared and keys[0][0] not in declared:
+            return None  # (`p->ch->buf` of a `struct chan *ch`, not `priv`'s buf)
     return keys[0], root.name
 
 
@@ -326,11 +341,21 @@ def _root_handed(
         base = base.base
     return any(
         ir.uncast(a).text in holders
-        or (isinstance(a, ir.Unary) and a.op == "&" and a.operand.text.startswith(target.base.text))
+        or (isinstance(a, ir.Unary) and a.op == "&" and _within_text(a.operand, target.base))
         for call in ir.call_exprs(fn)
         if not apis.borrows(call.func)
         for a in map(ir.uncast, call.args)
     )
+
+
+def _within_text(e: ir.Expr, holder: ir.Expr) -> bool:
+    """Is `e` the holder or reached through it (`port->adapter->lock` for
+    `port->adapter`, not `port->adapter_lock`)?"""
+    while isinstance(e, (ir.Field, ir.Index)):
+        if e.text == holder.text:
+            return True
+        e = e.base
+    return e.text == holder.text
 
 
 def _clears(fn: ir.Function) -> list[tuple[ir.Node, ir.Expr]]:
@@ -391,7 +416,15 @@ def _lends(e: ir.Expr, above: tuple[ir.Expr, ...], node: ir.Node, apis: ApiTable
         return True
     if isinstance(parent, ir.Binary) and parent.op in ("==", "!="):
         return ir.is_zero(parent.right) or ir.is_zero(parent.left)
-    if not isinstance(parent, ir.Call) or parent.func is None or e not in parent.args:
+    if not isinstance(parent, ir.Call) or parent.func is None:
+        return False
+    index = next((n for n, a in enumerate(parent.args) if a is e), None)
+    if index is None:
+        return False
+    statement = node.kind is ir.Kind.EXPR and i == 0 and ir.uncast(node.expr) is parent
+    if node.kind is not ir.Kind.BRANCH and not statement:
+        # (a call whose value is kept may hand the member back: `old =
+        # READ_ONCE(d->a)`, `n->e = srv_get(d->e)`)
         return False
     if apis.borrows(parent.func):
         return True
@@ -399,7 +432,6 @@ def _lends(e: ir.Expr, above: tuple[ir.Expr, ...], node: ir.Node, apis: ApiTable
         return False  # (a free, a sink: an API that may take it)
     summary = known.get(parent.func)
     if summary is not None:
-        index = parent.args.index(e)
         return not any(x.index == index and not x.chain for x in summary.effects)
     return not apis.releases(parent.func)
 
@@ -467,6 +499,10 @@ def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str,
                 if struct in structs:
                     grown.add((struct, path[1]))
     return grown
+
+
+def _text(unit: ir.Unit) -> str:
+    return "\n".join(unit.lines)
 
 
 def _source(unit: ir.Unit, fn: ir.Function) -> str:

@@ -1419,7 +1419,7 @@ class Analysis:
             # of `media_device_for_each_entity(entity, mdev)` says nothing of
             # whether the walk goes on, and mdev tested non-NULL before must
             # not make the loop endless)
-            tested = node.expr if node.name is None or node.loop_end < 0 else None
+            tested = None if node.name else node.expr  # (set on loop heads only)
             for w in self.refine(tested, mine, truth) if tested else [mine]:
                 w.branch = (node, truth) if node.expr is not None else None
                 if cursor is not None:

@@ -90,5 +90,11 @@ def _member(call: ir.Call, holder: ir.Expr, api: Api) -> ir.Field:
     holder = ir.uncast(holder)
     if isinstance(holder, ir.Unary) and holder.op == "&":
         base = holder.operand
-        return ir.Field(call.span, f"{base.text}.{api.member}", base, api.member, False)
-    return ir.Field(call.span, f"{holder.text}->{api.member}", holder, api.member, True)
+        return ir.Field(call.span, f"{_operand(base)}.{api.member}", base, api.member, False)
+    return ir.Field(call.span, f"{_operand(holder)}->{api.member}", holder, api.member, True)
+
+
+def _operand(e: ir.Expr) -> str:
+    """`e`'s text as the operand of `->` (`(c ? s : t)->x`)."""
+    plain = isinstance(e, (ir.Name, ir.Field, ir.Index, ir.Call))
+    return e.text if plain else f"({e.text})"

@@ -105,7 +105,10 @@ leftover is its bug); plain memory in a devm block that the caller's
 structure holds is low. So is a member lost when a release function frees
 its structure (`kfree(d)` without `d->main_buf`, which another function of
 the file fills and a teardown frees elsewhere): a caller or that teardown
-usually freed the member first. Triage found most low findings to be memory handed over
+usually freed the member first. A teardown that sets such a member to
+NULL without freeing it (`d->srv = NULL;` after `srv_stop(d->srv)`), when
+nothing in the file frees the member, loses its last pointer: that is
+reported at medium confidence. Triage found most low findings to be memory handed over
 in ways the tool cannot see.
 """
 
@@ -228,8 +231,8 @@ def _doubtful(leak: Leak) -> bool:
         # leaks is the registration, not the memory)
         return True
     if leak.reason in ("member-never-freed", "member-skipped", "member-cleared"):
-        # (the structure's free is the evidence: its exit, a release path's
-        # end or an error return, adds nothing)
+        # (the structure's free, or the member's drop, is the evidence: its
+        # exit, a release path's end or an error return, adds nothing)
         return False
     if leak.reason == "member-lost":
         # a caller or a teardown freed the member first in most triaged cases
