@@ -2050,6 +2050,8 @@ class Analysis:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
             world.status[rid] = FREED
+            if st in OWNED:
+                self._free_callers_member(rid, world)
             if st in OWNED and not world.freed_own:
                 # undoing its own store into the caller's structure
                 world.freed_own = _in_callers(rid, world)
@@ -2062,6 +2064,24 @@ class Analysis:
                 world.status[old] = FREED
         elif st == PARAM:
             world.status[rid] = P_FREED
+
+    def _free_callers_member(self, rid: int, world: World) -> None:
+        """A block of ours freed in a parameter's member, in the place of what
+        the caller had there (`add_field()` grew `s->fields` on one call and
+        freed it on failing the next): to the caller, that member is freed."""
+        for (c, seg), v in world.heap.items():
+            parent = self.rid_sites.get(c) if v == rid else None
+            if (
+                parent is None
+                or parent.param is None
+                or world.status.get(c) not in (PARAM, P_ESCAPED)
+            ):
+                continue
+            member = (parent.param[0], parent.param[1] + seg)
+            for r, st in world.status.items():
+                site = self.rid_sites.get(r) if st == PARAM else None
+                if site is not None and site.param == member:
+                    world.status[r] = P_FREED
 
     # -------------------------------------------------------------- evaluation
 
