@@ -1196,8 +1196,12 @@ class Analysis:
                 continue  # frees the elements the loop walks, not what the cursor held
             # (create: a parameter's array element is found by touching it)
             found = self._effect_targets(arg, chain, world)
-            if below and "[" in arg.text:
-                found = [r for r in found if r not in world.this_pass]
+            if below and "[" in arg.text:  # (as for the free itself: see `apply_api`)
+                found = [
+                    r
+                    for r in found
+                    if r not in world.this_pass or not self._at_unwind_index(r, world)
+                ]
             if any(world.status.get(r) in OWNED for r in found):
                 return True
         return False
@@ -2064,6 +2068,13 @@ class Analysis:
                 world.status[old] = FREED
         elif st == PARAM:
             world.status[rid] = P_FREED
+
+    def _at_unwind_index(self, rid: int, world: World) -> bool:
+        """Is the block held at an index an unwind loop steps down (`p[i]` of
+        `while (i--)`), or where the tool cannot tell?"""
+        holder = world.holders.get(rid) or ""
+        indexes = set(re.findall(r"\[([^\[\]]*)\]", holder))
+        return not indexes or any(i.strip() in self.unwind_index for i in indexes)
 
     def _free_callers_member(self, rid: int, world: World) -> None:
         """A block of ours freed in a parameter's member, in the place of what
@@ -3098,8 +3109,14 @@ class Analysis:
             finally:
                 self._freeing = False
             if self._node in self.below_current and "[" in arg.text:
-                # `while (i-- > 0) kfree(p[i]);` frees earlier passes' blocks
-                rids = [r for r in rids if r not in world.this_pass]
+                # `while (i-- > 0) kfree(p[i]);` frees earlier passes' blocks: not
+                # this pass's `p[i]`, but one this pass put at another index
+                # (`cpuclk[cpu].name`, freed by `while (ncpus--)`) it does
+                rids = [
+                    r
+                    for r in rids
+                    if r not in world.this_pass or not self._at_unwind_index(r, world)
+                ]
             value = values[api.pointer] if api.pointer < len(values) else None
             if not rids and isinstance(arg, ir.Call):
                 if value is not None:
