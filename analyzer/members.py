@@ -185,7 +185,8 @@ def _cleared(
     of `functions`; those of functions the engine did not analyse (they
     hold no memory of their own: `cl_port_free()`), returned."""
     last = sorted({m.rsplit(".", 1)[-1] for _, m in owned.making})
-    cleared = re.compile(rf"->\s*(?:{'|'.join(last)})\s*=\s*(?:NULL|0)\s*;")
+    # (`d->srv = NULL;`, or a member of an embedded structure: `adev->dm.srv = NULL;`)
+    cleared = re.compile(rf"(?:->|\.)\s*(?:{'|'.join(last)})\s*=\s*(?:NULL|0)\s*;")
     results = {id(fr.function): fr for fr in functions}
     orphans = []
     for fn in unit.functions:
@@ -268,7 +269,7 @@ def _lost_by_clearing(
     """A "member-cleared" leak where a function drops a member with no free
     (`if (d->srv) { srv_destroy(d->srv); d->srv = NULL; }`) that some function
     of the file fills with new memory and nothing frees: the teardown forgot
-    the kfree() and lost the last pointer (`dm_sw_fini()`). Only where the
+    the kfree() and lost the last pointer (`dvb_media_device_free()`). Only where the
     function used the member before (a test, a call), so a reset of a member
     that may be empty is not taken for a drop, and only when every use lends
     it: to a callee whose summary takes nothing, or one not release-named."""
