@@ -3410,6 +3410,10 @@ class Analysis:
             only_if_null = ir.uncast(expr.args[k]).name
             if self._not_null(expr.args[k], world) or world.vals.get(only_if_null) == "nonzero":
                 return None  # `hid_resolv_usage(usage, f)` given the caller's `f`: prints to it
+            if expr is self._statement and world.vals.get(only_if_null) != "zero":
+                # `hid_resolv_usage(usage, f);` with its value unread: the caller
+                # means the mode that prints to `f`, which returns nothing to free
+                return None
         if summary.returns_alloc is not None:
             family, failure = summary.returns_alloc
             s = self.site(
