@@ -77,6 +77,31 @@ def test_bad_entries_are_clear_errors(entry, message):
         ApiTable().merge({"free": [entry]}, "bad.toml")
 
 
+@pytest.mark.parametrize(
+    "role, entry, message",
+    [
+        (
+            "setter",
+            {"pointer": "p", "into": "o", "prototypes": ["void s(void *o, void *p)"]},
+            "need 'member'",
+        ),
+        (
+            "setter",
+            {"pointer": "p", "member": "m", "prototypes": ["void s(void *o, void *p)"]},
+            "need 'into'",
+        ),
+        (
+            "getter",
+            {"pointer": "o", "member": "a.b", "prototypes": ["void *g(void *o)"]},
+            "need 'member'",
+        ),
+    ],
+)
+def test_bad_slot_entries_are_clear_errors(role, entry, message):
+    with pytest.raises(ApiError, match=message):
+        ApiTable().merge({role: [entry]}, "bad.toml")
+
+
 def test_name_patterns():
     table = apis.builtin()
     assert table.keeps("clk_hw_register") and not table.keeps("memcpy")
