@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from analyzer import ir
 from analyzer.apis import ApiTable
@@ -173,14 +173,11 @@ def lost_members(
         unit,
         apis,
         known,
-        _Owned(unit, apis, making, freers, loose, elsewhere, regrown),
-        reached,
+        _Owned(unit, apis, making, freers, loose, elsewhere, regrown, reached),
     )
 
 
-def _cleared(
-    functions, unit, apis, known, owned: _Owned, reached
-) -> list[tuple[ir.Function, list[Leak]]]:
+def _cleared(functions, unit, apis, known, owned: _Owned) -> list[tuple[ir.Function, list[Leak]]]:
     """Add the "member-cleared" leaks of `_lost_by_clearing` to the results
     of `functions`; those of functions the engine did not analyse (they
     hold no memory of their own: `cl_port_free()`), returned."""
@@ -192,7 +189,7 @@ def _cleared(
     for fn in unit.functions:
         if fn.header or not fn.may_name(last) or not cleared.search(_source(unit, fn)):
             continue
-        leaks = _lost_by_clearing(fn, unit, apis, known, owned, reached)
+        leaks = _lost_by_clearing(fn, unit, apis, known, owned)
         fr = results.get(id(fn))
         if fr is not None:
             fr.leaks.extend(leaks)
@@ -213,10 +210,7 @@ class _Owned:
     loose: dict[str, set[str]]
     elsewhere: dict[str, list[str]]
     regrown: set[tuple[str, str]]
-    functions: dict[str, ir.Function] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.functions = {fn.name: fn for fn in self.unit.functions if not fn.header}
+    reached: Reach  # (its `functions`: the file's, by name)
 
     def kept(self, key: tuple[str, str], clearer: str | None = None) -> Site | None:
         return _kept(
@@ -235,10 +229,11 @@ class _Owned:
         """Does each filler store the block itself in the member, the
         allocation's result or a local that holds it, not a pointer into it
         (`&ci->en`, `ALIGN((unsigned long)buf, 8)`) that another member frees?"""
+        functions = self.reached.functions
         return all(
-            _stores_block(self.functions[name], key[1], site)
+            _stores_block(functions[name], key[1], site)
             for name, site in self.making[key].items()
-            if name in self.functions
+            if name in functions
         )
 
 
@@ -264,7 +259,7 @@ def _stores_block(fn: ir.Function, member: str, site: Site) -> bool:
 
 
 def _lost_by_clearing(
-    fn: ir.Function, unit: ir.Unit, apis: ApiTable, known, owned: _Owned, reached
+    fn: ir.Function, unit: ir.Unit, apis: ApiTable, known, owned: _Owned
 ) -> list[Leak]:
     """A "member-cleared" leak where a function drops a member with no free
     (`if (d->srv) { srv_destroy(d->srv); d->srv = NULL; }`) that some function
@@ -280,7 +275,7 @@ def _lost_by_clearing(
             continue
         key, root = found
         fillers = set(owned.making[key])
-        if fn.name in fillers or (reached(fn.name) | fn.calls) & (
+        if fn.name in fillers or (owned.reached(fn.name) | fn.calls) & (
             fillers | owned.freers.get(key, set())
         ):
             continue
