@@ -23,7 +23,7 @@ from analyzer import prefilter, summarydb
 from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
-from analyzer.frontend import select
+from analyzer.frontend import select, treesitter
 from analyzer.frontend.flags import FrontendChoice
 from analyzer.plugins import Context, Rule
 
@@ -173,12 +173,10 @@ def _check_source(path: str, source: bytes, options: Options) -> FileResult:
         result.functions = len(own)
         result.frontends = {fn.name: fn.frontend for fn in own}
         result.fallback = parsed.fallback if options.frontend.mode == "clang" else {}
-        engine_result = analyse(unit, table, db, demand=declared)
-        ctx = Context(engine_result, table, path)
-        helpers = {fn.name for fn in unit.functions if fn.header is not None}
-        for rule_cls in options.rules:
-            result.findings.extend(f for f in rule_cls().check(ctx) if f.function not in helpers)
-        engine_result.release()  # (the rules are done with it)
+        result.findings.extend(_run_rules(unit, path, table, db, declared, options))
+        if unit.frontend == "treesitter":  # (clang reads the configuration's branches)
+            others = _other_branches(unit, path, source, table, db, declared, options)
+            result.findings.extend(others)
     except RecursionError:
         result.error = "internal error: nesting too deep to analyse"
     except Exception as exc:  # a bug of ours must not stop the run
@@ -186,6 +184,41 @@ def _check_source(path: str, source: bytes, options: Options) -> FileResult:
     result.findings = apply_suppressions(source, result.findings)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _run_rules(unit, path: str, table, db, declared: bool, options: Options) -> list[Finding]:
+    engine_result = analyse(unit, table, db, demand=declared)
+    ctx = Context(engine_result, table, path)
+    helpers = {fn.name for fn in unit.functions if fn.header is not None}
+    findings = []
+    for rule_cls in options.rules:
+        findings.extend(f for f in rule_cls().check(ctx) if f.function not in helpers)
+    engine_result.release()  # (the rules are done with it)
+    return findings
+
+
+def _other_branches(unit, path: str, source: bytes, table, db, declared, options) -> list[Finding]:
+    """The findings of the #else branches inside functions that the file was
+    not read with (`#ifdef NOT_DONE .. break; #else .. return -1; #endif`):
+    the file is read a second time with each of them (and the first branch of
+    the other groups), and a finding counts when it is reported in one.
+
+    The tree-sitter frontend has no configuration, so it reads each #if
+    group with one branch; without this, code under #else is never analysed.
+    Only findings whose line is in such a branch are taken: the rest of the
+    file was analysed already, as read the first time."""
+    bodies = [(fn.span.line, fn.span.end_line) for fn in unit.functions if fn.header is None]
+    inside = [
+        alt
+        for alt in unit.alternatives
+        if any(lo < alt.first_line and alt.last_line < hi for lo, hi in bodies)
+    ]
+    if not inside:
+        return []
+    flip = {alt.group: alt.index for alt in inside}
+    other = treesitter.parse(path, source, flip)
+    lines = {n for alt in inside for n in range(alt.first_line, alt.last_line + 1)}
+    return [f for f in _run_rules(other, path, table, db, declared, options) if f.line in lines]
 
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))

@@ -403,6 +403,22 @@ class Unit:
     initializers: list[Initializer] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)  # the original source lines
     frontend: str = "treesitter"
+    # #if branches the file was not read with, though they may be compiled
+    alternatives: list[Alternative] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """An #if branch a second reading of the file may take instead of the one
+    read (see preprocess.Alternative): its group, its index, its lines."""
+
+    group: int  # byte offset of the group's `#if`
+    index: int
+    first_line: int
+    last_line: int
+
+    def flip(self) -> dict[int, int]:
+        return {self.group: self.index}
 
 
 # A local declared in an inner block under the name of an outer one is

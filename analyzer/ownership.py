@@ -692,6 +692,8 @@ class Analysis:
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
+        # such a block -> the members the callee's summary frees with it
+        self.destroyed_with: dict[int, frozenset[str]] = {}
         # fields given a pointer into another block (`ring->map = &si->n`): they
         # point into that block, they do not hold it
         self.interior_fields: set[str] = set()
@@ -1544,7 +1546,9 @@ class Analysis:
                 if c in dead and v not in dead and world.status.get(v) in OWNED:
                     if self.interior_fields and _field_name(f) in self.interior_fields:
                         continue  # (a pointer into v: freeing c frees none of v)
-                    if c in destroyed:
+                    if c in destroyed and not (
+                        v in world.failed and _not_listed(f, self.destroyed_with.get(c))
+                    ):
                         # freed by a function (`hwmon_dev_release(hdev)`), not a bare
                         # kfree: a destructor frees what the structure holds
                         world.status[v] = FREED
@@ -3345,6 +3349,7 @@ class Analysis:
             # drops what it was given, on failure too (as an unknown callee)
             _released([r for a in expr.args for r in self.owner_of(a, world)], world)
         pending: list[tuple[int, str | None, str | None, str | None]] = []
+        members = _members_freed(summary)
         # (the members it frees before what holds them: a freed parameter's
         # members are not found any more, and `rel(x)` freeing x->data then
         # x says both)
@@ -3390,6 +3395,8 @@ class Analysis:
             linked = not eff.chain and "escaped" in (eff.on_zero, eff.on_nonzero)
             linked = linked and self._gives_own_block(expr, eff.index, world)
             for rid in targets:
+                if not eff.chain and eff.index in members:
+                    self.destroyed_with[rid] = members[eff.index]
                 on_zero, on_nonzero = on_zero0, on_nonzero0
                 if linked and world.status.get(rid) == PARAM:
                     on_zero = KEPT_BY_OURS if on_zero in _KEEPS else on_zero
@@ -4782,6 +4789,25 @@ def _frees_first(summary: Summary, whole: bool) -> bool:
         e.index == 0 and not (whole and e.chain) and "freed" in (e.on_zero, e.on_nonzero)
         for e in summary.effects
     )
+
+
+def _members_freed(summary: Summary) -> dict[int, frozenset[str]]:
+    """Parameter -> the members the function frees of it (`->cmap.red`)."""
+    members: dict[int, set[str]] = {}
+    for eff in summary.effects:
+        if eff.chain and "freed" in (eff.on_zero, eff.on_nonzero):
+            members.setdefault(eff.index, set()).add(eff.chain)
+    return {k: frozenset(v) for k, v in members.items()}
+
+
+def _not_listed(chain: str, listed: frozenset[str] | None) -> bool:
+    """Is a member left out of the members a destructor lists as freed?
+    (None: it lists none, and is taken to free what the structure holds.)
+    A member of the member it frees (`->pool->buf` of `->pool`) counts as named."""
+    if not listed:
+        return False
+    chain = chain.split("#", 1)[0]
+    return not any(m == chain or m.startswith((chain + "->", chain + ".")) for m in listed)
 
 
 def _after_member_frees(effect: Effect) -> bool:

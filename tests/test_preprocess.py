@@ -106,3 +106,18 @@ def test_function_is_parsed_without_errors():
     assert fn.name == "foo_probe"
     assert fn.parse_errors == 0
     assert any(n.cleanup == "kfree" for n in fn.nodes)
+
+
+def test_else_branch_is_an_alternative_a_second_reading_takes():
+    prepared = prepare(SOURCE)
+    # `#ifdef CONFIG_FOO .. #else`: the #else line (`if (y) {`) is the
+    # alternative; `#if 0` has none (its only other branch is empty)
+    [alt] = prepared.alternatives
+    assert SOURCE[alt.start : alt.end] == b"\tif (y) {\n"
+    assert b"if (x)" in prepared.text and b"if (y)" not in prepared.text
+    flipped = prepare(SOURCE, flip={alt.group: alt.index}).text
+    assert b"if (y)" in flipped and b"if (x)" not in flipped
+    assert len(flipped) == len(SOURCE) and b"broken" not in flipped
+    assert prepare(SOURCE, flip={alt.group: alt.index}).alternatives == []
+    every = prepare(SOURCE, every_branch=True).text
+    assert b"if (x)" in every and b"if (y)" in every and b"#else" not in every

@@ -1109,7 +1109,8 @@ def parse(
         )
     except ci.TranslationUnitLoadError as exc:
         raise ClangUnavailable(f"libclang could not parse the file: {exc}") from exc
-    prepared = prepare(source)
+    # (every branch's text: clang's preprocessor chose the branches it reads)
+    prepared = prepare(source, every_branch=True)
     loc = _Locator(tu, path, source, prepared.text)
     if loc.main_value is None:
         raise ClangUnavailable("libclang did not read the file")

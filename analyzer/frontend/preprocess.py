@@ -69,6 +69,8 @@ class Prepared:
     cleanups: dict[tuple[int, str], str] = field(default_factory=dict)
     # byte offset of a `while` that was an iterator macro -> the macro's name
     iterators: dict[int, str] = field(default_factory=dict)
+    # #if branches the text is not read with, though they may be compiled
+    alternatives: list[Alternative] = field(default_factory=list)
 
 
 def _blank(buf: bytearray, start: int, end: int) -> None:
@@ -122,8 +124,12 @@ def _directive_lines(text: bytes) -> list[tuple[int, int, bytes]]:
 
 
 def _strip_conditionals(
-    buf: bytearray, directives: list[tuple[int, int, bytes]], defined: frozenset[str]
-) -> None:
+    buf: bytearray,
+    directives: list[tuple[int, int, bytes]],
+    defined: frozenset[str],
+    flip: dict[int, int] | None = None,
+    every_branch: bool = False,
+) -> list[Alternative]:
     """Keep one branch of each #if group and blank the directives and other branches.
 
     The first branch is kept (it is the one most drivers are read with and
@@ -133,12 +139,18 @@ def _strip_conditionals(
     file; `#ifdef X` of one `#undef`ed above is false too).  Blanking the
     directives themselves matters: tree-sitter otherwise builds preproc_if
     nodes that split statements.
+
+    `flip`: group (offset of its `#if`) -> the index of the branch to keep
+    instead (an `Alternative` of a first run).  Returned: the groups whose
+    last branch that may hold is not the one kept, with that branch.
+    `every_branch`: blank the directives only, for a reader that takes the
+    texts of whichever branches a real preprocessor chose (the clang frontend).
     """
     known = {name: True for name in defined}  # macro -> defined (True) or #undef'ed
-    # stack entries: [keeping_current_branch, some_branch_was_kept, parent_active]
-    stack: list[list[bool]] = []
+    stack: list[_Group] = []
     active = True
     region_start: int | None = None  # start of a blanked region
+    alternatives: list[Alternative] = []
 
     def close_region(at: int) -> None:
         nonlocal region_start
@@ -162,18 +174,22 @@ def _strip_conditionals(
         kind = m.group(1).decode()
         rest = m.group(2).strip()
         if kind in ("if", "ifdef", "ifndef"):
-            keep = active and _may_hold(kind, rest, known)
-            stack.append([keep, keep, active])
+            group = _Group(start, active, _may_hold(kind, rest, known))
+            group.choose(flip)
+            stack.append(group)
         elif kind in ("elif", "else") and stack:
-            top = stack[-1]
-            always_false = kind == "elif" and not _may_hold("if", rest, known)
-            keep = top[2] and not top[1] and not always_false
-            top[0] = keep
-            top[1] = top[1] or keep
+            group = stack[-1]
+            group.close_branch(start)
+            group.open_branch(end + 1, kind == "else" or _may_hold("if", rest, known))
+            group.choose(flip)
         elif kind == "endif" and stack:
-            stack.pop()
+            group = stack.pop()
+            group.close_branch(start)
+            alternative = group.alternative()
+            if alternative is not None:
+                alternatives.append(alternative)
         was_active = active
-        active = all(entry[0] for entry in stack)
+        active = every_branch or all(group.keeping for group in stack)
         if was_active and not active:
             region_start = start
         elif not was_active and active:
@@ -182,6 +198,59 @@ def _strip_conditionals(
             _blank(buf, start, end)
     if region_start is not None:
         close_region(len(buf))
+    return alternatives
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A branch of an #if group that the file is not read with, though it may
+    be compiled: `#ifdef NOT_DONE .. #else return -1; #endif` is read with
+    its first branch; a second reading (`prepare(.., flip=)`) takes this one."""
+
+    group: int  # offset of the group's `#if`
+    index: int  # the branch's place in the group (0: the `#if` branch)
+    start: int  # offset of the branch's first line
+    end: int  # offset of the directive that ends it
+
+
+class _Group:
+    """One #if group while `_strip_conditionals` walks it."""
+
+    def __init__(self, start: int, parent_active: bool, holds: bool) -> None:
+        self.start = start
+        self.parent_active = parent_active
+        self.branches: list[list] = []  # [start, end, may hold]
+        self.kept: int | None = None  # index of the branch kept
+        self.keeping = False  # is the current branch kept?
+        self.open_branch(-1, holds)
+
+    def open_branch(self, at: int, holds: bool) -> None:
+        self.branches.append([at, -1, holds])
+
+    def close_branch(self, at: int) -> None:
+        self.branches[-1][1] = at
+
+    def choose(self, flip: dict[int, int] | None) -> None:
+        """Keep the current branch? The first that may hold, or the one `flip` names."""
+        index = len(self.branches) - 1
+        wanted = flip.get(self.start) if flip else None
+        if wanted is not None:
+            self.keeping = self.parent_active and index == wanted
+        else:
+            self.keeping = self.parent_active and self.kept is None and self.branches[-1][2]
+        if self.keeping:
+            self.kept = index
+
+    def alternative(self) -> Alternative | None:
+        """The last branch that may hold, if another one was kept."""
+        possible = [i for i, b in enumerate(self.branches) if b[2]]
+        if not self.parent_active or not possible or possible[-1] == self.kept:
+            return None
+        last = possible[-1]
+        if last == 0:
+            return None  # (the `#if` branch: its start is the directive's end, not known)
+        start, end, _ = self.branches[last]
+        return Alternative(self.start, last, start, end)
 
 
 _DEFINE_RE = re.compile(rb"^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)")
@@ -339,14 +408,21 @@ def _previous_significant(text: bytes, pos: int) -> int:
     return k
 
 
-def prepare(text: bytes, defined: frozenset[str] = frozenset()) -> Prepared:
+def prepare(
+    text: bytes,
+    defined: frozenset[str] = frozenset(),
+    flip: dict[int, int] | None = None,
+    every_branch: bool = False,
+) -> Prepared:
     """Rewrite kernel C so that tree-sitter-c parses it; same length, same lines.
 
     `defined`: macros the build defines for this file (see kbuild.defines_for).
+    `flip`: #if groups to read with another branch (see `Alternative`).
+    `every_branch`: keep the text of every branch (see _strip_conditionals).
     """
     buf = bytearray(text)
     directives = _directive_lines(text)
-    _strip_conditionals(buf, directives, defined)
+    alternatives = _strip_conditionals(buf, directives, defined, flip, every_branch)
     stage = bytes(buf)
     # Defines keep their text; macros inside them must not be rewritten.
     skip = [(s, e) for s, e, logical in directives if logical.lstrip().startswith(b"#")]
@@ -358,4 +434,4 @@ def prepare(text: bytes, defined: frozenset[str] = frozenset()) -> Prepared:
     _blank_annotations(buf, stage, skip)
     stage = bytes(buf)
     iterators = _rewrite_iterators(buf, stage, skip)
-    return Prepared(bytes(buf), cleanups, iterators)
+    return Prepared(bytes(buf), cleanups, iterators, alternatives)

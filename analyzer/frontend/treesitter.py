@@ -1198,13 +1198,20 @@ def _top_level(node: TSNode):
             yield from _top_level(child)
 
 
-def parse(path: str, source: bytes) -> ir.Unit:
-    """Parse one C file into the IR (with the macros its Makefile defines)."""
-    prepared = prepare(source, kbuild.defines_for(path))
+def parse(path: str, source: bytes, flip: dict[int, int] | None = None) -> ir.Unit:
+    """Parse one C file into the IR (with the macros its Makefile defines).
+
+    `flip`: #if groups to read with another branch (`ir.Unit.alternatives`)."""
+    prepared = prepare(source, kbuild.defines_for(path), flip)
     tree = parser().parse(prepared.text)
     chars = prepared.text.decode("latin-1")  # (see _raw)
     unit = ir.Unit(path=path, functions=[])
     unit.lines = source.decode("utf-8", "replace").splitlines()
+    for alt in prepared.alternatives:
+        first = source.count(b"\n", 0, alt.start) + 1
+        last = first + source.count(b"\n", alt.start, alt.end) - 1
+        if last >= first:
+            unit.alternatives.append(ir.Alternative(alt.group, alt.index, first, last))
     for node in _top_level(tree.root_node):
         if node.type == "function_definition":
             fn = _function(node, prepared.cleanups, prepared.text, chars, prepared.iterators)
