@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import threading
@@ -206,12 +207,16 @@ def _other_branches(unit, path: str, source: bytes, table, db, declared, options
     The tree-sitter frontend has no configuration, so it reads each #if
     group with one branch; without this, code under #else is never analysed.
     Only findings whose line is in such a branch are taken: the rest of the
-    file was analysed already, as read the first time."""
+    file was analysed already, as read the first time. Findings are reported
+    at exits and at calls of the APIs the rules know, so a branch with
+    neither (`#ifdef __BIG_ENDIAN`'s other byte order) is not read again:
+    most of them, and the second reading costs a whole analysis."""
     bodies = [(fn.span.line, fn.span.end_line) for fn in unit.functions if fn.header is None]
     inside = [
         alt
         for alt in unit.alternatives
         if any(lo < alt.first_line and alt.last_line < hi for lo, hi in bodies)
+        and _may_report(unit.lines[alt.first_line - 1 : alt.last_line], table)
     ]
     if not inside:
         return []
@@ -219,6 +224,17 @@ def _other_branches(unit, path: str, source: bytes, table, db, declared, options
     other = treesitter.parse(path, source, flip)
     lines = {n for alt in inside for n in range(alt.first_line, alt.last_line + 1)}
     return [f for f in _run_rules(other, path, table, db, declared, options) if f.line in lines]
+
+
+_EXIT_OR_CALL = re.compile(r"\b(?:return|goto)\b|(\w+)\s*\(")
+
+
+def _may_report(lines: list[str], table) -> bool:
+    """Does the text hold an exit, or a call of an API the table knows?"""
+    for m in _EXIT_OR_CALL.finditer("\n".join(lines)):
+        if m.group(1) is None or m.group(1) in table.by_name:
+            return True
+    return False
 
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
