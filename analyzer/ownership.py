@@ -694,6 +694,9 @@ class Analysis:
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
         # such a block -> the members the callee's summary frees with it
         self.destroyed_with: dict[int, frozenset[str]] = {}
+        # a failing callee's leftover in a place of our block the analysis
+        # cannot follow, which this function frees elsewhere -> that place
+        self.detached: dict[int, tuple[int, tuple[str, ...]]] = {}
         # fields given a pointer into another block (`ring->map = &si->n`): they
         # point into that block, they do not hold it
         self.interior_fields: set[str] = set()
@@ -3122,6 +3125,9 @@ class Analysis:
                     if r not in world.this_pass or not self._at_unwind_index(r, world)
                 ]
             value = values[api.pointer] if api.pointer < len(values) else None
+            if not rids and self.detached:
+                place = self._place(arg, world)
+                rids = [r for r, at in self.detached.items() if at == place and r in world.status]
             if not rids and isinstance(arg, ir.Call):
                 if value is not None:
                     rids = [value]  # `vfree(vmalloc(size))`
@@ -3383,7 +3389,8 @@ class Analysis:
                     for cls, what in (("zero", eff.on_zero), ("nonzero", eff.on_nonzero)):
                         failed = cls == summary.error_class
                         absent = None if self._reused else "vanish"
-                        on[cls] = absent if what != "alloc" else "failed" if failed else None
+                        kept = "escaped" if rid in self.detached else None
+                        on[cls] = absent if what != "alloc" else "failed" if failed else kept
                     pending.append((rid, on["zero"], on["nonzero"], None))
                 continue
             on_zero0, on_nonzero0 = eff.on_zero, eff.on_nonzero
@@ -3584,9 +3591,40 @@ class Analysis:
             # (a call given this local before it failed cleans up none of it)
             world.vals.pop(_SHARED + p[0], None)
         self.store(target, s.rid, world)
+        if world.status.get(s.rid) == ESCAPED and result in (summary.error_class, "defer"):
+            self._detach(s.rid, target, world)
         if world.status.get(s.rid) == LIVE:
             world.holders[s.rid] = target.text
         return s.rid
+
+    def _detach(self, rid: int, target: ir.Expr, world: World) -> None:
+        """Keep a failing callee's leftover that went into a place the
+        analysis cannot follow (`priv->ieee->bg_band.channels` of our `priv`,
+        through a pointer `ieee` to memory it knows nothing of), when this
+        function frees that same place on another path: it owns what the
+        callee left there, and an error path that skips the free loses it
+        (see find_leaks). Elsewhere it stays let go, as before."""
+        place = self._place(target, world)
+        if place is None:
+            return
+        freed = (self._place(e, world) for es in self.own_frees.values() for e in es)
+        if place in freed:
+            world.status[rid] = LIVE
+            self.detached[rid] = place
+
+    def _place(self, expr: ir.Expr, world: World) -> tuple[int, tuple[str, ...]] | None:
+        """(our block, the path in it) of a member reached through another
+        pointer member (`p->a->b`), whatever local names the block."""
+        p = path_of(ir.uncast(expr))
+        if p is None:
+            return None
+        root, tokens = self._unalias(p[0], p[1], world)
+        rid = world.env.get(root)
+        if rid is None or world.status.get(rid) not in OWNED:
+            return None
+        if sum(t.startswith("->") for t in tokens) < 2:
+            return None  # (a member of the block itself: the heap has it)
+        return rid, tuple(tokens)
 
     # -------------------------------------------------------------- conditions
 
@@ -4298,6 +4336,11 @@ class Analysis:
             if site.origin is not None and rid in world.failed and TORN in world.handed:
                 self.leftovers.assumed.add(site.origin)
                 continue  # a teardown ran on this error path: assume it covers the leftovers
+            if rid in self.detached:
+                # (never this function's own leak: see _detach)
+                if site.origin is not None and rid in world.failed:
+                    self.leftovers.disowned.add(site.origin)
+                continue
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
                 self.leftovers.propagated.add(site.origin)  # still in our caller's structure
                 if world.holders.get(rid) in self.own_freed_texts:
