@@ -103,6 +103,19 @@ class DriverType:
     shutdown: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class IteratorType:
+    """An iterator ops struct ([[iterator]] in apis.toml): the callbacks that
+    make the iteration state, step it and end it, and the parameter through
+    which the framework hands the state back to the last two."""
+
+    types: tuple[str, ...]
+    start: str
+    next: str
+    stop: str
+    state: int
+
+
 class GlobSet:
     """Does a name match any of these globs: `any(fnmatchcase(name, p) for p in
     patterns)`, three to four times faster on the names that match none.
@@ -164,6 +177,7 @@ class ApiTable:
     frees_patterns: list[str] = field(default_factory=list)
     # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
     drivers: list[DriverType] = field(default_factory=list)
+    iterators: list[IteratorType] = field(default_factory=list)
     drvdata_getters: dict[str, Api] = field(default_factory=dict)
     # Allocators whose memory starts zeroed (see [[zeroes]] in apis.toml).
     zeroes_patterns: list[str] = field(default_factory=list)
@@ -390,10 +404,31 @@ class ApiTable:
             if not lists["types"] or not lists["probe"]:
                 raise ApiError(f"{where}: needs 'types' and 'probe'")
             self.drivers.append(DriverType(**lists))
+        for i, entry in enumerate(data.get("iterator", [])):
+            self.iterators.append(_iterator(entry, f"{origin}: [[iterator]] entry {i + 1}"))
         for i, entry in enumerate(data.get("drvdata_getter", [])):
             where = f"{origin}: [[drvdata_getter]] entry {i + 1}"
             for api in _entries("drvdata_getter", entry, where):
                 self.drvdata_getters[api.name] = api
+
+
+def _iterator(entry, where: str) -> IteratorType:
+    if not isinstance(entry, dict):
+        raise ApiError(f"{where}: expected a table")
+    unknown = set(entry) - {"types", "start", "next", "stop", "state"}
+    if unknown:
+        raise ApiError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    types = entry.get("types")
+    if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
+        raise ApiError(f"{where}: 'types' must be a list of struct names")
+    names = {key: entry.get(key) for key in ("start", "next", "stop")}
+    for key, value in names.items():
+        if not isinstance(value, str) or not value:
+            raise ApiError(f"{where}: {key!r} must name a field")
+    state = entry.get("state")
+    if not isinstance(state, int) or isinstance(state, bool) or state < 0:
+        raise ApiError(f"{where}: 'state' must be a parameter index (0, 1, ...)")
+    return IteratorType(tuple(types), state=state, **names)
 
 
 class _Prototypes:

@@ -10,7 +10,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 
-from analyzer import ir, slots
+from analyzer import ir, iterators, slots
 from analyzer.apis import Api, ApiTable
 from analyzer.members import lost_members
 from analyzer.ownership import Analysis, Effect, FreeCall, Leak, Leftovers, Site, Summary
@@ -204,19 +204,8 @@ def analyse(
     eager = _eager(unit.functions, apis, db) if demand else None
     barren: set[str] = set()
 
-    def step(fn: ir.Function, summaries) -> FunctionResult | None:
-        """Analyse one function as the loop in call order would (None: skipped)."""
-        if id(fn) not in candidates:
-            return None
-        releasing = any(apis.releases(c) for c in fn.calls)
-        if not (
-            fn.calls & interesting
-            or releasing
-            or (fn.keeps_hint() is not False and _keeps_memory(fn))  # (False: surely not)
-            or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
-        ):
-            return None
-        a = Analysis(
+    def new_analysis(fn: ir.Function, summaries) -> Analysis:
+        return Analysis(
             fn,
             apis,
             summaries,
@@ -232,6 +221,20 @@ def analyse(
             loaders,
             never_fails.switch_guard,
         )
+
+    def step(fn: ir.Function, summaries) -> FunctionResult | None:
+        """Analyse one function as the loop in call order would (None: skipped)."""
+        if id(fn) not in candidates:
+            return None
+        releasing = any(apis.releases(c) for c in fn.calls)
+        if not (
+            fn.calls & interesting
+            or releasing
+            or (fn.keeps_hint() is not False and _keeps_memory(fn))  # (False: surely not)
+            or any(c in names and _relevant(summaries.get(c)) for c in sorted(fn.calls))
+        ):
+            return None
+        a = new_analysis(fn, summaries)
         a.run()
         summary = summarize(a)
         fr = FunctionResult(
@@ -310,7 +313,19 @@ def analyse(
             sure = cleans_up and not kept
             fr.leaks.append(leak if sure else dataclasses.replace(leak, tentative=True))
     dropped = lost_members(result.functions, lazy.done.values(), unit, apis, result.summaries, db)
-    for fn, leaks in dropped:  # (a teardown that holds no memory of its own)
+
+    def rerun(fn: ir.Function, given: dict[int, dict]) -> Analysis:
+        a = new_analysis(fn, lazy)
+        a.given = given
+        a.run()
+        return a
+
+    dropped += iterators.dropped_state(unit, apis, lazy, rerun)
+    results = {id(fr.function): fr for fr in result.functions}
+    for fn, leaks in dropped:  # (a teardown, an iterator's step: no memory of its own)
+        if id(fn) in results:
+            results[id(fn)].leaks.extend(leaks)
+            continue
         summary = result.summaries.get(fn.name) or Summary(fn.name)
         result.functions.append(FunctionResult(fn, leaks, summary, truncated=False))
     for fr in result.functions:

@@ -692,6 +692,9 @@ class Analysis:
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
+        # parameter -> the Site fields of memory a framework hands in through
+        # it, this function's to free or pass on (see analyzer/iterators.py)
+        self.given: dict[int, dict] = {}
         # such a block -> the members the callee's summary frees with it
         self.destroyed_with: dict[int, frozenset[str]] = {}
         # a failing callee's leftover in a place of our block the analysis
@@ -1226,6 +1229,12 @@ class Analysis:
     def run(self) -> None:
         start = World.start()
         for name, index in self.params.items():
+            if index in self.given:
+                # memory the framework hands in, this function's to free or pass on
+                s = self.site(("given", self.fn.name, index), **self.given[index])
+                start.env[name] = s.rid
+                start.status[s.rid] = LIVE
+                continue
             s = self.site(
                 ("param", self.fn.name, index, ""),
                 span=self.fn.span,

@@ -192,6 +192,22 @@ def test_user_extension_adds_a_driver_type():
         apis.load([({"driver": [{"types": ["a"], "probe": ["p"], "bogus": []}]}, "x")])
 
 
+def test_iterator_tables():
+    [seq] = [k for k in apis.builtin().iterators if "seq_operations" in k.types]
+    assert (seq.start, seq.next, seq.stop, seq.state) == ("start", "next", "stop", 1)
+    entry = {"types": ["foo_iter_ops"], "start": "begin", "next": "step", "stop": "end", "state": 2}
+    table = apis.load([({"iterator": [entry]}, "x")])
+    assert any(k.types == ("foo_iter_ops",) and k.next == "step" for k in table.iterators)
+    for bad, message in (
+        ({**entry, "state": "v"}, "'state' must be a parameter index"),
+        ({**entry, "types": []}, "'types' must be a list"),
+        ({k: v for k, v in entry.items() if k != "stop"}, "'stop' must name a field"),
+        ({**entry, "bogus": 1}, "unknown key 'bogus'"),
+    ):
+        with pytest.raises(ApiError, match=message):
+            apis.load([({"iterator": [bad]}, "x")])
+
+
 def test_remembered_prototypes_read_as_parsed(tmp_path, monkeypatch):
     """A later process reads the prototypes a run kept in its cache directory,
     parses none of them again, and gets the same table."""
