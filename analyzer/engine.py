@@ -204,8 +204,10 @@ def analyse(
     eager = _eager(unit.functions, apis, db) if demand else None
     barren: set[str] = set()
 
+    overwrite = _CallersOverwrite(unit.functions)
+
     def new_analysis(fn: ir.Function, summaries) -> Analysis:
-        return Analysis(
+        a = Analysis(
             fn,
             apis,
             summaries,
@@ -221,6 +223,8 @@ def analyse(
             loaders,
             never_fails.switch_guard,
         )
+        a.callers_overwrite = overwrite
+        return a
 
     def step(fn: ir.Function, summaries) -> FunctionResult | None:
         """Analyse one function as the loop in call order would (None: skipped)."""
@@ -332,6 +336,47 @@ def analyse(
         fr.leaks.sort(key=_leak_order)
     result.functions.sort(key=lambda r: r.function.span.line)
     return result
+
+
+class _CallersOverwrite:
+    """`overwrite(name, k)`: is `name` called in the file, and does every call
+    assign its result to the expression it passes as argument k
+    (`sids = grow_sids(sids, n)`)? Then a failing call that returns NULL
+    loses what that argument held, unless the function freed it.
+
+    Asked only where a function reallocates a parameter (rare), so worked out
+    per name, reading only functions whose text names it."""
+
+    def __init__(self, functions: list[ir.Function]) -> None:
+        self.functions = functions
+        self.known: dict[tuple[str, int], bool] = {}
+
+    def __call__(self, name: str, index: int) -> bool:
+        key = (name, index)
+        if key not in self.known:
+            self.known[key] = self._every_call_overwrites(name, index)
+        return self.known[key]
+
+    def _every_call_overwrites(self, name: str, index: int) -> bool:
+        calls = overwriting = 0
+        for fn in self.functions:
+            if not fn.may_name((name,)):
+                continue
+            for node in fn.nodes:
+                if node.expr is None:
+                    continue
+                for e in ir.walk(node.expr):
+                    if isinstance(e, ir.Call) and e.func == name:
+                        calls += 1
+                    elif isinstance(e, ir.Assign) and e.op == "=":
+                        call = ir.uncast(e.value)
+                        overwriting += (
+                            isinstance(call, ir.Call)
+                            and call.func == name
+                            and index < len(call.args)
+                            and ir.uncast(call.args[index]).text == e.target.text
+                        )
+        return calls > 0 and overwriting == calls
 
 
 class _CalledIn:

@@ -692,6 +692,12 @@ class Analysis:
         self._statement: ir.Expr | None = None  # the expression statement being evaluated
         self._tracked: dict[str, ir.Expr] = {}  # tests status variables hold (`_status_of`)
         self.destroyed: set[int] = set()  # blocks some path freed through a callee's summary
+        # a parameter's block given to krealloc() -> the parameter's resource
+        self.old_params: dict[int, int] = {}
+        self.caller_keeps: set[int] = set()  # ... which a failed krealloc() hands back
+        # (function, parameter) -> does every call in the file assign the
+        # result to what it passes there (`p = grow(p, n)`)? (set by the engine)
+        self.callers_overwrite: Callable[[str, int], bool] = lambda name, index: False
         # parameter -> the Site fields of memory a framework hands in through
         # it, this function's to free or pass on (see analyzer/iterators.py)
         self.given: dict[int, dict] = {}
@@ -2084,6 +2090,8 @@ class Analysis:
                 world.status[old] = FREED
         elif st == PARAM:
             world.status[rid] = P_FREED
+        if rid in self.old_params and st in (*OWNED, PARAM):
+            world.status[self.old_params[rid]] = P_FREED  # (the caller's block, regrown)
 
     def _at_unwind_index(self, rid: int, world: World) -> bool:
         """Is the block held at an index an unwind loop steps down (`p[i]` of
@@ -3107,6 +3115,27 @@ class Analysis:
                     world.status[old.rid] = REALLOC_OLD
                     world.holders[old.rid] = holder
                     world.realloc[s.rid] = old.rid
+                elif (
+                    len(olds) == 1
+                    and world.status.get(olds[0]) == PARAM
+                    and isinstance(arg, ir.Name)
+                    and arg.name in self.params
+                    and holder != arg.name
+                ):
+                    # `grown = krealloc(ids, ..)` of the caller's array: gone when
+                    # it succeeds (the summary says so), the caller's again when it
+                    # fails, unless every caller writes the result over what it
+                    # passed (`ids = grow(ids, ..)`): then `return NULL` loses it
+                    old = self.site(
+                        ("realloc-old", expr.span), span=expr.span, api=api.name, family=api.family
+                    )
+                    world.status[old.rid] = REALLOC_OLD
+                    world.holders[old.rid] = arg.name
+                    world.realloc[s.rid] = old.rid
+                    self.bind_key(arg.name, old.rid, world)  # (`kfree(ids)` frees it)
+                    self.old_params[old.rid] = olds[0]
+                    if not self.callers_overwrite(self.fn.name, self.params[arg.name]):
+                        self.caller_keeps.add(old.rid)
             world.status[s.rid] = (
                 MANAGED if api.managed else (MAYBE_ERR if api.failure == "err_ptr" else MAYBE)
             )
@@ -4042,13 +4071,21 @@ class Analysis:
         world.status[rid] = NULL
         old = world.realloc.pop(rid, None)
         if old is not None and world.status.get(old) in _OWNED_OR_OLD:
-            world.status[old] = LIVE  # a failed realloc leaves the old block
+            # a failed realloc leaves the old block (the caller's, for some)
+            world.status[old] = PARAM if old in self.caller_keeps else LIVE
 
     def _set_live(self, rid: int, world: World) -> None:
         world.status[rid] = LIVE
         old = world.realloc.pop(rid, None)
         if old is not None and world.status.get(old) in _OWNED_OR_OLD:
-            world.status[old] = FREED
+            self._regrown_old(old, world)
+
+    def _regrown_old(self, old: int, world: World) -> None:
+        """The block a krealloc() succeeded on is gone; if it was the caller's,
+        the parameter that held it is freed (for the summary)."""
+        world.status[old] = FREED
+        if old in self.old_params:
+            world.status[self.old_params[old]] = P_FREED
 
     # -------------------------------------------------------------- exits
 
@@ -4100,7 +4137,7 @@ class Analysis:
                 self._apply_effect(rid, on_zero, world)
         for _new, old in list(world.realloc.items()):
             if world.status.get(old) in _OWNED_OR_OLD:
-                world.status[old] = FREED
+                self._regrown_old(old, world)
         self._mark_kept_params(world)
         world.into = _Map(
             {
