@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from analyzer import apis as apis_mod
-from analyzer import prefilter, summarydb
+from analyzer import ir, prefilter, summarydb
 from analyzer.config import apply_suppressions
 from analyzer.engine import analyse
 from analyzer.findings import Finding
 from analyzer.frontend import select, treesitter
 from analyzer.frontend.flags import FrontendChoice
+from analyzer.frontend.preprocess import Flip
 from analyzer.plugins import Context, Rule
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
@@ -187,7 +188,14 @@ def _check_source(path: str, source: bytes, options: Options) -> FileResult:
     return result
 
 
-def _run_rules(unit, path: str, table, db, declared: bool, options: Options) -> list[Finding]:
+def _run_rules(
+    unit: ir.Unit,
+    path: str,
+    table: apis_mod.ApiTable,
+    db: summarydb.SummaryDb,
+    declared: bool,
+    options: Options,
+) -> list[Finding]:
     engine_result = analyse(unit, table, db, demand=declared)
     ctx = Context(engine_result, table, path)
     helpers = {fn.name for fn in unit.functions if fn.header is not None}
@@ -198,11 +206,21 @@ def _run_rules(unit, path: str, table, db, declared: bool, options: Options) -> 
     return findings
 
 
-def _other_branches(unit, path: str, source: bytes, table, db, declared, options) -> list[Finding]:
+def _other_branches(
+    unit: ir.Unit,
+    path: str,
+    source: bytes,
+    table: apis_mod.ApiTable,
+    db: summarydb.SummaryDb,
+    declared: bool,
+    options: Options,
+) -> list[Finding]:
     """The findings of the #else branches inside functions that the file was
     not read with (`#ifdef NOT_DONE .. break; #else .. return -1; #endif`):
-    the file is read a second time with each of them (and the first branch of
-    the other groups), and a finding counts when it is reported in one.
+    the file is read a second time, in the configuration that takes all of
+    them (`preprocess.Flip`: `NOT_DONE` undefined for every group that asks,
+    so an allocation under another `#ifdef NOT_DONE` is gone too), and a
+    finding counts when its line is in one of them.
 
     The tree-sitter frontend has no configuration, so it reads each #if
     group with one branch; without this, code under #else is never analysed.
@@ -210,7 +228,12 @@ def _other_branches(unit, path: str, source: bytes, table, db, declared, options
     file was analysed already, as read the first time. Findings are reported
     at exits and at calls of the APIs the rules know, so a branch with
     neither (`#ifdef __BIG_ENDIAN`'s other byte order) is not read again:
-    most of them, and the second reading costs a whole analysis."""
+    most of them, and the second reading costs a whole analysis.
+
+    Limits: one second reading, so of nested groups that both qualify only
+    the outer #else is read (the inner one sits in the outer's first
+    branch), and of an #elif chain only its last branch. A failure of the
+    second reading costs its findings only, never the first reading's."""
     bodies = [(fn.span.line, fn.span.end_line) for fn in unit.functions if fn.header is None]
     inside = [
         alt
@@ -220,10 +243,13 @@ def _other_branches(unit, path: str, source: bytes, table, db, declared, options
     ]
     if not inside:
         return []
-    flip = {alt.group: alt.index for alt in inside}
-    other = treesitter.parse(path, source, flip)
     lines = {n for alt in inside for n in range(alt.first_line, alt.last_line + 1)}
-    return [f for f in _run_rules(other, path, table, db, declared, options) if f.line in lines]
+    try:
+        other = treesitter.parse(path, source, Flip.of(inside))
+        found = _run_rules(other, path, table, db, declared, options)
+    except Exception:  # (a bug of ours, RecursionError too: the first reading stands)
+        return []
+    return [f for f in found if f.line in lines]
 
 
 _EXIT_OR_CALL = re.compile(r"\b(?:return|goto)\b|(\w+)\s*\(")

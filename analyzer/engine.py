@@ -205,6 +205,7 @@ def analyse(
     barren: set[str] = set()
 
     overwrite = _CallersOverwrite(unit.functions)
+    listing = _Listing(unit.functions, apis, db)
 
     def new_analysis(fn: ir.Function, summaries) -> Analysis:
         a = Analysis(
@@ -224,6 +225,7 @@ def analyse(
             never_fails.switch_guard,
         )
         a.callers_overwrite = overwrite
+        a.listing = listing
         return a
 
     def step(fn: ir.Function, summaries) -> FunctionResult | None:
@@ -521,6 +523,46 @@ def _frees_own_arg(fn: ir.Function, apis: ApiTable) -> bool:
                     if isinstance(arg, ir.Name) and arg.name == first:
                         return True
     return False
+
+
+class _Listing:
+    """`name in listing`: is `name` a function of this file whose summary's
+    member frees can be taken as the whole of what it frees? One that gives
+    its parameters (or what they hold) only to free APIs and to functions
+    whose summaries it carries (this file's, the database's): not
+    `ds_free(info)` calling `ds_release_resources(info)`, of which nothing is
+    known, and which may free any member.
+    Worked out per name, when a destructor's summary lists member frees."""
+
+    def __init__(self, functions: list[ir.Function], apis: ApiTable, db: SummaryDb | None) -> None:
+        self.by_name = {fn.name: fn for fn in functions if fn.header is None}
+        self.apis = apis
+        self.db = db
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, name: str) -> bool:
+        hit = self.known.get(name)
+        if hit is None:
+            fn = self.by_name.get(name)
+            hit = self.known[name] = fn is not None and self._hands_only_to_known(fn)
+        return hit
+
+    def _hands_only_to_known(self, fn: ir.Function) -> bool:
+        params = {p.name for p in fn.params if p.pointer}
+        for call in ir.call_exprs(fn):
+            if (
+                call.func in self.by_name
+                or self.apis.role(call.func, "free") is not None
+                or (self.db is not None and self.db.get(call.func) is not None)
+            ):
+                continue
+            for arg in call.args:
+                root = arg
+                while isinstance(root, (ir.Field, ir.Index, ir.Unary, ir.Cast)):
+                    root = root.base if isinstance(root, (ir.Field, ir.Index)) else root.operand
+                if isinstance(root, ir.Name) and root.name in params:
+                    return False
+        return True
 
 
 def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, frozenset]:

@@ -410,15 +410,14 @@ class Unit:
 @dataclass(frozen=True, slots=True)
 class Alternative:
     """An #if branch a second reading of the file may take instead of the one
-    read (see preprocess.Alternative): its group, its index, its lines."""
+    read (preprocess.Alternative, by lines): its group, its index, the macro
+    answer that selects it, its lines."""
 
     group: int  # byte offset of the group's `#if`
     index: int
+    macro: tuple[str, bool] | None
     first_line: int
     last_line: int
-
-    def flip(self) -> dict[int, int]:
-        return {self.group: self.index}
 
 
 # A local declared in an inner block under the name of an outer one is

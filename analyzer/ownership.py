@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -701,11 +701,15 @@ class Analysis:
         # parameter -> the Site fields of memory a framework hands in through
         # it, this function's to free or pass on (see analyzer/iterators.py)
         self.given: dict[int, dict] = {}
-        # such a block -> the members the callee's summary frees with it
+        # such a block -> the members the callee's summary frees with it, when
+        # that is all it frees (a function of this file in `listing`)
         self.destroyed_with: dict[int, frozenset[str]] = {}
+        self.listing: Container[str] = frozenset()  # (set by the engine)
+        self._members_freed: dict[str, dict[int, frozenset[str]]] = {}  # callee -> its member frees
         # a failing callee's leftover in a place of our block the analysis
         # cannot follow, which this function frees elsewhere -> that place
         self.detached: dict[int, tuple[int, tuple[str, ...]]] = {}
+        self._holder_uses: dict[tuple[str, ...], bool] = {}  # (see _uses_holder)
         # fields given a pointer into another block (`ring->map = &si->n`): they
         # point into that block, they do not hold it
         self.interior_fields: set[str] = set()
@@ -2092,6 +2096,11 @@ class Analysis:
             world.status[rid] = P_FREED
         if rid in self.old_params and st in (*OWNED, PARAM):
             world.status[self.old_params[rid]] = P_FREED  # (the caller's block, regrown)
+        elif st == PARAM and self.old_params:
+            # the same block through another name (`old = ids; .. kfree(old)`)
+            for old, param in self.old_params.items():
+                if param == rid and world.status.get(old) in (*OWNED, PARAM, REALLOC_OLD):
+                    world.status[old] = FREED
 
     def _at_unwind_index(self, rid: int, world: World) -> bool:
         """Is the block held at an index an unwind loop steps down (`p[i]` of
@@ -3393,7 +3402,10 @@ class Analysis:
             # drops what it was given, on failure too (as an unknown callee)
             _released([r for a in expr.args for r in self.owner_of(a, world)], world)
         pending: list[tuple[int, str | None, str | None, str | None]] = []
-        members = _members_freed(summary)
+        members = self._members_freed.get(summary.name)
+        if members is None:
+            listed = summary.name in self.listing
+            members = self._members_freed[summary.name] = _members_freed(summary) if listed else {}
         # (the members it frees before what holds them: a freed parameter's
         # members are not found any more, and `rel(x)` freeing x->data then
         # x says both)
@@ -3442,6 +3454,8 @@ class Analysis:
             for rid in targets:
                 if not eff.chain and eff.index in members:
                     self.destroyed_with[rid] = members[eff.index]
+                elif not eff.chain:
+                    self.destroyed_with.pop(rid, None)  # (this call's frees, not an earlier one's)
                 on_zero, on_nonzero = on_zero0, on_nonzero0
                 if linked and world.status.get(rid) == PARAM:
                     on_zero = KEPT_BY_OURS if on_zero in _KEEPS else on_zero
@@ -3643,12 +3657,42 @@ class Analysis:
         callee left there, and an error path that skips the free loses it
         (see find_leaks). Elsewhere it stays let go, as before."""
         place = self._place(target, world)
-        if place is None:
+        if place is None or self._uses_holder(place[1]):
             return
         freed = (self._place(e, world) for es in self.own_frees.values() for e in es)
         if place in freed:
             world.status[rid] = LIVE
             self.detached[rid] = place
+
+    def _uses_holder(self, tokens: tuple[str, ...]) -> bool:
+        """Does the function use the pointer that holds the place other than
+        to reach members through it (`s = d->sub`, `sub_clear(d->sub)`)?
+        Then it may free the place through that alias or callee, which the
+        analysis would not see."""
+        cut = max(i for i, t in enumerate(tokens) if t.startswith("->"))
+        holder = list(tokens[:cut])
+        hit = self._holder_uses.get(tuple(holder))
+        if hit is None:
+            hit = False
+            for node in self.fn.nodes:
+                exprs = list(ir.walk(node.expr)) if node.expr is not None else []
+                bases = {id(e.base) for e in exprs if isinstance(e, ir.Field)}
+                # (setting the pointer is no use of it, unless from another name
+                # for it: `d->sub = lookup(n)`, not `d->sub = s`)
+                bases |= {
+                    id(e.target)
+                    for e in exprs
+                    if isinstance(e, ir.Assign) and path_of(ir.uncast(e.value)) is None
+                }
+                for e in exprs:
+                    p = path_of(e) if id(e) not in bases else None
+                    if p is not None and p[1] == holder:
+                        hit = True
+                        break
+                if hit:
+                    break
+            self._holder_uses[tuple(holder)] = hit
+        return hit
 
     def _place(self, expr: ir.Expr, world: World) -> tuple[int, tuple[str, ...]] | None:
         """(our block, the path in it) of a member reached through another
@@ -4892,7 +4936,9 @@ def _members_freed(summary: Summary) -> dict[int, frozenset[str]]:
 def _not_listed(chain: str, listed: frozenset[str] | None) -> bool:
     """Is a member left out of the members a destructor lists as freed?
     (None: it lists none, and is taken to free what the structure holds.)
-    A member of the member it frees (`->pool->buf` of `->pool`) counts as named."""
+    A member the destructor reaches into counts as named (`->pool` when it
+    frees `->pool->buf`): it may free the member too, through code the
+    summary does not list."""
     if not listed:
         return False
     chain = chain.split("#", 1)[0]

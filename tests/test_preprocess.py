@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analyzer.frontend import treesitter
-from analyzer.frontend.preprocess import prepare
+from analyzer.frontend.preprocess import Flip, prepare
 
 SOURCE = b"""static int __init foo_probe(struct platform_device *pdev)
 {
@@ -115,9 +115,11 @@ def test_else_branch_is_an_alternative_a_second_reading_takes():
     [alt] = prepared.alternatives
     assert SOURCE[alt.start : alt.end] == b"\tif (y) {\n"
     assert b"if (x)" in prepared.text and b"if (y)" not in prepared.text
-    flipped = prepare(SOURCE, flip={alt.group: alt.index}).text
-    assert b"if (y)" in flipped and b"if (x)" not in flipped
-    assert len(flipped) == len(SOURCE) and b"broken" not in flipped
-    assert prepare(SOURCE, flip={alt.group: alt.index}).alternatives == []
+    assert alt.macro == ("CONFIG_FOO", False)  # (#else: CONFIG_FOO undefined)
+    for flip in (Flip.of([alt]), Flip(groups={alt.group: alt.index})):
+        flipped = prepare(SOURCE, flip=flip).text
+        assert b"if (y)" in flipped and b"if (x)" not in flipped
+        assert len(flipped) == len(SOURCE) and b"broken" not in flipped
+        assert prepare(SOURCE, flip=flip).alternatives == []
     every = prepare(SOURCE, every_branch=True).text
     assert b"if (x)" in every and b"if (y)" in every and b"#else" not in every

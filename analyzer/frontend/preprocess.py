@@ -127,7 +127,7 @@ def _strip_conditionals(
     buf: bytearray,
     directives: list[tuple[int, int, bytes]],
     defined: frozenset[str],
-    flip: dict[int, int] | None = None,
+    flip: Flip | None = None,
     every_branch: bool = False,
 ) -> list[Alternative]:
     """Keep one branch of each #if group and blank the directives and other branches.
@@ -140,13 +140,15 @@ def _strip_conditionals(
     directives themselves matters: tree-sitter otherwise builds preproc_if
     nodes that split statements.
 
-    `flip`: group (offset of its `#if`) -> the index of the branch to keep
-    instead (an `Alternative` of a first run).  Returned: the groups whose
-    last branch that may hold is not the one kept, with that branch.
+    `flip`: read the file in another configuration (see `Alternative`).
+    Returned: the groups whose last branch that may hold is not the one
+    kept, with that branch.
     `every_branch`: blank the directives only, for a reader that takes the
     texts of whichever branches a real preprocessor chose (the clang frontend).
     """
+    flip = flip or Flip()
     known = {name: True for name in defined}  # macro -> defined (True) or #undef'ed
+    known.update(flip.macros)
     stack: list[_Group] = []
     active = True
     region_start: int | None = None  # start of a blanked region
@@ -165,7 +167,9 @@ def _strip_conditionals(
                 continue  # already inside a blanked region
             d = _DEFINE_RE.match(logical)
             if d is not None:
-                known[d.group(2).decode()] = d.group(1) == b"define"
+                name = d.group(2).decode()
+                if name not in flip.macros:  # (the configuration read holds)
+                    known[name] = d.group(1) == b"define"
                 continue
             if logical.lstrip().startswith((b"#include", b"#pragma")):
                 continue
@@ -174,14 +178,14 @@ def _strip_conditionals(
         kind = m.group(1).decode()
         rest = m.group(2).strip()
         if kind in ("if", "ifdef", "ifndef"):
-            group = _Group(start, active, _may_hold(kind, rest, known))
-            group.choose(flip)
+            group = _Group(start, active, _macro_test(kind, rest))
+            group.open_branch(end + 1, _may_hold(kind, rest, known), flip)
             stack.append(group)
         elif kind in ("elif", "else") and stack:
             group = stack[-1]
             group.close_branch(start)
-            group.open_branch(end + 1, kind == "else" or _may_hold("if", rest, known))
-            group.choose(flip)
+            holds = kind == "else" or _may_hold("if", rest, known)
+            group.open_branch(end + 1, holds, flip)
         elif kind == "endif" and stack:
             group = stack.pop()
             group.close_branch(start)
@@ -205,73 +209,125 @@ def _strip_conditionals(
 class Alternative:
     """A branch of an #if group that the file is not read with, though it may
     be compiled: `#ifdef NOT_DONE .. #else return -1; #endif` is read with
-    its first branch; a second reading (`prepare(.., flip=)`) takes this one."""
+    its first branch; a second reading (`prepare(.., flip=)`) takes this one.
+
+    `macro`: when the group asks only whether one macro is defined
+    (`#ifdef NOT_DONE`), the macro and the answer that selects this branch:
+    that reading takes every group of the file in that configuration (the
+    `#ifdef NOT_DONE` around the allocation above as well), not this one
+    alone."""
 
     group: int  # offset of the group's `#if`
     index: int  # the branch's place in the group (0: the `#if` branch)
     start: int  # offset of the branch's first line
     end: int  # offset of the directive that ends it
+    macro: tuple[str, bool] | None = None  # (macro, defined) selecting the branch
+
+
+@dataclass
+class Flip:
+    """Another configuration to read a file in: macros taken as defined or
+    not, and groups (offset of the `#if`) read with another branch."""
+
+    macros: dict[str, bool] = field(default_factory=dict)
+    groups: dict[int, int] = field(default_factory=dict)
+
+    @staticmethod
+    def of(alternatives: list) -> Flip:
+        """The configuration that takes each of `alternatives` (`Alternative`s,
+        or anything with their `group`, `index` and `macro`; a macro two of
+        them need with both answers: each of those groups alone)."""
+        flip = Flip()
+        answers: dict[str, set[bool]] = {}
+        for alt in alternatives:
+            if alt.macro is not None:
+                answers.setdefault(alt.macro[0], set()).add(alt.macro[1])
+        for alt in alternatives:
+            if alt.macro is not None and len(answers[alt.macro[0]]) == 1:
+                flip.macros[alt.macro[0]] = alt.macro[1]
+            else:
+                flip.groups[alt.group] = alt.index
+        return flip
+
+
+@dataclass
+class _Branch:
+    start: int  # offset of its first line
+    holds: bool  # may its condition hold?
+    end: int = -1  # offset of the directive that ends it
 
 
 class _Group:
     """One #if group while `_strip_conditionals` walks it."""
 
-    def __init__(self, start: int, parent_active: bool, holds: bool) -> None:
+    def __init__(self, start: int, parent_active: bool, test: tuple[str, bool] | None) -> None:
         self.start = start
         self.parent_active = parent_active
-        self.branches: list[list] = []  # [start, end, may hold]
+        self.test = test  # (macro, negated) when the `#if` asks only that
+        self.branches: list[_Branch] = []
         self.kept: int | None = None  # index of the branch kept
         self.keeping = False  # is the current branch kept?
-        self.open_branch(-1, holds)
 
-    def open_branch(self, at: int, holds: bool) -> None:
-        self.branches.append([at, -1, holds])
-
-    def close_branch(self, at: int) -> None:
-        self.branches[-1][1] = at
-
-    def choose(self, flip: dict[int, int] | None) -> None:
-        """Keep the current branch? The first that may hold, or the one `flip` names."""
+    def open_branch(self, at: int, holds: bool, flip: Flip) -> None:
+        """Start a branch, and keep it? The first that may hold, or the one
+        `flip` names for this group."""
+        self.branches.append(_Branch(at, holds))
         index = len(self.branches) - 1
-        wanted = flip.get(self.start) if flip else None
+        wanted = flip.groups.get(self.start)
         if wanted is not None:
             self.keeping = self.parent_active and index == wanted
         else:
-            self.keeping = self.parent_active and self.kept is None and self.branches[-1][2]
+            self.keeping = self.parent_active and self.kept is None and holds
         if self.keeping:
             self.kept = index
 
+    def close_branch(self, at: int) -> None:
+        self.branches[-1].end = at
+
     def alternative(self) -> Alternative | None:
         """The last branch that may hold, if another one was kept."""
-        possible = [i for i, b in enumerate(self.branches) if b[2]]
+        possible = [i for i, b in enumerate(self.branches) if b.holds]
         if not self.parent_active or not possible or possible[-1] == self.kept:
             return None
         last = possible[-1]
-        if last == 0:
-            return None  # (the `#if` branch: its start is the directive's end, not known)
-        start, end, _ = self.branches[last]
-        return Alternative(self.start, last, start, end)
+        branch = self.branches[last]
+        macro = None
+        if self.test is not None and len(self.branches) == 2 and self.kept == 0:
+            # `#ifdef X .. #else`: the #else branch is X undefined
+            macro = (self.test[0], self.test[1])
+        return Alternative(self.start, last, branch.start, branch.end, macro)
 
 
 _DEFINE_RE = re.compile(rb"^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)")
-_DEFINED_RE = re.compile(rb"^(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))$")
+_DEFINED_RE = re.compile(
+    rb"^(!?)\s*(?:defined|IS_ENABLED|IS_BUILTIN|IS_REACHABLE)"
+    rb"\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))$"
+)
 
 
 def _may_hold(kind: str, rest: bytes, known: dict[str, bool]) -> bool:
     """False only for a condition known to be false (see _strip_conditionals)."""
-    if kind == "if":
-        rest = rest.split(b"/*")[0].split(b"//")[0].strip()
-        if rest in (b"0", b"(0)"):
-            return False
-        m = _DEFINED_RE.match(rest)
-        if m is None:
-            return True
-        negated, name = m.group(1) == b"!", (m.group(2) or m.group(3)).decode()
-    else:
-        negated = kind == "ifndef"
-        name = rest.split(b"/*")[0].split(b"//")[0].strip().decode("latin-1")
+    if kind == "if" and rest.split(b"/*")[0].split(b"//")[0].strip() in (b"0", b"(0)"):
+        return False
+    test = _macro_test(kind, rest)
+    if test is None:
+        return True
+    name, negated = test
     state = known.get(name)
     return state is None or state != negated
+
+
+def _macro_test(kind: str, rest: bytes) -> tuple[str, bool] | None:
+    """(macro, negated) of a condition that only asks whether one macro is
+    defined or enabled: `#ifdef X`, `#ifndef X`, `#if !defined(X)`,
+    `#if IS_ENABLED(CONFIG_X)`; None for any other condition."""
+    rest = rest.split(b"/*")[0].split(b"//")[0].strip()
+    if kind != "if":
+        return rest.decode("latin-1"), kind == "ifndef"
+    m = _DEFINED_RE.match(rest)
+    if m is None:
+        return None
+    return (m.group(2) or m.group(3)).decode(), m.group(1) == b"!"
 
 
 def _blank_annotations(buf: bytearray, text: bytes, skip: list[tuple[int, int]]) -> None:
@@ -411,13 +467,13 @@ def _previous_significant(text: bytes, pos: int) -> int:
 def prepare(
     text: bytes,
     defined: frozenset[str] = frozenset(),
-    flip: dict[int, int] | None = None,
+    flip: Flip | None = None,
     every_branch: bool = False,
 ) -> Prepared:
     """Rewrite kernel C so that tree-sitter-c parses it; same length, same lines.
 
     `defined`: macros the build defines for this file (see kbuild.defines_for).
-    `flip`: #if groups to read with another branch (see `Alternative`).
+    `flip`: another configuration to read the file in (see `Alternative`).
     `every_branch`: keep the text of every branch (see _strip_conditionals).
     """
     buf = bytearray(text)

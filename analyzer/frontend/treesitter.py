@@ -18,7 +18,7 @@ from tree_sitter import Node as TSNode
 
 from analyzer import ir
 from analyzer.frontend import kbuild
-from analyzer.frontend.preprocess import prepare
+from analyzer.frontend.preprocess import Flip, prepare
 from analyzer.ir import Kind, Span
 
 _LANGUAGE = Language(tree_sitter_c.language())
@@ -1198,10 +1198,10 @@ def _top_level(node: TSNode):
             yield from _top_level(child)
 
 
-def parse(path: str, source: bytes, flip: dict[int, int] | None = None) -> ir.Unit:
+def parse(path: str, source: bytes, flip: Flip | None = None) -> ir.Unit:
     """Parse one C file into the IR (with the macros its Makefile defines).
 
-    `flip`: #if groups to read with another branch (`ir.Unit.alternatives`)."""
+    `flip`: another configuration to read it in (`ir.Unit.alternatives`)."""
     prepared = prepare(source, kbuild.defines_for(path), flip)
     tree = parser().parse(prepared.text)
     chars = prepared.text.decode("latin-1")  # (see _raw)
@@ -1211,7 +1211,7 @@ def parse(path: str, source: bytes, flip: dict[int, int] | None = None) -> ir.Un
         first = source.count(b"\n", 0, alt.start) + 1
         last = first + source.count(b"\n", alt.start, alt.end) - 1
         if last >= first:
-            unit.alternatives.append(ir.Alternative(alt.group, alt.index, first, last))
+            unit.alternatives.append(ir.Alternative(alt.group, alt.index, alt.macro, first, last))
     for node in _top_level(tree.root_node):
         if node.type == "function_definition":
             fn = _function(node, prepared.cleanups, prepared.text, chars, prepared.iterators)
