@@ -3130,6 +3130,7 @@ class Analysis:
                     and isinstance(arg, ir.Name)
                     and arg.name in self.params
                     and holder != arg.name
+                    and not api.managed  # (devm_krealloc(): devres keeps either block)
                 ):
                     # `grown = krealloc(ids, ..)` of the caller's array: gone when
                     # it succeeds (the summary says so), the caller's again when it
