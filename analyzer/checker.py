@@ -217,10 +217,11 @@ def _other_branches(
 ) -> list[Finding]:
     """The findings of the #else branches inside functions that the file was
     not read with (`#ifdef NOT_DONE .. break; #else .. return -1; #endif`):
-    the file is read a second time, in the configuration that takes all of
-    them (`preprocess.Flip`: `NOT_DONE` undefined for every group that asks,
-    so an allocation under another `#ifdef NOT_DONE` is gone too), and a
-    finding counts when its line is in one of them.
+    the file is read again, in a configuration that takes them
+    (`preprocess.Flip`: `NOT_DONE` undefined for every group that asks, so
+    an allocation under another `#ifdef NOT_DONE` is gone too; two readings
+    where two branches need a macro both ways), and a finding counts when
+    its line is in one of them.
 
     The tree-sitter frontend has no configuration, so it reads each #if
     group with one branch; without this, code under #else is never analysed.
@@ -230,9 +231,9 @@ def _other_branches(
     neither (`#ifdef __BIG_ENDIAN`'s other byte order) is not read again:
     most of them, and the second reading costs a whole analysis.
 
-    Limits: one second reading, so of nested groups that both qualify only
-    the outer #else is read (the inner one sits in the outer's first
-    branch), and of an #elif chain only its last branch. A failure of the
+    Limits: of nested groups that both qualify only the outer #else is read
+    (the inner one sits in the outer's first branch), and of an #elif chain
+    only its last branch. A failure of the
     second reading costs its findings only, never the first reading's."""
     bodies = [(fn.span.line, fn.span.end_line) for fn in unit.functions if fn.header is None]
     inside = [
@@ -244,12 +245,17 @@ def _other_branches(
     if not inside:
         return []
     lines = {n for alt in inside for n in range(alt.first_line, alt.last_line + 1)}
-    try:
-        other = treesitter.parse(path, source, Flip.of(inside))
-        found = _run_rules(other, path, table, db, declared, options)
-    except Exception:  # (a bug of ours, RecursionError too: the first reading stands)
-        return []
-    return [f for f in found if f.line in lines]
+    found: dict[tuple, Finding] = {}
+    for flip in Flip.readings(inside):
+        try:
+            other = treesitter.parse(path, source, flip)
+            new = _run_rules(other, path, table, db, declared, options)
+        except Exception:  # (a bug of ours, RecursionError too: the first reading stands)
+            continue
+        for f in new:
+            if f.line in lines:
+                found.setdefault((f.rule, f.line, f.column, f.message), f)
+    return list(found.values())
 
 
 _EXIT_OR_CALL = re.compile(r"\b(?:return|goto)\b|(\w+)\s*\(")

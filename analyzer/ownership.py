@@ -3946,8 +3946,15 @@ class Analysis:
         return rid is not None and world.status.get(rid) in (MAYBE, MAYBE_ERR)
 
     def _distinct_pointers(self, a: ir.Expr, b: ir.Expr, world: World) -> bool:
-        """`buf == hdr->cdb` with buf a live fresh allocation and the other side not it."""
+        """`buf == hdr->cdb` with buf a live fresh allocation and the other side
+        not it, or the address of a member of another structure."""
         for x, y in ((a, b), (b, a)):
+            if isinstance(y, ir.Unary) and y.op == "&" and _member(y.operand):
+                # `run != &ni->file.run`: a fresh block is inside no other structure
+                mine = [r for r in self.resolve(x, world) if world.status.get(r) in OWNED]
+                if len(mine) == 1 and mine[0] not in self.owner_of(y, world):
+                    return True
+                continue
             if self._path(y, world) is None:
                 continue  # a constant or computed value: no claim
             mine = [r for r in self.resolve(x, world) if world.status.get(r) in OWNED]

@@ -116,7 +116,8 @@ def test_else_branch_is_an_alternative_a_second_reading_takes():
     assert SOURCE[alt.start : alt.end] == b"\tif (y) {\n"
     assert b"if (x)" in prepared.text and b"if (y)" not in prepared.text
     assert alt.macro == ("CONFIG_FOO", False)  # (#else: CONFIG_FOO undefined)
-    for flip in (Flip.of([alt]), Flip(groups={alt.group: alt.index})):
+    [reading] = Flip.readings([alt])
+    for flip in (reading, Flip(groups={alt.group: alt.index})):
         flipped = prepare(SOURCE, flip=flip).text
         assert b"if (y)" in flipped and b"if (x)" not in flipped
         assert len(flipped) == len(SOURCE) and b"broken" not in flipped

@@ -233,21 +233,25 @@ class Flip:
     groups: dict[int, int] = field(default_factory=dict)
 
     @staticmethod
-    def of(alternatives: list) -> Flip:
-        """The configuration that takes each of `alternatives` (`Alternative`s,
-        or anything with their `group`, `index` and `macro`; a macro two of
-        them need with both answers: each of those groups alone)."""
-        flip = Flip()
-        answers: dict[str, set[bool]] = {}
+    def readings(alternatives: list) -> list[Flip]:
+        """Configurations that together take each of `alternatives`
+        (`Alternative`s, or anything with their `group`, `index` and
+        `macro`): one, unless two of them need a macro with both answers
+        (`#ifndef X .. #else` here, `#ifdef X .. #else` there); then one
+        more for each clash."""
+        flips: list[Flip] = []
         for alt in alternatives:
+            for flip in flips:
+                if alt.macro is None or flip.macros.get(alt.macro[0], alt.macro[1]) == alt.macro[1]:
+                    break
+            else:
+                flip = Flip()
+                flips.append(flip)
             if alt.macro is not None:
-                answers.setdefault(alt.macro[0], set()).add(alt.macro[1])
-        for alt in alternatives:
-            if alt.macro is not None and len(answers[alt.macro[0]]) == 1:
                 flip.macros[alt.macro[0]] = alt.macro[1]
             else:
                 flip.groups[alt.group] = alt.index
-        return flip
+        return flips
 
 
 @dataclass
