@@ -195,8 +195,9 @@ def _run_rules(
     db: summarydb.SummaryDb,
     declared: bool,
     options: Options,
+    only: frozenset[str] | None = None,
 ) -> list[Finding]:
-    engine_result = analyse(unit, table, db, demand=declared)
+    engine_result = analyse(unit, table, db, demand=declared, only=only)
     ctx = Context(engine_result, table, path)
     helpers = {fn.name for fn in unit.functions if fn.header is not None}
     findings = []
@@ -245,11 +246,20 @@ def _other_branches(
     if not inside:
         return []
     lines = {n for alt in inside for n in range(alt.first_line, alt.last_line + 1)}
+    # Findings in those lines are in the functions that hold them, or left
+    # for their callers' error paths to confirm: only those are analysed
+    # (and what their analyses ask for), not the rest of the file again.
+    holders = {
+        fn.name
+        for fn in unit.functions
+        if any(fn.span.line < alt.first_line <= fn.span.end_line for alt in inside)
+    }
+    only = frozenset(holders | {fn.name for fn in unit.functions if fn.calls & holders})
     found: dict[tuple, Finding] = {}
     for flip in Flip.readings(inside):
         try:
             other = treesitter.parse(path, source, flip)
-            new = _run_rules(other, path, table, db, declared, options)
+            new = _run_rules(other, path, table, db, declared, options, only)
         except Exception:  # (a bug of ours, RecursionError too: the first reading stands)
             continue
         for f in new:

@@ -144,7 +144,11 @@ class _NeverFails:
 
 
 def analyse(
-    unit: ir.Unit, apis: ApiTable, db: SummaryDb | None = None, demand: bool = False
+    unit: ir.Unit,
+    apis: ApiTable,
+    db: SummaryDb | None = None,
+    demand: bool = False,
+    only: frozenset[str] | None = None,
 ) -> UnitResult:
     """The facts rules read.
 
@@ -156,6 +160,10 @@ def analyse(
     it would have seen in call order.  Every summary and every listed
     function's result is the same as without `demand`; the rules that
     declare `needs` read nothing else.
+
+    With `only`, functions of other names are not listed (nor analysed,
+    unless a listed one's analysis asks for their summaries): a second
+    reading of the file wants the findings of a few functions only.
     """
     slots.rewrite(unit, apis)  # (`set_dma_data(dai, ss, p)` is `dai->dma_data = p`)
     result = UnitResult(unit)
@@ -253,6 +261,8 @@ def analyse(
 
     lazy.step = step
     for fn in order:
+        if only is not None and fn.name not in only:
+            continue
         if eager is not None and id(fn) not in eager[0]:
             # A caller of a same-file allocating function holds memory only if
             # some callee's summary (as this function's analysis sees it) gives
