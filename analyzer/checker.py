@@ -220,9 +220,9 @@ def _other_branches(
     not read with (`#ifdef NOT_DONE .. break; #else .. return -1; #endif`):
     the file is read again, in a configuration that takes them
     (`preprocess.Flip`: `NOT_DONE` undefined for every group that asks, so
-    an allocation under another `#ifdef NOT_DONE` is gone too; two readings
-    where two branches need a macro both ways), and a finding counts when
-    its line is in one of them.
+    an allocation under another `#ifdef NOT_DONE` is gone too; more readings
+    where two branches need a macro both ways, or are nested), and a finding
+    counts when its line is in one of them.
 
     The tree-sitter frontend has no configuration, so it reads each #if
     group with one branch; without this, code under #else is never analysed.
@@ -232,9 +232,9 @@ def _other_branches(
     neither (`#ifdef __BIG_ENDIAN`'s other byte order) is not read again:
     most of them, and the second reading costs a whole analysis.
 
-    Limits: of nested groups that both qualify only the outer #else is read
-    (the inner one sits in the outer's first branch), and of an #elif chain
-    only its last branch. A failure of the
+    An #else inside the first branch of a group whose #else is read too
+    gets a reading of its own. Limit: of an #elif chain only the last
+    branch is read. A failure of the
     second reading costs its findings only, never the first reading's."""
     bodies = [(fn.span.line, fn.span.end_line) for fn in unit.functions if fn.header is None]
     inside = [

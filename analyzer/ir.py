@@ -416,6 +416,7 @@ class Alternative:
     group: int  # byte offset of the group's `#if`
     index: int
     macro: tuple[str, bool] | None
+    start: int  # byte offset of the branch's first line
     first_line: int
     last_line: int
 

@@ -237,21 +237,34 @@ class Flip:
         """Configurations that together take each of `alternatives`
         (`Alternative`s, or anything with their `group`, `index` and
         `macro`): one, unless two of them need a macro with both answers
-        (`#ifndef X .. #else` here, `#ifdef X .. #else` there); then one
-        more for each clash."""
+        (`#ifndef X .. #else` here, `#ifdef X .. #else` there), or one sits
+        in a branch the other's reading leaves out (an `#else` inside the
+        first branch of a group whose `#else` is read); then one more for
+        each clash."""
         flips: list[Flip] = []
+        taken: list[list] = []  # per reading, the alternatives it takes
         for alt in alternatives:
-            for flip in flips:
-                if alt.macro is None or flip.macros.get(alt.macro[0], alt.macro[1]) == alt.macro[1]:
+            for flip, others in zip(flips, taken, strict=True):
+                if (
+                    alt.macro is None or flip.macros.get(alt.macro[0], alt.macro[1]) == alt.macro[1]
+                ) and not any(_nested(alt, other) or _nested(other, alt) for other in others):
                     break
             else:
-                flip = Flip()
+                flip, others = Flip(), []
                 flips.append(flip)
+                taken.append(others)
+            others.append(alt)
             if alt.macro is not None:
                 flip.macros[alt.macro[0]] = alt.macro[1]
             else:
                 flip.groups[alt.group] = alt.index
         return flips
+
+
+def _nested(inner, outer) -> bool:
+    """Is `inner`'s group inside the branches before `outer`'s (which
+    `outer`'s reading leaves out)?"""
+    return outer.group < inner.group < outer.start
 
 
 @dataclass

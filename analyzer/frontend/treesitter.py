@@ -1211,7 +1211,9 @@ def parse(path: str, source: bytes, flip: Flip | None = None) -> ir.Unit:
         first = source.count(b"\n", 0, alt.start) + 1
         last = first + source.count(b"\n", alt.start, alt.end) - 1
         if last >= first:
-            unit.alternatives.append(ir.Alternative(alt.group, alt.index, alt.macro, first, last))
+            unit.alternatives.append(
+                ir.Alternative(alt.group, alt.index, alt.macro, alt.start, first, last)
+            )
     for node in _top_level(tree.root_node):
         if node.type == "function_definition":
             fn = _function(node, prepared.cleanups, prepared.text, chars, prepared.iterators)
