@@ -221,7 +221,8 @@ def _other_branches(
     the file is read again, in a configuration that takes them
     (`preprocess.Flip`: `NOT_DONE` undefined for every group that asks, so
     an allocation under another `#ifdef NOT_DONE` is gone too; more readings
-    where two branches need a macro both ways, or are nested), and a finding
+    where two branches need a macro both ways, are nested, or are of one
+    #elif chain), and a finding
     counts when its line is in one of them.
 
     The tree-sitter frontend has no configuration, so it reads each #if
@@ -233,8 +234,7 @@ def _other_branches(
     most of them, and the second reading costs a whole analysis.
 
     An #else inside the first branch of a group whose #else is read too
-    gets a reading of its own. Limit: of an #elif chain only the last
-    branch is read. A failure of the
+    gets a reading of its own, as does each branch of an #elif chain. A failure of the
     second reading costs its findings only, never the first reading's."""
     bodies = [(fn.span.line, fn.span.end_line) for fn in unit.functions if fn.header is None]
     inside = [

@@ -121,7 +121,6 @@ def test_else_branch_is_an_alternative_a_second_reading_takes():
         flipped = prepare(SOURCE, flip=flip).text
         assert b"if (y)" in flipped and b"if (x)" not in flipped
         assert len(flipped) == len(SOURCE) and b"broken" not in flipped
-        assert prepare(SOURCE, flip=flip).alternatives == []
     every = prepare(SOURCE, every_branch=True).text
     assert b"if (x)" in every and b"if (y)" in every and b"#else" not in every
 
@@ -151,6 +150,29 @@ static int nest(struct nd *d, int w)
 """
 
 
+ELIF = b"""#include <linux/slab.h>
+struct nd { int mode; };
+static int chain(struct nd *d, int w)
+{
+	char *buf = kmalloc(16, GFP_KERNEL);
+
+	if (!buf)
+		return -ENOMEM;
+#if defined(MODE_A)
+	d->mode = 1;
+#elif defined(MODE_B)
+	if (w)
+		return -EINVAL;
+#else
+	if (w > 2)
+		return -EIO;
+#endif
+	kfree(buf);
+	return 0;
+}
+"""
+
+
 def test_nested_else_branches_each_read():
     """An #else inside the first branch of a group whose #else is read too
     gets a reading of its own (no one configuration holds both), and what
@@ -164,3 +186,15 @@ def test_nested_else_branches_each_read():
     result = check_source("nested.c", NESTED, Options(list(discover()[0].values())))
     assert result.error is None
     assert sorted(f.line for f in result.findings if f.rule == "DML001") == [14, 18]
+
+
+def test_every_branch_of_an_elif_chain_read():
+    """Each branch of an #elif chain gets a reading (one configuration takes one)."""
+    from analyzer.checker import Options, check_source
+    from analyzer.plugins import discover
+
+    alternatives = prepare(ELIF).alternatives
+    assert [a.index for a in alternatives] == [1, 2] and len(Flip.readings(alternatives)) == 2
+    result = check_source("chain.c", ELIF, Options(list(discover()[0].values())))
+    assert result.error is None
+    assert sorted(f.line for f in result.findings if f.rule == "DML001") == [13, 16]

@@ -141,8 +141,7 @@ def _strip_conditionals(
     nodes that split statements.
 
     `flip`: read the file in another configuration (see `Alternative`).
-    Returned: the groups whose last branch that may hold is not the one
-    kept, with that branch.
+    Returned: the branches that may hold but were not kept.
     `every_branch`: blank the directives only, for a reader that takes the
     texts of whichever branches a real preprocessor chose (the clang frontend).
     """
@@ -189,9 +188,7 @@ def _strip_conditionals(
         elif kind == "endif" and stack:
             group = stack.pop()
             group.close_branch(start)
-            alternative = group.alternative()
-            if alternative is not None:
-                alternatives.append(alternative)
+            alternatives.extend(group.alternatives())
         was_active = active
         active = every_branch or all(group.keeping for group in stack)
         if was_active and not active:
@@ -239,15 +236,15 @@ class Flip:
         `macro`): one, unless two of them need a macro with both answers
         (`#ifndef X .. #else` here, `#ifdef X .. #else` there), or one sits
         in a branch the other's reading leaves out (an `#else` inside the
-        first branch of a group whose `#else` is read); then one more for
-        each clash."""
+        first branch of a group whose `#else` is read), or both are of one
+        `#elif` chain; then one more for each clash."""
         flips: list[Flip] = []
         taken: list[list] = []  # per reading, the alternatives it takes
         for alt in alternatives:
             for flip, others in zip(flips, taken, strict=True):
                 if (
                     alt.macro is None or flip.macros.get(alt.macro[0], alt.macro[1]) == alt.macro[1]
-                ) and not any(_nested(alt, other) or _nested(other, alt) for other in others):
+                ) and not any(_clash(alt, other) for other in others):
                     break
             else:
                 flip, others = Flip(), []
@@ -261,10 +258,11 @@ class Flip:
         return flips
 
 
-def _nested(inner, outer) -> bool:
-    """Is `inner`'s group inside the branches before `outer`'s (which
-    `outer`'s reading leaves out)?"""
-    return outer.group < inner.group < outer.start
+def _clash(a, b) -> bool:
+    """Can no one reading take both? Two branches of one group (an `#elif`
+    chain), or one inside the branches before the other's, which the
+    other's reading leaves out."""
+    return a.group == b.group or b.group < a.group < b.start or a.group < b.group < a.start
 
 
 @dataclass
@@ -301,18 +299,21 @@ class _Group:
     def close_branch(self, at: int) -> None:
         self.branches[-1].end = at
 
-    def alternative(self) -> Alternative | None:
-        """The last branch that may hold, if another one was kept."""
-        possible = [i for i, b in enumerate(self.branches) if b.holds]
-        if not self.parent_active or not possible or possible[-1] == self.kept:
-            return None
-        last = possible[-1]
-        branch = self.branches[last]
-        macro = None
-        if self.test is not None and len(self.branches) == 2 and self.kept == 0:
-            # `#ifdef X .. #else`: the #else branch is X undefined
-            macro = (self.test[0], self.test[1])
-        return Alternative(self.start, last, branch.start, branch.end, macro)
+    def alternatives(self) -> list[Alternative]:
+        """The branches that may hold other than the one kept (each `#elif`
+        of a chain, the `#else`)."""
+        if not self.parent_active:
+            return []
+        out = []
+        for index, branch in enumerate(self.branches):
+            if not branch.holds or index == self.kept:
+                continue
+            macro = None
+            if self.test is not None and len(self.branches) == 2 and self.kept == 0:
+                # `#ifdef X .. #else`: the #else branch is X undefined
+                macro = (self.test[0], self.test[1])
+            out.append(Alternative(self.start, index, branch.start, branch.end, macro))
+        return out
 
 
 _DEFINE_RE = re.compile(rb"^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)")
