@@ -249,16 +249,17 @@ def _other_branches(
     # Findings in those lines are in the functions that hold them, or left
     # for their callers' error paths to confirm: only those are analysed
     # (and what their analyses ask for), not the rest of the file again.
-    holders = {
-        fn.name
-        for fn in unit.functions
-        if any(fn.span.line < alt.first_line <= fn.span.end_line for alt in inside)
-    }
-    only = frozenset(holders | {fn.name for fn in unit.functions if fn.calls & holders})
     found: dict[tuple, Finding] = {}
     for flip in Flip.readings(inside):
         try:
             other = treesitter.parse(path, source, flip)
+            holders = {
+                fn.name
+                for fn in other.functions
+                if any(fn.span.line < alt.first_line <= fn.span.end_line for alt in inside)
+            }
+            # (callers as this reading sees them: a call may sit in a branch it takes)
+            only = frozenset(holders | {fn.name for fn in other.functions if fn.calls & holders})
             new = _run_rules(other, path, table, db, declared, options, only)
         except Exception:  # (a bug of ours, RecursionError too: the first reading stands)
             continue

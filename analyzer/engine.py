@@ -554,25 +554,32 @@ class _Listing:
         hit = self.known.get(name)
         if hit is None:
             fn = self.by_name.get(name)
+            self.known[name] = False  # (while it is worked out: a cycle is not known)
             hit = self.known[name] = fn is not None and self._hands_only_to_known(fn)
         return hit
 
     def _hands_only_to_known(self, fn: ir.Function) -> bool:
         params = {p.name for p in fn.params if p.pointer}
         for call in ir.call_exprs(fn):
-            if (
-                call.func in self.by_name
-                or self.apis.role(call.func, "free") is not None
-                or (self.db is not None and self.db.get(call.func) is not None)
-            ):
+            if not any(_root_in(arg, params) for arg in call.args):
                 continue
-            for arg in call.args:
-                root = arg
-                while isinstance(root, (ir.Field, ir.Index, ir.Unary, ir.Cast)):
-                    root = root.base if isinstance(root, (ir.Field, ir.Index)) else root.operand
-                if isinstance(root, ir.Name) and root.name in params:
-                    return False
+            if self.apis.role(call.func, "free") is not None:
+                continue
+            if call.func in self.by_name:
+                if call.func in self:
+                    continue  # (a function of the file that itself gives them to known code)
+                return False
+            if self.db is None or self.db.get(call.func) is None:
+                return False
         return True
+
+
+def _root_in(arg: ir.Expr, names: set[str]) -> bool:
+    """Is `arg` one of `names`, or something reached from one (`&p->m`, `p[i]`)?"""
+    root = arg
+    while isinstance(root, (ir.Field, ir.Index, ir.Unary, ir.Cast)):
+        root = root.base if isinstance(root, (ir.Field, ir.Index)) else root.operand
+    return isinstance(root, ir.Name) and root.name in names
 
 
 def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, frozenset]:

@@ -79,8 +79,12 @@ def _pairs(source: bytes):
     for node in treesitter._top_level(tree.root_node):
         if node.type != "function_definition":
             continue
-        lazy = treesitter._function(node, prepared.cleanups, prepared.text)
-        eager = treesitter._function(node, prepared.cleanups)
+        # (as `treesitter.parse` makes them: with the file's text and iterators)
+        chars = prepared.text.decode("latin-1")
+        lazy = treesitter._function(
+            node, prepared.cleanups, prepared.text, chars, prepared.iterators
+        )
+        eager = treesitter._function(node, prepared.cleanups, iterators=prepared.iterators)
         if lazy is not None:
             yield lazy, eager
 

@@ -954,7 +954,7 @@ class LazyFunction(ir.Function):
     def _scan(self) -> _NameScan:
         """`calls` and `names()` before the CFG is built (`_NameScan`)."""
         if self._scanned is None:
-            self._scanned = _NameScan(self._pending[2], self._pending[3])
+            self._scanned = _NameScan(self._pending[2], self._pending[4])
             self._scanned.stmt(self._pending[0])
         return self._scanned
 
