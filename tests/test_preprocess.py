@@ -173,28 +173,28 @@ static int chain(struct nd *d, int w)
 """
 
 
+def _dml001_lines(name: str, source: bytes) -> list[int]:
+    """The lines of the DML001 findings of a whole check of `source`."""
+    from analyzer.checker import Options, check_source
+    from analyzer.plugins import discover
+
+    result = check_source(name, source, Options(list(discover()[0].values())))
+    assert result.error is None
+    return sorted(f.line for f in result.findings if f.rule == "DML001")
+
+
 def test_nested_else_branches_each_read():
     """An #else inside the first branch of a group whose #else is read too
     gets a reading of its own (no one configuration holds both), and what
     leaks in each is reported: no frontend parity fixture can show this,
     since clang reads one configuration."""
-    from analyzer.checker import Options, check_source
-    from analyzer.plugins import discover
-
     alternatives = prepare(NESTED).alternatives
     assert len(alternatives) == 2 and len(Flip.readings(alternatives)) == 2
-    result = check_source("nested.c", NESTED, Options(list(discover()[0].values())))
-    assert result.error is None
-    assert sorted(f.line for f in result.findings if f.rule == "DML001") == [14, 18]
+    assert _dml001_lines("nested.c", NESTED) == [14, 18]
 
 
 def test_every_branch_of_an_elif_chain_read():
     """Each branch of an #elif chain gets a reading (one configuration takes one)."""
-    from analyzer.checker import Options, check_source
-    from analyzer.plugins import discover
-
     alternatives = prepare(ELIF).alternatives
     assert [a.index for a in alternatives] == [1, 2] and len(Flip.readings(alternatives)) == 2
-    result = check_source("chain.c", ELIF, Options(list(discover()[0].values())))
-    assert result.error is None
-    assert sorted(f.line for f in result.findings if f.rule == "DML001") == [13, 16]
+    assert _dml001_lines("chain.c", ELIF) == [13, 16]
