@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from analyzer import ir, iterators, slots
 from analyzer.apis import Api, ApiTable
 from analyzer.members import lost_members
-from analyzer.ownership import Analysis, Effect, FreeCall, Leak, Leftovers, Site, Summary
+from analyzer.ownership import (
+    Analysis,
+    Effect,
+    FreeCall,
+    Leak,
+    Leftovers,
+    Site,
+    Summary,
+    root_name,
+)
 from analyzer.prefilter import db_allocators
 from analyzer.summaries import call_order, summarize
 from analyzer.summarydb import SummaryDb
@@ -561,7 +570,7 @@ class _Listing:
     def _hands_only_to_known(self, fn: ir.Function) -> bool:
         params = {p.name for p in fn.params if p.pointer}
         for call in ir.call_exprs(fn):
-            if not any(_root_in(arg, params) for arg in call.args):
+            if not any(root_name(arg) in params for arg in call.args):
                 continue
             if self.apis.role(call.func, "free") is not None:
                 continue
@@ -572,14 +581,6 @@ class _Listing:
             if self.db is None or self.db.get(call.func) is None:
                 return False
         return True
-
-
-def _root_in(arg: ir.Expr, names: set[str]) -> bool:
-    """Is `arg` one of `names`, or something reached from one (`&p->m`, `p[i]`)?"""
-    root = arg
-    while isinstance(root, (ir.Field, ir.Index, ir.Unary, ir.Cast)):
-        root = root.base if isinstance(root, (ir.Field, ir.Index)) else root.operand
-    return isinstance(root, ir.Name) and root.name in names
 
 
 def _alloc_free_names(apis: ApiTable, db: SummaryDb | None) -> tuple[frozenset, frozenset]:

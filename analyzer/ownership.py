@@ -637,7 +637,7 @@ class Analysis:
         # names whose object this function takes a reference to somewhere
         # (`get_device(&f->dev)`); on a path, _GOT says whether it did there
         self.got = {
-            _root_name(a)
+            root_name(a)
             for e in exprs
             if isinstance(e, ir.Call) and self.apis.gets(e.func)
             for a in e.args
@@ -1210,7 +1210,7 @@ class Analysis:
         below = head.id + 1 in self.below_current
         cursor = self.cursor_of(head)
         for arg, chain in self.cleanup_loops.get(head.id, ()):
-            if cursor is not None and _root_name(arg) == cursor:
+            if cursor is not None and root_name(arg) == cursor:
                 continue  # frees the elements the loop walks, not what the cursor held
             # (create: a parameter's array element is found by touching it)
             found = self._effect_targets(arg, chain, world)
@@ -1396,7 +1396,7 @@ class Analysis:
         """`transfer` of a SWITCH node: the edge to `case K:` knows `x == K`
         (`switch (type) { case T_UC: grp = get(); }` .. `if (type == T_UC) put(grp);`),
         where a fallthrough into the same label knows nothing."""
-        root = _root_name(node.expr)
+        root = root_name(node.expr)
         if root is None or root not in self.tested_names:
             return [(s, world) for s in node.succs]  # no later test to agree with
         out = []
@@ -1799,7 +1799,7 @@ class Analysis:
         `dev` after `dev = &nd_pfn->dev`), whose reference the caller gave, and
         not one this function took itself (`get_device()`) or reached through
         an accessor (`kobject_put(&EXT4_SB(sb)->s_kobj)`)?"""
-        root = _root_name(arg)
+        root = root_name(arg)
         if root in world.aliases:
             root = world.aliases[root][0]
         return root in self.params and root not in self.assigned and _GOT + root not in world.vals
@@ -2018,7 +2018,7 @@ class Analysis:
         variable, structure or array of this function's frame."""
         arg = ir.uncast(arg)
         if isinstance(arg, ir.Unary) and arg.op == "&":
-            return _root_name(arg.operand) in self.locals
+            return root_name(arg.operand) in self.locals
         return isinstance(arg, ir.Name) and arg.name in self.arrays
 
     def _lost_with_local(self, site: Site, rid: int, world: World) -> bool:
@@ -2033,7 +2033,7 @@ class Analysis:
         call = self._calls_at.get(site.span)
         for a in call.args if call is not None else ():
             if self._lends_local(a):
-                holders.add(_root_name(ir.uncast(a)))
+                holders.add(root_name(ir.uncast(a)))
         return not any(_SHARED + h in world.vals for h in holders)
 
     @cached_property
@@ -2414,7 +2414,7 @@ class Analysis:
             rb is None
             and ir.is_zero(expr.other)
             and isinstance(expr.test, ir.Name)
-            and _root_name(expr.then) == expr.test.name
+            and root_name(expr.then) == expr.test.name
         ):
             return ra  # `node ? &node->memory : NULL`: the block, wherever there is one
         # `buf = small ? stack_buf : kmalloc(...)`: the allocation when there is one.
@@ -2536,7 +2536,7 @@ class Analysis:
                 values = [
                     e.value
                     for e in ir.walk(node.expr)
-                    if isinstance(e, ir.Assign) and _root_name(e.target) == var
+                    if isinstance(e, ir.Assign) and root_name(e.target) == var
                 ]
             for value in values:
                 if any(type(e) is ir.Name and e.name == word for e in ir.walk(value)):
@@ -2603,7 +2603,7 @@ class Analysis:
             self._share_locals(expr, world)
         if self.got and self.apis.gets(expr.func):
             for a in expr.args:  # `get_device(&f->dev)`: a put of f on this path is ours
-                root = _root_name(a)
+                root = root_name(a)
                 if root is not None:
                     world.vals[_GOT + root] = "got"
         self._derived = False  # said of this call's value, not of its arguments
@@ -2636,7 +2636,7 @@ class Analysis:
         locals: the call may clean up what `key` holds (see _lost_with_local)."""
         for a in expr.args:
             if self._lends_local(a):
-                world.vals[_SHARED + _root_name(ir.uncast(a))] = "shared"
+                world.vals[_SHARED + root_name(ir.uncast(a))] = "shared"
 
     def _through_pointer(self, var: str) -> Summary | None:
         """`func = dma_fence_wake; .. func(dma, &cb->base);`: a call through a
@@ -3294,7 +3294,7 @@ class Analysis:
         )
         if release is None:
             return False
-        root = _root_name(handle)
+        root = root_name(handle)
         if root is None or _GOT + root in world.vals:
             return False  # (`kref_get(&f->ref); ..; kref_put(..)`: the put balances the get)
         owners = self.owner_of(handle, world)
@@ -3421,7 +3421,7 @@ class Analysis:
                     struct_api.requires
                     and not (
                         self.fn.mentions(struct_api.requires)
-                        and self._set_with(_root_name(arg), struct_api.requires)
+                        and self._set_with(root_name(arg), struct_api.requires)
                     )
                 )
             ):
@@ -3539,7 +3539,7 @@ class Analysis:
         dev`): see KEPT_BY_OURS."""
         return any(
             i != index
-            and (root := _root_name(a)) is not None
+            and (root := root_name(a)) is not None
             and any(world.status.get(r) in OWNED for r in self._held_by(root, world))
             for i, a in enumerate(call.args)
         )
@@ -4783,7 +4783,7 @@ def _rebinds(target: str, text: str) -> bool:
     return text == target or text.startswith((target + "->", target + ".", target + "["))
 
 
-def _root_name(expr: ir.Expr) -> str | None:
+def root_name(expr: ir.Expr) -> str | None:
     """`nd_pfn` of `&nd_pfn->dev`, `(void *)nd_pfn`, `nd_pfn->a.b[i]`."""
     while True:
         if isinstance(expr, ir.Cast | ir.Unary):
