@@ -567,6 +567,22 @@ class _Listing:
             hit = self.known[name] = fn is not None and self._hands_only_to_known(fn)
         return hit
 
+    def complete(self, name: str) -> bool:
+        """In the listing, and frees nothing but through its parameters' own
+        names (not `while (ptr->cda) { kfree(ptr->cda); ptr++; }` through a
+        local walking the array, which its summary may not follow)."""
+        if name not in self:
+            return False
+        fn = self.by_name[name]
+        params = {p.name for p in fn.params if p.pointer}
+        for call in ir.call_exprs(fn):
+            api = self.apis.role(call.func, "free")
+            if api is None or api.pointer is None or api.pointer >= len(call.args):
+                continue
+            if root_name(call.args[api.pointer]) not in params:
+                return False
+        return True
+
     def _hands_only_to_known(self, fn: ir.Function) -> bool:
         params = {p.name for p in fn.params if p.pointer}
         for call in ir.call_exprs(fn):

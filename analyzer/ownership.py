@@ -704,6 +704,9 @@ class Analysis:
         # such a block -> the members the callee's summary frees with it, when
         # that is all it frees (a function of this file in `listing`)
         self.destroyed_with: dict[int, frozenset[str]] = {}
+        # a destructor whose summary is the whole of what it does (_Listing):
+        # the members it touches in any way (freed, put, escaped)
+        self.destroyed_named: dict[int, frozenset[str]] = {}
         self.listing: Container[str] = frozenset()  # (set by the engine)
         self._members_freed: dict[str, dict[int, frozenset[str]]] = {}  # callee -> its member frees
         # a failing callee's leftover in a place of our block the analysis
@@ -753,6 +756,23 @@ class Analysis:
                 given = {a.name for a in value.args if isinstance(a, ir.Name)}
                 if given & self.pointers:
                     self.made_from.setdefault(target.text, set()).update(given)
+        # `skb = skb_dequeue(&qca->rx_q)`: a local only ever set from a call given
+        # the address of a member holds an element kept there, not the structure.
+        elem: dict[str, bool] = {}
+        for target, value in assignments:
+            if not isinstance(target, ir.Name):
+                continue
+            v = ir.uncast(value) if value is not None else None
+            ok = (
+                isinstance(v, ir.Call)
+                and bool(v.args)
+                and isinstance(ir.uncast(v.args[0]), ir.Unary)
+                and ir.uncast(v.args[0]).op == "&"
+                and isinstance(ir.uncast(v.args[0]).operand, ir.Field)
+                and v.func not in ("container_of", "container_of_const")
+            )
+            elem[target.name] = elem.get(target.name, True) and ok
+        self.member_elements = {n for n, ok in elem.items() if ok}
         self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
         }
@@ -1569,7 +1589,9 @@ class Analysis:
                     if self.interior_fields and _field_name(f) in self.interior_fields:
                         continue  # (a pointer into v: freeing c frees none of v)
                     if c in destroyed and not (
-                        v in world.failed and _not_listed(f, self.destroyed_with.get(c))
+                        _not_listed(f, self.destroyed_with.get(c))
+                        if v in world.failed
+                        else _not_named(f, self.destroyed_named.get(c))
                     ):
                         # freed by a function (`hwmon_dev_release(hdev)`), not a bare
                         # kfree: a destructor frees what the structure holds
@@ -3029,6 +3051,8 @@ class Analysis:
             drop = DROP if self.apis.drops(name) and self._own_reference(arg, world) else True
             for rid in found:
                 if world.status.get(rid) in (PARAM, P_ESCAPED):
+                    if whole and arg.name in self.member_elements:
+                        continue  # `kfree_skb(skb)` of `skb = skb_dequeue(&q->list)`
                     world.handed[rid] = drop
                 elif world.status.get(rid) in OWNED:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
@@ -3407,6 +3431,9 @@ class Analysis:
         if members is None:
             listed = summary.name in self.listing
             members = self._members_freed[summary.name] = _members_freed(summary) if listed else {}
+        complete = getattr(self.listing, "complete", None)
+        listed_destructor = complete is not None and complete(summary.name)
+        named = _members_named(summary) if listed_destructor else {}
         # (the members it frees before what holds them: a freed parameter's
         # members are not found any more, and `rel(x)` freeing x->data then
         # x says both)
@@ -3453,6 +3480,11 @@ class Analysis:
             linked = not eff.chain and "escaped" in (eff.on_zero, eff.on_nonzero)
             linked = linked and self._gives_own_block(expr, eff.index, world)
             for rid in targets:
+                if not eff.chain and listed_destructor and "freed" in (eff.on_zero, eff.on_nonzero):
+                    # (every member it touches, whatever it does to it: see collect)
+                    self.destroyed_named[rid] = named.get(eff.index, frozenset())
+                elif not eff.chain:
+                    self.destroyed_named.pop(rid, None)
                 if not eff.chain and eff.index in members:
                     self.destroyed_with[rid] = members[eff.index]
                 elif not eff.chain:
@@ -4397,7 +4429,9 @@ class Analysis:
                     # expected to undo what it set up: on an error exit this is
                     # a leak unless the caller cleans up (medium confidence).
                     site = self.rid_sites[rid]
-                    if error_exit is not True or site.param is not None:
+                    if site.param is not None:
+                        continue
+                    if error_exit is not True and not self._bails_out(node, rid, world):
                         continue
                     if holder_rid in world.handed:
                         continue  # handed whole to a callee since: maybe a cleanup helper
@@ -4507,6 +4541,34 @@ class Analysis:
                     )
             else:
                 self.leaks[key] = leak
+
+    def _bails_out(self, node: ir.Node, rid: int, world: World) -> bool:
+        """Is this exit of a void function an early `return;` in an if's body
+        (not a fall-through to the end) that leaves a block of ours in the
+        caller's structure, which the function frees on another path
+        (`kfree(qca_memdump)` in `qca_controller_memdump()`)? A worker
+        returns no error to say it failed: that free says the block is not
+        meant to stay when the function gives up."""
+        if not self.fn.returns_void or node.implicit:
+            return False
+        branch = world.via_branch if world.via else world.branch
+        if branch is None or not branch[1]:
+            return False
+        line = self.rid_sites[rid].span.line
+        names = {world.holders.get(rid)} | {k for k, v in world.env.items() if v == rid}
+        return any(self._freed_texts.get(name, 0) > line for name in names)
+
+    @cached_property
+    def _freed_texts(self) -> dict[str, int]:
+        """What the function gives to a free API anywhere, loops included, by
+        the last line where it does (`kfree(md)` inside a worker's packet loop)."""
+        out: dict[str, int] = {}
+        for call in ir.call_exprs(self.fn):
+            arg = self.freed_arg(call, "free")
+            if arg is not None:
+                text = ir.uncast(arg).text
+                out[text] = max(out.get(text, 0), call.span.line)
+        return out
 
     def _holder(self, rid: int, world: World) -> str:
         """The name to give a leaked block: the variable it was first bound to,
@@ -4939,6 +5001,27 @@ def _members_freed(summary: Summary) -> dict[int, frozenset[str]]:
         if eff.chain and "freed" in (eff.on_zero, eff.on_nonzero):
             members.setdefault(eff.index, set()).add(eff.chain)
     return {k: frozenset(v) for k, v in members.items()}
+
+
+def _members_named(summary: Summary) -> dict[int, frozenset[str]]:
+    """Parameter -> every member chain the function does something to, with
+    `[].f` (an element of the pointed-to array) spelled `->f`."""
+    members: dict[int, set[str]] = {}
+    for eff in summary.effects:
+        if eff.chain and (eff.on_zero or eff.on_nonzero):
+            chain = "->" + eff.chain[3:] if eff.chain.startswith("[].") else eff.chain
+            members.setdefault(eff.index, set()).add(chain)
+    return {k: frozenset(v) for k, v in members.items()}
+
+
+def _not_named(chain: str, named: frozenset[str] | None) -> bool:
+    """Is a member left out of every member a listed destructor touches?
+    (None: not a listed destructor; it may free anything the structure holds.)
+    `->bo[]` (its elements put) does not name `->bo`, the array."""
+    if named is None:
+        return False
+    chain = chain.split("#", 1)[0]
+    return not any(m == chain or m.startswith((chain + "->", chain + ".")) for m in named)
 
 
 def _not_listed(chain: str, listed: frozenset[str] | None) -> bool:
