@@ -4548,11 +4548,24 @@ class Analysis:
         caller's structure, which the function frees on another path
         (`kfree(qca_memdump)` in `qca_controller_memdump()`)? A worker
         returns no error to say it failed: that free says the block is not
-        meant to stay when the function gives up."""
+        meant to stay when the function gives up. Not after a call's result
+        tested (`if (!sysfs_create_group(..)) return;`: 0 is success for
+        most), nor a return the if's body only falls through to."""
         if not self.fn.returns_void or node.implicit:
             return False
         branch = world.via_branch if world.via else world.branch
-        if branch is None or not branch[1]:
+        if branch is None or not branch[1] or len(branch[0].succs) < 2:
+            return False
+        head = branch[0]
+        leaving = (world.via or node).span.line
+        if not head.span.line <= leaving < self.fn.nodes[head.succs[1]].span.line:
+            return False  # (the return is not in the if's body)
+        test = ir.uncast(head.expr)
+        while isinstance(test, ir.Unary) and test.op == "!":
+            test = ir.uncast(test.operand)
+        if isinstance(test, ir.Call) or (
+            isinstance(test, ir.Assign) and isinstance(ir.uncast(test.value), ir.Call)
+        ):
             return False
         line = self.rid_sites[rid].span.line
         names = {world.holders.get(rid)} | {k for k, v in world.env.items() if v == rid}
