@@ -585,6 +585,11 @@ class _Listing:
 
     def _hands_only_to_known(self, fn: ir.Function) -> bool:
         params = {p.name for p in fn.params if p.pointer}
+        # (and the locals set from them: `void *b = s->buf; vendor_release(b);`)
+        for n in fn.nodes:
+            if n.kind is ir.Kind.DECL and n.name and n.expr is not None:
+                if root_name(n.expr) in params:
+                    params.add(n.name)
         for call in ir.call_exprs(fn):
             if not any(root_name(arg) in params for arg in call.args):
                 continue

@@ -770,6 +770,8 @@ class Analysis:
                 and ir.uncast(v.args[0]).op == "&"
                 and isinstance(ir.uncast(v.args[0]).operand, ir.Field)
                 and v.func not in ("container_of", "container_of_const")
+                and self.apis.role(v.func, "getter") is None
+                and v.func not in self.apis.drvdata_getters
             )
             elem[target.name] = elem.get(target.name, True) and ok
         self.member_elements = {n for n, ok in elem.items() if ok}
@@ -3211,6 +3213,9 @@ class Analysis:
                     rids = self._freed_through_accessor(arg, world)
             self._record_free(api, expr, rids, world)
             for rid in rids:
+                # (a bare free on this path: not a destructor another path called)
+                self.destroyed.discard(rid)
+                self.destroyed_named.pop(rid, None)
                 self.free(rid, world)
         elif role == "sink":
             if self._put_through_release(expr, api, world):
@@ -4590,7 +4595,22 @@ class Analysis:
             return False
         line = self.rid_sites[rid].span.line
         names = {world.holders.get(rid)} | {k for k, v in world.env.items() if v == rid}
-        return any(self._freed_texts.get(name, 0) > line for name in names)
+        # freed, and dropped from the structure (`d->buf = NULL`), below the
+        # allocation: not a free of an old block before a new one is stored
+        return any(self._freed_texts.get(name, 0) > line for name in names) and any(
+            self._cleared_texts.get(name, 0) > line for name in names
+        )
+
+    @cached_property
+    def _cleared_texts(self) -> dict[str, int]:
+        """What the function sets to NULL (`qca->qca_memdump = NULL`), by the
+        last line where it does: a member it drops, not one it keeps."""
+        out: dict[str, int] = {}
+        for node in self.fn.nodes:
+            for e in ir.walk(node.expr) if node.expr is not None else ():
+                if isinstance(e, ir.Assign) and ir.is_zero(e.value):
+                    out[e.target.text] = max(out.get(e.target.text, 0), e.span.line)
+        return out
 
     @cached_property
     def _freed_texts(self) -> dict[str, int]:
@@ -5044,6 +5064,8 @@ def _members_named(summary: Summary) -> dict[int, frozenset[str]]:
     for eff in summary.effects:
         if eff.chain and (eff.on_zero or eff.on_nonzero):
             chain = "->" + eff.chain[3:] if eff.chain.startswith("[].") else eff.chain
+            if chain.endswith("*"):
+                chain = chain[:-1] + "[]"  # (`kfree(*p++)` over `s->names`: its elements)
             members.setdefault(eff.index, set()).add(chain)
     return {k: frozenset(v) for k, v in members.items()}
 
