@@ -790,10 +790,6 @@ class Analysis:
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
-        self.err_ptr_exit = False  # some exit returns ERR_PTR() (a pointer function's failure)
-        # deferred effects of callees that fail as "zero" (pointer functions):
-        # left unresolved, they take their success outcome, `on_nonzero`
-        self._nonzero_succeeds: set[tuple] = set()
         self.truncated = False
         # Observations for the driver-model rules; they change no state.
         self.free_calls: dict[Span, FreeCall] = {}
@@ -3506,15 +3502,11 @@ class Analysis:
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    # (a result nobody tests: the callee's success class)
-                    ok = result or ("nonzero" if summary.error_class == "zero" else "zero")
-                    what = on_nonzero if ok == "nonzero" else on_zero
+                    what = on_nonzero if result == "nonzero" else on_zero
                     if what == "lent":
                         self._keep(expr, rid, world)
                     else:
                         self._apply_effect(rid, what, world)
-        if summary.error_class == "zero":
-            self._nonzero_succeeds.update(pending)
         self._deferred = tuple(pending)
         only_if_null = None  # the argument whose NULL alone makes the callee allocate
         k = summary.alloc_if_null
@@ -4022,8 +4014,6 @@ class Analysis:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
             # exactly when the test holds (a pointer function fails as "zero").
             self._settle(arg.name, world, nonzero=not truth)
-        elif isinstance(arg, ir.Field) and arg.text in world.pending:
-            self._settle(arg.text, world, nonzero=not truth)  # `IS_ERR(x->p)`
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
             return [world]
@@ -4230,13 +4220,10 @@ class Analysis:
             rid = world.env.get(name)
             if rid is not None:
                 self.free(rid, world)
-        # Unresolved conditional hand-overs: assume the callee succeeded and
-        # took ownership.
+        # Unresolved conditional hand-overs: assume the callee took ownership.
         for pend in world.pending.values():
-            for entry in pend:
-                rid, on_zero, on_nonzero, _ = entry
-                ok = on_nonzero if entry in self._nonzero_succeeds else on_zero
-                self._apply_effect(rid, ok, world)
+            for rid, on_zero, _, _ in pend:
+                self._apply_effect(rid, on_zero, world)
         for _new, old in list(world.realloc.items()):
             if world.status.get(old) in _OWNED_OR_OLD:
                 self._regrown_old(old, world)
@@ -4261,15 +4248,7 @@ class Analysis:
             self.globals_undone.update(
                 k[len(_UNDONE) :] for k in world.vals if k.startswith(_UNDONE)
             )
-        if cls == "error" and self.fn.returns_pointer:
-            # `return ERR_PTR(ret)`: a pointer function's failure, in the class
-            # its callers' IS_ERR() reads it as ("zero", with NULL), not with
-            # its successes (pinctrl's `create_pinctrl()` keeps `pctldev` only
-            # when it succeeds)
-            self.err_ptr_exit = True
-            self.exits.append((world, "zero", fresh))
-        else:
-            self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
+        self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
         if self.globals:
             # what the file's variables hold outlives the call: for the

@@ -250,7 +250,7 @@ def summarize(a: Analysis) -> Summary:
             foreign = foreign or fresh.foreign
             if fresh.failure == "err_ptr":
                 err_ptr = True
-        elif fn.returns_pointer and (cls == "nonzero" or a.err_ptr_exit):
+        elif fn.returns_pointer and cls == "nonzero":
             err_ptr = True
     for key in sorted(set(by_class["zero"]) | set(by_class["nonzero"])):
         outcomes = {c: by_class[c].get(key, []) for c in by_class}
