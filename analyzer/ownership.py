@@ -21,10 +21,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
@@ -511,6 +511,30 @@ def _multi(key: str) -> bool:
     return "[]" in key
 
 
+class Listing(Protocol):
+    """The file's destructors whose member frees are trusted (engine._Listing)."""
+
+    def __contains__(self, name: object) -> bool: ...
+
+    def complete(self, name: str) -> bool:
+        """Does it free only through its parameters' own names (its summary
+        names every member it frees)?"""
+        ...
+
+
+class _NoListing:
+    """No destructor trusted (an analysis the engine did not set up)."""
+
+    def __contains__(self, name: object) -> bool:
+        return False
+
+    def complete(self, name: str) -> bool:
+        return False
+
+
+_NO_LISTING = _NoListing()
+
+
 class Analysis:
     """Run the dataflow over one function."""
 
@@ -707,7 +731,7 @@ class Analysis:
         # a destructor whose summary is the whole of what it does (_Listing):
         # the members it touches in any way (freed, put, escaped)
         self.destroyed_named: dict[int, frozenset[str]] = {}
-        self.listing: Container[str] = frozenset()  # (set by the engine)
+        self.listing: Listing = _NO_LISTING  # (set by the engine: engine._Listing)
         self._members_freed: dict[str, dict[int, frozenset[str]]] = {}  # callee -> its member frees
         # a failing callee's leftover in a place of our block the analysis
         # cannot follow, which this function frees elsewhere -> that place
@@ -1591,9 +1615,9 @@ class Analysis:
                     if self.interior_fields and _field_name(f) in self.interior_fields:
                         continue  # (a pointer into v: freeing c frees none of v)
                     if c in destroyed and not (
-                        _not_listed(f, self.destroyed_with.get(c))
+                        _left_out(f, self.destroyed_with.get(c), empty_frees_all=True)
                         if v in world.failed
-                        else _not_named(f, self.destroyed_named.get(c))
+                        else _left_out(f, self.destroyed_named.get(c), empty_frees_all=False)
                     ):
                         # freed by a function (`hwmon_dev_release(hdev)`), not a bare
                         # kfree: a destructor frees what the structure holds
@@ -3436,8 +3460,7 @@ class Analysis:
         if members is None:
             listed = summary.name in self.listing
             members = self._members_freed[summary.name] = _members_freed(summary) if listed else {}
-        complete = getattr(self.listing, "complete", None)
-        listed_destructor = complete is not None and complete(summary.name)
+        listed_destructor = self.listing.complete(summary.name)
         named = _members_named(summary) if listed_destructor else {}
         # (the members it frees before what holds them: a freed parameter's
         # members are not found any more, and `rel(x)` freeing x->data then
@@ -5029,46 +5052,45 @@ def _frees_first(summary: Summary, whole: bool) -> bool:
 
 def _members_freed(summary: Summary) -> dict[int, frozenset[str]]:
     """Parameter -> the members the function frees of it (`->cmap.red`)."""
-    members: dict[int, set[str]] = {}
-    for eff in summary.effects:
-        if eff.chain and "freed" in (eff.on_zero, eff.on_nonzero):
-            members.setdefault(eff.index, set()).add(eff.chain)
-    return {k: frozenset(v) for k, v in members.items()}
+    return _member_chains(summary, lambda eff: "freed" in (eff.on_zero, eff.on_nonzero))
 
 
 def _members_named(summary: Summary) -> dict[int, frozenset[str]]:
     """Parameter -> every member chain the function does something to, with
-    `[].f` (an element of the pointed-to array) spelled `->f`."""
+    `[].f` (an element of the pointed-to array) spelled `->f` and the
+    elements a walk frees (`kfree(*p++)` over `s->names`: `->names*`) `[]`."""
+    named = _member_chains(summary, lambda eff: bool(eff.on_zero or eff.on_nonzero))
+    return {
+        index: frozenset(
+            ("->" + c[3:] if c.startswith("[].") else c).removesuffix("*")
+            + ("[]" if c.endswith("*") else "")
+            for c in chains
+        )
+        for index, chains in named.items()
+    }
+
+
+def _member_chains(summary: Summary, counts) -> dict[int, frozenset[str]]:
     members: dict[int, set[str]] = {}
     for eff in summary.effects:
-        if eff.chain and (eff.on_zero or eff.on_nonzero):
-            chain = "->" + eff.chain[3:] if eff.chain.startswith("[].") else eff.chain
-            if chain.endswith("*"):
-                chain = chain[:-1] + "[]"  # (`kfree(*p++)` over `s->names`: its elements)
-            members.setdefault(eff.index, set()).add(chain)
+        if eff.chain and counts(eff):
+            members.setdefault(eff.index, set()).add(eff.chain)
     return {k: frozenset(v) for k, v in members.items()}
 
 
-def _not_named(chain: str, named: frozenset[str] | None) -> bool:
-    """Is a member left out of every member a listed destructor touches?
-    (None: not a listed destructor; it may free anything the structure holds.)
-    `->bo[]` (its elements put) does not name `->bo`, the array."""
-    if named is None:
+def _left_out(chain: str, members: frozenset[str] | None, empty_frees_all: bool) -> bool:
+    """Is a member left out of the members a destructor names? A member it
+    reaches into counts as named (`->pool` when it frees `->pool->buf`: it
+    may free the member too, through code the summary does not list).
+    None: not a destructor whose summary is trusted; it may free anything
+    the structure holds. An empty list is that too with `empty_frees_all`
+    (a destructor that lists no member frees at all, for a failing callee's
+    leftovers); otherwise it names nothing: `->bo[]` (its elements put) does
+    not name `->bo`, the array."""
+    if members is None or (empty_frees_all and not members):
         return False
     chain = chain.split("#", 1)[0]
-    return not any(m == chain or m.startswith((chain + "->", chain + ".")) for m in named)
-
-
-def _not_listed(chain: str, listed: frozenset[str] | None) -> bool:
-    """Is a member left out of the members a destructor lists as freed?
-    (None: it lists none, and is taken to free what the structure holds.)
-    A member the destructor reaches into counts as named (`->pool` when it
-    frees `->pool->buf`): it may free the member too, through code the
-    summary does not list."""
-    if not listed:
-        return False
-    chain = chain.split("#", 1)[0]
-    return not any(m == chain or m.startswith((chain + "->", chain + ".")) for m in listed)
+    return not any(m == chain or m.startswith((chain + "->", chain + ".")) for m in members)
 
 
 def _after_member_frees(effect: Effect) -> bool:
