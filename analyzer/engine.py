@@ -411,6 +411,7 @@ class _CalledIn:
     def __init__(self, functions: list[ir.Function]) -> None:
         self.functions = functions
         self.known: dict[str, bool] = {}
+        self._complete: dict[str, bool] = {}
 
     def __contains__(self, name: str) -> bool:
         hit = self.known.get(name)
@@ -558,6 +559,7 @@ class _Listing:
         self.apis = apis
         self.db = db
         self.known: dict[str, bool] = {}
+        self._complete: dict[str, bool] = {}
 
     def __contains__(self, name: str) -> bool:
         hit = self.known.get(name)
@@ -570,10 +572,16 @@ class _Listing:
     def complete(self, name: str) -> bool:
         """In the listing, and frees nothing but through its parameters' own
         names (not `while (ptr->cda) { kfree(ptr->cda); ptr++; }` through a
-        local walking the array, which its summary may not follow)."""
-        if name not in self:
-            return False
-        fn = self.by_name[name]
+        local walking the array, which its summary may not follow).
+        (Asked at every call of a summary: worked out once per name.)"""
+        hit = self._complete.get(name)
+        if hit is None:
+            hit = self._complete[name] = name in self and self._frees_through_params(
+                self.by_name[name]
+            )
+        return hit
+
+    def _frees_through_params(self, fn: ir.Function) -> bool:
         params = {p.name for p in fn.params if p.pointer}
         for call in ir.call_exprs(fn):
             api = self.apis.role(call.func, "free")

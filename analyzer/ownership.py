@@ -733,6 +733,7 @@ class Analysis:
         self.destroyed_named: dict[int, frozenset[str]] = {}
         self.listing: Listing = _NO_LISTING  # (set by the engine: engine._Listing)
         self._members_freed: dict[str, dict[int, frozenset[str]]] = {}  # callee -> its member frees
+        self._members_named: dict[str, dict[int, frozenset[str]]] = {}  # callee -> all it touches
         # a failing callee's leftover in a place of our block the analysis
         # cannot follow, which this function frees elsewhere -> that place
         self.detached: dict[int, tuple[int, tuple[str, ...]]] = {}
@@ -784,20 +785,9 @@ class Analysis:
         # the address of a member holds an element kept there, not the structure.
         elem: dict[str, bool] = {}
         for target, value in assignments:
-            if not isinstance(target, ir.Name):
-                continue
-            v = ir.uncast(value) if value is not None else None
-            ok = (
-                isinstance(v, ir.Call)
-                and bool(v.args)
-                and isinstance(ir.uncast(v.args[0]), ir.Unary)
-                and ir.uncast(v.args[0]).op == "&"
-                and isinstance(ir.uncast(v.args[0]).operand, ir.Field)
-                and v.func not in ("container_of", "container_of_const")
-                and self.apis.role(v.func, "getter") is None
-                and v.func not in self.apis.drvdata_getters
-            )
-            elem[target.name] = elem.get(target.name, True) and ok
+            if isinstance(target, ir.Name):
+                ok = self._takes_element(value)
+                elem[target.name] = elem.get(target.name, True) and ok
         self.member_elements = {n for n, ok in elem.items() if ok}
         self.flags = {p.name for p in fn.params if p.type_text.strip() in ("bool", "_Bool")} | {
             n.name for n in fn.nodes if n.kind is Kind.DECL and n.decl_bool and n.name
@@ -3461,7 +3451,9 @@ class Analysis:
             listed = summary.name in self.listing
             members = self._members_freed[summary.name] = _members_freed(summary) if listed else {}
         listed_destructor = self.listing.complete(summary.name)
-        named = _members_named(summary) if listed_destructor else {}
+        named = self._members_named.get(summary.name) if listed_destructor else {}
+        if named is None:
+            named = self._members_named[summary.name] = _members_named(summary)
         # (the members it frees before what holds them: a freed parameter's
         # members are not found any more, and `rel(x)` freeing x->data then
         # x says both)
@@ -4569,6 +4561,23 @@ class Analysis:
                     )
             else:
                 self.leaks[key] = leak
+
+    def _takes_element(self, value: ir.Expr | None) -> bool:
+        """`skb_dequeue(&qca->rx_q)`: a call given a member's address first,
+        which is not a way back to the structure (`container_of`, a getter,
+        `dev_get_drvdata(&pdev->dev)`)."""
+        v = ir.uncast(value) if value is not None else None
+        if not isinstance(v, ir.Call) or not v.args:
+            return False
+        first = ir.uncast(v.args[0])
+        return (
+            isinstance(first, ir.Unary)
+            and first.op == "&"
+            and isinstance(first.operand, ir.Field)
+            and v.func not in ("container_of", "container_of_const")
+            and self.apis.role(v.func, "getter") is None
+            and v.func not in self.apis.drvdata_getters
+        )
 
     def _bails_out(self, node: ir.Node, rid: int, world: World) -> bool:
         """Is this exit of a void function an early `return;` in an if's body
