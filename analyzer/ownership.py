@@ -3524,14 +3524,13 @@ class Analysis:
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    # A result nobody tests here (`pc_claim(dev);`,
-                    # `PTR_ERR_OR_ZERO(__clk_register(.., hw))`): the callee did
+                    # A result nobody reads (`pc_claim(dev);`): the callee did
                     # what it does when it succeeds, as far as we know. One
-                    # returned as it is (`return v4l2_ctrl_new(hdl, ..)`) keeps
-                    # the older reading, "zero": a pointer function's failure,
-                    # which our caller tests; its success mostly links the new
-                    # object back to the argument.
-                    succeeds = summary.error_class == "zero" and id(expr) not in self._returned_calls
+                    # returned or given on (`return v4l2_ctrl_new(hdl, ..)`)
+                    # keeps the older reading, "zero": a pointer function's
+                    # failure, which its caller tests; its success mostly
+                    # links the new object back to the argument.
+                    succeeds = summary.error_class == "zero" and expr is self._statement
                     ok = result or ("nonzero" if succeeds else "zero")
                     what = on_nonzero if ok == "nonzero" else on_zero
                     if what == "lent":
@@ -3599,15 +3598,6 @@ class Analysis:
                 extra = ["." + extra[0][2:], *extra[1:]]
         root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
         return self.resolve_path(root, path, world, create=True)
-
-    @cached_property
-    def _returned_calls(self) -> set[int]:
-        """The calls `return` gives back as they are (by id)."""
-        return {
-            id(ir.uncast(n.expr))
-            for n in self.fn.nodes
-            if n.kind is Kind.RETURN and n.expr is not None
-        }
 
     def _lends_other_local(self, call: ir.Call, index: int) -> bool:
         """Is a variable or structure of this function's frame among the
