@@ -3524,14 +3524,9 @@ class Analysis:
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    # A result nobody reads (`pc_claim(dev);`): the callee did
-                    # what it does when it succeeds, as far as we know. One
-                    # returned or given on (`return v4l2_ctrl_new(hdl, ..)`)
-                    # keeps the older reading, "zero": a pointer function's
-                    # failure, which its caller tests; its success mostly
-                    # links the new object back to the argument.
-                    succeeds = summary.error_class == "zero" and expr is self._statement
-                    ok = result or ("nonzero" if succeeds else "zero")
+                    # (a result nobody tests: the callee did what it does
+                    # when it succeeds, as far as this function knows)
+                    ok = result or ("nonzero" if summary.error_class == "zero" else "zero")
                     what = on_nonzero if ok == "nonzero" else on_zero
                     if what == "lent":
                         self._keep(expr, rid, world)
