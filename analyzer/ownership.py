@@ -804,7 +804,6 @@ class Analysis:
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
-        self.err_ptr_exit = False  # some exit is `return ERR_PTR(..)` (a failure)
         self.truncated = False
         # Observations for the driver-model rules; they change no state.
         self.free_calls: dict[Span, FreeCall] = {}
@@ -3498,12 +3497,6 @@ class Analysis:
                 # the callee returns (`entry = qp_ent_create(pq, cq)`)
                 on_zero0 = CALLEE_KEEPS if on_zero0 == "escaped" else on_zero0
                 on_nonzero0 = CALLEE_KEEPS if on_nonzero0 == "escaped" else on_nonzero0
-            elif not eff.chain and self._lends_other_local(expr, eff.index):
-                # `drm_edid_legacy_init(&drm_edid, edid)`: a pointer function
-                # given a structure of our frame stores the block there and
-                # hands the structure back; the block only went into our local
-                on_zero0 = None if on_zero0 == "escaped" else on_zero0
-                on_nonzero0 = None if on_nonzero0 == "escaped" else on_nonzero0
             linked = not eff.chain and "escaped" in (eff.on_zero, eff.on_nonzero)
             linked = linked and self._gives_own_block(expr, eff.index, world)
             for rid in targets:
@@ -3524,10 +3517,7 @@ class Analysis:
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    # (a result nobody tests: the callee did what it does
-                    # when it succeeds, as far as this function knows)
-                    ok = result or ("nonzero" if summary.error_class == "zero" else "zero")
-                    what = on_nonzero if ok == "nonzero" else on_zero
+                    what = on_nonzero if result == "nonzero" else on_zero
                     if what == "lent":
                         self._keep(expr, rid, world)
                     else:
@@ -3593,11 +3583,6 @@ class Analysis:
                 extra = ["." + extra[0][2:], *extra[1:]]
         root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
         return self.resolve_path(root, path, world, create=True)
-
-    def _lends_other_local(self, call: ir.Call, index: int) -> bool:
-        """Is a variable or structure of this function's frame among the
-        call's other arguments (`&drm_edid`)?"""
-        return any(i != index and self._lends_local(a) for i, a in enumerate(call.args))
 
     def _gives_own_block(self, call: ir.Call, index: int, world: World) -> bool:
         """Is a block of ours among the call's other arguments? A callee that
@@ -4044,9 +4029,6 @@ class Analysis:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
             # exactly when the test holds (a pointer function fails as "zero").
             self._settle(arg.name, world, nonzero=not truth)
-        elif isinstance(arg, ir.Field) and arg.text in world.pending:
-            # `dev->p = create(dev); if (IS_ERR(dev->p))`: the same, in a member
-            self._settle(arg.text, world, nonzero=not truth)
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
             return [world]
@@ -4253,10 +4235,7 @@ class Analysis:
             rid = world.env.get(name)
             if rid is not None:
                 self.free(rid, world)
-        # Unresolved conditional hand-overs: an int function's success (it took
-        # ownership); a pointer function's failure (what its result points to
-        # holds a pointer back to its argument, which is no hand-over:
-        # `ctrl = v4l2_ctrl_new_custom(hdl, ..)` tested by `hdl->error`)
+        # Unresolved conditional hand-overs: assume the callee took ownership.
         for pend in world.pending.values():
             for rid, on_zero, _, _ in pend:
                 self._apply_effect(rid, on_zero, world)
@@ -4284,13 +4263,7 @@ class Analysis:
             self.globals_undone.update(
                 k[len(_UNDONE) :] for k in world.vals if k.startswith(_UNDONE)
             )
-        if cls == "error" and self.fn.returns_pointer:
-            # `return ERR_PTR(ret)`: a pointer function's failure, as its
-            # callers' IS_ERR() reads it (the "zero" class, with NULL)
-            self.err_ptr_exit = True
-            self.exits.append((world, "zero", fresh))
-        else:
-            self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
+        self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
         if self.globals:
             # what the file's variables hold outlives the call: for the
