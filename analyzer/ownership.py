@@ -702,8 +702,10 @@ class Analysis:
         # `ret = radix_tree_insert(.., entry)`: the sink call whose result a
         # local takes, and the blocks it keeps only if it succeeds.
         self._sink_call: ir.Call | None = None
-        # `return foo_add(x);` taken once per class of its result (see `_returns_call`)
-        self._returning: tuple[ir.Call, str] | None = None
+        # `return foo_add(x);` taken once per class of its result (see
+        # `_returns_call`): the call, its class, and whether it failed there
+        self._returning: tuple[ir.Call, str, bool] | None = None
+        self._exit_class: str | None = None  # ... and the class of our exit
         self._sink_pending: list[tuple[int, str, None, str]] = []
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
         self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
@@ -804,6 +806,7 @@ class Analysis:
         self.leaks: dict[tuple, Leak] = {}
         # (world, result class, the fresh allocation returned if any)
         self.exits: list[tuple[World, str, Site | None]] = []
+        self.err_ptr_exit = False  # some exit is `return ERR_PTR(..)` (a failure)
         self.truncated = False
         # Observations for the driver-model rules; they change no state.
         self.free_calls: dict[Span, FreeCall] = {}
@@ -1407,14 +1410,21 @@ class Analysis:
                     self.exit(node, w)
                 return []
             call = self._returns_call(expr)
-            if call is not None:
+            inner = None if call is not None else self._returns_tested_call(expr)
+            if call is not None or inner is not None:
                 # `return snd_ctl_add_replace(card, kctl, mode);`: the callee's
                 # result is ours, and what it did with kctl depends on it.
+                # `return PTR_ERR_OR_ZERO(__clk_register(.., hw));`: ours is
+                # zero exactly when the pointer function succeeded.
                 failed = world.copy()
                 for w, cls in ((world, "zero"), (failed, "nonzero")):
-                    self._returning = (call, cls)
+                    if call is not None:
+                        self._returning = (call, cls, cls == "nonzero")
+                    else:
+                        self._returning = (inner, _OTHER[cls], cls == "nonzero")
+                    self._exit_class = cls
                     self.exit(node, w)
-                self._returning = None
+                self._returning = self._exit_class = None
                 return []
             self.exit(node, world)
             return []
@@ -1529,6 +1539,29 @@ class Analysis:
         ):
             return call
         return None
+
+    def _returns_tested_call(self, expr: ir.Expr | None) -> ir.Call | None:
+        """`return PTR_ERR_OR_ZERO(__clk_register(.., hw));` in an int function:
+        the pointer function whose failure our non-zero result is."""
+        if expr is None or self.fn.returns_pointer or self.fn.returns_void:
+            return None
+        if self.fn.returns_bool:
+            return None
+        test = ir.uncast(expr)
+        if not isinstance(test, ir.Call):
+            return None
+        api = self.apis.role(test.func, "condition")
+        if api is None or api.test != "is_err" or api.pointer is None:
+            return None
+        if api.pointer >= len(test.args):
+            return None
+        call = ir.uncast(test.args[api.pointer])
+        if not isinstance(call, ir.Call):
+            return None
+        summary = self._summary_call(call)
+        if summary is None or summary.error_class != "zero" or self.never_fails(call.func):
+            return None
+        return call
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
@@ -3497,6 +3530,12 @@ class Analysis:
                 # the callee returns (`entry = qp_ent_create(pq, cq)`)
                 on_zero0 = CALLEE_KEEPS if on_zero0 == "escaped" else on_zero0
                 on_nonzero0 = CALLEE_KEEPS if on_nonzero0 == "escaped" else on_nonzero0
+            elif not eff.chain and self._lends_other_local(expr, eff.index):
+                # `drm_edid_legacy_init(&drm_edid, edid)`: a pointer function
+                # given a structure of our frame stores the block there and
+                # hands the structure back; the block only went into our local
+                on_zero0 = None if on_zero0 == "escaped" else on_zero0
+                on_nonzero0 = None if on_nonzero0 == "escaped" else on_nonzero0
             linked = not eff.chain and "escaped" in (eff.on_zero, eff.on_nonzero)
             linked = linked and self._gives_own_block(expr, eff.index, world)
             for rid in targets:
@@ -3517,7 +3556,17 @@ class Analysis:
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    what = on_nonzero if result == "nonzero" else on_zero
+                    # A result nobody tests here (`pc_claim(dev);`,
+                    # `PTR_ERR_OR_ZERO(__clk_register(.., hw))`): the callee did
+                    # what it does when it succeeds, as far as we know. One
+                    # returned as it is (`return v4l2_ctrl_new(hdl, ..)`) keeps
+                    # the older reading, "zero": a pointer function's failure,
+                    # which our caller tests; its success mostly links the new
+                    # object back to the argument.
+                    succeeds = summary.error_class == "zero"
+                    succeeds = succeeds and id(expr) not in self._returned_calls
+                    ok = result or ("nonzero" if succeeds else "zero")
+                    what = on_nonzero if ok == "nonzero" else on_zero
                     if what == "lent":
                         self._keep(expr, rid, world)
                     else:
@@ -3583,6 +3632,20 @@ class Analysis:
                 extra = ["." + extra[0][2:], *extra[1:]]
         root, path = self._unalias(root, tokens + extra, world)  # `qm = &zip->qm; f(qm)`
         return self.resolve_path(root, path, world, create=True)
+
+    @cached_property
+    def _returned_calls(self) -> set[int]:
+        """The calls `return` gives back as they are (by id)."""
+        return {
+            id(ir.uncast(n.expr))
+            for n in self.fn.nodes
+            if n.kind is Kind.RETURN and n.expr is not None
+        }
+
+    def _lends_other_local(self, call: ir.Call, index: int) -> bool:
+        """Is a variable or structure of this function's frame among the
+        call's other arguments (`&drm_edid`)?"""
+        return any(i != index and self._lends_local(a) for i, a in enumerate(call.args))
 
     def _gives_own_block(self, call: ir.Call, index: int, world: World) -> bool:
         """Is a block of ours among the call's other arguments? A callee that
@@ -4029,6 +4092,9 @@ class Analysis:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
             # exactly when the test holds (a pointer function fails as "zero").
             self._settle(arg.name, world, nonzero=not truth)
+        elif isinstance(arg, ir.Field) and arg.text in world.pending:
+            # `dev->p = create(dev); if (IS_ERR(dev->p))`: the same, in a member
+            self._settle(arg.text, world, nonzero=not truth)
         found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
         if len(found) != 1:
             return [world]
@@ -4235,7 +4301,10 @@ class Analysis:
             rid = world.env.get(name)
             if rid is not None:
                 self.free(rid, world)
-        # Unresolved conditional hand-overs: assume the callee took ownership.
+        # Unresolved conditional hand-overs: an int function's success (it took
+        # ownership); a pointer function's failure (what its result points to
+        # holds a pointer back to its argument, which is no hand-over:
+        # `ctrl = v4l2_ctrl_new_custom(hdl, ..)` tested by `hdl->error`)
         for pend in world.pending.values():
             for rid, on_zero, _, _ in pend:
                 self._apply_effect(rid, on_zero, world)
@@ -4263,7 +4332,13 @@ class Analysis:
             self.globals_undone.update(
                 k[len(_UNDONE) :] for k in world.vals if k.startswith(_UNDONE)
             )
-        self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
+        if cls == "error" and self.fn.returns_pointer:
+            # `return ERR_PTR(ret)`: a pointer function's failure, as its
+            # callers' IS_ERR() reads it (the "zero" class, with NULL)
+            self.err_ptr_exit = True
+            self.exits.append((world, "zero", fresh))
+        else:
+            self.exits.append((world, "nonzero" if cls in ("error", "positive") else cls, fresh))
         self.find_leaks(node, world, cls)
         if self.globals:
             # what the file's variables hold outlives the call: for the
@@ -4350,8 +4425,8 @@ class Analysis:
             return "unknown"
         if returned is not None:
             return "nonzero"
-        if self._returning is not None and self._returning[0] is ir.uncast(node.expr):
-            return self._returning[1]
+        if self._exit_class is not None:
+            return self._exit_class
         return self._value_class(node.expr, world)
 
     def _value_class(self, expr: ir.Expr, world: World) -> str:
@@ -4545,7 +4620,7 @@ class Analysis:
                 error_exit=error_exit,
                 truncated=self.truncated,
                 tentative=rid in tentative,
-                helper_failed=self._returning is not None and self._returning[1] == "nonzero",
+                helper_failed=self._returning is not None and self._returning[2],
                 released_elsewhere=reason == "left-in-caller"
                 and self.releases_after(world.holders.get(rid), site.span.line),
             )
@@ -4958,6 +5033,7 @@ def _spelled(text: str) -> str:
 
 
 # What a callee may do with a block on success that a failure leaves undone
+_OTHER = {"zero": "nonzero", "nonzero": "zero"}
 _KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
 _TAKEN = _KEEPS | {"freed", "handed", "dropped"}
 # + name: the local holds the result of a callee whose failures are errnos

@@ -168,8 +168,9 @@ def summarize(a: Analysis) -> Summary:
     # Exits whose return value is unknown speak for a class only when no exit
     # is known to be of it: `return ch->ok ? true : false` must not blur the
     # plain `return false` paths of the same function.
-    # A pointer function's ERR_PTR exits count as non-zero, so they must not
-    # hide its plain `return file;` successes, whose value is unknown.
+    # A pointer function's plain `return file;` successes, whose value is
+    # unknown, count as non-zero beside any known one (its ERR_PTR exits are
+    # failures, "zero" with its NULLs: Analysis.err_ptr_exit).
     # Parameters given whole to a release-named call (`put_device(&x->dev)`)
     # on some exit of each class.
     handed_in: dict[str, Counter] = {"zero": Counter(), "nonzero": Counter()}
@@ -250,7 +251,7 @@ def summarize(a: Analysis) -> Summary:
             foreign = foreign or fresh.foreign
             if fresh.failure == "err_ptr":
                 err_ptr = True
-        elif fn.returns_pointer and cls == "nonzero":
+        elif fn.returns_pointer and (cls == "nonzero" or a.err_ptr_exit):
             err_ptr = True
     for key in sorted(set(by_class["zero"]) | set(by_class["nonzero"])):
         outcomes = {c: by_class[c].get(key, []) for c in by_class}
