@@ -3556,14 +3556,15 @@ class Analysis:
                     kept = [w for w in (on_zero, on_nonzero) if w in _KEEPS]
                     pending.append((rid, on_zero, on_nonzero, kept[0] if kept else None))
                 else:
-                    # A result nobody tests here (`pc_claim(dev);`,
-                    # `PTR_ERR_OR_ZERO(__clk_register(.., hw))`): the callee did
-                    # what it does when it succeeds, as far as we know. One
-                    # returned as it is (`return v4l2_ctrl_new(hdl, ..)`) keeps
-                    # the older reading, "zero": a pointer function's failure,
-                    # which our caller tests; its success mostly links the new
-                    # object back to the argument.
-                    succeeds = summary.error_class == "zero"
+                    # A pointer result nobody tests here (`pc_claim(dev);`,
+                    # `ed_set(c, ed_legacy_init(&b, data))`): the callee did what
+                    # it does when it succeeds, as far as we know. One returned
+                    # as it is (`return v4l2_ctrl_new(hdl, ..)`) keeps the older
+                    # reading, "zero": its failure, which our caller tests; its
+                    # success mostly links the new object back to the argument.
+                    # (Not so for int and bool callees: their "zero" reading
+                    # stays, as before.)
+                    succeeds = summary.returns_pointer
                     succeeds = succeeds and id(expr) not in self._returned_calls
                     ok = result or ("nonzero" if succeeds else "zero")
                     what = on_nonzero if ok == "nonzero" else on_zero
@@ -3643,9 +3644,27 @@ class Analysis:
         }
 
     def _lends_other_local(self, call: ir.Call, index: int) -> bool:
-        """Is a variable or structure of this function's frame among the
-        call's other arguments (`&drm_edid`)?"""
-        return any(i != index and self._lends_local(a) for i, a in enumerate(call.args))
+        """Is a structure of this function's frame among the call's other
+        arguments (`&drm_edid`)?"""
+        return any(i != index and self._frame_object(a) for i, a in enumerate(call.args))
+
+    def _frame_object(self, arg: ir.Expr) -> bool:
+        """`&info`, `&info.sub`, `values`: storage of this frame itself, not
+        memory reached through a pointer (`&pdev->dev`) or a parameter."""
+        arg = ir.uncast(arg)
+        if isinstance(arg, ir.Name):
+            return arg.name in self.arrays
+        if not (isinstance(arg, ir.Unary) and arg.op == "&"):
+            return False
+        e = arg.operand
+        while isinstance(e, ir.Field) and not e.arrow:
+            e = e.base
+        return (
+            isinstance(e, ir.Name)
+            and e.name in self.locals
+            and e.name not in self.pointers
+            and e.name not in self.params
+        )
 
     def _gives_own_block(self, call: ir.Call, index: int, world: World) -> bool:
         """Is a block of ours among the call's other arguments? A callee that
