@@ -189,7 +189,8 @@ class Leak:
     # holds), with no caller here seen dropping it.
     tentative: bool = False
     # at `return helper(..)` taken as failing: rests on the helper's summary
-    # saying it does not take the block when it fails (see `_returns_call`)
+    # saying it does not take the block when it fails (see `_returns_call`,
+    # `_returns_tested_call`)
     helper_failed: bool = False
     # this function releases the holder by name on another path
     # (`video_device_release(dev->vdev)`): it owns what the holder holds
@@ -703,8 +704,8 @@ class Analysis:
         # local takes, and the blocks it keeps only if it succeeds.
         self._sink_call: ir.Call | None = None
         # `return foo_add(x);` taken once per class of its result (see
-        # `_returns_call`): the call, its class, and whether it failed there
-        self._returning: tuple[ir.Call, str, bool] | None = None
+        # `_returns_call`, `_returns_tested_call`): the call and its class
+        self._returning: tuple[ir.Call, str] | None = None
         self._exit_class: str | None = None  # ... and the class of our exit
         self._sink_pending: list[tuple[int, str, None, str]] = []
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
@@ -1415,13 +1416,14 @@ class Analysis:
                 # `return snd_ctl_add_replace(card, kctl, mode);`: the callee's
                 # result is ours, and what it did with kctl depends on it.
                 # `return PTR_ERR_OR_ZERO(__clk_register(.., hw));`: ours is
-                # zero exactly when the pointer function succeeded.
+                # non-zero exactly when the pointer function failed with an
+                # ERR_PTR (a NULL failure, zero too, is read as its success).
                 failed = world.copy()
                 for w, cls in ((world, "zero"), (failed, "nonzero")):
                     if call is not None:
-                        self._returning = (call, cls, cls == "nonzero")
+                        self._returning = (call, cls)
                     else:
-                        self._returning = (inner, _OTHER[cls], cls == "nonzero")
+                        self._returning = (inner, _OTHER[cls])
                     self._exit_class = cls
                     self.exit(node, w)
                 self._returning = self._exit_class = None
@@ -1542,7 +1544,12 @@ class Analysis:
 
     def _returns_tested_call(self, expr: ir.Expr | None) -> ir.Call | None:
         """`return PTR_ERR_OR_ZERO(__clk_register(.., hw));` in an int function:
-        the pointer function whose failure our non-zero result is."""
+        the pointer function whose failure our non-zero result is.
+
+        Unlike `_returns_call`, for any summary: the alternative is one
+        reading for both exits, and either one is wrong for one of them
+        (`clk_hw_register()` kept `hw` on both, or on neither). Leaks at the
+        failing exit are low (`Leak.helper_failed`)."""
         if expr is None or self.fn.returns_pointer or self.fn.returns_void:
             return None
         if self.fn.returns_bool:
@@ -4639,7 +4646,7 @@ class Analysis:
                 error_exit=error_exit,
                 truncated=self.truncated,
                 tentative=rid in tentative,
-                helper_failed=self._returning is not None and self._returning[2],
+                helper_failed=self._exit_class == "nonzero",
                 released_elsewhere=reason == "left-in-caller"
                 and self.releases_after(world.holders.get(rid), site.span.line),
             )
