@@ -4113,6 +4113,11 @@ class Analysis:
             return self.refine(arg, world, truth)
         if kind == "not":  # `ACPI_SUCCESS(status)` is `!status`
             return self.refine(arg, world, not truth)
+        inner = ir.uncast(arg)
+        callee = self._summary_call(inner) if type(inner) is ir.Call else None
+        if kind == "is_err" and callee is not None and callee.error_class == "zero":
+            # `if (IS_ERR(ck_create(hw)))`: the call failed exactly when the test holds
+            return self._refine_call(inner, world, not truth) or [world]
         self.eval(arg, world)
         if isinstance(arg, ir.Name) and arg.name in world.pending:
             # `file = foo_getfile(.., priv); if (IS_ERR(file))`: the call failed
