@@ -1550,9 +1550,8 @@ class Analysis:
         reading for both exits, and either one is wrong for one of them
         (`clk_hw_register()` kept `hw` on both, or on neither). Leaks at the
         failing exit are low (`Leak.helper_failed`)."""
-        if expr is None or self.fn.returns_pointer or self.fn.returns_void:
-            return None
-        if self.fn.returns_bool:
+        fn = self.fn
+        if expr is None or fn.returns_pointer or fn.returns_void or fn.returns_bool:
             return None
         test = ir.uncast(expr)
         if not isinstance(test, ir.Call):
@@ -1562,13 +1561,17 @@ class Analysis:
             return None
         if api.pointer >= len(test.args):
             return None
-        call = ir.uncast(test.args[api.pointer])
-        if not isinstance(call, ir.Call):
+        call = self._pointer_call(test.args[api.pointer])
+        return None if call is None or self.never_fails(call.func) else call
+
+    def _pointer_call(self, expr: ir.Expr) -> ir.Call | None:
+        """`foo_create(.., hw)` given to `IS_ERR()` or `PTR_ERR_OR_ZERO()`: a
+        call of a function whose summary fails as "zero" (a pointer function)."""
+        call = ir.uncast(expr)
+        if type(call) is not ir.Call:
             return None
         summary = self._summary_call(call)
-        if summary is None or summary.error_class != "zero" or self.never_fails(call.func):
-            return None
-        return call
+        return call if summary is not None and summary.error_class == "zero" else None
 
     def _guarded_frees(self, node: ir.Node, slot: int) -> list[ir.Expr]:
         """`if (flag) kfree(p);`: what the free on branch `slot` releases, when that
@@ -4113,9 +4116,8 @@ class Analysis:
             return self.refine(arg, world, truth)
         if kind == "not":  # `ACPI_SUCCESS(status)` is `!status`
             return self.refine(arg, world, not truth)
-        inner = ir.uncast(arg)
-        callee = self._summary_call(inner) if type(inner) is ir.Call else None
-        if kind == "is_err" and callee is not None and callee.error_class == "zero":
+        inner = self._pointer_call(arg) if kind == "is_err" else None
+        if inner is not None:
             # `if (IS_ERR(ck_create(hw)))`: the call failed exactly when the test holds
             return self._refine_call(inner, world, not truth) or [world]
         self.eval(arg, world)
@@ -5063,8 +5065,8 @@ def _spelled(text: str) -> str:
     return "".join(text.split())
 
 
+_OTHER = {"zero": "nonzero", "nonzero": "zero"}  # the other result class
 # What a callee may do with a block on success that a failure leaves undone
-_OTHER = {"zero": "nonzero", "nonzero": "zero"}
 _KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
 _TAKEN = _KEEPS | {"freed", "handed", "dropped"}
 # + name: the local holds the result of a callee whose failures are errnos
