@@ -4128,7 +4128,18 @@ class Analysis:
         elif isinstance(arg, ir.Field) and arg.text in world.pending:
             # `dev->p = create(dev); if (IS_ERR(dev->p))`: the same, in a member
             self._settle(arg.text, world, nonzero=not truth)
-        found = [] if self._via_derived(arg, world) else self.resolve(arg, world)
+        if truth and kind == "is_err" and isinstance(arg, ir.Name):
+            # `if (IS_ERR(clk)) return clk;` returns an errno (until clk is assigned)
+            world.vals[_sign_key(arg.name)] = NEGATIVE
+        if self._via_derived(arg, world):
+            if truth and isinstance(arg, ir.Name):
+                # `clk = clk_register(NULL, &pll->hw); if (IS_ERR(clk)) return clk;`:
+                # an error pointer points into no block, so returning it does
+                # not return pll (the callee failed: pll is still ours)
+                world.env.pop(arg.name, None)
+                world.derived.pop(arg.name, None)
+            return [world]
+        found = self.resolve(arg, world)
         if len(found) != 1:
             return [world]
         rid = found[0]
