@@ -1219,6 +1219,37 @@ class Analysis:
                 self.bind_key(f"{node.name}[]", rid, world)
         return True
 
+    def _struct_init(self, name: str | None, init: ir.Expr, world: World) -> bool:
+        """`struct foo_params p = { .buf = buf };`, `p = (struct foo_params){ .. }`:
+        a structure of this frame holds the blocks its initialiser names, under
+        their designators, so that `foo_run(&p)` hands them on with it."""
+        init = ir.uncast(init)
+        if not (
+            name in self.locals
+            and name not in self.pointers
+            and name not in self.arrays
+            and isinstance(init, ir.Opaque)
+            and _INITIALISER.match(init.text)
+        ):
+            return False
+        for key in [k for k in world.env if k.startswith(name + ".")]:
+            del world.env[key]  # (the whole structure is written)
+        parts = list(init.parts)
+        while parts:
+            part = parts.pop(0)
+            if type(part) is ir.Opaque:
+                # (clang: the literal's list one level down, each `.a = x` apart)
+                parts[:0] = part.parts
+                continue
+            rid = self.eval(part, world)
+            if rid is None or world.status.get(rid) not in OWNED or type(part) is not ir.Name:
+                continue
+            designated = r"\.\s*([A-Za-z_]\w*)\s*=\s*" + re.escape(part.name) + r"\s*[,}]"
+            m = re.search(designated, init.text)
+            if m:
+                self.bind_key(f"{name}.{m.group(1)}", rid, world)
+        return True
+
     def _not_entered(self, head: ir.Node, world: World) -> bool:
         """At a loop's exit: has its body not run yet (`i` still 0 in `i < n`)?"""
         cond = head.expr
@@ -1366,6 +1397,8 @@ class Analysis:
         elif kind is Kind.DECL:
             self.unbind_local(node.name, world)
             if node.expr is not None and self._array_init(node, world):
+                pass
+            elif node.expr is not None and self._struct_init(node.name, node.expr, world):
                 pass
             elif node.expr is not None and self._summary_call(ir.uncast(node.expr)) is not None:
                 # `T *body = wfx_alloc_hif(.., &hif);`: as `body = ..`, so that what
@@ -1685,7 +1718,10 @@ class Analysis:
             v = world.env.get(env_key)
             return [] if v is None else [v]
         if segs is None:
-            return []  # not a local: a global or an unknown name
+            if not tokens and root in self.globals:  # `vfree((void *)g_buf)`
+                v = world.heap.get((FILE_VARS, root))
+                return [] if v is None else [v]
+            return []  # not a local: a global's field or an unknown name
         return self.resolve_segments(segs, world, create)
 
     def _plan(self, expr: ir.Expr) -> tuple[str, list[str], list[str] | None, str | None] | None:
@@ -2002,10 +2038,11 @@ class Analysis:
 
     def _store_global(self, name: str, rid: int | None, world: World) -> None:
         """`g_buf = value`: the block stays tracked in the file's variables.
-        A block this replaces there is let go (it may be held elsewhere too)."""
+        A block this replaces there is let go (it may be held elsewhere too),
+        except by `g_buf = NULL;`: the function drops the pointer it stored."""
         slot = (FILE_VARS, name)
         old = world.heap.pop(slot) if slot in world.heap else None
-        if old is not None and old != rid:
+        if old is not None and old != rid and not _stores_null(self._statement):
             self.escape(old, world)
         if rid is None:
             return
@@ -2318,6 +2355,8 @@ class Analysis:
                 if op == "+=" and t.name in self.unwind_index:
                     world.this_pass = frozenset()
             return None
+        if type(t) is ir.Name and self._struct_init(t.name, v, world):
+            return None  # `params = (struct foo_params){ .buf = buf };`
         holder = _display(t)
         if type(t) is ir.Field and t.text in world.pending:
             del world.pending[t.text]  # (what waited on the old value of the field)
@@ -2842,6 +2881,9 @@ class Analysis:
                 # &info, 1)`, runs it on what the local holds and keeps nothing;
                 # another borrower, `foo_stats_init(&vsi, &info)`, may copy it out)
                 runs = borrows and facts.callback
+                # (`strsep(&opts, ",")` moves a pointer along the block it points
+                # into, and keeps nothing)
+                runs = runs or borrows and arg.operand.name in self.pointers
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
                         if not self._freed_further_on(rid, world):
@@ -3032,10 +3074,15 @@ class Analysis:
         """Is arg (`fn` or `&fn`) a function of this file that frees its first
         argument (by its summary, or named as a free), or a release callback
         held in a field (`bp->destroy`, `ops->release`)?"""
-        if isinstance(arg, ir.Unary) and arg.op == "&":
+        address = isinstance(arg, ir.Unary) and arg.op == "&"
+        if address:
             arg = arg.operand
         if isinstance(arg, ir.Field):
-            return self.apis.releases(arg.field) and not self.apis.borrows(arg.field)
+            # (`&c->free_buffer_wait`, `&p->free_list`: the address of an embedded
+            # member is an object, never a callback held in the field)
+            return (
+                not address and self.apis.releases(arg.field) and not self.apis.borrows(arg.field)
+            )
         name = self._own_function(arg)
         if name is None:
             return False
@@ -4932,6 +4979,10 @@ def _table_name(value: ir.Expr) -> str | None:
     if isinstance(value, ir.Unary) and value.op == "&":
         value = value.operand
     return value.name if isinstance(value, ir.Name) else None
+
+
+# `{ .a = x }`, `(struct foo){ .a = x }`: an initialiser list or a compound literal
+_INITIALISER = re.compile(r"\s*(\([^()]*\)\s*)?\{")
 
 
 def _stores_null(statement: ir.Expr | None) -> bool:

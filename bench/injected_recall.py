@@ -9,9 +9,10 @@ studied when it was missed: recall on them says little about the next bug.
 This takes real driver code the tool has never been tuned to and makes a
 leak in it the way the real ones look: in a function that allocates a block
 with a kmalloc-family allocator (`x = kzalloc(..)`, `priv->buf = kstrdup(..)`)
-and frees it on an error path, one such free is replaced by an empty statement
-(`;`, so numbering holds and an `if` keeps its body). The free is on an error path when it is followed in its
-block by an error return or a `goto`, or when it sits under a label
+and frees it on an error path, one such free is replaced by an empty
+statement (`;`, so numbering holds and an `if` keeps its body). The free is
+on an error path when it is followed in its block by an error return or a
+`goto`, or when it sits under a label
 (`err_free:`) below the allocation. A function where the unmodified file
 already has a finding about the block is left out, and so is a block freed
 twice in the function under the same name on the same path (the deleted free
@@ -43,17 +44,21 @@ from analyzer.plugins import discover  # noqa: E402
 
 ALLOCATORS = (
     "kmalloc kzalloc kcalloc kmalloc_array kzalloc_node kmalloc_node kmemdup kstrdup "
-    "kstrndup kasprintf kvmalloc kvzalloc kvcalloc kvmalloc_array vmalloc vzalloc"
+    "kstrndup kasprintf kvmalloc kvzalloc kvcalloc kvmalloc_array vmalloc vzalloc vmalloc_user"
 ).split()
 FREES = ("kfree", "kvfree", "vfree", "kfree_sensitive")
-_FREE = re.compile(r"^\s*(?:%s)\(\s*([A-Za-z_][\w>.\-]*)\s*\);\s*$" % "|".join(FREES))
+_FREE = re.compile(r"^\s*(?:" + "|".join(FREES) + r")\(\s*([A-Za-z_][\w>.\-]*)\s*\);\s*$")
 _LABEL = re.compile(r"^[A-Za-z_]\w*:\s*$")
-_ERROR_EXIT = re.compile(r"^\s*(?:return\s+(?:-E\w+|-\d+|NULL|ERR_PTR\(.*\)|\w+)\s*;|goto\s+\w+\s*;)")
+_ERROR_EXIT = re.compile(
+    r"^\s*(?:return\s+(?:-E\w+|-\d+|NULL|ERR_PTR\(.*\)|\w+)\s*;|goto\s+\w+\s*;)"
+)
 
 
 def _alloc_lines(lines: list[str], lo: int, hi: int, var: str) -> list[int]:
     """1-based lines in [lo, hi] that assign `var` a kmalloc-family allocation."""
-    pat = re.compile(r"(?<![\w>.])%s\s*=\s*(?:\([^)]*\)\s*)?(?:%s)\(" % (re.escape(var), "|".join(ALLOCATORS)))
+    calls = "|".join(ALLOCATORS)
+    cast = r"(?:\([^)]*\)\s*)?"
+    pat = re.compile(r"(?<![\w>.])" + re.escape(var) + r"\s*=\s*" + cast + "(?:" + calls + r")\(")
     return [i for i in range(lo, hi + 1) if pat.search(lines[i - 1])]
 
 
@@ -112,7 +117,8 @@ def main() -> int:
     files.sort()
     random.Random(args.seed).shuffle(files)
     rules, _ = discover()
-    options = Options(list(rules.values()), frontend=resolve("treesitter", None, None, [args.kernel]))
+    frontend = resolve("treesitter", None, None, [args.kernel])
+    options = Options(list(rules.values()), frontend=frontend)
     floor = CONFIDENCES.index(args.min_confidence)
     drawn = found = low = skipped = 0
     for path in files:
