@@ -35,6 +35,7 @@ ROLES = (
     "free",
     "sink",
     "transfer",
+    "unlink",
     "load",
     "condition",
     "error",
@@ -73,6 +74,9 @@ class Api:
     drvdata: bool = False
     into: int | None = None  # sinks written as calls: the index of the place stored into
     always: bool = False  # sinks: takes the pointer even when it fails (`*_or_reset`)
+    # pointer sinks: a NULL or ERR_PTR result means it failed and kept nothing
+    # (`kthread_run()`); the others return an old value (`xchg()`)
+    result_fails: bool = False
     mutual: bool = False  # sinks: links the pointer and the other node both ways (a list)
     test: str = ""  # condition entries: "value" | "not" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
@@ -585,7 +589,7 @@ def _entries(role: str, entry: dict, where: str):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
     known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
-    known |= {"member", "requires", "size", "mutual"}
+    known |= {"member", "requires", "size", "mutual", "result_fails"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -600,7 +604,16 @@ def _entries(role: str, entry: dict, where: str):
         params = list(param_names)
 
         pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
-        pointed = ("reallocator", "free", "sink", "transfer", "load", "condition", *STRUCT_ROLES)
+        pointed = (
+            "reallocator",
+            "free",
+            "sink",
+            "transfer",
+            "unlink",
+            "load",
+            "condition",
+            *STRUCT_ROLES,
+        )
         if role in (*pointed, "setter", "getter") and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
         if role in ("setter", "getter") and not str(entry.get("member", "")).isidentifier():
@@ -622,6 +635,7 @@ def _entries(role: str, entry: dict, where: str):
             drvdata=bool(entry.get("drvdata", False)),
             into=_param_index(entry, "into", params, f"{where}: {proto!r}"),
             always=bool(entry.get("always", False)),
+            result_fails=bool(entry.get("result_fails", False)),
             mutual=bool(entry.get("mutual", False)),
             test=test,
             returns_pointer=returns_pointer,

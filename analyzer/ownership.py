@@ -63,6 +63,7 @@ CALLEE_KEEPS = "callee-keeps"
 KEPT_BY_OURS = "kept-by-ours"
 SINK_KEEPS = "sink-keeps"  # ... a sink's, waiting on its result (see _sunk_into)
 ADRIFT = "adrift"  # in World.lent: given with a block since handed over (Leak.partner_gone)
+LINKED = "linked"  # in World.lent: on a list, hash or tree, until an [[unlink]] takes it off
 NEGATIVE = "negative"  # vals under _sign_key(name): the variable holds a negative value
 PENDING = "pending"  # ... an errno that says a request was taken (`-EINPROGRESS`)
 POSITIVE = "positive"  # ... a positive one (`if (ret > 0)`): a count, not an errno
@@ -2194,6 +2195,20 @@ class Analysis:
         for v in [v for (c, _), v in world.heap.items() if c == rid]:
             self.escape(v, world, seen)
 
+    @cached_property
+    def unlinks(self) -> bool:
+        """Does this function call an [[unlink]] API (`list_del`)? Only then are
+        list links remembered (see `_unlink`)."""
+        return any(api.role == "unlink" for c in self.fn.calls for api in self.apis.lookup(c))
+
+    def _unlink(self, arg: ir.Expr, world: World) -> None:
+        """`list_add(&mi->link, &ctx->list); .. list_del(&mi->link);` on the way
+        out: the list no longer holds the block (LINKED), we alone do. A block
+        that went anywhere else in between escaped there as before."""
+        for rid in self.owner_of(arg, world):
+            if world.lent.get(rid) == LINKED:
+                del world.lent[rid]
+
     def free(self, rid: int, world: World) -> None:
         st = world.status.get(rid)
         if st in OWNED or st == MANAGED:
@@ -2393,7 +2408,7 @@ class Analysis:
         if isinstance(v, ir.Name) and not isinstance(t, ir.Name):
             self._copy_members(t, v.name, world)  # `chunk->mem = mem;` copies `mem.va`
         self._derived = self._offset = False
-        if isinstance(t, ir.Name) and isinstance(v, ir.Call):
+        if isinstance(v, ir.Call) and (isinstance(t, ir.Name) or type(t) is ir.Field):
             self._sink_call = v
         self._private_given = []
         rid = self.eval(v, world, holder=holder)
@@ -2435,12 +2450,13 @@ class Analysis:
             self._alias(t.name, v, world)
         if isinstance(t, ir.Name):
             self.assign_int(t.name, v, world)
-            if self._sink_pending:
-                world.pending[t.name] = tuple(self._sink_pending)
-                self._sink_pending = []
             if rid is not None and self._zeroing(t.name, v):
                 world.vals[_ZEROED + t.name] = "zero"
                 self._zeroed = True
+        if self._sink_pending:
+            # `st->thread = kthread_run(fn, st, ..)`: kept if it did not fail
+            world.pending[t.name if isinstance(t, ir.Name) else t.text] = tuple(self._sink_pending)
+            self._sink_pending = []
         return rid
 
     # Zeroed memory: after `nn = vzalloc(..)` a field the function tests
@@ -2721,6 +2737,11 @@ class Analysis:
                     self._zero_escapes(a, world)  # `foo_init(nn)`
         if world.failed:
             self._share_locals(expr, world)
+        if world.vals:
+            for a in expr.args:
+                if type(a) is ir.Unary and a.op == "&" and type(a.operand) is ir.Name:
+                    # `sclp_sd_sync(.., &dsize, &esize)`: any callee may write it
+                    _forget_int(world, a.operand.name)
         if self.got and self.apis.gets(expr.func):
             for a in expr.args:  # `get_device(&f->dev)`: a put of f on this path is ours
                 root = root_name(a)
@@ -3363,10 +3384,18 @@ class Analysis:
                     # devm drvdata: a release of the device (`gr_remove(pdev)`) frees
                     # the plain memory it holds (devres frees the object itself)
                     self._note_drvdata(args, api, rid, world)
-                elif expr is self._sink_call and not api.returns_pointer and not api.always:
-                    # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`:
+                elif (
+                    expr is self._sink_call
+                    and not api.always
+                    and (api.result_fails or not api.returns_pointer)
+                ):
+                    # `err = radix_tree_insert(&d->tree, id, entry); if (err < 0)`,
+                    # `st->thread = kthread_run(fn, st, ..); if (IS_ERR(st->thread))`:
                     # a sink that fails did not take the block.
-                    self._sink_pending.append((rid, SINK_KEEPS, None, SINK_KEEPS))
+                    if api.returns_pointer:
+                        self._sink_pending.append((rid, None, SINK_KEEPS, SINK_KEEPS))
+                    else:
+                        self._sink_pending.append((rid, SINK_KEEPS, None, SINK_KEEPS))
                     self._sunk_into[rid] = frozenset(into)
                 elif world.status.get(rid) == MANAGED:
                     # `list_add_tail(&info->list, &reboot->head)` of a devm block: the
@@ -3380,7 +3409,19 @@ class Analysis:
                     # (`radix_tree_insert(&pctldev->tree, i, desc)` with
                     # `desc->pctldev = pctldev`: what the block is stored into
                     # does not escape through its pointer back)
+                    if (
+                        self.unlinks
+                        and world.status.get(rid) in OWNED
+                        and not self._freed_further_on(rid, world)
+                    ):
+                        # (a function that takes nodes off lists again: a block it
+                        # does not free itself stays tracked, held by the list
+                        # until `_unlink`)
+                        _lend(world, rid, LINKED)
+                        continue
                     self._apply_effect(rid, CALLEE_KEEPS, world, spare=into)
+        elif role == "unlink":
+            self._unlink(arg, world)
         elif role == "transfer":
             found = self.resolve(arg, world)
             p = self._path(arg, world)
@@ -3783,6 +3824,7 @@ class Analysis:
                 # The callee gave the block to a release-named function
                 # (`put_device(&fn->dev)`, `res_free(res)`), as if we had.
                 _lend(world, rid, RELEASED)
+
         elif what == "vanish":  # the callee failed: the memory never existed
             world.status[rid] = NULL
         elif what == "failed":  # the callee failed and left the memory behind
@@ -4373,7 +4415,12 @@ class Analysis:
             made = self._derived or (
                 isinstance(node.expr, ir.Name) and world.derived.get(node.expr.name, False)
             )
-            if returned is not None and world.status.get(returned) in OWNED and not made:
+            if (
+                returned is not None
+                and world.status.get(returned) in OWNED
+                and not made
+                and world.lent.get(returned) != LINKED  # (on a list: not the caller's alone)
+            ):
                 held = {c for (c, _), v in world.heap.items() if v == returned}
                 if not any(world.status.get(c) in _CALLERS for c in held):
                     fresh = self.rid_sites.get(returned)  # not also kept in caller memory
@@ -4396,9 +4443,10 @@ class Analysis:
         # ownership); a pointer function's failure (what its result points to
         # holds a pointer back to its argument, which is no hand-over:
         # `ctrl = v4l2_ctrl_new_custom(hdl, ..)` tested by `hdl->error`)
+        # (a sink whose result nobody tested took the block, as `_keep` reads it)
         for pend in world.pending.values():
-            for rid, on_zero, _, _ in pend:
-                self._apply_effect(rid, on_zero, world)
+            for rid, on_zero, _, on_ok in pend:
+                self._apply_effect(rid, on_ok if on_ok == SINK_KEEPS else on_zero, world)
         for _new, old in list(world.realloc.items()):
             if world.status.get(old) in _OWNED_OR_OLD:
                 self._regrown_old(old, world)
@@ -4638,8 +4686,8 @@ class Analysis:
                 reason = "container-freed"
             elif rid not in world.env.values():
                 reason = "overwritten" if self._replaced(rid, world) else "unfreed"
-            if world.lent.get(rid) == RELEASED:
-                continue  # given whole to a release-named function we cannot see
+            if world.lent.get(rid) in (RELEASED, LINKED):
+                continue  # given whole to a release-named function we cannot see; on a list
             if rid in self.self_releasing and world.lent.get(rid) in (PASSED, ADRIFT, KEPT):
                 continue  # handed over with its own release callback
             if world.lent.get(rid) == KEPT and error_exit is not True:
@@ -5183,7 +5231,7 @@ def _track_key(name: str) -> str:
     return name + _TRACK
 
 
-_LENT_ORDER = (PASSED, ADRIFT, KEPT, RELEASED)
+_LENT_ORDER = (PASSED, ADRIFT, KEPT, LINKED, RELEASED)
 
 
 def _lend(world: World, rid: int, how: str) -> None:
