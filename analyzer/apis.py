@@ -77,6 +77,7 @@ class Api:
     # pointer sinks: a NULL or ERR_PTR result means it failed and kept nothing
     # (`kthread_run()`); the others return an old value (`xchg()`)
     result_fails: bool = False
+    node: bool = False  # sinks: `pointer` is a list/hash/tree node an [[unlink]] takes off
     mutual: bool = False  # sinks: links the pointer and the other node both ways (a list)
     test: str = ""  # condition entries: "value" | "not" | "is_err" | "is_err_or_null"
     returns_pointer: bool = True
@@ -177,6 +178,7 @@ class ApiTable:
     releases_patterns: list[str] = field(default_factory=list)
     teardown_patterns: list[str] = field(default_factory=list)
     borrows_patterns: list[str] = field(default_factory=list)
+    advances_patterns: list[str] = field(default_factory=list)
     drops_patterns: list[str] = field(default_factory=list)
     frees_patterns: list[str] = field(default_factory=list)
     # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
@@ -235,6 +237,11 @@ class ApiTable:
     def error_code(self, name: str | None) -> bool:
         """Is this constant an error code (`AE_NOT_FOUND`), as an errno is?"""
         return self._matches("error_codes", self.error_code_patterns, name)
+
+    def advances(self, name: str | None) -> bool:
+        """Is a callee of this name given `&p` only to move p along (or set it
+        within) the string p points into (`strsep(&opts, ",")`)?"""
+        return self._matches("advances", self.advances_patterns, name)
 
     def borrows(self, name: str | None) -> bool:
         """Is a callee of this name known to only use what it is given (init, lock, log)?"""
@@ -353,6 +360,7 @@ class ApiTable:
             ("releases", self.releases_patterns),
             ("teardown", self.teardown_patterns),
             ("borrows", self.borrows_patterns),
+            ("advances", self.advances_patterns),
             ("drops", self.drops_patterns),
             ("frees", self.frees_patterns),
             ("zeroes", self.zeroes_patterns),
@@ -589,7 +597,7 @@ def _entries(role: str, entry: dict, where: str):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
     known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
-    known |= {"member", "requires", "size", "mutual", "result_fails"}
+    known |= {"member", "requires", "size", "mutual", "result_fails", "node"}
     for key in entry:
         if key not in known:
             raise ApiError(f"{where}: unknown key {key!r}")
@@ -636,6 +644,7 @@ def _entries(role: str, entry: dict, where: str):
             into=_param_index(entry, "into", params, f"{where}: {proto!r}"),
             always=bool(entry.get("always", False)),
             result_fails=bool(entry.get("result_fails", False)),
+            node=bool(entry.get("node", False)),
             mutual=bool(entry.get("mutual", False)),
             test=test,
             returns_pointer=returns_pointer,

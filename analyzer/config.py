@@ -31,6 +31,7 @@ _API_SECTIONS = (
     "releases",
     "teardown",
     "borrows",
+    "advances",
     "drops",
     "frees",
 )

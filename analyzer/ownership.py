@@ -1861,7 +1861,7 @@ class Analysis:
                 del m[name]
         _forget_int(world, name)
         if name in world.pending:
-            del world.pending[name]
+            self._drop_pending(name, world)
 
     def bind_key(self, key: str, rid: int, world: World, derived: bool = False) -> None:
         if _multi(key):
@@ -2207,7 +2207,8 @@ class Analysis:
         that went anywhere else in between escaped there as before."""
         for rid in self.owner_of(arg, world):
             if world.lent.get(rid) == LINKED:
-                del world.lent[rid]
+                # (given to code on the way, maybe: a success exit is not shown)
+                world.lent[rid] = PASSED
 
     def free(self, rid: int, world: World) -> None:
         st = world.status.get(rid)
@@ -2374,7 +2375,7 @@ class Analysis:
             return None  # `params = (struct foo_params){ .buf = buf };`
         holder = _display(t)
         if type(t) is ir.Field and t.text in world.pending:
-            del world.pending[t.text]  # (what waited on the old value of the field)
+            self._drop_pending(t.text, world)  # (what waited on the old value of the field)
         if self._int_result and type(t) is ir.Name and _ERRNO_RESULT + t.name in world.vals:
             del world.vals[_ERRNO_RESULT + t.name]
         named = isinstance(t, ir.Name)
@@ -2591,7 +2592,7 @@ class Analysis:
         _forget_int(world, name)
         self._untrack(name, world)
         if name in world.pending:  # (`if in: del`: see unbind_local)
-            del world.pending[name]
+            self._drop_pending(name, world)
         while isinstance(value, ir.Cast):
             value = value.operand
         negative = False
@@ -2903,8 +2904,8 @@ class Analysis:
                 # another borrower, `foo_stats_init(&vsi, &info)`, may copy it out)
                 runs = borrows and facts.callback
                 # (`strsep(&opts, ",")` moves a pointer along the block it points
-                # into, and keeps nothing)
-                runs = runs or borrows and arg.operand.name in self.pointers
+                # into, and keeps nothing: [[advances]])
+                runs = runs or self.apis.advances(name) and arg.operand.name in self.pointers
                 for name in self._linked(arg.operand.name, expr.span) if not runs else ():
                     for rid in self._held_by(name, world):
                         if not self._freed_further_on(rid, world):
@@ -3410,13 +3411,16 @@ class Analysis:
                     # `desc->pctldev = pctldev`: what the block is stored into
                     # does not escape through its pointer back)
                     if (
-                        self.unlinks
+                        api.node
+                        and self.unlinks
                         and world.status.get(rid) in OWNED
+                        and rid not in world.lent
                         and not self._freed_further_on(rid, world)
                     ):
                         # (a function that takes nodes off lists again: a block it
-                        # does not free itself stays tracked, held by the list
-                        # until `_unlink`)
+                        # does not free itself, linked by its node and given to
+                        # nothing else, stays tracked, held by the list until
+                        # `_unlink`)
                         _lend(world, rid, LINKED)
                         continue
                     self._apply_effect(rid, CALLEE_KEEPS, world, spare=into)
@@ -4359,6 +4363,14 @@ class Analysis:
             fails_when = tracked[0] == "+"
             return self.refine(self._tracked[tracked[1:]], world, nonzero == fails_when)
         return [world]
+
+    def _drop_pending(self, key: str, world: World) -> None:
+        """The variable a result waited in is given another value, untested:
+        a sink whose result nobody tested took the block (as at the exits);
+        what else waited is forgotten."""
+        for rid, _, _, on_ok in world.pending.pop(key):
+            if on_ok == SINK_KEEPS:
+                self._apply_effect(rid, SINK_KEEPS, world)
 
     def _settle(self, key: str, world: World, nonzero: bool) -> None:
         """What waited on a callee's result (`world.pending[key]`) happens now
