@@ -49,6 +49,8 @@ ROLES = (
 # (`sg_alloc_table(&x->sgt, ..)` / `sg_free_table(&x->sgt)`): the engine reads
 # them as summaries of callees, not as calls that return or take a block.
 STRUCT_ROLES = ("fills", "empties")
+# Roles whose entries name the argument they act on (`pointer`).
+_POINTED = frozenset(ROLES) - {"allocator", "error", "count"}
 _ANNOT = re.compile(r"\b(__user|__iomem|__rcu|__force|__must_check|__malloc|const\s+const)\b")
 _WHERE = re.compile(r":(\d+):(\d+):")
 _LAST_WORD = re.compile(r"(\w+)[\s*]*$")
@@ -612,17 +614,7 @@ def _entries(role: str, entry: dict, where: str):
         params = list(param_names)
 
         pointer = _param_index(entry, "pointer", params, f"{where}: {proto!r}")
-        pointed = (
-            "reallocator",
-            "free",
-            "sink",
-            "transfer",
-            "unlink",
-            "load",
-            "condition",
-            *STRUCT_ROLES,
-        )
-        if role in (*pointed, "setter", "getter") and pointer is None:
+        if role in _POINTED and pointer is None:
             raise ApiError(f"{where}: {role} entries need 'pointer' (a parameter name)")
         if role in ("setter", "getter") and not str(entry.get("member", "")).isidentifier():
             raise ApiError(f"{where}: {role} entries need 'member' (a member name)")
