@@ -4143,6 +4143,17 @@ class Analysis:
         for var, const in ((a, b), (b, a)):
             if (
                 equal
+                and type(var) in (ir.Name, ir.Field)
+                and var.text in world.pending
+                and isinstance(const, ir.Call)
+                and self.apis.role(const.func, "error") is not None
+            ):
+                # `if (th->thread == ERR_PTR(-ENOMEM))`: a pointer result that is
+                # an error, the failure of a pointer function ("zero")
+                self._settle(var.text, world, nonzero=False)
+                continue
+            if (
+                equal
                 and type(var) is ir.Name
                 and var.name in world.pending
                 and self._is_errno(const)
