@@ -3828,7 +3828,6 @@ class Analysis:
                 # The callee gave the block to a release-named function
                 # (`put_device(&fn->dev)`, `res_free(res)`), as if we had.
                 _lend(world, rid, RELEASED)
-
         elif what == "vanish":  # the callee failed: the memory never existed
             world.status[rid] = NULL
         elif what == "failed":  # the callee failed and left the memory behind
