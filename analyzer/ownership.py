@@ -2382,9 +2382,7 @@ class Analysis:
         if isinstance(v, ir.Cast) and self._summary_call(ir.uncast(v)) is not None:
             v = ir.uncast(v)  # `sc = (struct foo *)foo_alloc(oct, ..)`
         if (named or type(t) is ir.Field) and self._summary_call(v) is not None:
-            values = []  # (a loop: see `call`)
-            for a in v.args:
-                values.append(self.eval(a, world))
+            values = self._eval_args(v, world)
             summary = self._summary_call(v)
             rid = self.apply_summary(summary, v, world, holder, "defer")
             if self._partly_unknown(v.func):
@@ -2722,12 +2720,23 @@ class Analysis:
                 return s
         return None
 
-    def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
+    def _eval_args(self, expr: ir.Call, world: World) -> list[int | None]:
+        """The arguments' values, for every way a call is read (a statement,
+        an assigned or a tested result): a callee given `&x` may write `x`
+        (`sclp_sd_sync(.., &dsize, &esize)`), so what the path knew of it goes."""
         # (A loop, not a comprehension: a comprehension's free variables, here
         # `self` and `world`, become closure cells of the whole function.)
         values = []
         for a in expr.args:
             values.append(self.eval(a, world))
+        if world.vals:
+            for a in expr.args:
+                if type(a) is ir.Unary and a.op == "&" and type(a.operand) is ir.Name:
+                    _forget_int(world, a.operand.name)
+        return values
+
+    def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
+        values = self._eval_args(expr, world)
         if expr.callee is not None:
             self.eval(expr.callee, world)
         if self._zeroed and world.vals:
@@ -2738,11 +2747,6 @@ class Analysis:
                     self._zero_escapes(a, world)  # `foo_init(nn)`
         if world.failed:
             self._share_locals(expr, world)
-        if world.vals:
-            for a in expr.args:
-                if type(a) is ir.Unary and a.op == "&" and type(a.operand) is ir.Name:
-                    # `sclp_sd_sync(.., &dsize, &esize)`: any callee may write it
-                    _forget_int(world, a.operand.name)
         if self.got and self.apis.gets(expr.func):
             for a in expr.args:  # `get_device(&f->dev)`: a put of f on this path is ours
                 root = root_name(a)
@@ -4101,7 +4105,7 @@ class Analysis:
             return [world]
         callee = self._summary_call(cond)
         if callee is not None:
-            values = [self.eval(a, world) for a in cond.args]
+            values = self._eval_args(cond, world)
             rid = self.apply_summary(callee, cond, world, None, "nonzero" if truth else "zero")
             if self._partly_unknown(cond.func):
                 self._unknown_callee(cond.func, cond, values, world)
