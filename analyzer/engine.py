@@ -21,6 +21,7 @@ from analyzer.ownership import (
     Leftovers,
     Site,
     Summary,
+    core_drops,
     root_name,
 )
 from analyzer.prefilter import db_allocators
@@ -309,6 +310,10 @@ def analyse(
             fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
             continue
         kept = _kept_across_calls(fr.function, leak)
+        entry = fr.function.static and fr.function.name not in called
+        if not kept and key is not None and entry and core_drops(key[1]):
+            fr.leaks.append(leak)  # (see core_drops)
+            continue
         if not kept and key is not None and fr.function.name not in called:
             # `.open` leaves runtime->private_data, which `.close` frees: the
             # framework closes only what opened, so a failed open leaks it

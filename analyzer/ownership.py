@@ -713,7 +713,9 @@ class Analysis:
         self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
         self._facts_of: dict[int, tuple] = {}  # see _node_facts
         self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
+        self._ahead: dict[int, set[int]] = {}  # node -> the nodes reachable from it
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
+        self._drvdata_slots: dict[Span, ir.Field | None] = {}  # see _drvdata_slot
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
         self.param_names = frozenset(p.name for p in fn.params if p.pointer)
@@ -1002,6 +1004,62 @@ class Analysis:
                 if ahead:
                     return True
         return False
+
+    def _undone_further_on(self, rid: int, world: World) -> bool:
+        """Is a call that may keep the block undone further on by its
+        counterpart ([[counterparts]]) given the same place
+        (`ttm_resource_init(bo, place, &node->base); .. ttm_resource_fini(man,
+        &node->base);`, `input_register_handle(h); .. input_unregister_handle(h)`)?
+        Then, as with a later free (_freed_further_on), the block is kept only
+        for the time being: the function takes it back when it fails."""
+        nid = self._node
+        if not self._undo_pairs or nid in self.looped:
+            return False
+        ahead = None
+        for place, undo in self._undo_pairs:
+            if rid in self.owner_of(place, world):
+                if ahead is None:
+                    ahead = self._ahead.get(nid)
+                    if ahead is None:
+                        ahead = self._ahead[nid] = ir.reach(self._by_id, {nid})
+                if undo in ahead:
+                    return True
+        return False
+
+    def _undoing(self, rid: int, world: World) -> bool:
+        """Is this node the counterpart of an earlier call, given the place that
+        holds the block (see _undone_further_on)?"""
+        nid = self._node
+        return any(n == nid and rid in self.owner_of(p, world) for p, n in self._undo_pairs)
+
+    @cached_property
+    def _undo_pairs(self) -> list[tuple[ir.Expr, int]]:
+        """(place, node of the undo) for each call and a counterpart of it that
+        the function also calls with that same argument (see _undone_further_on)."""
+        words = {u for undos in self.apis.undoers.values() for u in undos}
+        calls = [
+            (node.id, e)
+            for node in self.fn.nodes
+            if node.expr is not None and node.id not in self.looped
+            for e in ir.walk(node.expr)
+            if isinstance(e, ir.Call) and e.func
+        ]
+        out: dict[tuple[str, int], ir.Expr] = {}
+        for nid, undo in calls:
+            if not any(w in undo.func for w in words):
+                continue
+            texts = {a.text: a for a in undo.args}
+            for _, setup in calls:
+                if setup is undo or not self.apis.counterparts(setup.func, undo.func):
+                    continue
+                for a in setup.args:
+                    if a.text in texts:
+                        out.setdefault((a.text, nid), texts[a.text])
+        return [(place, nid) for (_, nid), place in out.items()]
+
+    @cached_property
+    def _by_id(self) -> dict[int, ir.Node]:
+        return {n.id: n for n in self.fn.nodes}
 
     @cached_property
     def _freed_args(self) -> list[ir.Expr]:
@@ -2736,6 +2794,11 @@ class Analysis:
         return values
 
     def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
+        if expr.func in self.apis.drvdata_getters and len(expr.args) == 1:
+            slot = self._drvdata_slot(expr, 0)
+            if slot is not None:
+                found = self.resolve(slot, world, create=True)
+                return found[0] if len(found) == 1 else None
         values = self._eval_args(expr, world)
         if expr.callee is not None:
             self.eval(expr.callee, world)
@@ -3186,6 +3249,10 @@ class Analysis:
                     if whole and arg.name in self.member_elements:
                         continue  # `kfree_skb(skb)` of `skb = skb_dequeue(&q->list)`
                     world.handed[rid] = drop
+                elif world.status.get(rid) in OWNED and self._undoing(rid, world):
+                    # `foo_del(obj)` after `foo_add(obj)`: the counterpart takes it
+                    # off again, it does not free what we allocated
+                    world.lent[rid] = PASSED
                 elif world.status.get(rid) in OWNED:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
@@ -3390,6 +3457,16 @@ class Analysis:
                     # the plain memory it holds (devres frees the object itself)
                     self._note_drvdata(args, api, rid, world)
                 elif (
+                    api.drvdata
+                    and self.has_callers
+                    and world.status.get(rid) in OWNED
+                    and (slot := self._drvdata_slot(expr, 1 - api.pointer)) is not None
+                ):
+                    # a probe's helper (`kone_init_specials(hdev)`): the block goes
+                    # into its caller's device, as into a parameter's field; the
+                    # caller's failure path judges what it leaves there
+                    self.store(slot, rid, world)
+                elif (
                     expr is self._sink_call
                     and not api.always
                     and (api.result_fails or not api.returns_pointer)
@@ -3449,6 +3526,26 @@ class Analysis:
             # `likely(p)` is p; `IS_ERR(p)` and `PTR_ERR_OR_ZERO(p)` are not.
             return values[api.pointer] if api.pointer < len(values) else None
         return None
+
+    def _drvdata_slot(self, expr: ir.Call, device: int) -> ir.Field | None:
+        """`platform_set_drvdata(pdev, kn)`, `platform_get_drvdata(pdev)`: the
+        device's `driver_data`, as a place (`pdev->driver_data`, and
+        `dev->dev.driver_data` for `&dev->dev`), so that a getter reads what a
+        setter stored and summaries name it. The two spellings of one device
+        (`pdev`, `&pdev->dev`) are two places."""
+        if expr.span in self._drvdata_slots:
+            return self._drvdata_slots[expr.span]
+        slot = None
+        if device in (0, 1) and len(expr.args) > device:
+            dev = ir.uncast(expr.args[device])
+            base, arrow = dev, True
+            if type(dev) is ir.Unary and dev.op == "&":
+                base, arrow = dev.operand, False
+            if isinstance(base, (ir.Name, ir.Field)):
+                text = base.text + ("->" if arrow else ".") + "driver_data"
+                slot = ir.Field(dev.span, text, base, "driver_data", arrow)
+        self._drvdata_slots[expr.span] = slot
+        return slot
 
     def _put_through_release(self, expr: ir.Call, api: Api, world: World) -> bool:
         """`kref_put(&ndd->kref, nvdimm_drvdata_release)`: a reference drop
@@ -3790,10 +3887,15 @@ class Analysis:
         it did not fail as far as this function knows, and the block stays
         kept whatever fails later: it is no longer ours to free, unless this
         function goes on to free it itself (see _freed_further_on)."""
-        if (
+        if self._undoing(rid, world):
+            # `input_unregister_handle(handle)` (a keeper by its name, too): the
+            # counterpart of an earlier call gives the block back
+            world.lent[rid] = PASSED
+        elif (
             call is self._statement
             and world.status.get(rid) in OWNED
             and not self._freed_further_on(rid, world)
+            and not self._undone_further_on(rid, world)
         ):
             self.escape(rid, world)
         else:
@@ -3811,13 +3913,18 @@ class Analysis:
             self.free(rid, world)
             self.destroyed.add(rid)
         elif what == "escaped":
-            self.escape(rid, world, set(spare) - {rid})
+            if world.status.get(rid) in OWNED and self._undone_further_on(rid, world):
+                _lend(world, rid, KEPT)  # (as below)
+            else:
+                self.escape(rid, world, set(spare) - {rid})
         elif what == KEPT_BY_OURS and world.status.get(rid) == PARAM:
             # The caller's structure kept by a block of ours: what we stored in
             # it is no more handed over than it was, still the caller's.
             world.status[rid] = P_ESCAPED
         elif what in (CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS):
-            if world.status.get(rid) in OWNED and self._freed_further_on(rid, world):
+            if world.status.get(rid) in OWNED and (
+                self._freed_further_on(rid, world) or self._undone_further_on(rid, world)
+            ):
                 # `ttm_resource_init(bo, place, *res); .. kfree(*res);` on a later
                 # error path: the callee only linked it for the time being
                 _lend(world, rid, KEPT)
@@ -4734,6 +4841,12 @@ class Analysis:
                     self.leftovers.disowned.add(site.origin)
                 continue
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
+                if self.fn.static and not self.has_callers:
+                    key = self._param_key(rid, world)
+                    if key is not None and core_drops(key[1]):
+                        # a probe passing up what its helper left as drvdata
+                        self.leftovers.confirmed.add(site.origin)
+                        continue
                 self.leftovers.propagated.add(site.origin)  # still in our caller's structure
                 if world.holders.get(rid) in self.own_freed_texts:
                     # `kfree(m2m_dev->proc.name)` on this function's other error
@@ -4964,6 +5077,15 @@ _REFINE = {
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
 # a member that holds a status code (`hdl->error`, `urb->status`)
 _STATUS_MEMBER = re.compile(r"(^|_)(err|error|errno|status)$")
+
+
+def core_drops(chain: str) -> bool:
+    """A parameter's member that no framework frees when a callback fails: the
+    driver's own pointer in the core's object (`device->driver_data`, and what a
+    drvdata setter stores: see `Analysis._drvdata_slot`). The driver core sets
+    it to NULL after a failed probe (`really_probe()`); the object is opaque
+    to the core, so whatever it held is lost."""
+    return chain.endswith(("->driver_data", ".driver_data"))
 
 
 def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):

@@ -9,6 +9,11 @@ typedef u32 acpi_status;
 #define ACPI_SUCCESS(a)	(!(a))
 #define ACPI_FAILURE(a)	(a)
 typedef void *acpi_handle;
+struct acpi_device {
+	acpi_handle handle;
+	void *driver_data;
+};
+#define acpi_driver_data(d)	((d)->driver_data)
 typedef u32 acpi_object_type;
 #define ACPI_TYPE_PACKAGE	0x04
 typedef struct { u8 b[16]; } guid_t;
