@@ -713,7 +713,6 @@ class Analysis:
         self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
         self._facts_of: dict[int, tuple] = {}  # see _node_facts
         self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
-        self._ahead: dict[int, set[int]] = {}  # node -> the nodes reachable from it
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
         self._drvdata_slots: dict[Span, ir.Field | None] = {}  # see _drvdata_slot
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
@@ -1004,62 +1003,6 @@ class Analysis:
                 if ahead:
                     return True
         return False
-
-    def _undone_further_on(self, rid: int, world: World) -> bool:
-        """Is a call that may keep the block undone further on by its
-        counterpart ([[counterparts]]) given the same place
-        (`ttm_resource_init(bo, place, &node->base); .. ttm_resource_fini(man,
-        &node->base);`, `input_register_handle(h); .. input_unregister_handle(h)`)?
-        Then, as with a later free (_freed_further_on), the block is kept only
-        for the time being: the function takes it back when it fails."""
-        nid = self._node
-        if not self._undo_pairs or nid in self.looped:
-            return False
-        ahead = None
-        for place, undo in self._undo_pairs:
-            if rid in self.owner_of(place, world):
-                if ahead is None:
-                    ahead = self._ahead.get(nid)
-                    if ahead is None:
-                        ahead = self._ahead[nid] = ir.reach(self._by_id, {nid})
-                if undo in ahead:
-                    return True
-        return False
-
-    def _undoing(self, rid: int, world: World) -> bool:
-        """Is this node the counterpart of an earlier call, given the place that
-        holds the block (see _undone_further_on)?"""
-        nid = self._node
-        return any(n == nid and rid in self.owner_of(p, world) for p, n in self._undo_pairs)
-
-    @cached_property
-    def _undo_pairs(self) -> list[tuple[ir.Expr, int]]:
-        """(place, node of the undo) for each call and a counterpart of it that
-        the function also calls with that same argument (see _undone_further_on)."""
-        words = {u for undos in self.apis.undoers.values() for u in undos}
-        calls = [
-            (node.id, e)
-            for node in self.fn.nodes
-            if node.expr is not None and node.id not in self.looped
-            for e in ir.walk(node.expr)
-            if isinstance(e, ir.Call) and e.func
-        ]
-        out: dict[tuple[str, int], ir.Expr] = {}
-        for nid, undo in calls:
-            if not any(w in undo.func for w in words):
-                continue
-            texts = {a.text: a for a in undo.args}
-            for _, setup in calls:
-                if setup is undo or not self.apis.counterparts(setup.func, undo.func):
-                    continue
-                for a in setup.args:
-                    if a.text in texts:
-                        out.setdefault((a.text, nid), texts[a.text])
-        return [(place, nid) for (_, nid), place in out.items()]
-
-    @cached_property
-    def _by_id(self) -> dict[int, ir.Node]:
-        return {n.id: n for n in self.fn.nodes}
 
     @cached_property
     def _freed_args(self) -> list[ir.Expr]:
@@ -3249,10 +3192,6 @@ class Analysis:
                     if whole and arg.name in self.member_elements:
                         continue  # `kfree_skb(skb)` of `skb = skb_dequeue(&q->list)`
                     world.handed[rid] = drop
-                elif world.status.get(rid) in OWNED and self._undoing(rid, world):
-                    # `foo_del(obj)` after `foo_add(obj)`: the counterpart takes it
-                    # off again, it does not free what we allocated
-                    world.lent[rid] = PASSED
                 elif world.status.get(rid) in OWNED:
                     # `foo_destroy(obj)` may free obj, `foo_free_bufs(obj)` only what
                     # it holds, `v4l2_device_put(&obj->v4l2)` obj through a release
@@ -3887,15 +3826,10 @@ class Analysis:
         it did not fail as far as this function knows, and the block stays
         kept whatever fails later: it is no longer ours to free, unless this
         function goes on to free it itself (see _freed_further_on)."""
-        if self._undoing(rid, world):
-            # `input_unregister_handle(handle)` (a keeper by its name, too): the
-            # counterpart of an earlier call gives the block back
-            world.lent[rid] = PASSED
-        elif (
+        if (
             call is self._statement
             and world.status.get(rid) in OWNED
             and not self._freed_further_on(rid, world)
-            and not self._undone_further_on(rid, world)
         ):
             self.escape(rid, world)
         else:
@@ -3913,18 +3847,13 @@ class Analysis:
             self.free(rid, world)
             self.destroyed.add(rid)
         elif what == "escaped":
-            if world.status.get(rid) in OWNED and self._undone_further_on(rid, world):
-                _lend(world, rid, KEPT)  # (as below)
-            else:
-                self.escape(rid, world, set(spare) - {rid})
+            self.escape(rid, world, set(spare) - {rid})
         elif what == KEPT_BY_OURS and world.status.get(rid) == PARAM:
             # The caller's structure kept by a block of ours: what we stored in
             # it is no more handed over than it was, still the caller's.
             world.status[rid] = P_ESCAPED
         elif what in (CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS):
-            if world.status.get(rid) in OWNED and (
-                self._freed_further_on(rid, world) or self._undone_further_on(rid, world)
-            ):
+            if world.status.get(rid) in OWNED and self._freed_further_on(rid, world):
                 # `ttm_resource_init(bo, place, *res); .. kfree(*res);` on a later
                 # error path: the callee only linked it for the time being
                 _lend(world, rid, KEPT)
