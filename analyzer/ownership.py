@@ -2916,8 +2916,8 @@ class Analysis:
                 # (`strsep(&opts, ",")` moves a pointer along the block it points
                 # into, and keeps nothing: [[advances]])
                 runs = runs or self.apis.advances(name) and arg.operand.name in self.pointers
-                for name in self._linked(arg.operand.name, expr.span) if not runs else ():
-                    for rid in self._held_by(name, world):
+                for local in self._linked(arg.operand.name, expr.span) if not runs else ():
+                    for rid in self._held_by(local, world):
                         if not self._freed_further_on(rid, world):
                             self.escape(rid, world)
                 _forget_int(world, arg.operand.name)  # the callee may write it
