@@ -14,8 +14,13 @@ API table's `condition` entries (IS_ERR, unlikely, WARN_ON, ...).
 
 from __future__ import annotations
 
+import re
+
 from analyzer import ir
 from analyzer.apis import ApiTable
+
+# A member that holds a status (`hdl->error`, `urb->status`): non-zero is a failure.
+STATUS_MEMBER = re.compile(r"(^|_)(err|error|errno|status)$")
 
 
 def failed_check(
@@ -34,6 +39,8 @@ def failed_check(
                 return not nonzero
             case ir.Name(name=n) if n in integers:
                 return nonzero
+            case ir.Field(field=m) if STATUS_MEMBER.search(m):
+                return nonzero  # `if (hdl->error)`, `if (urb->status)`: a status
             case ir.Field() | ir.Index():
                 return not nonzero  # `!priv->buf`: members tested are mostly pointers
             case ir.Assign(target=t):

@@ -28,7 +28,7 @@ from typing import NamedTuple, Protocol
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
-from analyzer.failure import failed_check, null_tested
+from analyzer.failure import STATUS_MEMBER, failed_check, null_tested
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -4663,7 +4663,7 @@ class Analysis:
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
             case ir.Field(field=m) if (
-                _STATUS_MEMBER.search(m) and world.vals.get(expr.text) == "nonzero"
+                STATUS_MEMBER.search(m) and world.vals.get(expr.text) == "nonzero"
             ):
                 return "nonzero"  # `if (hdl->error) return hdl->error;`
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
@@ -5005,7 +5005,6 @@ _REFINE = {
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
 # a member that holds a status code (`hdl->error`, `urb->status`)
-_STATUS_MEMBER = re.compile(r"(^|_)(err|error|errno|status)$")
 
 
 def core_drops(chain: str) -> bool:
