@@ -7,6 +7,7 @@ leaks the ownership dataflow found and the summary of the function.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -201,6 +202,8 @@ def analyse(
     private_tables = frozenset(table for table, own in freeing.items() if own)
     interesting = _interesting(apis)
     file_vars = frozenset(unit.globals - names)
+    global_frees = _global_frees(unit, apis, file_vars)
+    initcalls = _initcalls(unit.lines)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
         # a superset of the calls, so no function the loop analyses is missed,
@@ -244,6 +247,8 @@ def analyse(
         )
         a.callers_overwrite = overwrite
         a.listing = listing
+        a.init_entry = fn.name in initcalls and _init_section(fn, unit.lines)
+        a.global_frees = global_frees
         return a
 
     def step(fn: ir.Function, summaries) -> FunctionResult | None:
@@ -758,6 +763,60 @@ def _loads_a_field(fn: ir.Function) -> bool:
     return bool(returned) and all(
         e is not None and isinstance(v := ir.uncast(e), ir.Field) and v.arrow for e in returned
     )
+
+
+_MODULE_INIT = re.compile(r"\bmodule_init\(\s*(\w+)\s*\)")
+
+
+def _initcalls(lines: list[str]) -> frozenset[str]:
+    """Functions the file registers as its module's init (`module_init(foo_init)`):
+    when one fails, the module is not loaded and nothing of the file runs
+    again. (Not the built-in initcalls, `early_initcall()` and kin: the rest
+    of the file may still run, and use what the global holds.)"""
+    return frozenset(m.group(1) for line in lines for m in _MODULE_INIT.finditer(line))
+
+
+def _global_frees(
+    unit: ir.Unit, apis: ApiTable, file_vars: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Function -> the file's globals it frees by name (`kfree(stub_chips)`),
+    itself or through the file's functions it calls (`i2c_stub_free()`).
+    Summaries say what a function does to its arguments, not to globals."""
+    if not file_vars:
+        return {}
+    direct: dict[str, set[str]] = {}
+    for fn in unit.functions:
+        if not any(api.role == "free" for c in fn.call_hint() for api in apis.lookup(c)):
+            continue
+        for call in ir.call_exprs(fn):
+            for api in apis.lookup(call.func):
+                if api.role != "free" or api.pointer is None or api.pointer >= len(call.args):
+                    continue
+                arg = ir.uncast(call.args[api.pointer])
+                if isinstance(arg, ir.Name) and arg.name in file_vars:
+                    direct.setdefault(fn.name, set()).add(arg.name)
+    if not direct:
+        return {}
+    out = {name: set(g) for name, g in direct.items()}
+    changed = True
+    while changed:  # (callers of a function that frees one, to a fixed point)
+        changed = False
+        for fn in unit.functions:
+            got = out.get(fn.name, set())
+            more = set().union(*(out[c] for c in fn.call_hint() if c in out and c != fn.name))
+            if not more <= got:
+                out[fn.name] = got | more
+                changed = True
+    return {name: frozenset(g) for name, g in out.items()}
+
+
+def _init_section(fn: ir.Function, lines: list[str]) -> bool:
+    """Is the function declared `__init` (`static int __init foo_init(void)`)?
+    Read from the source lines, which both frontends keep: tree-sitter's text
+    has the annotation blanked, and clang's stub headers define it away."""
+    head = "\n".join(lines[fn.span.line - 1 : fn.span.line + 2])
+    cut = head.find(fn.name + "(")
+    return cut > 0 and re.search(r"\b__init\b", head[:cut]) is not None
 
 
 def _counterparts(unit: ir.Unit, apis: ApiTable) -> dict[str, set[str]]:

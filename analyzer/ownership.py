@@ -582,6 +582,9 @@ class Analysis:
         self._private_given: list[int] = []  # the blocks the last table call was given
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
+        self.init_entry = False  # the `__init` function of `module_init()`
+        # the file's functions -> the globals they free (engine._global_frees)
+        self.global_frees: dict[str, frozenset[str]] = {}
         self.apis = apis
         self.holder_families = apis.holder_families()
         self.private_members = apis.private_members()
@@ -1373,9 +1376,11 @@ class Analysis:
                 collect(out)
                 queue.append((succ, out))
         # A global left behind is shown only by a function that frees that
-        # global on its way to another error exit: it undoes its own work.
+        # global on its way to another error exit: it undoes its own work; or
+        # by a module's `__init` function: after it fails nothing of the module
+        # runs again, its `__exit` least of all.
         for key, name in self._global_of.items():
-            if name not in self.globals_undone:
+            if name not in self.globals_undone and not self.init_entry:
                 param_key, leak = self.deferred[key]
                 self.deferred[key] = (param_key, dataclasses.replace(leak, tentative=True))
 
@@ -2760,6 +2765,11 @@ class Analysis:
                     world.vals[_GOT + root] = "got"
         self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
+        if self.globals and name in self.global_frees:
+            for g in self.global_frees[name]:  # `i2c_stub_free()` frees `stub_chips`
+                held = world.heap.get((FILE_VARS, g))
+                if held is not None:
+                    self.free(held, world)
         apis = self.apis.lookup(name)
         result: int | None = None
         for api in apis:
