@@ -204,6 +204,7 @@ def analyse(
     file_vars = frozenset(unit.globals - names)
     global_frees = _global_frees(unit, apis, file_vars)
     initcalls = _initcalls(unit.lines)
+    probes = _probes(unit, apis)
     if db is not None:
         # Other files' functions the database knows, called here (by the hints:
         # a superset of the calls, so no function the loop analyses is missed,
@@ -249,6 +250,7 @@ def analyse(
         a.listing = listing
         a.init_entry = fn.name in initcalls and _init_section(fn, unit.lines)
         a.global_frees = global_frees
+        a.probe = fn.name in probes
         return a
 
     def step(fn: ir.Function, summaries) -> FunctionResult | None:
@@ -315,8 +317,7 @@ def analyse(
             fr.leaks.append(leak)  # no caller judges a global (see Analysis.run)
             continue
         kept = _kept_across_calls(fr.function, leak)
-        entry = fr.function.static and fr.function.name not in called
-        if not kept and key is not None and entry and core_drops(key[1]):
+        if not kept and key is not None and fr.function.name in probes and core_drops(key[1]):
             fr.leaks.append(leak)  # (see core_drops)
             continue
         if not kept and key is not None and fr.function.name not in called:
@@ -765,6 +766,18 @@ def _loads_a_field(fn: ir.Function) -> bool:
     )
 
 
+def _probes(unit: ir.Unit, apis: ApiTable) -> frozenset[str]:
+    """The functions the file binds as a driver's probe ([[driver]]: `.probe`,
+    an ACPI driver's `.ops.add`)."""
+    out: set[str] = set()
+    for init in unit.initializers:
+        for dt in apis.drivers:
+            if init.struct_type in dt.types:
+                values = dict(init.fields)
+                out.update(values[k] for k in dt.probe if values.get(k))
+    return frozenset(out)
+
+
 _MODULE_INIT = re.compile(r"\bmodule_init\(\s*(\w+)\s*\)")
 
 
@@ -788,12 +801,13 @@ def _global_frees(
     for fn in unit.functions:
         if not any(api.role == "free" for c in fn.call_hint() for api in apis.lookup(c)):
             continue
+        params = {p.name for p in fn.params}  # (a parameter named as a global hides it)
         for call in ir.call_exprs(fn):
             for api in apis.lookup(call.func):
                 if api.role != "free" or api.pointer is None or api.pointer >= len(call.args):
                     continue
                 arg = ir.uncast(call.args[api.pointer])
-                if isinstance(arg, ir.Name) and arg.name in file_vars:
+                if isinstance(arg, ir.Name) and arg.name in file_vars and arg.name not in params:
                     direct.setdefault(fn.name, set()).add(arg.name)
     if not direct:
         return {}
@@ -815,8 +829,8 @@ def _init_section(fn: ir.Function, lines: list[str]) -> bool:
     Read from the source lines, which both frontends keep: tree-sitter's text
     has the annotation blanked, and clang's stub headers define it away."""
     head = "\n".join(lines[fn.span.line - 1 : fn.span.line + 2])
-    cut = head.find(fn.name + "(")
-    return cut > 0 and re.search(r"\b__init\b", head[:cut]) is not None
+    at = re.search(r"\b" + re.escape(fn.name) + r"\s*\(", head)  # (`foo_init (void)` too)
+    return at is not None and re.search(r"\b__init\b", head[: at.start()]) is not None
 
 
 def _counterparts(unit: ir.Unit, apis: ApiTable) -> dict[str, set[str]]:

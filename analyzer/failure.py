@@ -20,7 +20,8 @@ from analyzer import ir
 from analyzer.apis import ApiTable
 
 # A member that holds a status (`hdl->error`, `urb->status`): non-zero is a failure.
-STATUS_MEMBER = re.compile(r"(^|_)(err|error|errno|status)$")
+# The bare names only: `link_status` is a state, `desc_status` a pointer.
+STATUS_MEMBER = re.compile(r"^(err|error|errno|status)$")
 
 
 def failed_check(

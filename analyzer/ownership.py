@@ -28,7 +28,7 @@ from typing import NamedTuple, Protocol
 
 from analyzer import ir
 from analyzer.apis import Api, ApiTable
-from analyzer.failure import STATUS_MEMBER, failed_check, null_tested
+from analyzer.failure import failed_check, null_tested
 from analyzer.ir import Kind, Span
 
 # Statuses of a resource in one world.
@@ -583,6 +583,7 @@ class Analysis:
         self.functions = functions  # names defined in this file (callbacks)
         self.has_callers = has_callers  # called in this file: its callers judge its failures
         self.init_entry = False  # the `__init` function of `module_init()`
+        self.probe = False  # a driver's probe ([[driver]]): see core_drops
         # the file's functions -> the globals they free (engine._global_frees)
         self.global_frees: dict[str, frozenset[str]] = {}
         self.apis = apis
@@ -717,7 +718,8 @@ class Analysis:
         self._facts_of: dict[int, tuple] = {}  # see _node_facts
         self._sunk_into: dict[int, frozenset[int]] = {}  # a pending sink's block -> stored into
         self.drvdata: dict[int, set[int]] = {}  # device -> blocks stored as its drvdata
-        self._drvdata_slots: dict[Span, ir.Field | None] = {}  # see _drvdata_slot
+        self._drvdata_slots: dict[int, tuple] = {}  # see _drvdata_slot
+        self._drvdata_store = False  # storing into a drvdata place (see store)
         self._guarded: dict[tuple[int, int], list[ir.Expr]] = {}
         self._stores_in_loop: dict[int, list[ir.Expr]] = {}
         self.param_names = frozenset(p.name for p in fn.params if p.pointer)
@@ -1963,7 +1965,12 @@ class Analysis:
         if tokens and root in world.aliases:  # (a bare name is never unaliased)
             root, tokens = self._unalias(root, tokens, world)
             segs = None
-        if rid is not None and (tokens or not self.is_local(root)) and rid in self.rid_sites:
+        if (
+            rid is not None
+            and (tokens or not self.is_local(root))
+            and rid in self.rid_sites
+            and not self._drvdata_store  # (the driver model reads drvdata setters itself)
+        ):
             self.field_stores.add((root, tuple(tokens), self.rid_sites[rid]))
         if not self.is_local(root):
             if not tokens and root in self.globals:
@@ -2737,14 +2744,17 @@ class Analysis:
             values.append(self.eval(a, world))
         if world.vals:
             for a in expr.args:
+                a = ir.uncast(a)  # (`(void *)&n`)
                 if type(a) is ir.Unary and a.op == "&" and type(a.operand) is ir.Name:
                     _forget_int(world, a.operand.name)
         return values
 
     def call(self, expr: ir.Call, world: World, holder: str | None) -> int | None:
-        if expr.func in self.apis.drvdata_getters and len(expr.args) == 1:
-            slot = self._drvdata_slot(expr, 0)
+        getter = self.apis.drvdata_getters.get(expr.func or "")
+        if getter is not None and len(expr.args) == 1:
+            slot = self._drvdata_slot(expr, getter, 0)
             if slot is not None:
+                self._derived = False
                 found = self.resolve(slot, world, create=True)
                 return found[0] if len(found) == 1 else None
         values = self._eval_args(expr, world)
@@ -3411,12 +3421,18 @@ class Analysis:
                     api.drvdata
                     and self.has_callers
                     and world.status.get(rid) in OWNED
-                    and (slot := self._drvdata_slot(expr, 1 - api.pointer)) is not None
+                    and len(args) == 2
+                    and (slot := self._drvdata_slot(expr, api, 1 - api.pointer)) is not None
                 ):
                     # a probe's helper (`kone_init_specials(hdev)`): the block goes
-                    # into its caller's device, as into a parameter's field; the
-                    # caller's failure path judges what it leaves there
-                    self.store(slot, rid, world)
+                    # into its caller's device (the other argument), as into a
+                    # parameter's field; the caller's failure path judges what it
+                    # leaves there
+                    self._drvdata_store = True
+                    try:
+                        self.store(slot, rid, world)
+                    finally:
+                        self._drvdata_store = False
                 elif (
                     expr is self._sink_call
                     and not api.always
@@ -3478,24 +3494,28 @@ class Analysis:
             return values[api.pointer] if api.pointer < len(values) else None
         return None
 
-    def _drvdata_slot(self, expr: ir.Call, device: int) -> ir.Field | None:
-        """`platform_set_drvdata(pdev, kn)`, `platform_get_drvdata(pdev)`: the
-        device's `driver_data`, as a place (`pdev->driver_data`, and
-        `dev->dev.driver_data` for `&dev->dev`), so that a getter reads what a
-        setter stored and summaries name it. The two spellings of one device
-        (`pdev`, `&pdev->dev`) are two places."""
-        if expr.span in self._drvdata_slots:
-            return self._drvdata_slots[expr.span]
+    def _drvdata_slot(self, expr: ir.Call, api: Api, device: int) -> ir.Field | None:
+        """`platform_set_drvdata(pdev, kn)`, `platform_get_drvdata(pdev)`: where
+        the device keeps its driver data, as a place (`api.member` below the
+        device argument: `pdev->dev.driver_data`; `dev_set_drvdata(&pdev->dev,
+        ..)` names the same place), so that a getter reads what a setter
+        stored and summaries name it."""
+        key = id(expr)
+        hit = self._drvdata_slots.get(key)
+        if hit is not None and hit[0] is expr:
+            return hit[1]
         slot = None
-        if device in (0, 1) and len(expr.args) > device:
+        if device in (0, 1) and len(expr.args) > device and api.member:
             dev = ir.uncast(expr.args[device])
             base, arrow = dev, True
             if type(dev) is ir.Unary and dev.op == "&":
                 base, arrow = dev.operand, False
             if isinstance(base, (ir.Name, ir.Field)):
-                text = base.text + ("->" if arrow else ".") + "driver_data"
-                slot = ir.Field(dev.span, text, base, "driver_data", arrow)
-        self._drvdata_slots[expr.span] = slot
+                for member in api.member.split("."):
+                    text = base.text + ("->" if arrow else ".") + member
+                    base, arrow = ir.Field(dev.span, text, base, member, arrow), False
+                slot = base
+        self._drvdata_slots[key] = (expr, slot)
         return slot
 
     def _put_through_release(self, expr: ir.Call, api: Api, world: World) -> bool:
@@ -4675,7 +4695,7 @@ class Analysis:
             case ir.Name(name=n) if world.vals.get(n) == "nonzero" and n in self.status_vars:
                 return "nonzero"
             case ir.Field(field=m) if (
-                STATUS_MEMBER.search(m) and world.vals.get(expr.text) == "nonzero"
+                _STATUS_MEMBER.search(m) and world.vals.get(expr.text) == "nonzero"
             ):
                 return "nonzero"  # `if (hdl->error) return hdl->error;`
             case ir.Call(func=f) if self.apis.role(f, "condition") is None and f is not None:
@@ -4782,7 +4802,7 @@ class Analysis:
                     self.leftovers.disowned.add(site.origin)
                 continue
             if site.origin is not None and rid in world.failed and reason == "left-in-caller":
-                if self.fn.static and not self.has_callers:
+                if self.probe:
                     key = self._param_key(rid, world)
                     if key is not None and core_drops(key[1]):
                         # a probe passing up what its helper left as drvdata
@@ -5017,18 +5037,19 @@ _REFINE = {
 
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
 # a member that holds a status code (`hdl->error`, `urb->status`)
-
+_STATUS_MEMBER = re.compile(r"(^|_)(err|error|errno|status)$")
 
 # An initializer's name (`init_waitqueue_head`, `skb_queue_head_init`, `INIT_LIST_HEAD`).
 _INITIALIZER = re.compile(r"(^|_)(init|INIT)(_|$)")
 
 
 def core_drops(chain: str) -> bool:
-    """A parameter's member that no framework frees when a callback fails: the
-    driver's own pointer in the core's object (`device->driver_data`, and what a
-    drvdata setter stores: see `Analysis._drvdata_slot`). The driver core sets
-    it to NULL after a failed probe (`really_probe()`); the object is opaque
-    to the core, so whatever it held is lost."""
+    """A member of a device that no bus frees when a probe fails: the driver's
+    own pointer in the core's object (`device->driver_data`, and what a drvdata
+    setter stores: see `Analysis._drvdata_slot`). The driver core sets it to
+    NULL after a failed probe (`really_probe()`); the object is opaque to the
+    core, so whatever it held is lost. Asked for probes only (not `.open`
+    and kin, whose frameworks may run a close)."""
     return chain.endswith(("->driver_data", ".driver_data"))
 
 

@@ -14,6 +14,14 @@ struct acpi_device {
 	void *driver_data;
 };
 #define acpi_driver_data(d)	((d)->driver_data)
+struct acpi_device_ops {
+	int (*add)(struct acpi_device *device);
+	void (*remove)(struct acpi_device *device);
+};
+struct acpi_driver {
+	const char *name;
+	struct acpi_device_ops ops;
+};
 typedef u32 acpi_object_type;
 #define ACPI_TYPE_PACKAGE	0x04
 typedef struct { u8 b[16]; } guid_t;
