@@ -282,6 +282,10 @@ class ApiTable:
         """Does this allocator return zeroed memory (`kzalloc`, `vzalloc`)?"""
         return self._matches("zeroes", self.zeroes_patterns, name)
 
+    def driver_type(self, struct_type: str) -> DriverType | None:
+        """The [[driver]] entry whose `types` name this struct (`platform_driver`)."""
+        return next((dt for dt in self.drivers if struct_type in dt.types), None)
+
     def counterparts(self, setup_field: str, undo_field: str) -> bool:
         """Does the callback in ops-table field `undo_field` undo the one in
         `setup_field` (`.open`/`.close`, `.probe`/`.remove`, `.pcm_open`/

@@ -457,27 +457,26 @@ def _build(result: UnitResult, apis: ApiTable) -> DriverModel:
 def _bindings(unit: ir.Unit, apis: ApiTable, functions: dict) -> list[Binding]:
     out = []
     for init in unit.initializers:
-        for dt in apis.drivers:
-            if init.struct_type not in dt.types:
-                continue
-            values = dict(init.fields)
+        dt = apis.driver_type(init.struct_type)
+        if dt is None:
+            continue
+        values = dict(init.fields)
 
-            def pick(keys: tuple[str, ...], values=values) -> tuple[str, ...]:
-                return tuple(values[k] for k in keys if values.get(k) in functions)
+        def pick(keys: tuple[str, ...], values=values) -> tuple[str, ...]:
+            return tuple(values[k] for k in keys if values.get(k) in functions)
 
-            probe = pick(dt.probe)
-            if probe:
-                out.append(
-                    Binding(
-                        init.variable,
-                        init.struct_type,
-                        probe,
-                        pick(dt.remove),
-                        pick(dt.shutdown),
-                        init.span,
-                    )
+        probe = pick(dt.probe)
+        if probe:
+            out.append(
+                Binding(
+                    init.variable,
+                    init.struct_type,
+                    probe,
+                    pick(dt.remove),
+                    pick(dt.shutdown),
+                    init.span,
                 )
-            break
+            )
     return out
 
 

@@ -771,10 +771,10 @@ def _probes(unit: ir.Unit, apis: ApiTable) -> frozenset[str]:
     an ACPI driver's `.ops.add`)."""
     out: set[str] = set()
     for init in unit.initializers:
-        for dt in apis.drivers:
-            if init.struct_type in dt.types:
-                values = dict(init.fields)
-                out.update(values[k] for k in dt.probe if values.get(k))
+        dt = apis.driver_type(init.struct_type)
+        if dt is not None:
+            values = dict(init.fields)
+            out.update(values[k] for k in dt.probe if values.get(k))
     return frozenset(out)
 
 

@@ -2940,7 +2940,6 @@ class Analysis:
                     for rid in self._held_by(local, world):
                         if not self._freed_further_on(rid, world):
                             self.escape(rid, world)
-                _forget_int(world, arg.operand.name)  # the callee may write it
             elif keeps and value is not None and world.status.get(value) in _LENDABLE:
                 if borrows:  # `INIT_WORK(&x->work, fn)`: given a callback, but only sets up
                     _lend(world, value, KEPT)
