@@ -181,6 +181,7 @@ class ApiTable:
     teardown_patterns: list[str] = field(default_factory=list)
     borrows_patterns: list[str] = field(default_factory=list)
     advances_patterns: list[str] = field(default_factory=list)
+    initializers_patterns: list[str] = field(default_factory=list)
     drops_patterns: list[str] = field(default_factory=list)
     frees_patterns: list[str] = field(default_factory=list)
     # The driver model (analyzer/drivers.py): driver structs and drvdata getters.
@@ -244,6 +245,11 @@ class ApiTable:
         """Is a callee of this name given `&p` only to move p along (or set it
         within) the string p points into (`strsep(&opts, ",")`)?"""
         return self._matches("advances", self.advances_patterns, name)
+
+    def initializes(self, name: str | None) -> bool:
+        """Is this an initializer's name (`init_waitqueue_head`, `INIT_LIST_HEAD`):
+        it sets up what it is given, even where another pattern reads as a keeper?"""
+        return self._matches("initializers", self.initializers_patterns, name)
 
     def borrows(self, name: str | None) -> bool:
         """Is a callee of this name known to only use what it is given (init, lock, log)?"""
@@ -367,6 +373,7 @@ class ApiTable:
             ("teardown", self.teardown_patterns),
             ("borrows", self.borrows_patterns),
             ("advances", self.advances_patterns),
+            ("initializers", self.initializers_patterns),
             ("drops", self.drops_patterns),
             ("frees", self.frees_patterns),
             ("zeroes", self.zeroes_patterns),

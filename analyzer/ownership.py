@@ -3091,7 +3091,7 @@ class Analysis:
             for a in expr.args
         )
         constructs, borrows = self.apis.constructs(name), self.apis.borrows(name)
-        if keeps and borrows and not callback and _INITIALIZER.search(name or ""):
+        if keeps and borrows and not callback and self.apis.initializes(name):
             keeps = False  # `init_waitqueue_head(&x->wq)` (a `*queue*` name): it only sets up
         tabled = bool(self.private_tables) and any(
             _table_name(a) in self.private_tables for a in expr.args
@@ -5037,9 +5037,6 @@ _REFINE = {
 _MACRO_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]+$")
 # a member that holds a status code (`hdl->error`, `urb->status`)
 _STATUS_MEMBER = re.compile(r"(^|_)(err|error|errno|status)$")
-
-# An initializer's name (`init_waitqueue_head`, `skb_queue_head_init`, `INIT_LIST_HEAD`).
-_INITIALIZER = re.compile(r"(^|_)(init|INIT)(_|$)")
 
 
 def core_drops(chain: str) -> bool:
