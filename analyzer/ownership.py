@@ -1438,18 +1438,16 @@ class Analysis:
             world.via_branch = world.branch
         elif kind is Kind.RETURN:
             expr = node.expr
-            if (
-                type(expr) is ir.Name
-                and expr.name in world.pending
-                and _ERRNO_RESULT + expr.name in world.vals
-                and self._int_result
-                and expr.name not in self.tested_names  # (`if (ret == -EIOCBQUEUED)`)
-                and any(p[1] in _TAKEN for p in world.pending[expr.name])
-            ):
+            if type(expr) is ir.Name and _ERRNO_RESULT + expr.name in world.vals:
                 # `ret = foo_take(x); return ret;`: what foo_take did with x
-                # depends on ret; a failure returns it to our caller with x ours
+                # depends on ret; a failure returns it to our caller with x ours.
+                # `ret = foo_send(dev, buf); return ret;`: foo_send's errno is
+                # ours, so this is an error exit too, for what we hold.
                 ok = world.copy()
-                for w in self.refine(expr, world, True) + self.refine(expr, ok, False):
+                failed = self.refine(expr, world, True)
+                for w in failed if world.via is None else ():
+                    w.branch = (node, True)  # (the report: "`ret` is true (line ..)")
+                for w in failed + self.refine(expr, ok, False):
                     self.exit(node, w)
                 return []
             call = self._returns_call(expr)
@@ -2414,8 +2412,7 @@ class Analysis:
             self.assign_int(t.name, v, world)
             if self._deferred:
                 world.pending[t.name] = self._deferred
-                if summary.returns_errno and self._int_result:
-                    world.vals[_ERRNO_RESULT + t.name] = "errno"
+            self._mark_errno(t.name, v, summary, world)
             return rid
         if isinstance(v, ir.Name) and not isinstance(t, ir.Name):
             self._copy_members(t, v.name, world)  # `chunk->mem = mem;` copies `mem.va`
@@ -2462,6 +2459,9 @@ class Analysis:
             self._alias(t.name, v, world)
         if isinstance(t, ir.Name):
             self.assign_int(t.name, v, world)
+            summary = self.summaries.get(v.func) if type(v) is ir.Call and v.func else None
+            if summary is not None and not self.apis.lookup(v.func):
+                self._mark_errno(t.name, v, summary, world)
             if rid is not None and self._zeroing(t.name, v):
                 world.vals[_ZEROED + t.name] = "zero"
                 self._zeroed = True
@@ -2725,6 +2725,18 @@ class Analysis:
             test = self._tracked.get(world.vals[k][1:])
             if test is None or _names(test, name):
                 del world.vals[k]
+
+    def _mark_errno(self, name: str, call: ir.Call, summary: Summary, world: World) -> None:
+        """`ret = foo_send(dev, buf);` with ret never tested in the function:
+        where ret is returned, the exit is foo_send's success or its failure,
+        whose errno (its summary says it returns one) is ours (see `transfer`)."""
+        if (
+            summary.returns_errno
+            and self._int_result
+            and name not in self.tested_names  # (`if (ret == -EIOCBQUEUED)`)
+            and not self.never_fails(call.func)
+        ):
+            world.vals[_ERRNO_RESULT + name] = "errno"
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
         if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
