@@ -3097,7 +3097,11 @@ class Analysis:
             isinstance(a, ir.Name) and a.name in self.functions for a in expr.args
         )
         keeps = name is None or self.apis.keeps(name) or callback
-        destroys = not setter and any(self._destructor(a) for a in expr.args)
+        # (a field after a format string is a value to print: `scnprintf(buf, n,
+        # "%u", dev->stats.wm_reset_count)` is given no release callback)
+        destroys = not setter and any(
+            self._destructor(a) for a in expr.args[: _format_at(expr.args)]
+        )
         takes_address = any(
             isinstance(a, ir.Unary) and a.op == "&" and isinstance(a.operand, ir.Name)
             for a in expr.args
@@ -3679,6 +3683,8 @@ class Analysis:
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
+            if type(ir.uncast(arg)) is ir.Unary and ir.uncast(arg).op == "&":
+                arg = ir.uncast(arg)  # `foo_register(.., (void **)&adapter)`
             struct_api = self.apis.structs.get(summary.name) if eff.on_zero == "alloc" else None
             if struct_api is not None and (
                 type(ir.uncast(arg)) is ir.Field
@@ -5091,6 +5097,15 @@ def _status_value(v: ir.Expr) -> bool:
         case ir.Conditional(then=a, other=b):
             return _status_value(a) or _status_value(b)
     return False
+
+
+def _format_at(args: list[ir.Expr]) -> int | None:
+    """The index of the first string literal among a call's arguments (a
+    format, `"%u\n"`, `KERN_ERR "..."`): what follows it are values."""
+    for i, a in enumerate(args):
+        if type(a) is ir.Const and a.value is None and '"' in a.text:
+            return i
+    return None
 
 
 def _sign_key(name: str) -> str:
