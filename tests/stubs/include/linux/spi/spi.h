@@ -44,4 +44,11 @@ struct spi_message {
 void spi_message_init(struct spi_message *m);
 void spi_message_add_tail(struct spi_transfer *t, struct spi_message *m);
 int spi_async(struct spi_device *spi, struct spi_message *message);
+struct spi_controller {
+	struct device dev;
+	u16 num_chipselect;
+};
+struct spi_controller *devm_spi_alloc_master(struct device *dev, unsigned int size);
+void *spi_controller_get_devdata(struct spi_controller *ctlr);
+int devm_spi_register_controller(struct device *dev, struct spi_controller *ctlr);
 #endif
