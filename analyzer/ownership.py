@@ -849,6 +849,25 @@ class Analysis:
         } | {name for name, k in switched.items() if k > 1}
 
     @cached_property
+    def only_returned(self) -> set[str]:
+        """Names the function only assigns with `=` and returns (`ret = f(..);
+        .. return ret;`): read nowhere else, not in a test, a macro's argument,
+        an alias (`err = ret`) or `&ret` (see _mark_errno)."""
+        reads: Counter[str] = Counter()
+        plain: Counter[str] = Counter()
+        for n in self.fn.nodes:
+            if n.expr is None:
+                continue
+            if n.kind is Kind.RETURN and type(n.expr) is ir.Name:
+                plain[n.expr.name] += 1
+            for e in ir.walk(n.expr):
+                if type(e) is ir.Name:
+                    reads[e.name] += 1
+                elif type(e) is ir.Assign and e.op == "=" and type(e.target) is ir.Name:
+                    plain[e.target.name] += 1
+        return {name for name, k in plain.items() if reads[name] == k}
+
+    @cached_property
     def own_frees(self) -> dict[int, list[ir.Expr]]:
         """What this function itself frees with a free API (`kfree(*res)`),
         gives to krealloc, or drops the reference of (`put_device(&x->dev)`):
@@ -1438,15 +1457,17 @@ class Analysis:
             world.via_branch = world.branch
         elif kind is Kind.RETURN:
             expr = node.expr
-            if type(expr) is ir.Name and _ERRNO_RESULT + expr.name in world.vals:
+            assigned = world.vals.get(_ERRNO_RESULT + expr.name) if type(expr) is ir.Name else None
+            if assigned is not None and (assigned.isdigit() or self._takes_on_success(expr, world)):
                 # `ret = foo_take(x); return ret;`: what foo_take did with x
                 # depends on ret; a failure returns it to our caller with x ours.
                 # `ret = foo_send(dev, buf); return ret;`: foo_send's errno is
                 # ours, so this is an error exit too, for what we hold.
                 ok = world.copy()
                 failed = self.refine(expr, world, True)
-                for w in failed if world.via is None else ():
-                    w.branch = (node, True)  # (the report: "`ret` is true (line ..)")
+                for w in failed if world.via is None and assigned.isdigit() else ():
+                    # (the report: "when `ret = foo_send(dev, buf)` is true (line ..)")
+                    w.branch = (self.fn.nodes[int(assigned)], True)
                 for w in failed + self.refine(expr, ok, False):
                     self.exit(node, w)
                 return []
@@ -2726,17 +2747,27 @@ class Analysis:
             if test is None or _names(test, name):
                 del world.vals[k]
 
+    def _takes_on_success(self, ret: ir.Name, world: World) -> bool:
+        """`ret = foo_take(x); return ret;` with ret tested nowhere: what the
+        callee did with x waits on ret (`if (ret == -EIOCBQUEUED)` elsewhere
+        would say the errno is no plain failure)."""
+        return ret.name not in self.tested_names and any(
+            p[1] in _TAKEN for p in world.pending.get(ret.name, ())
+        )
+
     def _mark_errno(self, name: str, call: ir.Call, summary: Summary, world: World) -> None:
-        """`ret = foo_send(dev, buf);` with ret never tested in the function:
-        where ret is returned, the exit is foo_send's success or its failure,
-        whose errno (its summary says it returns one) is ours (see `transfer`)."""
-        if (
-            summary.returns_errno
-            and self._int_result
-            and name not in self.tested_names  # (`if (ret == -EIOCBQUEUED)`)
-            and not self.never_fails(call.func)
-        ):
-            world.vals[_ERRNO_RESULT + name] = "errno"
+        """`ret = foo_send(dev, buf);` with ret only ever returned: where it is,
+        the exit is foo_send's success or its failure, whose errno (its
+        summary says it returns one) is ours (see `transfer`). A ret read
+        anywhere else may have been tested (`if (ret == -EIOCBQUEUED)`, an
+        assertion macro, `err = ret`): then the exit is what the path says.
+        The mark holds the assignment's node, for the report."""
+        if not (summary.returns_errno and self._int_result):
+            return
+        if name in self.only_returned and not self.never_fails(call.func):
+            world.vals[_ERRNO_RESULT + name] = str(self._node)
+        elif name in world.pending:
+            world.vals[_ERRNO_RESULT + name] = "errno"  # (see `_takes_on_success`)
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
         if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
@@ -5103,7 +5134,7 @@ def _format_at(args: list[ir.Expr]) -> int | None:
     """The index of the first string literal among a call's arguments (a
     format, `"%u\n"`, `KERN_ERR "..."`): what follows it are values."""
     for i, a in enumerate(args):
-        if type(a) is ir.Const and a.value is None and '"' in a.text:
+        if type(a) is ir.Const and a.value is None and a.text.endswith('"'):
             return i
     return None
 

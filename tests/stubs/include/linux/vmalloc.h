@@ -5,4 +5,7 @@
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
 void vfree(const void *addr);
+struct page;
+void *vmap(struct page **pages, unsigned int count, unsigned long flags, unsigned long prot);
+void vunmap(const void *addr);
 #endif
