@@ -92,7 +92,9 @@ error path. *low*
 (`usb_alloc_urb()`, the summary database's allocators: such objects come
 with their subsystem's conventions), unless the function left it in its
 caller's structure and releases it there on another path; leaks at success exits or at exits
-not reached through a failed check, paths that step over a guarded free,
+not reached through a failed check (but `ret = helper(..); return ret;`, with
+ret read nowhere else and helper returning an errno, is helper's failure
+too, and shown), paths that step over a guarded free,
 put another block in the block's place (`if (a) p = x(); if (b) p = y();`)
 or leave a loop that stores the block before its first trip, blocks given
 to a callee we cannot see together with a block since handed over
