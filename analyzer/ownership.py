@@ -84,6 +84,11 @@ MAX_WORLDS = 48  # per CFG node
 CROWDED = 12
 MAX_STEPS = 60000  # per function
 _ERRNO = re.compile(r"^E[A-Z0-9]+$")
+# A member holding a number, not a callback (`hw_reset_count`, `free_len`, `nr_free`)
+_QUANTITY = re.compile(
+    r"(?:^|_)(?:count|cnt|len|size|num|nr|idx|index|id|flags|mask|bytes|time|ms|us|ns|pages)s?$"
+    r"|^(?:n|nr|num)_"
+)
 # Comparison -> (the operator it is or negates, negated?)
 _COMPARISONS = {
     ">": (">", False),
@@ -3180,8 +3185,12 @@ class Analysis:
         if isinstance(arg, ir.Field):
             # (`&c->free_buffer_wait`, `&p->free_list`: the address of an embedded
             # member is an object, never a callback held in the field)
+            # (nor is a number named after one: `d->stats.hw_reset_count`, `q->free_len`)
             return (
-                not address and self.apis.releases(arg.field) and not self.apis.borrows(arg.field)
+                not address
+                and self.apis.releases(arg.field)
+                and not self.apis.borrows(arg.field)
+                and not _QUANTITY.search(arg.field)
             )
         name = self._own_function(arg)
         if name is None:
