@@ -1463,14 +1463,15 @@ class Analysis:
         elif kind is Kind.RETURN:
             expr = node.expr
             assigned = world.vals.get(_ERRNO_RESULT + expr.name) if type(expr) is ir.Name else None
-            if assigned is not None and (assigned.isdigit() or self._takes_on_success(expr, world)):
+            only_returned = assigned is not None and assigned != _TAKES_MARK
+            if only_returned or (assigned is not None and self._takes_on_success(expr, world)):
                 # `ret = foo_take(x); return ret;`: what foo_take did with x
                 # depends on ret; a failure returns it to our caller with x ours.
                 # `ret = foo_send(dev, buf); return ret;`: foo_send's errno is
                 # ours, so this is an error exit too, for what we hold.
                 ok = world.copy()
                 failed = self.refine(expr, world, True)
-                for w in failed if world.via is None and assigned.isdigit() else ():
+                for w in failed if world.via is None and only_returned else ():
                     # (the report: "when `ret = foo_send(dev, buf)` is true (line ..)")
                     w.branch = (self.fn.nodes[int(assigned)], True)
                 for w in failed + self.refine(expr, ok, False):
@@ -2772,7 +2773,7 @@ class Analysis:
         if name in self.only_returned and not self.never_fails(call.func):
             world.vals[_ERRNO_RESULT + name] = str(self._node)
         elif name in world.pending:
-            world.vals[_ERRNO_RESULT + name] = "errno"  # (see `_takes_on_success`)
+            world.vals[_ERRNO_RESULT + name] = _TAKES_MARK  # (see `_takes_on_success`)
 
     def _summary_call(self, expr: ir.Expr) -> Summary | None:
         if isinstance(expr, ir.Call) and expr.func and not self.apis.lookup(expr.func):
@@ -3723,8 +3724,9 @@ class Analysis:
             if eff.index >= len(expr.args):
                 continue
             arg = expr.args[eff.index]
-            if type(ir.uncast(arg)) is ir.Unary and ir.uncast(arg).op == "&":
-                arg = ir.uncast(arg)  # `foo_register(.., (void **)&adapter)`
+            inner = ir.uncast(arg)
+            if type(inner) is ir.Unary and inner.op == "&":
+                arg = inner  # `foo_register(.., (void **)&adapter)`
             struct_api = self.apis.structs.get(summary.name) if eff.on_zero == "alloc" else None
             if struct_api is not None and (
                 type(ir.uncast(arg)) is ir.Field
@@ -5357,7 +5359,8 @@ _KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
 _TAKEN = _KEEPS | {"freed", "handed", "dropped"}
 # + name: the local holds the result of a callee whose failures are errnos
 # (a `return ret;` of it splits on it: see transfer)
-_ERRNO_RESULT = "~errno result "
+_ERRNO_RESULT = "~errno result "  # + name: holds a callee's errno (see _mark_errno)
+_TAKES_MARK = "taken"  # ... of a callee that takes a block on success (else: the node id)
 _UNDONE = "~freed global "  # + name: this path freed what the global held
 _NULL_TESTED = "~null-tested "  # + resource id: a caller's pointer tested non-NULL (or not)
 _GOT = "~got "  # + name: this path took a reference to that name's object
