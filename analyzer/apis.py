@@ -181,6 +181,7 @@ class ApiTable:
     teardown_patterns: list[str] = field(default_factory=list)
     borrows_patterns: list[str] = field(default_factory=list)
     advances_patterns: list[str] = field(default_factory=list)
+    passes_patterns: list[str] = field(default_factory=list)
     initializers_patterns: list[str] = field(default_factory=list)
     drops_patterns: list[str] = field(default_factory=list)
     frees_patterns: list[str] = field(default_factory=list)
@@ -245,6 +246,12 @@ class ApiTable:
         """Is a callee of this name given `&p` only to move p along (or set it
         within) the string p points into (`strsep(&opts, ",")`)?"""
         return self._matches("advances", self.advances_patterns, name)
+
+    def passes(self, name: str | None) -> bool:
+        """Does a callee of this name return its first argument, or a pointer
+        into the string it points to (`strim(buf)`, `skip_spaces(buf)`)? Its
+        result is that block, wherever it is stored."""
+        return self._matches("passes", self.passes_patterns, name)
 
     def initializes(self, name: str | None) -> bool:
         """Is this an initializer's name (`init_waitqueue_head`, `INIT_LIST_HEAD`):
@@ -373,6 +380,7 @@ class ApiTable:
             ("teardown", self.teardown_patterns),
             ("borrows", self.borrows_patterns),
             ("advances", self.advances_patterns),
+            ("passes", self.passes_patterns),
             ("initializers", self.initializers_patterns),
             ("drops", self.drops_patterns),
             ("frees", self.frees_patterns),

@@ -32,6 +32,7 @@ _API_SECTIONS = (
     "teardown",
     "borrows",
     "advances",
+    "passes",
     "drops",
     "frees",
 )

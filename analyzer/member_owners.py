@@ -48,7 +48,7 @@ def never_freed(
     elif not regrown and clearer is None:
         return None
     member = key[1]
-    if _in_union(unit, member):
+    if in_union(unit, member):
         return None
     keeping = None
     for fn in unit.functions:
@@ -57,10 +57,13 @@ def never_freed(
         use = _use(fn, member, apis)
         if use is _Use.OTHER:
             return None
-        if use is _Use.KEEPS and not makers[fn.name].via_summary:
-            keeping = keeping or makers[fn.name]  # (an allocation, not a helper's call)
+        site = makers[fn.name]
+        if use is _Use.KEEPS and (not site.via_summary or site.directed):
+            # (an allocation, or an API that fills the member it is given,
+            # `driver_set_override(.., &d->driver_override, ..)`; not a helper's call)
+            keeping = keeping or site
     others = set(makers) | ({clearer} if clearer is not None else set())
-    if keeping is None or _handed_elsewhere(unit, member, others, apis):
+    if keeping is None or handed_elsewhere(unit, member, others, apis):
         return None
     return keeping
 
@@ -83,6 +86,12 @@ def _use(fn: ir.Function, member: str, apis: ApiTable) -> _Use:
     stores, frees, stored = set(), set(), set()
     for node in fn.nodes:
         for e in ir.walk(node.expr) if node.expr is not None else ():
+            if (
+                isinstance(e, ir.Call)
+                and any(_address_of(ir.uncast(a), member) for a in e.args)
+                and not (freed_arg(e, apis) is not None or apis.borrows(e.func))
+            ):
+                stores.add(node.id)  # (`fill(&d->buf)`: an out-parameter)
             if isinstance(e, ir.Assign) and is_member(e.target, member):
                 value = ir.uncast(e.value)
                 if not ir.is_zero(value):
@@ -202,7 +211,7 @@ def reach_back(preds: dict[int, list[int]], start: set[int], avoid: frozenset[in
     return seen
 
 
-def _handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTable) -> bool:
+def handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTable) -> bool:
     """Does a function other than the makers hand the member to a call
     that may release it (`foo_free_bufs(d->buf)`), copy it into another
     structure (`e->buf = d->buf`), copy it out (`buf = d->buf`) and hand
@@ -276,7 +285,7 @@ def same_file(recorded: str, path: str) -> bool:
     return here == os.path.abspath(recorded) or here.endswith(os.sep + recorded)
 
 
-def _in_union(unit: ir.Unit, member: str) -> bool:
+def in_union(unit: ir.Unit, member: str) -> bool:
     """Is the member reached through a union the file declares
     (`union msg_body body;`, `msg->body.net_info.buf`)?  Then a structure
     freed elsewhere may hold another variant, never this memory."""
@@ -304,6 +313,11 @@ def _hands(arg: ir.Expr, member: str, copies: set[str]) -> bool:
                 return True
         todo.extend([e.index] if isinstance(e, ir.Index) else ir.children(e))
     return False
+
+
+def _address_of(e: ir.Expr, member: str) -> bool:
+    """`&d->member`."""
+    return isinstance(e, ir.Unary) and e.op == "&" and is_member(e.operand, member)
 
 
 def is_member(e: ir.Expr, member: str) -> bool:

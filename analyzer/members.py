@@ -35,6 +35,8 @@ from analyzer.apis import ApiTable
 from analyzer.member_owners import (
     Reach,
     freed_arg,
+    handed_elsewhere,
+    in_union,
     is_member,
     member_path,
     member_pattern,
@@ -60,53 +62,20 @@ def lost_members(
     callees (the file's and the database's); `db`, the summary database (or
     None), which files free which members. Returned: the functions with a
     "member-cleared" leak that have no result (not analysed), with their leaks."""
-    holders = apis.holder_families()
-    makers: dict[tuple[str, str], Site] = {}  # (struct, member) -> an allocation stored there
-    # (struct, member) -> the functions storing there, with one allocation each
-    making: dict[tuple[str, str], dict[str, Site]] = {}
     analysed = [fr for fr in analysed if fr is not None]
-    allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
-    summaries = {fr.function.name: fr.summary for fr in analysed}
-    for fr in analysed:
-        if fr.function.header:
-            continue
-        for root, tokens, site in sorted(fr.stores, key=lambda s: (s[2].span.line, s[0], s[1])):
-            # `->buf`, or a member of an embedded structure (`->pmu.attr_groups`)
-            if (
-                not tokens
-                or not tokens[0].startswith("->")
-                or any(t[:1] != "." for t in tokens[1:])
-            ):
-                continue
-            member = tokens[0][2:] + "".join(tokens[1:])
-            if not all(p.isidentifier() for p in member.split(".")):
-                continue
-            if site.param is not None or not site.api:
-                continue
-            if site.managed or site.family in holders:
-                continue
-            struct = _struct_of(unit, fr.function, root)
-            if struct is not None:
-                makers.setdefault((struct, member), site)
-                making.setdefault((struct, member), {}).setdefault(fr.function.name, site)
+    makers, making = _makers(analysed, unit, apis)
+    free_names = frozenset(apis.names("free"))
+    fills = _fills_elsewhere(db, unit)
+    if not makers and not fills:
+        return []
+    freeing, freers, loose = _freers(unit, apis)
+    if fills:
+        _filled_elsewhere(functions, unit, apis, known, db, fills, (making, freers, loose))
     if not makers:
         return []
     structs = {s for s, _ in makers}
-    # members some function frees (`kfree(d->main_status_buf)`): owned, not links;
-    # and, per member, the functions that free it
-    # (only functions whose text names a free: the others' CFGs are never built)
-    free_names = frozenset(apis.names("free"))
-    freeing = [other for other in unit.functions if not other.header and other.may_name(free_names)]
-    freers: dict[tuple[str, str], set[str]] = {}  # (struct, member) -> functions freeing it
-    # member -> functions freeing it through a root of unknown type (`g.admin->sig`)
-    loose: dict[str, set[str]] = {}
-    for other in freeing:
-        for root, m in _member_frees(other, apis):
-            struct = _struct_of(unit, other, root) if root is not None else None
-            if struct is not None:
-                freers.setdefault((struct, m), set()).add(other.name)
-            else:
-                loose.setdefault(m, set()).add(other.name)
+    allocating = {fr.function.name for fr in analysed if fr.summary.returns_alloc}
+    summaries = {fr.function.name: fr.summary for fr in analysed}
     regrown = _regrown(unit, apis, structs)
     elsewhere = db.member_frees if db is not None else {}
     kept: dict[tuple[str, str], Site | None] = {}  # never_freed, once per member
@@ -177,6 +146,129 @@ def lost_members(
     )
 
 
+def _fills_elsewhere(db, unit: ir.Unit) -> dict[str, list[tuple[str, str, str]]]:
+    """struct -> (member, file, function) of the database's fills of its
+    members by other files' functions."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for key, fills in db.member_fills.items() if db is not None else ():
+        struct, member = key.split(".", 1)
+        for path, filler in fills:
+            if not same_file(path, unit.path):
+                out.setdefault(struct, []).append((member, path, filler))
+    return out
+
+
+def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
+    """Add a "member-filled-elsewhere" leak to each function that frees a
+    `struct T` without a member that another file fills with new memory
+    for good (the database's `member_fills`), when nothing in the tree
+    frees that member but its fillers: `kfree(rpdev)` in a driver's device
+    release, `rpdev->driver_override` set by the bus core and freed by no
+    one. Left alone when this file fills, frees or hands on the member
+    itself (the file's own facts decide then), or the function gives the
+    structure to a call that may free its members."""
+    making, freers, loose = local
+    free_names = frozenset(apis.names("free"))
+    for fr in functions:
+        fn = fr.function
+        if fn.header or not fn.may_name(free_names):
+            continue
+        text = _source(unit, fn)
+        for call, name in _whole_frees(fn, apis):
+            struct = _struct_of(unit, fn, name)
+            if struct not in fills or _fresh(fn, name, apis, set()):
+                continue
+            exit_node = _exit_after(fn, call.span.line)
+            if exit_node is None:
+                continue
+            spelled = ir.unshadow(name)
+            for member, path, filler in sorted(fills[struct]):
+                key = (struct, member)
+                if key in making or key in freers or member.rsplit(".", 1)[-1] in loose:
+                    continue
+                fillers = {p for m, p, _ in fills[struct] if m == member}
+                freed_by = db.member_frees.get(f"{struct}.{member}", ())
+                if any(f not in fillers and not same_file(f, unit.path) for f in freed_by):
+                    continue  # (a teardown in another file frees it)
+                if _freed_embedded(member, db.member_frees):
+                    continue
+                if in_union(unit, member) or handed_elsewhere(unit, member, set(), apis):
+                    continue
+                if _handed(fn, name, apis, known, member) or _gives_holder(fn, name, member):
+                    continue
+                if re.search(rf"\b{re.escape(spelled)}\s*{member_pattern(member)}\b", text):
+                    continue
+                site = Site(rid=0, span=call.span, api=filler, family="")
+                leak = _member_leak(
+                    exit_node, site, f"{spelled}->{member}", "member-filled-elsewhere"
+                )
+                fr.leaks.append(dataclasses.replace(leak, filled_in=path))
+
+
+def _freed_embedded(member: str, freed: Iterable[str]) -> bool:
+    """Is a member of that name freed through a structure that embeds its
+    own (`kfree(pa->pdev.resource)` for a `platform_device`'s `resource`)?
+    ("T.member" keys: the struct's own key has one dot before the member.)"""
+    tail = "." + member
+    return any(k.endswith(tail) and k.count(".") > tail.count(".") for k in freed)
+
+
+def _makers(
+    analysed: list, unit: ir.Unit, apis: ApiTable
+) -> tuple[dict[tuple[str, str], Site], dict[tuple[str, str], dict[str, Site]]]:
+    """(struct, member) -> an allocation some function of the file stores
+    there; and (struct, member) -> the functions storing there, with one
+    allocation each. Only plain memory (not devm, not a holder family) stored
+    through a pointer of a known `struct T` (`d->buf`, `d->pmu.attr_groups`)."""
+    holders = apis.holder_families()
+    makers: dict[tuple[str, str], Site] = {}
+    making: dict[tuple[str, str], dict[str, Site]] = {}
+    for fr in analysed:
+        if fr.function.header:
+            continue
+        for root, tokens, site in sorted(fr.stores, key=lambda s: (s[2].span.line, s[0], s[1])):
+            # `->buf`, or a member of an embedded structure (`->pmu.attr_groups`)
+            if (
+                not tokens
+                or not tokens[0].startswith("->")
+                or any(t[:1] != "." for t in tokens[1:])
+            ):
+                continue
+            member = tokens[0][2:] + "".join(tokens[1:])
+            if not all(p.isidentifier() for p in member.split(".")):
+                continue
+            if site.param is not None or not site.api:
+                continue
+            if site.managed or site.family in holders:
+                continue
+            struct = _struct_of(unit, fr.function, root)
+            if struct is not None:
+                makers.setdefault((struct, member), site)
+                making.setdefault((struct, member), {}).setdefault(fr.function.name, site)
+    return makers, making
+
+
+def _freers(
+    unit: ir.Unit, apis: ApiTable
+) -> tuple[list[ir.Function], dict[tuple[str, str], set[str]], dict[str, set[str]]]:
+    """The functions whose text names a free (the others' CFGs are never
+    built); (struct, member) -> the functions freeing it (`kfree(d->buf)`);
+    and member -> the functions freeing it through a root of unknown type
+    (`g.admin->sig`)."""
+    free_names = frozenset(apis.names("free"))
+    freeing = [other for other in unit.functions if not other.header and other.may_name(free_names)]
+    freers: dict[tuple[str, str], set[str]] = {}
+    loose: dict[str, set[str]] = {}
+    for other in freeing:
+        for root, m in _member_frees(other, apis):
+            struct = _struct_of(unit, other, root) if root is not None else None
+            if struct is not None:
+                freers.setdefault((struct, m), set()).add(other.name)
+            else:
+                loose.setdefault(m, set()).add(other.name)
+    return freeing, freers, loose
+
+
 def _cleared(functions, unit, apis, known, owned: _Owned) -> list[tuple[ir.Function, list[Leak]]]:
     """Add the "member-cleared" leaks of `_lost_by_clearing` to the results
     of `functions`; those of functions the engine did not analyse (they
@@ -231,15 +323,16 @@ class _Owned:
         (`&ci->en`, `ALIGN((unsigned long)buf, 8)`) that another member frees?"""
         functions = self.reached.functions
         return all(
-            _stores_block(functions[name], key[1], site)
+            _stores_block(functions[name], key[1], site, self.apis)
             for name, site in self.making[key].items()
             if name in functions
         )
 
 
-def _stores_block(fn: ir.Function, member: str, site: Site) -> bool:
+def _stores_block(fn: ir.Function, member: str, site: Site, apis: ApiTable) -> bool:
     """Does `fn` store the block allocated at `site` in the member, as the
-    allocation's value or through a local that holds it?"""
+    allocation's value or through a local that holds it (or what a
+    [[passes]] callee returns of either: `strim(buf)`)?"""
     made: set[str] = set()  # locals given the allocation's value
     values: list[ir.Expr] = []
     for node in fn.nodes:
@@ -252,7 +345,14 @@ def _stores_block(fn: ir.Function, member: str, site: Site) -> bool:
             if isinstance(e.target, ir.Name) and ir.uncast(e.value).span == site.span:
                 made.add(e.target.name)
             if is_member(e.target, member) and not ir.is_zero(e.value):
-                values.append(ir.uncast(e.value))
+                value = ir.uncast(e.value)
+                while isinstance(value, ir.Call) and value.args and apis.passes(value.func):
+                    value = ir.uncast(value.args[0])
+                values.append(value)
+    if not values and site.via_summary:
+        # (filled by the call at the site: an API given `&d->buf`, or a helper
+        # of the file whose own store is judged where it is made)
+        return any(call.span == site.span for call in ir.call_exprs(fn))
     return bool(values) and all(
         v.span == site.span or (isinstance(v, ir.Name) and v.name in made) for v in values
     )
@@ -664,3 +764,29 @@ def _member_frees(fn: ir.Function, apis: ApiTable):
 
 def _freed_member_roots(fn: ir.Function, apis: ApiTable) -> set[str]:
     return {root for root, _ in _member_frees(fn, apis) if root is not None}
+
+
+def filled_members(unit: ir.Unit, analysed: Iterable, apis: ApiTable) -> dict[str, str]:
+    """ "T.member" -> the function of the file that fills that member of a
+    `struct T` with new memory and leaves it there for good (`never_freed`:
+    the file frees it only in its fillers, on their own failure or before
+    filling it again). The summary database's record of who fills what, so
+    that a release in another file that frees a `struct T` without the
+    member can be judged (`lost_members`)."""
+    analysed = [fr for fr in analysed if fr is not None]
+    makers, making = _makers(analysed, unit, apis)
+    if not makers:
+        return {}
+    _, freers, loose = _freers(unit, apis)
+    regrown = _regrown(unit, apis, {s for s, _ in makers})
+    owned = _Owned(unit, apis, making, freers, loose, {}, regrown, Reach(unit))
+    found = {}
+    freed = {f"{struct}.{member}" for struct, member in freers}
+    for key in sorted(making):
+        if _freed_embedded(key[1], freed):
+            continue
+        site = owned.kept(key)
+        if site is not None and owned.filled_whole(key):
+            filler = next(name for name, s in sorted(making[key].items()) if s is site)
+            found[f"{key[0]}.{key[1]}"] = filler
+    return found

@@ -201,6 +201,9 @@ class Leak:
     # this function releases the holder by name on another path
     # (`video_device_release(dev->vdev)`): it owns what the holder holds
     released_elsewhere: bool = False
+    # a member another file fills (`members._filled_elsewhere`): that file;
+    # `site.api` names the function that fills it
+    filled_in: str = ""
 
 
 @dataclass(slots=True)
@@ -2050,8 +2053,10 @@ class Analysis:
                 # iterations filled other elements of the caller's array.
                 self.escape(old, world)
         parent = self.rid_sites.get(c)
-        if parent is not None and parent.param is not None:
-            # Remember that this exit wrote something else there (see summaries).
+        if parent is not None and parent.param is not None and not _stores_null(self._statement):
+            # Remember that this exit wrote something else there (see summaries);
+            # a NULL leaves the caller nothing (`if (!len) { *override = NULL;
+            # return 0; }` beside `*override = new;`: the caller still owns new).
             world.into[(parent.param[0], parent.param[1] + chain)] = ("", c, chain)
         if rid is None:
             return
@@ -2824,6 +2829,8 @@ class Analysis:
                     world.vals[_GOT + root] = "got"
         self._derived = False  # said of this call's value, not of its arguments
         name = expr.func
+        if values and values[0] is not None and self.apis.passes(name):
+            return values[0]  # `d->key = strim(buf)`: buf itself
         if self.globals and name in self.global_frees:
             for g in self.global_frees[name]:  # `i2c_stub_free()` frees `stub_chips`
                 held = world.heap.get((FILE_VARS, g))

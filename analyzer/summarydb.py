@@ -47,7 +47,7 @@ from typing import NamedTuple
 
 from analyzer import apis as apis_mod
 from analyzer.frontend import kbuild
-from analyzer.members import freed_members
+from analyzer.members import filled_members, freed_members
 from analyzer.ownership import Effect, Summary
 
 # 2: effects may carry a fifth field, the family of what a failure leaves
@@ -83,6 +83,7 @@ class SummaryDb:
         entries: dict[str, dict] | None = None,
         fails_if_null: dict[str, int] | None = None,
         member_frees: dict[str, list[str]] | None = None,
+        member_fills: dict[str, list[tuple[str, str]]] | None = None,
         lost_leftovers: dict[str, set[tuple[int, str]]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
@@ -97,6 +98,11 @@ class SummaryDb:
         # (`kfree(x->buf)`): whether a member one file fills has a teardown
         # in another (`members.lost_members`)
         self.member_frees = member_frees or {}
+        # "T.member" -> (file, function) of each function that fills that
+        # member with new memory and leaves it there for good, its file
+        # freeing it only in its fillers (`members.filled_members`): a release
+        # in another file that frees a `struct T` without it loses it
+        self.member_fills = member_fills or {}
         # function -> (parameter, chain) of what it leaves there when it fails
         # and some caller in another file loses (frees the structure holding
         # it, or lets it go out of scope): its own report of that leftover
@@ -238,6 +244,7 @@ def to_json(db: SummaryDb) -> dict:
         "never_fail": sorted(db.never_fail),
         "fails_if_null": dict(sorted(db.fails_if_null.items())),
         "member_frees": dict(sorted(db.member_frees.items())),
+        "member_fills": {m: sorted(map(list, f)) for m, f in sorted(db.member_fills.items())},
         "lost_leftovers": {
             name: sorted([i, c] for i, c in keys)
             for name, keys in sorted(db.lost_leftovers.items())
@@ -273,6 +280,10 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         member_frees = {
             str(m): [str(p) for p in paths] for m, paths in data.get("member_frees", {}).items()
         }
+        member_fills = {
+            str(m): [(str(p), str(f)) for p, f in fills]
+            for m, fills in data.get("member_fills", {}).items()
+        }
         lost_leftovers = {
             str(n): {(int(i), str(c)) for i, c in keys}
             for n, keys in data.get("lost_leftovers", {}).items()
@@ -284,6 +295,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         never_fail=never_fail,
         fails_if_null=fails_if_null,
         member_frees=member_frees,
+        member_fills=member_fills,
         lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
@@ -418,6 +430,7 @@ class _FileFacts(NamedTuple):
     paired: set[str]  # those returning memory with a releaser beside them
     callers: Counter  # the tally of `_callers_free`
     member_frees: set[str]  # "T.member" of the struct members it frees
+    member_fills: dict[str, str]  # "T.member" -> the function that fills it for good
     lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
@@ -432,7 +445,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts([], {}, set(), {}, set(), Counter(), set(), set())
+        return _FileFacts([], {}, set(), {}, set(), Counter(), set(), {}, set())
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
@@ -453,6 +466,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         paired=paired_allocators(exported_fns, result.summaries),
         callers=_callers_free(unit),
         member_frees=freed_members(unit, apis_mod.load()),
+        member_fills=filled_members(unit, result.functions, apis_mod.load()),
         lost={k for k in result.leftovers.confirmed if k[0] not in defined},
     )
 
@@ -472,6 +486,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     paired: set[str] = set()
     callers: Counter = Counter()
     member_frees: dict[str, list[str]] = {}
+    member_fills: dict[str, list[tuple[str, str]]] = {}
     lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
@@ -482,6 +497,8 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             callers.update(facts.callers)
             for member in facts.member_frees:
                 member_frees.setdefault(member, []).append(path)
+            for member, filler in facts.member_fills.items():
+                member_fills.setdefault(member, []).append((path, filler))
             for name, index, chain in facts.lost:
                 lost.setdefault(name, set()).add((index, chain))
             for name, index in facts.guarded.items():
@@ -513,6 +530,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "never_fail": sure,
             "fails_if_null": null_only,
             "member_frees": dict(sorted(member_frees.items())),
+            "member_fills": {m: sorted(map(list, f)) for m, f in sorted(member_fills.items())},
             "lost_leftovers": {n: sorted(map(list, k)) for n, k in sorted(lost.items())},
         },
         "build",

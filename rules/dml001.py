@@ -21,6 +21,8 @@ _WHY = {
     "member-lost": "is lost when {container} is freed here without it",
     "member-never-freed": "is lost when {container} is freed here without it "
     "(no teardown in the file frees it)",
+    "member-filled-elsewhere": "is lost when {container} is freed here without it "
+    "(nothing in the tree frees it but its filler, on its own failure)",
     "member-skipped": "is lost when {container} is freed here without it "
     "(this function frees it first on another path)",
     "member-cleared": "loses its last pointer (no teardown in the file frees it)",
@@ -138,6 +140,8 @@ in ways the tool cannot see.
         earlier = ", an earlier pass of the loop" if leak.earlier else ""
         at = f"line {lines[0]}" if len(lines) == 1 else f"lines {_listed(lines)}"
         what = f"`{leak.holder}` ({site.api}() at {at}{earlier})"
+        if leak.filled_in:  # (filled by another file: no allocation line here)
+            what = f"`{leak.holder}` (new memory from {site.api}() in {leak.filled_in})"
         path = f" when {leak.because}" if leak.because else ""
         if leak.via:
             leaves = (
@@ -154,7 +158,11 @@ in ways the tool cannot see.
             reason = "container-freed-unnamed"
         why = _WHY[reason].format(container=container or "the structure that holds it")
         message = f"{what} {why}{path}: {leaves}"
-        related = [Related(ctx.path, line, f"allocated here by {site.api}()") for line in lines]
+        related = [
+            Related(ctx.path, line, f"allocated here by {site.api}()")
+            for line in lines
+            if not leak.filled_in
+        ]
         if leak.via:
             related.append(Related(ctx.path, leak.exit.line, "the function exits here"))
         key = (leak.holder, site.api, leak.via_text or leak.exit_text)
@@ -162,15 +170,16 @@ in ways the tool cannot see.
 
 
 _RANK = {"high": 0, "medium": 1, "low": 2}
-# reasons that rest on a convention (what a caller or a teardown does): medium at best
-_CALLER_CONVENTION = (
-    "managed-container",
-    "left-in-caller",
-    "left-in-global",
+# a structure's free (or a member's drop) without the member: the evidence is the
+# free itself, whatever the exit
+_STRUCTURE_FREED = (
     "member-never-freed",
+    "member-filled-elsewhere",
     "member-skipped",
     "member-cleared",
 )
+# reasons that rest on a convention (what a caller or a teardown does): medium at best
+_CALLER_CONVENTION = ("managed-container", "left-in-caller", "left-in-global", *_STRUCTURE_FREED)
 
 
 def _confidence(leak: Leak) -> str:
@@ -232,7 +241,7 @@ def _doubtful(leak: Leak) -> bool:
         # pass fails: the block went to a keeper, which still holds it (what
         # leaks is the registration, not the memory)
         return True
-    if leak.reason in ("member-never-freed", "member-skipped", "member-cleared"):
+    if leak.reason in _STRUCTURE_FREED:
         # (the structure's free, or the member's drop, is the evidence: its
         # exit, a release path's end or an error return, adds nothing)
         return False

@@ -3,8 +3,9 @@
 tests/summarydb/core.c plays a subsystem core, driver.c a driver calling it.
 driver.c marks `// expect:` findings (shown with the database and
 without), `// without-db:` ones (shown only when the callees are unknown)
-and `// with-db:` ones (shown only when the database says a callee returns
-new memory).
+`// with-db:` ones (shown, at low confidence, only when the database says a
+callee returns new memory) and `// with-db-shown:` ones (shown only with the
+database, at the default confidence).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_ctl_add",
         "widget_res_init",
         "widget_ctx_teardown",
+        "widget_dev_set_label",
+        "widget_dev_set_alias",
+        "widget_dev_unset_alias",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
@@ -99,16 +103,21 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Who frees which structure member, by file: a teardown elsewhere.
     assert db.member_frees["widget_ctx.scratch"] == [CORE[1]]
     assert again.member_frees == db.member_frees
+    # Who fills a member for good (freeing it only on its own failure), by file.
+    assert db.member_fills["widget_dev.label"] == [(CORE[0], "widget_dev_set_label")]
+    assert again.member_fills == db.member_fills
 
 
 def test_database_applies_to_callees_from_other_files(tmp_path):
     path = tmp_path / "db.json"
     summarydb.write(summarydb.build(CORE, jobs=1), str(path))
-    assert _lines(str(path)) == _marked("expect") | _marked("with-db")
+    assert _lines(str(path)) == _marked("expect") | _marked("with-db") | _marked("with-db-shown")
     assert _lines("none") == _marked("expect") | _marked("without-db")
-    # Memory another file's function made is shown only at low confidence.
+    # Memory another file's function made is shown only at low confidence;
+    # a member another file fills for good, lost by a release here, is shown.
     low = {f.line for f in _findings(str(path)) if f.confidence == "low"}
     assert _marked("with-db") <= low
+    assert not _marked("with-db-shown") & low
 
 
 def test_summarize_command_and_bad_database(tmp_path, capsys):

@@ -208,3 +208,39 @@ int widget_res_init(struct widget_res *res)
 	list_add(&res->node, &widgets);
 	return 0;
 }
+
+/* Fills a member for good: this file frees it only when it fails. Nothing
+ * in the tree frees it after that, so whoever frees a widget_dev must free
+ * the label first. */
+struct widget_dev {
+	char *label;
+	char *alias;
+};
+
+int widget_dev_register(struct widget_dev *wd);
+
+int widget_dev_set_label(struct widget_dev *wd, const char *s)
+{
+	wd->label = kstrdup(s, GFP_KERNEL);
+	if (!wd->label)
+		return -ENOMEM;
+	if (widget_dev_register(wd)) {
+		kfree(wd->label);
+		wd->label = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The alias is filled the same way, but core_other.c has a teardown for it. */
+int widget_dev_set_alias(struct widget_dev *wd, const char *s)
+{
+	wd->alias = kstrdup(s, GFP_KERNEL);
+	if (!wd->alias)
+		return -ENOMEM;
+	if (widget_dev_register(wd)) {
+		kfree(wd->alias);
+		return -EIO;
+	}
+	return 0;
+}

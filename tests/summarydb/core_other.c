@@ -70,3 +70,13 @@ void widget_ctx_teardown(struct widget_ctx *ctx)
 {
 	kfree(ctx->scratch);
 }
+
+struct widget_dev {
+	char *label;
+	char *alias;
+};
+
+void widget_dev_unset_alias(struct widget_dev *wd)
+{
+	kfree(wd->alias);
+}

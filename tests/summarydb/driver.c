@@ -341,3 +341,27 @@ static void drv_ctx_release(struct widget_ctx *ctx)
 {
 	kfree(ctx);
 } // without-db: DML001
+
+/*
+ * A member another file fills for good (core.c's widget_dev_set_label, which
+ * frees it only on its own failure): a release that frees the structure
+ * without it loses it. The alias has a teardown in core_other.c.
+ */
+struct widget_dev {
+	char *label;
+	char *alias;
+	int id;
+};
+
+static void drv_widget_dev_release(struct widget_dev *wd)
+{
+	kfree(wd);
+} // with-db-shown: DML001
+
+void widget_dev_shutdown(struct widget_dev *wd);
+
+static void drv_widget_dev_release_handed(struct widget_dev *wd)
+{
+	widget_dev_shutdown(wd);
+	kfree(wd);
+}
