@@ -164,11 +164,13 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
     for good (the database's `member_fills`), when nothing in the tree
     frees that member but its fillers: `kfree(rpdev)` in a driver's device
     release, `rpdev->driver_override` set by the bus core and freed by no
-    one. Left alone when this file fills, frees or hands on the member
-    itself (the file's own facts decide then), or the function gives the
-    structure to a call that may free its members."""
+    one; or `kfree(vch)` of a structure that embeds the `rpmsg_device`.
+    Left alone when this file fills, frees or hands on the member itself
+    (the file's own facts decide then), when the function names the member
+    at all, or gives the structure to a call that may free its members."""
     making, freers, loose = local
     free_names = frozenset(apis.names("free"))
+    embedded = embedded_structs(unit)
     for fr in functions:
         fn = fr.function
         if fn.header or not fn.may_name(free_names):
@@ -176,41 +178,45 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
         text = _source(unit, fn)
         for call, name in _whole_frees(fn, apis):
             struct = _struct_of(unit, fn, name)
-            if struct not in fills or _fresh(fn, name, apis, set()):
+            if struct is None or _fresh(fn, name, apis, set()):
                 continue
-            exit_node = _exit_after(fn, call.span.line)
+            # (its own members, and those of the structures it embeds: `rpdev.x`)
+            inside = [("", struct)] + [
+                (f + ".", e) for (c, f), e in embedded.items() if c == struct
+            ]
+            candidates = [
+                (prefix + member, owner, member, path, filler)
+                for prefix, owner in inside
+                for member, path, filler in fills.get(owner, ())
+            ]
+            exit_node = _exit_after(fn, call.span.line) if candidates else None
             if exit_node is None:
                 continue
             spelled = ir.unshadow(name)
-            for member, path, filler in sorted(fills[struct]):
-                key = (struct, member)
-                if key in making or key in freers or member.rsplit(".", 1)[-1] in loose:
+            for held, owner, member, path, filler in sorted(candidates):
+                keys = {(struct, held), (owner, member)}
+                last = member.rsplit(".", 1)[-1]
+                if keys & (set(making) | set(freers)) or last in loose:
                     continue
-                fillers = {p for m, p, _ in fills[struct] if m == member}
-                freed_by = db.member_frees.get(f"{struct}.{member}", ())
+                fillers = {p for m, p, _ in fills[owner] if m == member}
+                freed_by = {
+                    f
+                    for k in (f"{struct}.{held}", f"{owner}.{member}")
+                    for f in db.member_frees.get(k, ())
+                }
                 if any(f not in fillers and not same_file(f, unit.path) for f in freed_by):
                     continue  # (a teardown in another file frees it)
-                if _freed_embedded(member, db.member_frees):
+                if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis):
                     continue
-                if in_union(unit, member) or handed_elsewhere(unit, member, set(), apis):
+                if _handed(fn, name, apis, known, held) or _gives_holder(fn, name, held):
                     continue
-                if _handed(fn, name, apis, known, member) or _gives_holder(fn, name, member):
-                    continue
-                if re.search(rf"\b{re.escape(spelled)}\s*{member_pattern(member)}\b", text):
-                    continue
+                if re.search(rf"(->|\.)\s*{re.escape(last)}\b", text):
+                    continue  # (through any name: `rpdev->driver_override` beside `vch`)
                 site = Site(rid=0, span=call.span, api=filler, family="")
                 leak = _member_leak(
-                    exit_node, site, f"{spelled}->{member}", "member-filled-elsewhere"
+                    exit_node, site, f"{spelled}->{held}", "member-filled-elsewhere"
                 )
                 fr.leaks.append(dataclasses.replace(leak, filled_in=path))
-
-
-def _freed_embedded(member: str, freed: Iterable[str]) -> bool:
-    """Is a member of that name freed through a structure that embeds its
-    own (`kfree(pa->pdev.resource)` for a `platform_device`'s `resource`)?
-    ("T.member" keys: the struct's own key has one dot before the member.)"""
-    tail = "." + member
-    return any(k.endswith(tail) and k.count(".") > tail.count(".") for k in freed)
 
 
 def _makers(
@@ -259,14 +265,53 @@ def _freers(
     freeing = [other for other in unit.functions if not other.header and other.may_name(free_names)]
     freers: dict[tuple[str, str], set[str]] = {}
     loose: dict[str, set[str]] = {}
+    embedded = embedded_structs(unit)
     for other in freeing:
         for root, m in _member_frees(other, apis):
             struct = _struct_of(unit, other, root) if root is not None else None
-            if struct is not None:
-                freers.setdefault((struct, m), set()).add(other.name)
-            else:
+            if struct is None:
                 loose.setdefault(m, set()).add(other.name)
+                continue
+            for key in _also_as(struct, m, embedded):
+                freers.setdefault(key, set()).add(other.name)
     return freeing, freers, loose
+
+
+def embedded_structs(unit: ir.Unit) -> dict[tuple[str, str], str]:
+    """(struct, field) -> struct E of each `struct E field;` embedded in a
+    structure the file defines (`struct platform_object { struct
+    platform_device pdev; ..}`): a free of `pa->pdev.resource` frees a
+    `platform_device`'s resource."""
+    text = _text(unit)
+    out: dict[tuple[str, str], str] = {}
+    for m in _STRUCT_DEF.finditer(text):
+        depth, i = 1, m.end()
+        while depth and i < len(text):  # (the body: to the matching brace)
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        body = re.sub(r"\{[^{}]*\}", "", text[m.end() : i - 1])  # (nested bodies out)
+        for field in _EMBEDDED.finditer(body):
+            out[(m.group(1), field.group(2))] = field.group(1)
+    return out
+
+
+_STRUCT_DEF = re.compile(r"\bstruct\s+(\w+)\s*\{")
+_EMBEDDED = re.compile(r"(?:^|[;{}])\s*struct\s+(\w+)\s+(\w+)\s*;", re.M)
+
+
+def _also_as(
+    struct: str, member: str, embedded: dict[tuple[str, str], str]
+) -> list[tuple[str, str]]:
+    """(struct, member), and the same member as the embedded structure's
+    own (`platform_object`, `pdev.resource` -> `platform_device`, `resource`)."""
+    keys = [(struct, member)]
+    while "." in member:
+        field, member = member.split(".", 1)
+        struct = embedded.get((struct, field))
+        if struct is None:
+            break
+        keys.append((struct, member))
+    return keys
 
 
 def _cleared(functions, unit, apis, known, owned: _Owned) -> list[tuple[ir.Function, list[Leak]]]:
@@ -736,16 +781,8 @@ def _exit_after(fn: ir.Function, line: int) -> ir.Node | None:
 def freed_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
     """ "T.member" of each `struct T` member some function of the file frees:
     the summary database's record of who frees what, across files."""
-    free_names = frozenset(apis.names("free"))
-    found = set()
-    for fn in unit.functions:
-        if fn.header or not fn.may_name(free_names):
-            continue
-        for root, member in _member_frees(fn, apis):
-            struct = _struct_of(unit, fn, root) if root is not None else None
-            if struct is not None:
-                found.add(f"{struct}.{member}")
-    return found
+    _, freers, _ = _freers(unit, apis)
+    return {f"{struct}.{member}" for struct, member in freers}
 
 
 def _member_frees(fn: ir.Function, apis: ApiTable):
@@ -781,10 +818,7 @@ def filled_members(unit: ir.Unit, analysed: Iterable, apis: ApiTable) -> dict[st
     regrown = _regrown(unit, apis, {s for s, _ in makers})
     owned = _Owned(unit, apis, making, freers, loose, {}, regrown, Reach(unit))
     found = {}
-    freed = {f"{struct}.{member}" for struct, member in freers}
     for key in sorted(making):
-        if _freed_embedded(key[1], freed):
-            continue
         site = owned.kept(key)
         if site is not None and owned.filled_whole(key):
             filler = next(name for name, s in sorted(making[key].items()) if s is site)

@@ -84,7 +84,11 @@ that `.close` frees, and no framework closes what failed to open), or on a
 release that frees a structure without a member that nothing else in the
 file frees but the code that filled it, on its own failure (`kfree(dev)` in
 disconnect, `dev->buf` freed only on probe's error path), or that is grown
-with krealloc() and freed nowhere, or that the same function frees
+with krealloc() and freed nowhere, or that another file fills for good
+while nothing in the tree frees it but that filler, on its own failure (the
+summary database records who fills and who frees each `struct T` member:
+`rpdev->driver_override`, set by the bus core, lost by a driver's device
+release that frees `rpdev` alone), or that the same function frees
 before the structure on another path (`kfree(d->res); kfree(d);` when one
 step fails, `kfree(d);` alone when another does). A block
 handed to a callee or an API that keeps it (`request_irq(.., priv)`,

@@ -60,7 +60,7 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_ctx_teardown",
         "widget_dev_set_label",
         "widget_dev_set_alias",
-        "widget_dev_unset_alias",
+        "widget_dev_obj_release",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
@@ -103,6 +103,8 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Who frees which structure member, by file: a teardown elsewhere.
     assert db.member_frees["widget_ctx.scratch"] == [CORE[1]]
     assert again.member_frees == db.member_frees
+    # ... through a structure that embeds its own, as that structure's member too.
+    assert db.member_frees["widget_dev.alias"] == [CORE[0], CORE[1]]
     # Who fills a member for good (freeing it only on its own failure), by file.
     assert db.member_fills["widget_dev.label"] == [(CORE[0], "widget_dev_set_label")]
     assert again.member_fills == db.member_fills

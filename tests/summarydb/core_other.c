@@ -76,7 +76,14 @@ struct widget_dev {
 	char *alias;
 };
 
-void widget_dev_unset_alias(struct widget_dev *wd)
+/* The alias's teardown, through a structure that embeds the widget_dev. */
+struct widget_dev_obj {
+	struct widget_dev wd;
+	int refs;
+};
+
+void widget_dev_obj_release(struct widget_dev_obj *o)
 {
-	kfree(wd->alias);
+	kfree(o->wd.alias);
+	kfree(o);
 }

@@ -365,3 +365,14 @@ static void drv_widget_dev_release_handed(struct widget_dev *wd)
 	widget_dev_shutdown(wd);
 	kfree(wd);
 }
+
+/* The same, in a structure of the driver's that embeds the widget_dev. */
+struct drv_widget {
+	struct widget_dev wd;
+	int irq;
+};
+
+static void drv_widget_release(struct drv_widget *w)
+{
+	kfree(w);
+} // with-db-shown: DML001

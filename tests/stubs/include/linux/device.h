@@ -38,6 +38,7 @@ static inline const char *dev_name(const struct device *dev)
 int dev_set_name(struct device *dev, const char *name, ...);
 void device_initialize(struct device *dev);
 int device_add(struct device *dev);
+int driver_set_override(struct device *dev, const char **override, const char *s, size_t len);
 void put_device(struct device *dev);
 void device_unregister(struct device *dev);
 

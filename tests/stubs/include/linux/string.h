@@ -17,4 +17,6 @@ void *kmemdup(const void *src, size_t len, gfp_t gfp);
 void *memdup_user(const void __user *src, size_t len);
 void *memdup_user_nul(const void __user *src, size_t len);
 void kfree_const(const void *x);
+char *strim(char *s);
+char *skip_spaces(const char *s);
 #endif
