@@ -46,7 +46,7 @@ from analyzer.member_owners import (
     same_file,
     within,
 )
-from analyzer.ownership import Leak, Site
+from analyzer.ownership import Leak, Site, Summary
 
 _STRUCT = re.compile(r"\bstruct\s+(\w+)")
 
@@ -66,6 +66,8 @@ def lost_members(
     makers, making = _makers(analysed, unit, apis)
     free_names = frozenset(apis.names("free"))
     fills = _fills_elsewhere(db, unit)
+    if db is not None and db.inert:
+        known = _Known(known, db.inert)
     if not makers and not fills:
         return []
     freeing, freers, loose = _freers(unit, apis)
@@ -105,7 +107,7 @@ def lost_members(
                         unit, key, making[key], freers, loose, elsewhere, regrown, apis
                     )
                 never = kept[key]
-                if _gives_holder(fn, name, member):
+                if _gives_holder(fn, name, member, known):
                     continue
                 skipped = None
                 if name in own:
@@ -144,6 +146,21 @@ def lost_members(
         known,
         _Owned(unit, apis, making, freers, loose, elsewhere, regrown, reached),
     )
+
+
+class _Known:
+    """The callees' summaries, and an empty one for each function the
+    database found to do nothing to its arguments' memory (`SummaryDb.inert`):
+    `dmub_srv_destroy(d->srv)` frees no member, whatever its name says."""
+
+    def __init__(self, known, inert: frozenset[str]) -> None:
+        self.known, self.inert = known, inert
+
+    def get(self, name, default=None):
+        found = self.known.get(name)
+        if found is None and name in self.inert:
+            found = Summary(name)
+        return default if found is None else found
 
 
 def _fills_elsewhere(db, unit: ir.Unit) -> dict[str, list[tuple[str, str, str]]]:
@@ -208,7 +225,7 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                     continue  # (a teardown in another file frees it)
                 if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis):
                     continue
-                if _handed(fn, name, apis, known, held) or _gives_holder(fn, name, held):
+                if _handed(fn, name, apis, known, held) or _gives_holder(fn, name, held, known):
                     continue
                 if re.search(rf"(->|\.)\s*{re.escape(last)}\b", text):
                     continue  # (through any name: `rpdev->driver_override` beside `vch`)
@@ -472,7 +489,7 @@ def _root_handed(
     """Is the structure that holds the member given to a call that may free
     the member (`foo_cleanup(d)`, `foo_cleanup(d->adapter)`, `free_alg(&d->alg)`)?"""
     if member_path(target) is not None:
-        return _handed(fn, root, apis, known, member) or _gives_holder(fn, root, member)
+        return _handed(fn, root, apis, known, member) or _gives_holder(fn, root, member, known)
     if _handed(fn, root, apis, known):
         return True
     holders = set()
@@ -732,11 +749,15 @@ def _cleanups(node: ir.Node, apis: ApiTable) -> list[ir.Call]:
     return [e] if isinstance(e, ir.Call) else []
 
 
-def _gives_holder(fn: ir.Function, name: str, member: str) -> bool:
+def _gives_holder(fn: ir.Function, name: str, member: str, known=None) -> bool:
     """Is the embedded structure that holds the member given to a call
-    (`free_alg(&ic->alg)` for `ic->alg.key`)?  It may free the member."""
+    (`free_alg(&ic->alg)` for `ic->alg.key`)?  It may free the member,
+    unless its summary (in `known`) shows no effect on that argument."""
     for call in ir.call_exprs(fn):
-        for arg in map(ir.uncast, call.args):
+        summary = known.get(call.func) if known is not None and call.func else None
+        for i, arg in enumerate(map(ir.uncast, call.args)):
+            if summary is not None and not any(e.index == i for e in summary.effects):
+                continue
             if isinstance(arg, ir.Unary) and arg.op == "&":
                 path = member_path(arg.operand)
                 if path is not None and path[0] == name and within("->" + member, "->" + path[1]):

@@ -84,6 +84,7 @@ class SummaryDb:
         fails_if_null: dict[str, int] | None = None,
         member_frees: dict[str, list[str]] | None = None,
         member_fills: dict[str, list[tuple[str, str]]] | None = None,
+        inert: frozenset[str] = frozenset(),
         lost_leftovers: dict[str, set[tuple[int, str]]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
@@ -103,6 +104,11 @@ class SummaryDb:
         # freeing it only in its fillers (`members.filled_members`): a release
         # in another file that frees a `struct T` without it loses it
         self.member_fills = member_fills or {}
+        # functions the engine analysed, every definition, and found to do
+        # nothing to the memory their arguments reach (no effect, no new
+        # memory): a release-named one (`dmub_srv_destroy()`) frees no member
+        # of what it is given (`members.lost_members`)
+        self.inert = inert
         # function -> (parameter, chain) of what it leaves there when it fails
         # and some caller in another file loses (frees the structure holding
         # it, or lets it go out of scope): its own report of that leftover
@@ -245,6 +251,7 @@ def to_json(db: SummaryDb) -> dict:
         "fails_if_null": dict(sorted(db.fails_if_null.items())),
         "member_frees": dict(sorted(db.member_frees.items())),
         "member_fills": {m: sorted(map(list, f)) for m, f in sorted(db.member_fills.items())},
+        "inert": sorted(db.inert),
         "lost_leftovers": {
             name: sorted([i, c] for i, c in keys)
             for name, keys in sorted(db.lost_leftovers.items())
@@ -284,6 +291,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
             str(m): [(str(p), str(f)) for p, f in fills]
             for m, fills in data.get("member_fills", {}).items()
         }
+        inert = frozenset(str(n) for n in data.get("inert", ()))
         lost_leftovers = {
             str(n): {(int(i), str(c)) for i, c in keys}
             for n, keys in data.get("lost_leftovers", {}).items()
@@ -296,6 +304,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         fails_if_null=fails_if_null,
         member_frees=member_frees,
         member_fills=member_fills,
+        inert=inert,
         lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
@@ -431,6 +440,7 @@ class _FileFacts(NamedTuple):
     callers: Counter  # the tally of `_callers_free`
     member_frees: set[str]  # "T.member" of the struct members it frees
     member_fills: dict[str, str]  # "T.member" -> the function that fills it for good
+    inert: set[str]  # those analysed, with no effect on their arguments' memory
     lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
@@ -445,14 +455,18 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts([], {}, set(), {}, set(), Counter(), set(), {}, set())
+        return _FileFacts([], {}, set(), {}, set(), Counter(), set(), {}, set(), set())
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
     defined = {f.name for f in unit.functions}
     out = {}
+    inert = set()
+    truncated = {fr.function.name for fr in result.functions if fr.truncated}
     for f in exported_fns:
         s = result.summaries.get(f.name)
+        if s is not None and exported(s, keep_alloc=True) is None and f.name not in truncated:
+            inert.add(f.name)
         # (every allocator's memory is recorded; `build` keeps it only with
         # a releaser or callers that free it)
         e = exported(s, keep_alloc=True) if s is not None else None
@@ -467,6 +481,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         callers=_callers_free(unit),
         member_frees=freed_members(unit, apis_mod.load()),
         member_fills=filled_members(unit, result.functions, apis_mod.load()),
+        inert=inert,
         lost={k for k in result.leftovers.confirmed if k[0] not in defined},
     )
 
@@ -487,6 +502,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     callers: Counter = Counter()
     member_frees: dict[str, list[str]] = {}
     member_fills: dict[str, list[tuple[str, str]]] = {}
+    inert: Counter[str] = Counter()
     lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
@@ -499,6 +515,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
                 member_frees.setdefault(member, []).append(path)
             for member, filler in facts.member_fills.items():
                 member_fills.setdefault(member, []).append((path, filler))
+            inert.update(facts.inert)
             for name, index, chain in facts.lost:
                 lost.setdefault(name, set()).add((index, chain))
             for name, index in facts.guarded.items():
@@ -531,6 +548,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "fails_if_null": null_only,
             "member_frees": dict(sorted(member_frees.items())),
             "member_fills": {m: sorted(map(list, f)) for m, f in sorted(member_fills.items())},
+            "inert": sorted(n for n, k in inert.items() if k == definitions[n] and n not in data),
             "lost_leftovers": {n: sorted(map(list, k)) for n, k in sorted(lost.items())},
         },
         "build",

@@ -108,6 +108,10 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Who fills a member for good (freeing it only on its own failure), by file.
     assert db.member_fills["widget_dev.label"] == [(CORE[0], "widget_dev_set_label")]
     assert again.member_fills == db.member_fills
+    # Analysed, and found to do nothing to what its arguments reach.
+    assert "widget_dev_quiesce" in db.inert
+    assert "widget_register" not in db.inert
+    assert again.inert == db.inert
 
 
 def test_database_applies_to_callees_from_other_files(tmp_path):

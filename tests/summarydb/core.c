@@ -244,3 +244,15 @@ int widget_dev_set_alias(struct widget_dev *wd, const char *s)
 	}
 	return 0;
 }
+
+/* Given a widget_dev, does nothing to the memory it reaches (what it
+ * allocates, it frees). */
+void widget_dev_quiesce(struct widget_dev *wd)
+{
+	char *msg = kasprintf(GFP_KERNEL, "quiesce %s", wd->label);
+
+	if (msg) {
+		pr_info("%s\n", msg);
+		kfree(msg);
+	}
+}

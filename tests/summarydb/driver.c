@@ -376,3 +376,12 @@ static void drv_widget_release(struct drv_widget *w)
 {
 	kfree(w);
 } // with-db-shown: DML001
+
+void widget_dev_quiesce(struct widget_dev *wd);
+
+/* Handed to a function the database found to do nothing to its memory. */
+static void drv_widget_dev_release_quiet(struct widget_dev *wd)
+{
+	widget_dev_quiesce(wd);
+	kfree(wd);
+} // with-db-shown: DML001
