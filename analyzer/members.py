@@ -188,6 +188,7 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
     making, freers, loose = local
     free_names = frozenset(apis.names("free"))
     embedded = embedded_structs(unit)
+    links: set[str] | None = None  # (this file's linked_members: read when first needed)
     for fr in functions:
         fn = fr.function
         if fn.header or not fn.may_name(free_names):
@@ -223,6 +224,10 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                 }
                 if any(f not in fillers and not same_file(f, unit.path) for f in freed_by):
                     continue  # (a teardown in another file frees it)
+                if links is None:
+                    links = linked_members(unit)
+                if {f"{struct}.{held}", f"{owner}.{member}"} & (db.member_links | links):
+                    continue  # (it points at memory not its own on some path)
                 if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis):
                     continue
                 if _handed(fn, name, apis, known, held) or _gives_holder(fn, name, held, known):
@@ -844,4 +849,38 @@ def filled_members(unit: ir.Unit, analysed: Iterable, apis: ApiTable) -> dict[st
         if site is not None and owned.filled_whole(key):
             filler = next(name for name, s in sorted(making[key].items()) if s is site)
             found[f"{key[0]}.{key[1]}"] = filler
+    return found
+
+
+def linked_members(unit: ir.Unit) -> set[str]:
+    """ "T.member" of each `struct T` member some function of the file points
+    at memory that is not its own: a string literal (`pmu->name =
+    "armv8_pmuv3"`), an address (`d->buf = &d->inline_buf`), another
+    structure's member or a parameter (`d->name = name`). A member that
+    holds such links on some paths does not own what it holds on the
+    others: a release that frees the structure without it loses nothing
+    for certain."""
+    found = set()
+    embedded = embedded_structs(unit)
+    for fn in unit.functions:
+        if fn.header:
+            continue
+        params = {p.name for p in fn.params}
+        for node in fn.nodes:
+            for e in ir.walk(node.expr) if node.expr is not None else ():
+                if not isinstance(e, ir.Assign) or e.op != "=":
+                    continue
+                path = member_path(e.target)
+                if path is None:
+                    continue
+                value = ir.uncast(e.value)
+                link = (
+                    (isinstance(value, ir.Const) and value.value is None and value.text[:1] == '"')
+                    or (isinstance(value, ir.Unary) and value.op == "&")
+                    or isinstance(value, ir.Field)
+                    or (isinstance(value, ir.Name) and value.name in params)
+                )
+                struct = _struct_of(unit, fn, path[0]) if link else None
+                if struct is not None:
+                    found.update(f"{s}.{m}" for s, m in _also_as(struct, path[1], embedded))
     return found

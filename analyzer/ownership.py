@@ -2053,10 +2053,8 @@ class Analysis:
                 # iterations filled other elements of the caller's array.
                 self.escape(old, world)
         parent = self.rid_sites.get(c)
-        if parent is not None and parent.param is not None and not _stores_null(self._statement):
-            # Remember that this exit wrote something else there (see summaries);
-            # a NULL leaves the caller nothing (`if (!len) { *override = NULL;
-            # return 0; }` beside `*override = new;`: the caller still owns new).
+        if parent is not None and parent.param is not None:
+            # Remember that this exit wrote something else there (see summaries).
             world.into[(parent.param[0], parent.param[1] + chain)] = ("", c, chain)
         if rid is None:
             return

@@ -61,6 +61,7 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_dev_set_label",
         "widget_dev_set_alias",
         "widget_dev_obj_release",
+        "widget_dev_set_tag",
     }
     register = db.functions["widget_register"].effects
     assert [(e.index, e.on_zero, e.on_nonzero) for e in register] == [(0, "escaped", None)]
@@ -108,6 +109,9 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Who fills a member for good (freeing it only on its own failure), by file.
     assert db.member_fills["widget_dev.label"] == [(CORE[0], "widget_dev_set_label")]
     assert again.member_fills == db.member_fills
+    # A filled member another file points at a string literal.
+    assert db.member_links == {"widget_dev.tag"}
+    assert again.member_links == db.member_links
     # Analysed, and found to do nothing to what its arguments reach.
     assert "widget_dev_quiesce" in db.inert
     assert "widget_register" not in db.inert
@@ -124,6 +128,8 @@ def test_database_applies_to_callees_from_other_files(tmp_path):
     low = {f.line for f in _findings(str(path)) if f.confidence == "low"}
     assert _marked("with-db") <= low
     assert not _marked("with-db-shown") & low
+    # (the tag, which another file points at a literal, is not reported)
+    assert not [f for f in _findings(str(path)) if "->tag" in f.message]
 
 
 def test_summarize_command_and_bad_database(tmp_path, capsys):

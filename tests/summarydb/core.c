@@ -215,6 +215,7 @@ int widget_res_init(struct widget_res *res)
 struct widget_dev {
 	char *label;
 	char *alias;
+	char *tag;
 };
 
 int widget_dev_register(struct widget_dev *wd);
@@ -255,4 +256,18 @@ void widget_dev_quiesce(struct widget_dev *wd)
 		pr_info("%s\n", msg);
 		kfree(msg);
 	}
+}
+
+/* The tag is filled the same way, but core_other.c also points it at a
+ * string literal: it does not always own what it holds. */
+int widget_dev_set_tag(struct widget_dev *wd, const char *s)
+{
+	wd->tag = kstrdup(s, GFP_KERNEL);
+	if (!wd->tag)
+		return -ENOMEM;
+	if (widget_dev_register(wd)) {
+		kfree(wd->tag);
+		return -EIO;
+	}
+	return 0;
 }

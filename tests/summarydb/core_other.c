@@ -74,6 +74,7 @@ void widget_ctx_teardown(struct widget_ctx *ctx)
 struct widget_dev {
 	char *label;
 	char *alias;
+	char *tag;
 };
 
 /* The alias's teardown, through a structure that embeds the widget_dev. */
@@ -86,4 +87,9 @@ void widget_dev_obj_release(struct widget_dev_obj *o)
 {
 	kfree(o->wd.alias);
 	kfree(o);
+}
+
+void widget_dev_default_tag(struct widget_dev *wd)
+{
+	wd->tag = "none";
 }

@@ -350,6 +350,7 @@ static void drv_ctx_release(struct widget_ctx *ctx)
 struct widget_dev {
 	char *label;
 	char *alias;
+	char *tag;
 	int id;
 };
 
