@@ -217,11 +217,11 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                 if keys & (set(making) | set(freers)) or last in loose:
                     continue
                 fillers = {p for m, p, _ in fills[owner] if m == member}
-                freed_by = {
-                    f
-                    for k in (f"{struct}.{held}", f"{owner}.{member}")
-                    for f in db.member_frees.get(k, ())
-                }
+                keys = (f"{struct}.{held}", f"{owner}.{member}")
+                freed_by = {f for k in keys for f in db.member_frees.get(k, ())}
+                # (another driver's release that frees the member with its
+                # own structure: each release frees it, this one forgot)
+                freed_by -= {f for k in keys for f in db.member_releases.get(k, ())}
                 if any(f not in fillers and not same_file(f, unit.path) for f in freed_by):
                     continue  # (a teardown in another file frees it)
                 if links is None:
@@ -809,6 +809,20 @@ def freed_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
     the summary database's record of who frees what, across files."""
     _, freers, _ = _freers(unit, apis)
     return {f"{struct}.{member}" for struct, member in freers}
+
+
+def released_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
+    """ "T.member" of the members the file frees only in releases of its own:
+    functions that also free a structure whole (`kfree(rpdev->driver_override);
+    kfree(vch);`). Such a file frees the member of its own objects, not
+    other files' (a teardown they could rely on frees members only)."""
+    freeing, freers, _ = _freers(unit, apis)
+    releases = {
+        fn.name
+        for fn in freeing
+        if any(_struct_of(unit, fn, name) for _, name in _whole_frees(fn, apis))
+    }
+    return {f"{struct}.{member}" for (struct, member), fns in freers.items() if fns <= releases}
 
 
 def _member_frees(fn: ir.Function, apis: ApiTable):

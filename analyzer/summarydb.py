@@ -47,7 +47,12 @@ from typing import NamedTuple
 
 from analyzer import apis as apis_mod
 from analyzer.frontend import kbuild
-from analyzer.members import filled_members, freed_members, linked_members
+from analyzer.members import (
+    filled_members,
+    freed_members,
+    linked_members,
+    released_members,
+)
 from analyzer.ownership import Effect, Summary
 
 # 2: effects may carry a fifth field, the family of what a failure leaves
@@ -86,6 +91,7 @@ class SummaryDb:
         member_fills: dict[str, list[tuple[str, str]]] | None = None,
         inert: frozenset[str] = frozenset(),
         member_links: frozenset[str] = frozenset(),
+        member_releases: dict[str, list[str]] | None = None,
         lost_leftovers: dict[str, set[tuple[int, str]]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
@@ -113,6 +119,9 @@ class SummaryDb:
         # "T.member" of the filled members (`member_fills`) that some file
         # points at memory not their own (`members.linked_members`)
         self.member_links = member_links
+        # "T.member" -> the files of `member_frees` that free it only in
+        # releases of their own structures (`members.released_members`)
+        self.member_releases = member_releases or {}
         # function -> (parameter, chain) of what it leaves there when it fails
         # and some caller in another file loses (frees the structure holding
         # it, or lets it go out of scope): its own report of that leftover
@@ -257,6 +266,7 @@ def to_json(db: SummaryDb) -> dict:
         "member_fills": {m: sorted(map(list, f)) for m, f in sorted(db.member_fills.items())},
         "inert": sorted(db.inert),
         "member_links": sorted(db.member_links),
+        "member_releases": dict(sorted(db.member_releases.items())),
         "lost_leftovers": {
             name: sorted([i, c] for i, c in keys)
             for name, keys in sorted(db.lost_leftovers.items())
@@ -298,6 +308,9 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         }
         inert = frozenset(str(n) for n in data.get("inert", ()))
         member_links = frozenset(str(m) for m in data.get("member_links", ()))
+        member_releases = {
+            str(m): [str(p) for p in paths] for m, paths in data.get("member_releases", {}).items()
+        }
         lost_leftovers = {
             str(n): {(int(i), str(c)) for i, c in keys}
             for n, keys in data.get("lost_leftovers", {}).items()
@@ -312,6 +325,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         member_fills=member_fills,
         inert=inert,
         member_links=member_links,
+        member_releases=member_releases,
         lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
@@ -449,6 +463,7 @@ class _FileFacts(NamedTuple):
     member_fills: dict[str, str]  # "T.member" -> the function that fills it for good
     inert: set[str]  # those analysed, with no effect on their arguments' memory
     member_links: set[str]  # "T.member" pointed at memory not its own
+    member_releases: set[str]  # "T.member" freed only with a structure of its own
     lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
@@ -463,7 +478,9 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         unit = treesitter.parse(path, source)
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts([], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set())
+        return _FileFacts(
+            [], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set(), set()
+        )
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
@@ -491,6 +508,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         member_fills=filled_members(unit, result.functions, apis_mod.load()),
         inert=inert,
         member_links=linked_members(unit),
+        member_releases=released_members(unit, apis_mod.load()),
         lost={k for k in result.leftovers.confirmed if k[0] not in defined},
     )
 
@@ -513,6 +531,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     member_fills: dict[str, list[tuple[str, str]]] = {}
     inert: Counter[str] = Counter()
     links: set[str] = set()
+    member_releases: dict[str, list[str]] = {}
     lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
@@ -527,6 +546,8 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
                 member_fills.setdefault(member, []).append((path, filler))
             inert.update(facts.inert)
             links |= facts.member_links
+            for member in facts.member_releases:
+                member_releases.setdefault(member, []).append(path)
             for name, index, chain in facts.lost:
                 lost.setdefault(name, set()).add((index, chain))
             for name, index in facts.guarded.items():
@@ -561,6 +582,9 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "member_fills": {m: sorted(map(list, f)) for m, f in sorted(member_fills.items())},
             "inert": sorted(n for n, k in inert.items() if k == definitions[n] and n not in data),
             "member_links": sorted(links & set(member_fills)),
+            "member_releases": {
+                m: p for m, p in sorted(member_releases.items()) if m in member_fills
+            },
             "lost_leftovers": {n: sorted(map(list, k)) for n, k in sorted(lost.items())},
         },
         "build",

@@ -60,7 +60,8 @@ def test_build_keeps_external_effects_only(tmp_path):
         "widget_ctx_teardown",
         "widget_dev_set_label",
         "widget_dev_set_alias",
-        "widget_dev_obj_release",
+        "widget_dev_obj_teardown",
+        "widget_dev_box_release",
         "widget_dev_set_tag",
     }
     register = db.functions["widget_register"].effects
@@ -109,6 +110,10 @@ def test_build_keeps_external_effects_only(tmp_path):
     # Who fills a member for good (freeing it only on its own failure), by file.
     assert db.member_fills["widget_dev.label"] == [(CORE[0], "widget_dev_set_label")]
     assert again.member_fills == db.member_fills
+    # ... and which of those files free it only with a structure of their own.
+    assert db.member_releases["widget_dev.label"] == [CORE[1]]
+    assert "widget_dev.alias" not in db.member_releases
+    assert again.member_releases == db.member_releases
     # A filled member another file points at a string literal.
     assert db.member_links == {"widget_dev.tag"}
     assert again.member_links == db.member_links

@@ -83,10 +83,21 @@ struct widget_dev_obj {
 	int refs;
 };
 
-void widget_dev_obj_release(struct widget_dev_obj *o)
+void widget_dev_obj_teardown(struct widget_dev_obj *o)
 {
 	kfree(o->wd.alias);
-	kfree(o);
+}
+
+/* Another driver's release frees the label with its own structure: that
+ * tells nothing of the releases of other files, which must free it too. */
+struct widget_dev_box {
+	struct widget_dev wd;
+};
+
+void widget_dev_box_release(struct widget_dev_box *b)
+{
+	kfree(b->wd.label);
+	kfree(b);
 }
 
 void widget_dev_default_tag(struct widget_dev *wd)
