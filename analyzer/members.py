@@ -26,6 +26,7 @@ the member goes with the structure.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -224,6 +225,10 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                 freed_by -= {f for k in keys for f in db.member_releases.get(k, ())}
                 if any(f not in fillers and not same_file(f, unit.path) for f in freed_by):
                     continue  # (a teardown in another file frees it)
+                if not sees_filled(
+                    unit, path, db.member_defs.get(f"{owner}.{member.split('.')[0]}")
+                ):
+                    continue
                 if links is None:
                     links = linked_members(unit)
                 if {f"{struct}.{held}", f"{owner}.{member}"} & (db.member_links | links):
@@ -239,6 +244,37 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                     exit_node, site, f"{spelled}->{held}", "member-filled-elsewhere"
                 )
                 fr.leaks.append(dataclasses.replace(leak, filled_in=path))
+
+
+def sees_filled(unit: ir.Unit, filler: str, defs: list[str] | None) -> bool:
+    """May the checked file's objects be those another file fills
+    (`filler`, a path in the tree the database was built from)? Only
+    within one driver or subsystem, the filler's directory or one above or
+    below it (the rpmsg core and rpmsg drivers; not one Wi-Fi driver and
+    another), and only when the file sees the filled structure's
+    definition (`defs`): a global header, a header it includes, or its
+    own (not the other `struct urb_priv` of fhci.h beside uhci's)."""
+    here = os.path.abspath(unit.path).split(os.sep)
+    there = filler.split("/")
+    starts = [i for i, part in enumerate(here) if part == there[0]]
+    if not starts or not defs:
+        return False
+    mine = here[starts[-1] : -1]  # (the file's directory, from the tree's root)
+    theirs = there[:-1]
+    n = min(len(mine), len(theirs))
+    if mine[:n] != theirs[:n]:
+        return False
+    included = set(_INCLUDE.findall(_text(unit)))
+    return any(
+        d.startswith("include/")
+        or "/include/" in d
+        or same_file(d, unit.path)
+        or os.path.basename(d) in included
+        for d in defs
+    )
+
+
+_INCLUDE = re.compile(r'^\s*#\s*include\s*"(?:[^"]*/)?([^"/]+)"', re.M)
 
 
 def _makers(
@@ -299,21 +335,39 @@ def _freers(
     return freeing, freers, loose
 
 
-def embedded_structs(unit: ir.Unit) -> dict[tuple[str, str], str]:
-    """(struct, field) -> struct E of each `struct E field;` embedded in a
-    structure the file defines (`struct platform_object { struct
-    platform_device pdev; ..}`): a free of `pa->pdev.resource` frees a
-    `platform_device`'s resource."""
-    text = _text(unit)
-    out: dict[tuple[str, str], str] = {}
+def defined_structs(unit: ir.Unit) -> dict[str, set[str]]:
+    """struct -> its members' names, for each structure the file defines
+    (`struct urb_priv { .. struct list_head tds; .. };` in fhci.h): which
+    `struct urb_priv` a member another file fills belongs to."""
+    out: dict[str, set[str]] = {}
+    for name, body in _struct_bodies(_text(unit)):
+        out.setdefault(name, set()).update(m.group(1) or m.group(2) for m in _MEMBER.finditer(body))
+    return out
+
+
+_MEMBER = re.compile(r"(\w+)\s*(?:\[[^;]*\]\s*)*(?::\s*\w+\s*)?;|\(\s*\*\s*(\w+)\s*\)")
+
+
+def _struct_bodies(text: str):
+    """(name, body) of each `struct name { body }` of the text, nested bodies
+    blanked out."""
     for m in _STRUCT_DEF.finditer(text):
         depth, i = 1, m.end()
         while depth and i < len(text):  # (the body: to the matching brace)
             depth += {"{": 1, "}": -1}.get(text[i], 0)
             i += 1
-        body = re.sub(r"\{[^{}]*\}", "", text[m.end() : i - 1])  # (nested bodies out)
+        yield m.group(1), re.sub(r"\{[^{}]*\}", "", text[m.end() : i - 1])
+
+
+def embedded_structs(unit: ir.Unit) -> dict[tuple[str, str], str]:
+    """(struct, field) -> struct E of each `struct E field;` embedded in a
+    structure the file defines (`struct platform_object { struct
+    platform_device pdev; ..}`): a free of `pa->pdev.resource` frees a
+    `platform_device`'s resource."""
+    out: dict[tuple[str, str], str] = {}
+    for name, body in _struct_bodies(_text(unit)):
         for field in _EMBEDDED.finditer(body):
-            out[(m.group(1), field.group(2))] = field.group(1)
+            out[(name, field.group(2))] = field.group(1)
     return out
 
 
@@ -812,17 +866,54 @@ def freed_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
 
 
 def released_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
-    """ "T.member" of the members the file frees only in releases of its own:
-    functions that also free a structure whole (`kfree(rpdev->driver_override);
-    kfree(vch);`). Such a file frees the member of its own objects, not
-    other files' (a teardown they could rely on frees members only)."""
-    freeing, freers, _ = _freers(unit, apis)
-    releases = {
-        fn.name
-        for fn in freeing
-        if any(_struct_of(unit, fn, name) for _, name in _whole_frees(fn, apis))
+    """ "T.member" of the members the file frees only in releases of their
+    own structures: functions that free the structure holding the member
+    too, by its name or by a name derived from it (`kfree(rpdev->driver_override);
+    kfree(vch);` with `vch = to_virtio_rpmsg_channel(rpdev)`). Such a file
+    frees the member of its own objects, not other files' (a teardown they
+    could rely on frees the member and leaves the structure)."""
+    released_by: dict[tuple[str, str], set[str]] = {}
+    embedded = embedded_structs(unit)
+    for fn in unit.functions:
+        if fn.header or not fn.may_name(frozenset(apis.names("free"))):
+            continue
+        whole = {name for _, name in _whole_frees(fn, apis)}
+        if not whole:
+            continue
+        ties = _ties(fn)
+        for root, member in _member_frees(fn, apis):
+            struct = _struct_of(unit, fn, root) if root is not None else None
+            if struct is None:
+                continue
+            if root in whole or any(
+                root in ties.get(w, ()) or w in ties.get(root, ()) for w in whole
+            ):
+                for key in _also_as(struct, member, embedded):
+                    released_by.setdefault(key, set()).add(fn.name)
+    _, freers, _ = _freers(unit, apis)
+    return {
+        f"{struct}.{member}"
+        for (struct, member), fns in released_by.items()
+        if freers.get((struct, member), set()) <= fns
     }
-    return {f"{struct}.{member}" for (struct, member), fns in freers.items() if fns <= releases}
+
+
+def _ties(fn: ir.Function) -> dict[str, set[str]]:
+    """name -> the names its value was computed from (`vch =
+    to_virtio_rpmsg_channel(rpdev)`: {rpdev})."""
+    ties: dict[str, set[str]] = {}
+    for node in fn.nodes:
+        pairs = []
+        if node.kind is ir.Kind.DECL and node.expr is not None:
+            pairs.append((node.name, node.expr))
+        for e in ir.walk(node.expr) if node.expr is not None else ():
+            if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name):
+                pairs.append((e.target.name, e.value))
+        for name, value in pairs:
+            ties.setdefault(name, set()).update(
+                n.name for n in ir.walk(value) if isinstance(n, ir.Name)
+            )
+    return ties
 
 
 def _member_frees(fn: ir.Function, apis: ApiTable):

@@ -48,6 +48,7 @@ from typing import NamedTuple
 from analyzer import apis as apis_mod
 from analyzer.frontend import kbuild
 from analyzer.members import (
+    defined_structs,
     filled_members,
     freed_members,
     linked_members,
@@ -92,6 +93,7 @@ class SummaryDb:
         inert: frozenset[str] = frozenset(),
         member_links: frozenset[str] = frozenset(),
         member_releases: dict[str, list[str]] | None = None,
+        member_defs: dict[str, list[str]] | None = None,
         lost_leftovers: dict[str, set[tuple[int, str]]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
@@ -122,6 +124,9 @@ class SummaryDb:
         # "T.member" -> the files of `member_frees` that free it only in
         # releases of their own structures (`members.released_members`)
         self.member_releases = member_releases or {}
+        # "T.field" -> the files that define a `struct T` with that field, for
+        # the fields `member_fills` names (`members.sees_filled`)
+        self.member_defs = member_defs or {}
         # function -> (parameter, chain) of what it leaves there when it fails
         # and some caller in another file loses (frees the structure holding
         # it, or lets it go out of scope): its own report of that leftover
@@ -267,6 +272,7 @@ def to_json(db: SummaryDb) -> dict:
         "inert": sorted(db.inert),
         "member_links": sorted(db.member_links),
         "member_releases": dict(sorted(db.member_releases.items())),
+        "member_defs": dict(sorted(db.member_defs.items())),
         "lost_leftovers": {
             name: sorted([i, c] for i, c in keys)
             for name, keys in sorted(db.lost_leftovers.items())
@@ -308,6 +314,9 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         }
         inert = frozenset(str(n) for n in data.get("inert", ()))
         member_links = frozenset(str(m) for m in data.get("member_links", ()))
+        member_defs = {
+            str(m): [str(p) for p in paths] for m, paths in data.get("member_defs", {}).items()
+        }
         member_releases = {
             str(m): [str(p) for p in paths] for m, paths in data.get("member_releases", {}).items()
         }
@@ -326,6 +335,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         inert=inert,
         member_links=member_links,
         member_releases=member_releases,
+        member_defs=member_defs,
         lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
@@ -464,6 +474,7 @@ class _FileFacts(NamedTuple):
     inert: set[str]  # those analysed, with no effect on their arguments' memory
     member_links: set[str]  # "T.member" pointed at memory not its own
     member_releases: set[str]  # "T.member" freed only with a structure of its own
+    structs: dict[str, set[str]]  # the structures it defines, with their fields
     lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
@@ -479,7 +490,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
         return _FileFacts(
-            [], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set(), set()
+            [], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set(), {}, set()
         )
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
@@ -509,6 +520,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         inert=inert,
         member_links=linked_members(unit),
         member_releases=released_members(unit, apis_mod.load()),
+        structs=defined_structs(unit),
         lost={k for k in result.leftovers.confirmed if k[0] not in defined},
     )
 
@@ -532,6 +544,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     inert: Counter[str] = Counter()
     links: set[str] = set()
     member_releases: dict[str, list[str]] = {}
+    defined: dict[str, list[str]] = {}  # "T.field" -> the files defining it
     lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
@@ -548,6 +561,9 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             links |= facts.member_links
             for member in facts.member_releases:
                 member_releases.setdefault(member, []).append(path)
+            for struct, fields in facts.structs.items():
+                for f in fields:
+                    defined.setdefault(f"{struct}.{f}", []).append(path)
             for name, index, chain in facts.lost:
                 lost.setdefault(name, set()).add((index, chain))
             for name, index in facts.guarded.items():
@@ -584,6 +600,11 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "member_links": sorted(links & set(member_fills)),
             "member_releases": {
                 m: p for m, p in sorted(member_releases.items()) if m in member_fills
+            },
+            "member_defs": {
+                k: sorted(set(defined[k]))
+                for k in sorted({".".join(m.split(".")[:2]) for m in member_fills})
+                if k in defined
             },
             "lost_leftovers": {n: sorted(map(list, k)) for n, k in sorted(lost.items())},
         },

@@ -22,7 +22,7 @@ _WHY = {
     "member-never-freed": "is lost when {container} is freed here without it "
     "(no teardown in the file frees it)",
     "member-filled-elsewhere": "is lost when {container} is freed here without it "
-    "(nothing in the tree frees it but its filler, on its own failure)",
+    "(no teardown in the tree frees it)",
     "member-skipped": "is lost when {container} is freed here without it "
     "(this function frees it first on another path)",
     "member-cleared": "loses its last pointer (no teardown in the file frees it)",
@@ -85,10 +85,12 @@ release that frees a structure without a member that nothing else in the
 file frees but the code that filled it, on its own failure (`kfree(dev)` in
 disconnect, `dev->buf` freed only on probe's error path), or that is grown
 with krealloc() and freed nowhere, or that another file fills for good
-while nothing in the tree frees it but that filler, on its own failure (the
-summary database records who fills and who frees each `struct T` member:
-`rpdev->driver_override`, set by the bus core, lost by a driver's device
-release that frees `rpdev` alone), or that the same function frees
+while no teardown in the tree frees it (the summary database records who
+fills and who frees each `struct T` member: `rpdev->driver_override`, set
+by the bus core and freed only by other drivers' releases of their own
+devices, lost by a device release that frees `rpdev` alone; not a member
+some file points at memory not its own, a literal or a parameter), or that
+the same function frees
 before the structure on another path (`kfree(d->res); kfree(d);` when one
 step fails, `kfree(d);` alone when another does). A block
 handed to a callee or an API that keeps it (`request_irq(.., priv)`,

@@ -14,9 +14,10 @@ import json
 import os
 import re
 
-from analyzer import summarydb
+from analyzer import members, summarydb
 from analyzer.checker import Options, check_file
 from analyzer.cli import main
+from analyzer.frontend import treesitter
 from analyzer.plugins import discover
 
 HERE = os.path.join(os.path.dirname(__file__), "summarydb")
@@ -269,3 +270,25 @@ def test_leftovers_lost_by_callers_in_other_files(tmp_path):
     other = os.path.join(LEFTOVERS, "other.c")
     result = check_file(other, Options(list(rules.values()), summaries=str(second)))
     assert [(f.line, f.confidence) for f in result.findings] == [(17, "low")]
+
+
+def test_a_fill_is_seen_within_its_driver_and_with_its_structure():
+    def unit(path, text):
+        return treesitter.parse(path, text.encode())
+
+    defs = ["drivers/usb/host/fhci.h"]
+    fhci = unit("/k/drivers/usb/host/fhci-q.c", '#include "fhci.h"\nint x;\n')
+    uhci = unit("/k/drivers/usb/host/uhci-q.c", '#include "uhci-hcd.h"\nint x;\n')
+    assert members.sees_filled(fhci, "drivers/usb/host/fhci-hcd.c", defs)
+    # the same directory, but another `struct urb_priv` (uhci-hcd.h's)
+    assert not members.sees_filled(uhci, "drivers/usb/host/fhci-hcd.c", defs)
+    # a global structure: the filler's subsystem and those below it, not a sibling's
+    defs = ["include/linux/rpmsg.h"]
+    glink = unit("/k/drivers/rpmsg/qcom_glink_native.c", "int x;\n")
+    kfifo = unit("/k/drivers/iio/buffer/kfifo_buf.c", "int x;\n")
+    p54 = unit("/k/drivers/net/wireless/intersil/p54/eeprom.c", "int x;\n")
+    assert members.sees_filled(glink, "drivers/rpmsg/rpmsg_core.c", defs)
+    assert members.sees_filled(kfifo, "drivers/iio/industrialio-buffer.c", defs)
+    assert not members.sees_filled(p54, "drivers/net/wireless/quantenna/qtnfmac/commands.c", defs)
+    # no definition known: not seen
+    assert not members.sees_filled(glink, "drivers/rpmsg/rpmsg_core.c", None)

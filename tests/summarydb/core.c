@@ -3,6 +3,8 @@
 #include <linux/list.h>
 #include <linux/slab.h>
 
+#include "core.h"
+
 static LIST_HEAD(widgets);
 
 /* Links the widget into a global list: the core owns it from now on. */
@@ -212,11 +214,6 @@ int widget_res_init(struct widget_res *res)
 /* Fills a member for good: this file frees it only when it fails. Nothing
  * in the tree frees it after that, so whoever frees a widget_dev must free
  * the label first. */
-struct widget_dev {
-	char *label;
-	char *alias;
-	char *tag;
-};
 
 int widget_dev_register(struct widget_dev *wd);
 

@@ -5,3 +5,12 @@ static inline void widget_discard(struct widget *w)
 	kfree(w->name);
 	kfree(w);
 }
+
+/* A device whose members core.c fills: the label for good (nothing frees it
+ * but a release), the alias and tag less surely (see core_other.c). */
+struct widget_dev {
+	char *label;
+	char *alias;
+	char *tag;
+	int id;
+};

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "core.h"
+
 /* Another configuration's definition of widget_attach: it keeps nothing. */
 int widget_attach(struct widget *w)
 {
@@ -71,11 +73,6 @@ void widget_ctx_teardown(struct widget_ctx *ctx)
 	kfree(ctx->scratch);
 }
 
-struct widget_dev {
-	char *label;
-	char *alias;
-	char *tag;
-};
 
 /* The alias's teardown, through a structure that embeds the widget_dev. */
 struct widget_dev_obj {

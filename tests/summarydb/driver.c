@@ -4,6 +4,8 @@
  * it; `// with-db:` = reported only with it (at low confidence). */
 #include <linux/slab.h>
 
+#include "core.h"
+
 static int demo_add(struct demo *d)
 {
 	struct widget *w;
@@ -347,12 +349,6 @@ static void drv_ctx_release(struct widget_ctx *ctx)
  * frees it only on its own failure): a release that frees the structure
  * without it loses it. The alias has a teardown in core_other.c.
  */
-struct widget_dev {
-	char *label;
-	char *alias;
-	char *tag;
-	int id;
-};
 
 static void drv_widget_dev_release(struct widget_dev *wd)
 {
