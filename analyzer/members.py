@@ -166,14 +166,23 @@ class _Known:
 
 def _fills_elsewhere(db, unit: ir.Unit) -> dict[str, list[tuple[str, str, str]]]:
     """struct -> (member, file, function) of the database's fills of its
-    members by other files' functions."""
+    members by other files' functions, for the structures the file names
+    (`struct T`: most files name none, and then nothing more is read)."""
+    if db is None or not db.member_fills:
+        return {}
+    named = set(_STRUCT_NAME.findall(_text(unit)))
     out: dict[str, list[tuple[str, str, str]]] = {}
-    for key, fills in db.member_fills.items() if db is not None else ():
+    for key, fills in db.member_fills.items():
         struct, member = key.split(".", 1)
+        if struct not in named:
+            continue
         for path, filler in fills:
             if not same_file(path, unit.path):
                 out.setdefault(struct, []).append((member, path, filler))
     return out
+
+
+_STRUCT_NAME = re.compile(r"\bstruct\s+(\w+)")
 
 
 def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
