@@ -238,8 +238,10 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                     unit, path, db.member_defs.get(f"{owner}.{member.split('.')[0]}")
                 ):
                     continue
+                if any(f not in fillers and _near(f, path) for f in db.member_loose.get(last, ())):
+                    continue  # (freed through a root of unknown type in the filler's subsystem)
                 if links is None:
-                    links = linked_members(unit)
+                    links = linked_members(unit, apis)
                 if {f"{struct}.{held}", f"{owner}.{member}"} & (db.member_links | links):
                     continue  # (it points at memory not its own on some path)
                 if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis):
@@ -258,32 +260,52 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
 def sees_filled(unit: ir.Unit, filler: str, defs: list[str] | None) -> bool:
     """May the checked file's objects be those another file fills
     (`filler`, a path in the tree the database was built from)? Only
-    within one driver or subsystem, the filler's directory or one above or
-    below it (the rpmsg core and rpmsg drivers; not one Wi-Fi driver and
-    another), and only when the file sees the filled structure's
-    definition (`defs`): a global header, a header it includes, or its
-    own (not the other `struct urb_priv` of fhci.h beside uhci's)."""
-    here = os.path.abspath(unit.path).split(os.sep)
-    there = filler.split("/")
-    starts = [i for i, part in enumerate(here) if part == there[0]]
-    if not starts or not defs:
+    within one driver or subsystem: the filler's directory, or one level
+    above or below it (the rpmsg core and rpmsg drivers, the iio core and
+    its buffers; not one Wi-Fi driver and another), for a file inside a
+    kernel tree; and only when the file sees the filled structure's
+    definition (`defs`): a global header (`include/`, `arch/*/include/`),
+    a header it includes by that path, or its own (not the other `struct
+    urb_priv` of fhci.h beside uhci's)."""
+    mine = _tree_path(unit.path)
+    if mine is None or not defs:
         return False
-    mine = here[starts[-1] : -1]  # (the file's directory, from the tree's root)
-    theirs = there[:-1]
-    n = min(len(mine), len(theirs))
-    if mine[:n] != theirs[:n]:
+    if not _near(mine, filler):
         return False
-    included = set(_INCLUDE.findall(_text(unit)))
+    folder = os.path.dirname(mine)
+    seen = {os.path.normpath(os.path.join(folder, inc)) for inc in _INCLUDE.findall(_text(unit))}
     return any(
-        d.startswith("include/")
-        or "/include/" in d
-        or same_file(d, unit.path)
-        or os.path.basename(d) in included
-        for d in defs
+        d.startswith("include/") or _ARCH_INCLUDE.match(d) or d == mine or d in seen for d in defs
     )
 
 
-_INCLUDE = re.compile(r'^\s*#\s*include\s*"(?:[^"]*/)?([^"/]+)"', re.M)
+def _near(a: str, b: str) -> bool:
+    """Are two files of the tree (paths from its root) in one driver or
+    subsystem: the same directory, or one directly above the other?"""
+    here, there = a.split("/")[:-1], b.split("/")[:-1]
+    n = min(len(here), len(there))
+    return here[:n] == there[:n] and abs(len(here) - len(there)) <= 1
+
+
+def _tree_path(path: str) -> str | None:
+    """The path of a file from the root of the kernel tree that holds it
+    (`drivers/rpmsg/mtk_rpmsg.c`), None outside one: the root is the
+    closest directory above it with a MAINTAINERS file and a Kconfig."""
+    path = os.path.abspath(path)
+    root = os.path.dirname(path)
+    while True:
+        if os.path.isfile(os.path.join(root, "MAINTAINERS")) and os.path.isfile(
+            os.path.join(root, "Kconfig")
+        ):
+            return os.path.relpath(path, root).replace(os.sep, "/")
+        parent = os.path.dirname(root)
+        if parent == root:
+            return None
+        root = parent
+
+
+_INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
+_ARCH_INCLUDE = re.compile(r"arch/[^/]+/include/")
 
 
 def _makers(
@@ -349,23 +371,42 @@ def defined_structs(unit: ir.Unit) -> dict[str, set[str]]:
     (`struct urb_priv { .. struct list_head tds; .. };` in fhci.h): which
     `struct urb_priv` a member another file fills belongs to."""
     out: dict[str, set[str]] = {}
-    for name, body in _struct_bodies(_text(unit)):
+    for name, body in _struct_bodies(_text(unit), nested=True):
         out.setdefault(name, set()).update(m.group(1) or m.group(2) for m in _MEMBER.finditer(body))
     return out
 
 
-_MEMBER = re.compile(r"(\w+)\s*(?:\[[^;]*\]\s*)*(?::\s*\w+\s*)?;|\(\s*\*\s*(\w+)\s*\)")
+_MEMBER = re.compile(r"(\w+)\s*(?:\[[^\];]*\]\s*)*(?::\s*\w+\s*)?;|\(\s*\*\s*(\w+)\s*\)")
 
 
-def _struct_bodies(text: str):
-    """(name, body) of each `struct name { body }` of the text, nested bodies
-    blanked out."""
+def _struct_bodies(text: str, nested: bool = False):
+    """(name, body) of each `struct name { body }` of the text (comments
+    out); the bodies of structures and unions nested in it blanked out, or
+    with `nested`, opened up (`union { char *buf; void *p; };`: its members
+    are the outer structure's)."""
+    text = _COMMENT.sub(" ", text)
     for m in _STRUCT_DEF.finditer(text):
-        depth, i = 1, m.end()
-        while depth and i < len(text):  # (the body: to the matching brace)
+        depth, i, end = 1, m.end(), min(len(text), m.end() + _MAX_BODY)
+        while depth and i < end:  # (the body: to the matching brace)
             depth += {"{": 1, "}": -1}.get(text[i], 0)
             i += 1
-        yield m.group(1), re.sub(r"\{[^{}]*\}", "", text[m.end() : i - 1])
+        if depth:
+            continue  # (no end in sight: not a definition the tool can read)
+        body = text[m.end() : i - 1]
+        if nested:
+            yield m.group(1), _OPENED.sub(" ", body).replace("}", ";")
+            continue
+        while "{" in body:
+            blanked = re.sub(r"\{[^{}]*\}", "", body)
+            if blanked == body:
+                break
+            body = blanked
+        yield m.group(1), body
+
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+_OPENED = re.compile(r"\b(?:struct|union)\s*\w*\s*\{")
+_MAX_BODY = 64 * 1024
 
 
 def embedded_structs(unit: ir.Unit) -> dict[tuple[str, str], str]:
@@ -874,6 +915,14 @@ def freed_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
     return {f"{struct}.{member}" for struct, member in freers}
 
 
+def loosely_freed(unit: ir.Unit, apis: ApiTable) -> set[str]:
+    """Names of the members the file frees through a root of unknown type
+    (`kfree(o->dev->label)`): a teardown of some structure's `label`, for
+    the database (`SummaryDb.member_loose`)."""
+    _, _, loose = _freers(unit, apis)
+    return set(loose)
+
+
 def released_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
     """ "T.member" of the members the file frees only in releases of their
     own structures: functions that free the structure holding the member
@@ -908,8 +957,10 @@ def released_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
 
 
 def _ties(fn: ir.Function) -> dict[str, set[str]]:
-    """name -> the names its value was computed from (`vch =
-    to_virtio_rpmsg_channel(rpdev)`: {rpdev})."""
+    """name -> the names of the structures it is the container or an
+    embedded part of: `vch = to_virtio_rpmsg_channel(rpdev)` or
+    `container_of(rpdev, ..)` ({rpdev}), `rpdev = &vch->rpdev` ({vch}). Not
+    `d = o->dev`: that is another structure, which `o` points to."""
     ties: dict[str, set[str]] = {}
     for node in fn.nodes:
         pairs = []
@@ -919,9 +970,17 @@ def _ties(fn: ir.Function) -> dict[str, set[str]]:
             if isinstance(e, ir.Assign) and isinstance(e.target, ir.Name):
                 pairs.append((e.target.name, e.value))
         for name, value in pairs:
-            ties.setdefault(name, set()).update(
-                n.name for n in ir.walk(value) if isinstance(n, ir.Name)
-            )
+            value = ir.uncast(value)
+            if isinstance(value, ir.Call) and value.func is not None and value.args:
+                first = ir.uncast(value.args[0])
+                if isinstance(first, ir.Name) and (
+                    value.func.startswith(("to_", "container_of")) or "_to_" in value.func
+                ):
+                    ties.setdefault(name, set()).add(first.name)
+            elif isinstance(value, ir.Unary) and value.op == "&":
+                path = member_path(value.operand)
+                if path is not None and "." not in path[1]:
+                    ties.setdefault(name, set()).add(path[0])
     return ties
 
 
@@ -966,14 +1025,15 @@ def filled_members(unit: ir.Unit, analysed: Iterable, apis: ApiTable) -> dict[st
     return found
 
 
-def linked_members(unit: ir.Unit) -> set[str]:
+def linked_members(unit: ir.Unit, apis: ApiTable) -> set[str]:
     """ "T.member" of each `struct T` member some function of the file points
-    at memory that is not its own: a string literal (`pmu->name =
-    "armv8_pmuv3"`), an address (`d->buf = &d->inline_buf`), another
-    structure's member or a parameter (`d->name = name`). A member that
-    holds such links on some paths does not own what it holds on the
-    others: a release that frees the structure without it loses nothing
-    for certain."""
+    at memory that is not its own: a string literal or a macro standing for
+    one (`pmu->name = "armv8_pmuv3"`, `= DRV_NAME`), an address (`d->buf =
+    &d->inline_buf`), another structure's member, a parameter (`d->name =
+    name`), what a call other than an allocator returns (`dev_name(dev)`),
+    or either of a choice of those. A member that holds such links on some
+    paths does not own what it holds on the others: a release that frees
+    the structure without it loses nothing for certain."""
     found = set()
     embedded = embedded_structs(unit)
     for fn in unit.functions:
@@ -987,14 +1047,29 @@ def linked_members(unit: ir.Unit) -> set[str]:
                 path = member_path(e.target)
                 if path is None:
                     continue
-                value = ir.uncast(e.value)
-                link = (
-                    (isinstance(value, ir.Const) and value.value is None and value.text[:1] == '"')
-                    or (isinstance(value, ir.Unary) and value.op == "&")
-                    or isinstance(value, ir.Field)
-                    or (isinstance(value, ir.Name) and value.name in params)
-                )
+                link = _links(ir.uncast(e.value), params, apis)
                 struct = _struct_of(unit, fn, path[0]) if link else None
                 if struct is not None:
                     found.update(f"{s}.{m}" for s, m in _also_as(struct, path[1], embedded))
     return found
+
+
+def _links(value: ir.Expr, params: set[str], apis: ApiTable) -> bool:
+    """Is `value` memory a member does not own (see `linked_members`)?"""
+    match value:
+        case ir.Const(value=None, text=text):
+            return text[:1] == '"'
+        case ir.Unary(op="&") | ir.Field():
+            return True
+        case ir.Name(name=name):
+            return name in params or _MACRO.match(name) is not None
+        case ir.Conditional():
+            return any(_links(ir.uncast(v), params, apis) for v in (value.then, value.other))
+        case ir.Call(func=func) if func is not None:
+            return not (
+                apis.role(func, "allocator") or apis.role(func, "reallocator") or apis.passes(func)
+            )
+    return False
+
+
+_MACRO = re.compile(r"^[A-Z][A-Z0-9_]*$")

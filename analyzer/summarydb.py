@@ -52,6 +52,7 @@ from analyzer.members import (
     filled_members,
     freed_members,
     linked_members,
+    loosely_freed,
     released_members,
 )
 from analyzer.ownership import Effect, Summary
@@ -94,6 +95,7 @@ class SummaryDb:
         member_links: frozenset[str] = frozenset(),
         member_releases: dict[str, list[str]] | None = None,
         member_defs: dict[str, list[str]] | None = None,
+        member_loose: dict[str, list[str]] | None = None,
         lost_leftovers: dict[str, set[tuple[int, str]]] | None = None,
     ) -> None:
         self._functions: dict[str, Summary] = functions if functions is not None else {}
@@ -127,6 +129,10 @@ class SummaryDb:
         # "T.field" -> the files that define a `struct T` with that field, for
         # the fields `member_fills` names (`members.sees_filled`)
         self.member_defs = member_defs or {}
+        # member name -> the files that free a member of that name through a
+        # root of unknown type (`kfree(o->dev->label)`), for the names of
+        # `member_fills` (`members.loosely_freed`)
+        self.member_loose = member_loose or {}
         # function -> (parameter, chain) of what it leaves there when it fails
         # and some caller in another file loses (frees the structure holding
         # it, or lets it go out of scope): its own report of that leftover
@@ -273,6 +279,7 @@ def to_json(db: SummaryDb) -> dict:
         "member_links": sorted(db.member_links),
         "member_releases": dict(sorted(db.member_releases.items())),
         "member_defs": dict(sorted(db.member_defs.items())),
+        "member_loose": dict(sorted(db.member_loose.items())),
         "lost_leftovers": {
             name: sorted([i, c] for i, c in keys)
             for name, keys in sorted(db.lost_leftovers.items())
@@ -312,10 +319,15 @@ def from_json(data: dict, origin: str) -> SummaryDb:
             str(m): [(str(p), str(f)) for p, f in fills]
             for m, fills in data.get("member_fills", {}).items()
         }
+        if any("." not in m for m in member_fills):
+            raise ValueError("a member_fills key that is not struct.member")
         inert = frozenset(str(n) for n in data.get("inert", ()))
         member_links = frozenset(str(m) for m in data.get("member_links", ()))
         member_defs = {
             str(m): [str(p) for p in paths] for m, paths in data.get("member_defs", {}).items()
+        }
+        member_loose = {
+            str(m): [str(p) for p in paths] for m, paths in data.get("member_loose", {}).items()
         }
         member_releases = {
             str(m): [str(p) for p in paths] for m, paths in data.get("member_releases", {}).items()
@@ -336,6 +348,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         member_links=member_links,
         member_releases=member_releases,
         member_defs=member_defs,
+        member_loose=member_loose,
         lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
@@ -475,6 +488,7 @@ class _FileFacts(NamedTuple):
     member_links: set[str]  # "T.member" pointed at memory not its own
     member_releases: set[str]  # "T.member" freed only with a structure of its own
     structs: dict[str, set[str]]  # the structures it defines, with their fields
+    loose: set[str]  # member names it frees through a root of unknown type
     lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
@@ -490,7 +504,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         result = analyse(unit, apis_mod.load(), load(base))
     except Exception:  # noqa: BLE001 - one bad file costs only itself
         return _FileFacts(
-            [], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set(), {}, set()
+            [], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set(), {}, set(), set()
         )
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
@@ -518,9 +532,10 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         member_frees=freed_members(unit, apis_mod.load()),
         member_fills=filled_members(unit, result.functions, apis_mod.load()),
         inert=inert,
-        member_links=linked_members(unit),
+        member_links=linked_members(unit, apis_mod.load()),
         member_releases=released_members(unit, apis_mod.load()),
         structs=defined_structs(unit),
+        loose=loosely_freed(unit, apis_mod.load()),
         lost={k for k in result.leftovers.confirmed if k[0] not in defined},
     )
 
@@ -545,11 +560,15 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     links: set[str] = set()
     member_releases: dict[str, list[str]] = {}
     defined: dict[str, list[str]] = {}  # "T.field" -> the files defining it
+    loose: dict[str, list[str]] = {}
     lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
         facts_of = pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk)
         for path, facts in zip(files, facts_of, strict=True):
+            path = os.path.normpath(
+                path
+            )  # (`./drivers/x.c` is drivers/x.c: see members.sees_filled)
             never_fail.update(facts.never_fail)
             paired |= facts.paired
             callers.update(facts.callers)
@@ -561,6 +580,8 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             links |= facts.member_links
             for member in facts.member_releases:
                 member_releases.setdefault(member, []).append(path)
+            for name in facts.loose:
+                loose.setdefault(name, []).append(path)
             for struct, fields in facts.structs.items():
                 for f in fields:
                     defined.setdefault(f"{struct}.{f}", []).append(path)
@@ -600,6 +621,11 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "member_links": sorted(links & set(member_fills)),
             "member_releases": {
                 m: p for m, p in sorted(member_releases.items()) if m in member_fills
+            },
+            "member_loose": {
+                n: loose[n]
+                for n in sorted({m.rsplit(".", 1)[-1] for m in member_fills})
+                if n in loose
             },
             "member_defs": {
                 k: sorted(set(defined[k]))

@@ -2,7 +2,8 @@
 # The labelled files of a reverted-label set, with each fix taken back out:
 # copies only those files of the kernel tree into WORK/mini, runs the
 # corpus' make-reverted-tree.py on them into WORK/reverted (deleting the
-# lines each fix added), and prints the labels file it writes for that tree.
+# lines each fix added) with the tree's MAINTAINERS and Kconfig, and prints
+# the labels file it writes for that tree.
 # Shared by reverted_recall.sh and reverted_db.sh.
 #
 #   bench/reverted_files.sh LABELS.jsonl KERNEL_DIR WORK_DIR
@@ -19,3 +20,6 @@ for line in open(labels):
         shutil.copy2(os.path.join(kernel, rel), os.path.join(mini, rel))
 PY
 python3 "$here/../../shared/corpus/make-reverted-tree.py" "$labels" "$work/mini" "$work/reverted"
+# (the tree's root files, so that the reverted files are checked as files of a
+# kernel tree: see analyzer/members.py, `_tree_path`)
+cp "$kernel/MAINTAINERS" "$kernel/Kconfig" "$work/reverted/"

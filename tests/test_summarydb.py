@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 
 from analyzer import members, summarydb
 from analyzer.checker import Options, check_file
@@ -30,15 +31,31 @@ def _marked(tag: str) -> set[int]:
         return {i for i, line in enumerate(f, 1) if re.search(rf"// {tag}: DML001\b", line)}
 
 
-def _findings(db: str) -> list:
+def _findings(db: str, driver: str = DRIVER) -> list:
     rules, _ = discover()
-    result = check_file(DRIVER, Options(list(rules.values()), summaries=db))
+    result = check_file(driver, Options(list(rules.values()), summaries=db))
     assert result.error is None
     return result.findings
 
 
-def _lines(db: str) -> set[int]:
-    return {f.line for f in _findings(db)}
+def _lines(db: str, driver: str = DRIVER) -> set[int]:
+    return {f.line for f in _findings(db, driver)}
+
+
+def _tree(tmp_path, monkeypatch) -> str:
+    """A kernel tree holding the core and the driver (drivers/widget/), the
+    database built from its root as `devmlint summarize` builds it: paths
+    from the root. Returns the driver's path."""
+    root = tmp_path / "k"
+    (root / "drivers" / "widget").mkdir(parents=True)
+    for marker in ("MAINTAINERS", "Kconfig"):
+        (root / marker).write_text("")
+    for name in ("core.c", "core_other.c", "core.h", "driver.c"):
+        shutil.copy(os.path.join(HERE, name), root / "drivers" / "widget" / name)
+    monkeypatch.chdir(root)
+    core = [f"drivers/widget/{name}" for name in ("core.c", "core_other.c", "core.h")]
+    summarydb.write(summarydb.build(core, jobs=1), str(tmp_path / "db.json"))
+    return str(root / "drivers" / "widget" / "driver.c")
 
 
 def test_build_keeps_external_effects_only(tmp_path):
@@ -124,18 +141,21 @@ def test_build_keeps_external_effects_only(tmp_path):
     assert again.inert == db.inert
 
 
-def test_database_applies_to_callees_from_other_files(tmp_path):
-    path = tmp_path / "db.json"
-    summarydb.write(summarydb.build(CORE, jobs=1), str(path))
-    assert _lines(str(path)) == _marked("expect") | _marked("with-db") | _marked("with-db-shown")
-    assert _lines("none") == _marked("expect") | _marked("without-db")
+def test_database_applies_to_callees_from_other_files(tmp_path, monkeypatch):
+    driver = _tree(tmp_path, monkeypatch)
+    path = str(tmp_path / "db.json")
+    shown = _marked("expect") | _marked("with-db") | _marked("with-db-shown")
+    assert _lines(path, driver) == shown
+    assert _lines("none", driver) == _marked("expect") | _marked("without-db")
     # Memory another file's function made is shown only at low confidence;
     # a member another file fills for good, lost by a release here, is shown.
-    low = {f.line for f in _findings(str(path)) if f.confidence == "low"}
+    low = {f.line for f in _findings(path, driver) if f.confidence == "low"}
     assert _marked("with-db") <= low
     assert not _marked("with-db-shown") & low
     # (the tag, which another file points at a literal, is not reported)
-    assert not [f for f in _findings(str(path)) if "->tag" in f.message]
+    assert not [f for f in _findings(path, driver) if "->tag" in f.message]
+    # Outside a kernel tree, nobody else's file fills its structures.
+    assert _lines(path) == _marked("expect") | _marked("with-db")
 
 
 def test_summarize_command_and_bad_database(tmp_path, capsys):
@@ -272,23 +292,33 @@ def test_leftovers_lost_by_callers_in_other_files(tmp_path):
     assert [(f.line, f.confidence) for f in result.findings] == [(17, "low")]
 
 
-def test_a_fill_is_seen_within_its_driver_and_with_its_structure():
+def test_a_fill_is_seen_within_its_driver_and_with_its_structure(tmp_path):
+    (tmp_path / "MAINTAINERS").write_text("")
+    (tmp_path / "Kconfig").write_text("")
+
     def unit(path, text):
-        return treesitter.parse(path, text.encode())
+        return treesitter.parse(str(tmp_path / path), text.encode())
 
     defs = ["drivers/usb/host/fhci.h"]
-    fhci = unit("/k/drivers/usb/host/fhci-q.c", '#include "fhci.h"\nint x;\n')
-    uhci = unit("/k/drivers/usb/host/uhci-q.c", '#include "uhci-hcd.h"\nint x;\n')
+    fhci = unit("drivers/usb/host/fhci-q.c", '#include "fhci.h"\nint x;\n')
+    uhci = unit("drivers/usb/host/uhci-q.c", '#include "uhci-hcd.h"\nint x;\n')
+    dwc3 = unit("drivers/usb/dwc3/a.c", '#include "fhci.h"\nint x;\n')
     assert members.sees_filled(fhci, "drivers/usb/host/fhci-hcd.c", defs)
     # the same directory, but another `struct urb_priv` (uhci-hcd.h's)
     assert not members.sees_filled(uhci, "drivers/usb/host/fhci-hcd.c", defs)
-    # a global structure: the filler's subsystem and those below it, not a sibling's
+    # a header of that name, but another directory's
+    assert not members.sees_filled(dwc3, "drivers/usb/host/fhci-hcd.c", defs)
+    # a global structure: the filler's directory and one level above or below
     defs = ["include/linux/rpmsg.h"]
-    glink = unit("/k/drivers/rpmsg/qcom_glink_native.c", "int x;\n")
-    kfifo = unit("/k/drivers/iio/buffer/kfifo_buf.c", "int x;\n")
-    p54 = unit("/k/drivers/net/wireless/intersil/p54/eeprom.c", "int x;\n")
+    glink = unit("drivers/rpmsg/qcom_glink_native.c", "int x;\n")
+    kfifo = unit("drivers/iio/buffer/kfifo_buf.c", "int x;\n")
+    p54 = unit("drivers/net/wireless/intersil/p54/eeprom.c", "int x;\n")
+    tun = unit("drivers/net/tun.c", "int x;\n")
+    dummy = unit("sound/drivers/dummy.c", "int x;\n")
     assert members.sees_filled(glink, "drivers/rpmsg/rpmsg_core.c", defs)
     assert members.sees_filled(kfifo, "drivers/iio/industrialio-buffer.c", defs)
     assert not members.sees_filled(p54, "drivers/net/wireless/quantenna/qtnfmac/commands.c", defs)
+    assert not members.sees_filled(tun, "drivers/net/wireless/intel/iwlwifi/mvm/ops.c", defs)
+    assert not members.sees_filled(dummy, "drivers/rpmsg/rpmsg_core.c", defs)
     # no definition known: not seen
     assert not members.sees_filled(glink, "drivers/rpmsg/rpmsg_core.c", None)
