@@ -26,6 +26,7 @@ the member goes with the structure.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -289,19 +290,22 @@ def _near(a: str, b: str) -> bool:
 
 def _tree_path(path: str) -> str | None:
     """The path of a file from the root of the kernel tree that holds it
-    (`drivers/rpmsg/mtk_rpmsg.c`), None outside one: the root is the
-    closest directory above it with a MAINTAINERS file and a Kconfig."""
+    (`drivers/rpmsg/mtk_rpmsg.c`), None outside one."""
     path = os.path.abspath(path)
-    root = os.path.dirname(path)
-    while True:
-        if os.path.isfile(os.path.join(root, "MAINTAINERS")) and os.path.isfile(
-            os.path.join(root, "Kconfig")
-        ):
-            return os.path.relpath(path, root).replace(os.sep, "/")
-        parent = os.path.dirname(root)
-        if parent == root:
-            return None
-        root = parent
+    root = _tree_root(os.path.dirname(path))
+    return os.path.relpath(path, root).replace(os.sep, "/") if root is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree_root(folder: str) -> str | None:
+    """The closest directory at or above `folder` with a MAINTAINERS file
+    and a Kconfig: a kernel tree's root."""
+    if os.path.isfile(os.path.join(folder, "MAINTAINERS")) and os.path.isfile(
+        os.path.join(folder, "Kconfig")
+    ):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _tree_root(parent)
 
 
 _INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)

@@ -88,8 +88,10 @@ with krealloc() and freed nowhere, or that another file fills for good
 while no teardown in the tree frees it (the summary database records who
 fills and who frees each `struct T` member: `rpdev->driver_override`, set
 by the bus core and freed only by other drivers' releases of their own
-devices, lost by a device release that frees `rpdev` alone; not a member
-some file points at memory not its own, a literal or a parameter), or that
+devices, lost by a device release that frees `rpdev` alone; only in a
+file of a kernel tree, of the filler's driver or subsystem, that sees the
+structure's definition; not a member some file points at memory not its
+own, a literal or a parameter), or that
 the same function frees
 before the structure on another path (`kfree(d->res); kfree(d);` when one
 step fails, `kfree(d);` alone when another does). A block
