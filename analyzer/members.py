@@ -171,7 +171,7 @@ def _fills_elsewhere(db, unit: ir.Unit) -> dict[str, list[tuple[str, str, str]]]
     (`struct T`: most files name none, and then nothing more is read)."""
     if db is None or not db.member_fills:
         return {}
-    named = set(_STRUCT_NAME.findall(_text(unit)))
+    named = set(_STRUCT.findall(_text(unit)))
     out: dict[str, list[tuple[str, str, str]]] = {}
     for key, fills in db.member_fills.items():
         struct, member = key.split(".", 1)
@@ -181,9 +181,6 @@ def _fills_elsewhere(db, unit: ir.Unit) -> dict[str, list[tuple[str, str, str]]]
             if not same_file(path, unit.path):
                 out.setdefault(struct, []).append((member, path, filler))
     return out
-
-
-_STRUCT_NAME = re.compile(r"\bstruct\s+(\w+)")
 
 
 def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
@@ -223,12 +220,13 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                 continue
             spelled = ir.unshadow(name)
             for held, owner, member, path, filler in sorted(candidates):
-                keys = {(struct, held), (owner, member)}
                 last = member.rsplit(".", 1)[-1]
-                if keys & (set(making) | set(freers)) or last in loose:
+                if {(struct, held), (owner, member)} & (making.keys() | freers.keys()):
+                    continue
+                if last in loose:
                     continue
                 fillers = {p for m, p, _ in fills[owner] if m == member}
-                keys = (f"{struct}.{held}", f"{owner}.{member}")
+                keys = {f"{struct}.{held}", f"{owner}.{member}"}  # (as the database names it)
                 freed_by = {f for k in keys for f in db.member_frees.get(k, ())}
                 # (another driver's release that frees the member with its
                 # own structure: each release frees it, this one forgot)
@@ -243,7 +241,7 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                     continue  # (freed through a root of unknown type in the filler's subsystem)
                 if links is None:
                     links = linked_members(unit, apis)
-                if {f"{struct}.{held}", f"{owner}.{member}"} & (db.member_links | links):
+                if keys & (db.member_links | links):
                     continue  # (it points at memory not its own on some path)
                 if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis):
                     continue
@@ -347,13 +345,35 @@ def _makers(
     return makers, making
 
 
+def _once(unit: ir.Unit, key: tuple, compute):
+    """`compute()`, once per unit: the file's member facts are asked for by
+    the release rules and, in a database build, by each per-file fact (the
+    unit is kept until the next one comes: units take no weak reference)."""
+    if _LAST[0] is not unit:
+        _LAST[:] = [unit, {}]
+    memo = _LAST[1]
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+_LAST: list = [None, {}]
+
+
 def _freers(
     unit: ir.Unit, apis: ApiTable
 ) -> tuple[list[ir.Function], dict[tuple[str, str], set[str]], dict[str, set[str]]]:
     """The functions whose text names a free (the others' CFGs are never
     built); (struct, member) -> the functions freeing it (`kfree(d->buf)`);
     and member -> the functions freeing it through a root of unknown type
-    (`g.admin->sig`)."""
+    (`g.admin->sig`). (Computed once per unit and table: the maps are read,
+    never changed.)"""
+    return _once(unit, ("freers", id(apis)), lambda: _find_freers(unit, apis))
+
+
+def _find_freers(
+    unit: ir.Unit, apis: ApiTable
+) -> tuple[list[ir.Function], dict[tuple[str, str], set[str]], dict[str, set[str]]]:
     free_names = frozenset(apis.names("free"))
     freeing = [other for other in unit.functions if not other.header and other.may_name(free_names)]
     freers: dict[tuple[str, str], set[str]] = {}
@@ -418,6 +438,10 @@ def embedded_structs(unit: ir.Unit) -> dict[tuple[str, str], str]:
     structure the file defines (`struct platform_object { struct
     platform_device pdev; ..}`): a free of `pa->pdev.resource` frees a
     `platform_device`'s resource."""
+    return _once(unit, ("embedded",), lambda: _find_embedded(unit))
+
+
+def _find_embedded(unit: ir.Unit) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for name, body in _struct_bodies(_text(unit)):
         for field in _EMBEDDED.finditer(body):
