@@ -30,6 +30,7 @@ def never_freed(
     regrown: bool,
     apis: ApiTable,
     clearer: str | None = None,
+    known=None,
 ) -> Site | None:
     """The allocation a function leaves in the member for good, when nothing
     in the file frees what the member holds but the functions that fill it,
@@ -41,7 +42,8 @@ def never_freed(
     another's memory.  With `clearer`, the function that drops the member
     (`x->buf = NULL` with no free): a member nothing frees counts then too,
     the drop being where it is lost; the clearer's own uses of the member
-    are left out here (`members._lost_by_clearing` judges them)."""
+    are left out here (`members._lost_by_clearing` judges them). `known`:
+    callee summaries, for `handed_elsewhere`."""
     if freers:
         if not freers <= set(makers):
             return None
@@ -63,7 +65,7 @@ def never_freed(
             # `driver_set_override(.., &d->driver_override, ..)`; not a helper's call)
             keeping = keeping or site
     others = set(makers) | ({clearer} if clearer is not None else set())
-    if keeping is None or handed_elsewhere(unit, member, others, apis):
+    if keeping is None or handed_elsewhere(unit, member, others, apis, known):
         return None
     return keeping
 
@@ -211,13 +213,21 @@ def reach_back(preds: dict[int, list[int]], start: set[int], avoid: frozenset[in
     return seen
 
 
-def handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTable) -> bool:
+def handed_elsewhere(
+    unit: ir.Unit, member: str, makers: set[str], apis: ApiTable, known=None
+) -> bool:
     """Does a function other than the makers hand the member to a call
     that may release it (`foo_free_bufs(d->buf)`), copy it into another
     structure (`e->buf = d->buf`), copy it out (`buf = d->buf`) and hand
     the copy to such a call, or give the embedded structure that holds it
     to a call that may keep it (`i2c_new_client_device(.., &d->board)`)?
-    Any of these may free it unseen."""
+    Any of these may free it unseen, unless the callee's summary (in
+    `known`) shows it does nothing to that argument
+    (`perf_pmu_unregister(&nd_pmu->pmu)`, inert in the database), and the
+    callee is a release or its result is dropped: a summary does not record
+    what a callee copies into the object it returns
+    (`client = i2c_new_scanned_device(.., &d->board, ..)` makes a client
+    that holds `board.platform_data`, and is inert in the database)."""
     for fn in unit.functions:
         if fn.header or fn.name in makers or not fn.may_name((member.rsplit(".", 1)[-1],)):
             continue
@@ -237,12 +247,21 @@ def handed_elsewhere(unit: ir.Unit, member: str, makers: set[str], apis: ApiTabl
                 copies.add(target)
             else:
                 return True  # (stored in another structure: it may own it now)
+        dropped = {id(n.expr) for n in fn.nodes if isinstance(n.expr, ir.Call)}
         for call in ir.call_exprs(fn):
             if apis.borrows(call.func):
                 continue
-            if apis.releases(call.func) and any(_hands(a, member, copies) for a in call.args):
+            releasing = apis.releases(call.func)
+            trusted = releasing or id(call) in dropped
+            summary = known.get(call.func) if trusted and known is not None else None
+            touched = [
+                a
+                for i, a in enumerate(call.args)
+                if summary is None or any(e.index == i for e in summary.effects)
+            ]
+            if releasing and any(_hands(a, member, copies) for a in touched):
                 return True
-            if any(_holds(ir.uncast(a), member) for a in call.args):
+            if any(_holds(ir.uncast(a), member) for a in touched):
                 return True
     return False
 

@@ -106,7 +106,7 @@ def lost_members(
                 key = (s, member)
                 if key not in kept:
                     kept[key] = _kept(
-                        unit, key, making[key], freers, loose, elsewhere, regrown, apis
+                        unit, key, making[key], freers, loose, elsewhere, regrown, apis, known=known
                     )
                 never = kept[key]
                 if _gives_holder(fn, name, member, known):
@@ -146,7 +146,7 @@ def lost_members(
         unit,
         apis,
         known,
-        _Owned(unit, apis, making, freers, loose, elsewhere, regrown, reached),
+        _Owned(unit, apis, making, freers, loose, elsewhere, regrown, reached, known),
     )
 
 
@@ -243,7 +243,7 @@ def _filled_elsewhere(functions, unit, apis, known, db, fills, local) -> None:
                     links = linked_members(unit, apis)
                 if keys & (db.member_links | links):
                     continue  # (it points at memory not its own on some path)
-                if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis):
+                if in_union(unit, held) or handed_elsewhere(unit, held, set(), apis, known):
                     continue
                 if _handed(fn, name, apis, known, held) or _gives_holder(fn, name, held, known):
                     continue
@@ -502,6 +502,7 @@ class _Owned:
     elsewhere: dict[str, list[str]]
     regrown: set[tuple[str, str]]
     reached: Reach  # (its `functions`: the file's, by name)
+    known: object = None  # callee summaries, or None (`never_freed`)
 
     def kept(self, key: tuple[str, str], clearer: str | None = None) -> Site | None:
         return _kept(
@@ -514,6 +515,7 @@ class _Owned:
             self.regrown,
             self.apis,
             clearer,
+            self.known,
         )
 
     def filled_whole(self, key: tuple[str, str]) -> bool:
@@ -765,6 +767,7 @@ def _kept(
     regrown: set[tuple[str, str]],
     apis: ApiTable,
     clearer: str | None = None,
+    known=None,
 ) -> Site | None:
     """`never_freed` of the member, unless a free of it shows up anywhere
     but in its fillers: through a root of unknown type in this file
@@ -774,7 +777,8 @@ def _kept(
         return None
     if any(not same_file(f, unit.path) for f in elsewhere.get(f"{struct}.{member}", ())):
         return None
-    return never_freed(unit, key, makers, freers.get(key, set()), key in regrown, apis, clearer)
+    freed = freers.get(key, set())
+    return never_freed(unit, key, makers, freed, key in regrown, apis, clearer, known)
 
 
 def _regrown(unit: ir.Unit, apis: ApiTable, structs: set[str]) -> set[tuple[str, str]]:

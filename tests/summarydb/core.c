@@ -268,3 +268,22 @@ int widget_dev_set_tag(struct widget_dev *wd, const char *s)
 	}
 	return 0;
 }
+
+struct widget_dev *widget_dev_new(const char *name);
+
+/* A device made from a template: the new one points at the template's note.
+ * The summary has no effect on `tmpl` (it records what a function does to
+ * its arguments' memory, not what it copies into what it returns). */
+struct widget_dev *widget_dev_spawn(struct widget_dev *tmpl)
+{
+	char *name = kasprintf(GFP_KERNEL, "%s-copy", tmpl->label);
+	struct widget_dev *wd;
+
+	if (!name)
+		return NULL;
+	wd = widget_dev_new(name);
+	kfree(name);
+	if (wd)
+		wd->note = tmpl->note;
+	return wd;
+}

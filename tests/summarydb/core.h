@@ -12,5 +12,6 @@ struct widget_dev {
 	char *label;
 	char *alias;
 	char *tag;
+	char *note;	/* (filled by drivers that embed a widget_dev) */
 	int id;
 };

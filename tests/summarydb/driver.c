@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A driver calling into core.c. `// expect:` = reported with the database
  * built from core.c and without it; `// without-db:` = reported only without
- * it; `// with-db:` = reported only with it (at low confidence). */
+ * it; `// with-db:` = reported only with it (at low confidence);
+ * `// with-db-shown:` = reported only with it, shown, when the file is in a
+ * kernel tree; `// with-db-anywhere:` = the same, in a tree or not. */
 #include <linux/slab.h>
 
 #include "core.h"
@@ -382,3 +384,72 @@ static void drv_widget_dev_release_quiet(struct widget_dev *wd)
 	widget_dev_quiesce(wd);
 	kfree(wd);
 } // with-db-shown: DML001
+
+/* A member the driver fills for good, in the widget_dev it embeds: the
+ * release gives that widget_dev to a function the database found to do
+ * nothing to its memory, so the note is still lost (nvdimm's
+ * `perf_pmu_unregister(&nd_pmu->pmu)`). */
+struct drv_noted {
+	struct widget_dev base;
+	int irq;
+};
+
+int widget_dev_register(struct widget_dev *wd);
+
+static int drv_noted_setup(struct drv_noted *n)
+{
+	int ret;
+
+	n->base.note = kstrdup("noted", GFP_KERNEL);
+	if (!n->base.note)
+		return -ENOMEM;
+	ret = widget_dev_register(&n->base);
+	if (ret) {
+		kfree(n->base.note);
+		return ret;
+	}
+	return 0;
+}
+
+static void drv_noted_release(struct drv_noted *n)
+{
+	widget_dev_quiesce(&n->base);
+	kfree(n);
+} // with-db-anywhere: DML001
+
+/* The same, but another function gives the widget_dev to a call that makes
+ * a device from it and keeps the result: that device may hold the note now
+ * (the database's "does nothing" says nothing of what a callee copies into
+ * what it returns). */
+struct drv_twin {
+	struct widget_dev proto;
+	struct widget_dev *twin;
+};
+
+struct widget_dev *widget_dev_spawn(struct widget_dev *tmpl);
+
+static int drv_twin_setup(struct drv_twin *t)
+{
+	int ret;
+
+	t->proto.note = kstrdup("twin", GFP_KERNEL);
+	if (!t->proto.note)
+		return -ENOMEM;
+	ret = widget_dev_register(&t->proto);
+	if (ret) {
+		kfree(t->proto.note);
+		return ret;
+	}
+	return 0;
+}
+
+static int drv_twin_clone(struct drv_twin *t)
+{
+	t->twin = widget_dev_spawn(&t->proto);
+	return t->twin ? 0 : -ENOMEM;
+}
+
+static void drv_twin_release(struct drv_twin *t)
+{
+	kfree(t);
+}
