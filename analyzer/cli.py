@@ -111,8 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--leftovers",
         action="store_true",
-        help="one more round that records only which failure leftovers callers in other "
-        "files lose, keeping the summaries of the rounds before",
+        help="one more round that records only which callers in other files lose what a "
+        "failing function leaves (or would leave) in their structures, keeping the "
+        "summaries of the rounds before",
     )
     sub.add_parser("rules", help="list the installed rules")
     r = sub.add_parser("rule", help="show a rule's documentation page")
@@ -414,7 +415,8 @@ def cmd_summarize(args) -> int:
         )
     if args.leftovers:
         start = time.monotonic()
-        lost = summarydb.build(files, jobs, base, source=" ".join(args.paths)).lost_leftovers
+        source = " ".join(args.paths)
+        lost = summarydb.build(files, jobs, base, source=source, what_if=True).lost_leftovers
         db.lost_leftovers = lost
         summarydb.write(db, args.output)
         summarydb.forget(args.output)

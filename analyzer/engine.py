@@ -15,6 +15,7 @@ from analyzer import ir, iterators, slots
 from analyzer.apis import Api, ApiTable
 from analyzer.members import lost_members
 from analyzer.ownership import (
+    ANY_MEMBER,
     Analysis,
     Effect,
     FreeCall,
@@ -336,7 +337,7 @@ def analyse(
                 key is not None
                 and db is not None
                 and not fr.function.static
-                and key in db.lost_leftovers.get(ident[0], ())
+                and _lost_elsewhere(key, db.lost_leftovers.get(ident[0], ()))
             )
         ):
             fr.leaks.append(leak)
@@ -710,6 +711,13 @@ def _keeps_memory(fn: ir.Function) -> bool:
                 if isinstance(value, ir.Name) and value.name in pointers:
                     return True
     return False
+
+
+def _lost_elsewhere(key: tuple[int, str], lost) -> bool:
+    """Does a caller in another file lose the leftover `key` (parameter,
+    chain), by the database's `lost_leftovers`: that very leftover, or
+    anything left in that parameter (ANY_MEMBER, see summarydb._WhatIf)?"""
+    return key in lost or (key[0], ANY_MEMBER) in lost
 
 
 def _kept_across_calls(fn: ir.Function, leak: Leak) -> bool:

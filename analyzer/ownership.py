@@ -49,6 +49,11 @@ REALLOC_OLD = "realloc_old"  # the caller's block a krealloc() result overwrote
 GLOBAL = "global"
 FILE_VARS = -2
 
+# The chain of a leftover in "some member" of an argument: what the summary
+# database's `--leftovers` round has each known callee leave when it fails
+# (summarydb._WhatIf), to learn which callers lose whatever is left there.
+ANY_MEMBER = "->__any_member__"
+
 # The status groups are frozensets: `status in OWNED` is asked at nearly every
 # step, and a miss in a set is one hash lookup where a tuple compared strings.
 OWNED = frozenset((MAYBE, MAYBE_ERR, LIVE))
@@ -3975,6 +3980,8 @@ class Analysis:
             return None
         if result == "zero" and eff.on_zero != "alloc":
             return None
+        if eff.chain == ANY_MEMBER and (result is None or not self._own_untouched(arg, world)):
+            return None
         s = self.site(
             ("alloc-into", expr.span, eff.index, eff.chain),
             span=expr.span,
@@ -4021,6 +4028,18 @@ class Analysis:
         if world.status.get(s.rid) == LIVE:
             world.holders[s.rid] = target.text
         return s.rid
+
+    def _own_untouched(self, arg: ir.Expr, world: World) -> bool:
+        """Is `arg` a variable holding a block this function allocated, and
+        freeing none of its members anywhere?  Only such a block takes an
+        ANY_MEMBER leftover: a caller that frees some member itself
+        (`kfree(x->buf); kfree(x);`) may free the very one a callee left."""
+        if type(arg) is not ir.Name:
+            return False
+        if not any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
+            return False
+        inside = (arg.text + "->", arg.text + ".")
+        return not any(t.startswith(inside) for t in self.own_freed_texts)
 
     def _detach(self, rid: int, target: ir.Expr, world: World) -> None:
         """Keep a failing callee's leftover that went into a place the

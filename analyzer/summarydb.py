@@ -26,7 +26,8 @@ hand cannot see, so taking it for a kmalloc-family allocation would report
 every refcounted object as a leak. Memory left in an argument is recorded
 only for failures (what a failing function leaves in its caller's
 structure), for `lost_leftovers`: `--leftovers` runs one more round that
-records which of those leftovers a caller in another file loses. Even so,
+records which of those leftovers a caller in another file loses, and which
+callers would lose anything a function left (`_WhatIf`). Even so,
 returned objects come with their subsystem's conventions (a completion
 that frees the command, a release on -ERESTARTSYS): DML001 shows leaks of
 them only at low confidence (`Site.foreign`).
@@ -34,6 +35,7 @@ them only at low confidence (`Site.foreign`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -55,7 +57,7 @@ from analyzer.members import (
     loosely_freed,
     released_members,
 )
-from analyzer.ownership import Effect, Summary
+from analyzer.ownership import ANY_MEMBER, Effect, Summary
 
 # 2: effects may carry a fifth field, the family of what a failure leaves
 # behind, and the database `lost_leftovers`; a format-1 database reads as one
@@ -92,6 +94,7 @@ class SummaryDb:
         member_frees: dict[str, list[str]] | None = None,
         member_fills: dict[str, list[tuple[str, str]]] | None = None,
         inert: frozenset[str] = frozenset(),
+        inert_zero: frozenset[str] = frozenset(),
         member_links: frozenset[str] = frozenset(),
         member_releases: dict[str, list[str]] | None = None,
         member_defs: dict[str, list[str]] | None = None,
@@ -120,6 +123,9 @@ class SummaryDb:
         # memory): a release-named one (`dmub_srv_destroy()`) frees no member
         # of what it is given (`members.lost_members`)
         self.inert = inert
+        # those of `inert` that fail by returning 0 or NULL (a bool or a
+        # pointer): the class a caller's test of them reads (`_WhatIf`)
+        self.inert_zero = inert_zero
         # "T.member" of the filled members (`member_fills`) that some file
         # points at memory not their own (`members.linked_members`)
         self.member_links = member_links
@@ -136,7 +142,8 @@ class SummaryDb:
         # function -> (parameter, chain) of what it leaves there when it fails
         # and some caller in another file loses (frees the structure holding
         # it, or lets it go out of scope): its own report of that leftover
-        # stands (`engine.analyse`)
+        # stands (`engine.analyse`); the chain ANY_MEMBER: whatever it leaves
+        # in that parameter, a caller loses (`_WhatIf`)
         self.lost_leftovers = lost_leftovers or {}
         self._entries = entries  # name -> JSON entry (checked) not made yet
 
@@ -276,6 +283,7 @@ def to_json(db: SummaryDb) -> dict:
         "member_frees": dict(sorted(db.member_frees.items())),
         "member_fills": {m: sorted(map(list, f)) for m, f in sorted(db.member_fills.items())},
         "inert": sorted(db.inert),
+        "inert_zero": sorted(db.inert_zero),
         "member_links": sorted(db.member_links),
         "member_releases": dict(sorted(db.member_releases.items())),
         "member_defs": dict(sorted(db.member_defs.items())),
@@ -322,6 +330,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         if any("." not in m for m in member_fills):
             raise ValueError("a member_fills key that is not struct.member")
         inert = frozenset(str(n) for n in data.get("inert", ()))
+        inert_zero = frozenset(str(n) for n in data.get("inert_zero", ()))
         member_links = frozenset(str(m) for m in data.get("member_links", ()))
         member_defs = {
             str(m): [str(p) for p in paths] for m, paths in data.get("member_defs", {}).items()
@@ -345,6 +354,7 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         member_frees=member_frees,
         member_fills=member_fills,
         inert=inert,
+        inert_zero=inert_zero,
         member_links=member_links,
         member_releases=member_releases,
         member_defs=member_defs,
@@ -352,6 +362,59 @@ def from_json(data: dict, origin: str) -> SummaryDb:
         lost_leftovers=lost_leftovers,
         entries=dict(entries),
     )
+
+
+# How many leading arguments of a call `_WhatIf` leaves memory in.
+_WHAT_IF_ARGS = 6
+
+
+class _WhatIf:
+    """The database as the `--leftovers` round sees it: each function it
+    knows (summarised, or analysed and inert) also leaves new memory in some
+    member of each argument when it fails (the chain ANY_MEMBER).
+
+    A caller that then frees that argument whole, or lets it leak, loses
+    whatever the function may leave there: `rsi_91x_init()` kfree()s its
+    `common` when `rsi_coex_attach(common)` fails. The tree's function may
+    leave nothing there; a change that makes it leave something (the bug an
+    upstream fix closed, a patch under review) is judged by this record: its
+    own report of the leftover stands (`engine.analyse`). Only a block the
+    caller allocated, and frees no member of, takes it
+    (`Analysis._alloc_into`)."""
+
+    def __init__(self, db: SummaryDb) -> None:
+        self._db = db
+        self._made: dict[str, Summary | None] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._db, name)
+
+    def get(self, name: str) -> Summary | None:
+        if name not in self._made:
+            self._made[name] = _leaving_anything(name, self._db)
+        return self._made[name]
+
+
+def _leaving_anything(name: str, db: SummaryDb) -> Summary | None:
+    """The function's summary with an ANY_MEMBER leftover in each argument
+    its failure does not free (see `_WhatIf`)."""
+    found = db.get(name)
+    if found is None:
+        if name not in db.inert:
+            return None
+        found = Summary(name, error_class="zero" if name in db.inert_zero else "nonzero")
+    zero = found.error_class == "zero"
+    undone = {
+        e.index
+        for e in found.effects
+        if not e.chain and (e.on_zero if zero else e.on_nonzero) in _UNDONE
+    }
+    leftovers = [
+        Effect(i, ANY_MEMBER, "alloc" if zero else None, None if zero else "alloc", "kmalloc")
+        for i in range(_WHAT_IF_ARGS)
+        if i not in undone
+    ]
+    return dataclasses.replace(found, effects=found.effects + leftovers)
 
 
 def _succeeds_with(on_zero: str | None, on_nonzero: str | None, error_class: str) -> bool:
@@ -485,6 +548,7 @@ class _FileFacts(NamedTuple):
     member_frees: set[str]  # "T.member" of the struct members it frees
     member_fills: dict[str, str]  # "T.member" -> the function that fills it for good
     inert: set[str]  # those analysed, with no effect on their arguments' memory
+    inert_zero: set[str]  # those of them that fail with 0 or NULL
     member_links: set[str]  # "T.member" pointed at memory not its own
     member_releases: set[str]  # "T.member" freed only with a structure of its own
     structs: dict[str, set[str]]  # the structures it defines, with their fields
@@ -492,8 +556,18 @@ class _FileFacts(NamedTuple):
     lost: set[tuple[str, int, str]]  # other files' leftovers its functions lose
 
 
-def _summarise_file(path: str, base: str) -> _FileFacts:
-    """What the file at `path` tells the database (nothing if it cannot be read)."""
+def _no_facts() -> _FileFacts:
+    """The facts of a file that cannot be read: none."""
+    lists, maps = ("defined",), ("summaries", "guarded", "member_fills", "structs")
+    return _FileFacts._make(
+        [] if f in lists else {} if f in maps else Counter() if f == "callers" else set()
+        for f in _FileFacts._fields
+    )
+
+
+def _summarise_file(path: str, base: str, what_if: bool = False) -> _FileFacts:
+    """What the file at `path` tells the database (nothing if it cannot be
+    read); `what_if`: with the callees of `_WhatIf`, for `lost_leftovers`."""
     from analyzer.checker import read_source
     from analyzer.engine import analyse
     from analyzer.frontend import treesitter
@@ -501,22 +575,23 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
     try:
         source = read_source(path, 4 * 1024 * 1024)
         unit = treesitter.parse(path, source)
-        result = analyse(unit, apis_mod.load(), load(base))
+        db = load(base)
+        result = analyse(unit, apis_mod.load(), _WhatIf(db) if what_if else db)
     except Exception:  # noqa: BLE001 - one bad file costs only itself
-        return _FileFacts(
-            [], {}, set(), {}, set(), Counter(), set(), {}, set(), set(), set(), {}, set(), set()
-        )
+        return _no_facts()
     # A header's `static inline` helpers are seen by every file that includes it.
     header = path.endswith(".h")
     exported_fns = [f for f in unit.functions if header or not f.static]
     defined = {f.name for f in unit.functions}
     out = {}
-    inert = set()
+    inert, inert_zero = set(), set()
     truncated = {fr.function.name for fr in result.functions if fr.truncated}
     for f in exported_fns:
         s = result.summaries.get(f.name)
         if s is not None and exported(s, keep_alloc=True) is None and f.name not in truncated:
             inert.add(f.name)
+            if s.error_class == "zero":
+                inert_zero.add(f.name)
         # (every allocator's memory is recorded; `build` keeps it only with
         # a releaser or callers that free it)
         e = exported(s, keep_alloc=True) if s is not None else None
@@ -532,6 +607,7 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
         member_frees=freed_members(unit, apis_mod.load()),
         member_fills=filled_members(unit, result.functions, apis_mod.load()),
         inert=inert,
+        inert_zero=inert_zero,
         member_links=linked_members(unit, apis_mod.load()),
         member_releases=released_members(unit, apis_mod.load()),
         structs=defined_structs(unit),
@@ -540,11 +616,15 @@ def _summarise_file(path: str, base: str) -> _FileFacts:
     )
 
 
-def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "") -> SummaryDb:
+def build(
+    files: Iterable[str], jobs: int, base: str = "none", source: str = "", what_if: bool = False
+) -> SummaryDb:
     """Summaries of every external function in `files`.
 
     A name defined in several files (per-architecture or per-config
     variants) keeps only the effects all its definitions agree on.
+    `what_if`: callees of `base` as `_WhatIf` gives them, for the
+    `lost_leftovers` of the result (its other parts are not to be kept).
     """
     kbuild.forget()  # Makefiles are read afresh each run (a process may run again)
     files = list(files)
@@ -557,6 +637,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     member_frees: dict[str, list[str]] = {}
     member_fills: dict[str, list[tuple[str, str]]] = {}
     inert: Counter[str] = Counter()
+    inert_zero: Counter[str] = Counter()
     links: set[str] = set()
     member_releases: dict[str, list[str]] = {}
     defined: dict[str, list[str]] = {}  # "T.field" -> the files defining it
@@ -564,7 +645,9 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
     lost: dict[str, set[tuple[int, str]]] = {}
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         chunk = max(1, min(64, len(files) // (max(1, jobs) * 8)))
-        facts_of = pool.map(_summarise_file, files, [base] * len(files), chunksize=chunk)
+        facts_of = pool.map(
+            _summarise_file, files, [base] * len(files), [what_if] * len(files), chunksize=chunk
+        )
         for path, facts in zip(files, facts_of, strict=True):
             path = os.path.normpath(
                 path
@@ -577,6 +660,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             for member, filler in facts.member_fills.items():
                 member_fills.setdefault(member, []).append((path, filler))
             inert.update(facts.inert)
+            inert_zero.update(facts.inert_zero)
             links |= facts.member_links
             for member in facts.member_releases:
                 member_releases.setdefault(member, []).append(path)
@@ -605,6 +689,7 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
                 continue
         data[name] = entry
     sure = sorted(n for n, k in never_fail.items() if k == definitions[n])
+    inert_names = sorted(n for n, k in inert.items() if k == definitions[n] and n not in data)
     null_only = {
         n: i[0] for n, i in guarded.items() if len(i) == definitions[n] and len(set(i)) == 1
     }
@@ -617,7 +702,8 @@ def build(files: Iterable[str], jobs: int, base: str = "none", source: str = "")
             "fails_if_null": null_only,
             "member_frees": dict(sorted(member_frees.items())),
             "member_fills": {m: sorted(map(list, f)) for m, f in sorted(member_fills.items())},
-            "inert": sorted(n for n, k in inert.items() if k == definitions[n] and n not in data),
+            "inert": inert_names,
+            "inert_zero": [n for n in inert_names if inert_zero[n] == definitions[n]],
             "member_links": sorted(links & set(member_fills)),
             "member_releases": {
                 m: p for m, p in sorted(member_releases.items()) if m in member_fills

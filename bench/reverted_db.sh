@@ -9,7 +9,7 @@
 # The shipped database comes from the fixed tree, where a function the fix
 # changed (rsi_coex_attach) leaves nothing behind on failure, so it cannot
 # tell that a caller in another file loses what the reverted function leaves.
-# About 20 minutes on 2 cores; the tree is hard-linked where it can be.
+# About 30 minutes on 2 cores; the tree is hard-linked where it can be.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 labels=${1:-$here/reverted-labels.jsonl}

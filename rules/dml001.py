@@ -111,7 +111,9 @@ to a callee we cannot see together with a block since handed over
 (`init_cmd(cmd, parm); enqueue(cmd)`: a macro may have linked them), an earlier
 loop iteration's block, and caller-cleans-up cases: memory a failing
 function leaves in its caller's structure is shown only when a caller in
-the file frees or leaks that structure, or when the function frees what it
+the file frees or leaks that structure, or (by the summary database) a
+caller in another file frees the structure it gave, freeing none of its
+members, when the function fails, or when the function frees what it
 stored there on another failing path (it undoes its own work, so the
 leftover is its bug); plain memory in a devm block that the caller's
 structure holds is low. So is a member lost when a release function frees

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 
-from analyzer import members, summarydb
+from analyzer import members, ownership, summarydb
 from analyzer.checker import Options, check_file
 from analyzer.cli import main
 from analyzer.frontend import treesitter
@@ -293,6 +293,45 @@ def test_leftovers_lost_by_callers_in_other_files(tmp_path):
     other = os.path.join(LEFTOVERS, "other.c")
     result = check_file(other, Options(list(rules.values()), summaries=str(second)))
     assert [(f.line, f.confidence) for f in result.findings] == [(17, "low")]
+
+
+WHATIF = os.path.join(HERE, "whatif")
+
+
+def _expected(path: str) -> dict[int, str]:
+    """line -> confidence of the `// expect:` (medium or high: "shown") and
+    `// expect-low:` marks of a file."""
+    with open(path) as f:
+        marks = [(i, re.search(r"// expect(-low)?: DML001\b", line)) for i, line in enumerate(f, 1)]
+    return {i: "low" if m.group(1) else "shown" for i, m in marks if m}
+
+
+def test_callers_that_lose_whatever_a_callee_leaves(tmp_path):
+    """The `--leftovers` round asks of each known callee "what if it left
+    memory in its argument when it failed?": bind.c's helpers leave nothing
+    (they free the log on failure), yet user.c's callers that kfree() the
+    gizmo they gave them, and free no member of it, would lose anything left
+    there. A change to bind.c that leaves the log (changed.c) is then shown
+    at those helpers; not where the caller frees a member itself, runs a
+    teardown, or frees the gizmo only when the helper succeeded."""
+    files = [os.path.join(WHATIF, name) for name in ("bind.c", "user.c")]
+    out = tmp_path / "db.json"
+    assert (
+        main(["summarize", *files, "-o", str(out), "-j", "1", "--passes", "1", "--leftovers"]) == 0
+    )
+    db = summarydb.load(str(out))
+    anything = (0, ownership.ANY_MEMBER)
+    assert db.lost_leftovers == {"gizmo_bind": {anything}, "gizmo_check": {anything}}
+    # (analysed, inert, and failing with false: the class its callers' tests read)
+    assert db.inert_zero == {"gizmo_check", "gizmo_check_late"}
+    rules, _ = discover()
+    changed = os.path.join(WHATIF, "changed.c")
+    result = check_file(changed, Options(list(rules.values()), summaries=str(out)))
+    found = {f.line: "low" if f.confidence == "low" else "shown" for f in result.findings}
+    assert found == _expected(changed)
+    # The database of the rounds before records no such loss: all are low.
+    result = check_file(changed, Options(list(rules.values()), summaries="none"))
+    assert {f.line: f.confidence for f in result.findings} == dict.fromkeys(found, "low")
 
 
 def test_a_fill_is_seen_within_its_driver_and_with_its_structure(tmp_path):

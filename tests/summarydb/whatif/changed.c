@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bind.c changed: each helper now leaves the log in its caller's gizmo when
+ * a step fails. Shown where the database (built from the tree before the
+ * change) says a caller in another file loses whatever is left there.
+ */
+#include <linux/slab.h>
+
+struct gizmo {
+	void *log;
+	char *name;
+};
+
+int gizmo_start(struct gizmo *g);
+
+/* user.c frees the gizmo when it fails: it would lose a leftover */
+int gizmo_bind(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect: DML001
+	}
+	return 0;
+}
+
+/* user.c frees a member of the gizmo itself before the gizmo */
+int gizmo_bind_named(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect-low: DML001
+	}
+	return 0;
+}
+
+/* user.c runs a teardown first */
+int gizmo_bind_torn(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect-low: DML001
+	}
+	return 0;
+}
+
+/* a bool: false is its failure, and user.c frees the gizmo then */
+bool gizmo_check(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return false;
+	if (gizmo_start(g)) {
+		return false; // expect: DML001
+	}
+	return true;
+}
+
+/* a bool whose caller frees the gizmo when it succeeds */
+bool gizmo_check_late(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return false;
+	if (gizmo_start(g)) {
+		return false; // expect-low: DML001
+	}
+	return true;
+}
