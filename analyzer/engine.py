@@ -716,8 +716,17 @@ def _keeps_memory(fn: ir.Function) -> bool:
 def _lost_elsewhere(key: tuple[int, str], lost) -> bool:
     """Does a caller in another file lose the leftover `key` (parameter,
     chain), by the database's `lost_leftovers`: that very leftover, or
-    anything left in that parameter (ANY_MEMBER, see summarydb._WhatIf)?"""
-    return key in lost or (key[0], ANY_MEMBER) in lost
+    anything left in that parameter's own structure (ANY_MEMBER, see
+    summarydb._WhatIf): `->log`, `->u.phy`, `->vcs[]`, not `->dev->buf`,
+    which hangs off another object the caller does not free."""
+    if key in lost:
+        return True
+    return (key[0], ANY_MEMBER) in lost and _IN_STRUCTURE.fullmatch(key[1]) is not None
+
+
+# A chain that stays in the structure a parameter points to: one step into
+# it, then only embedded members or array elements.
+_IN_STRUCTURE = re.compile(r"(->\w+|\*)(\.\w+|\[\])*")
 
 
 def _kept_across_calls(fn: ir.Function, leak: Leak) -> bool:

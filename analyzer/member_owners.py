@@ -224,7 +224,8 @@ def handed_elsewhere(
     Any of these may free it unseen, unless the callee's summary (in
     `known`) shows it does nothing to that argument
     (`perf_pmu_unregister(&nd_pmu->pmu)`, inert in the database), and the
-    callee is a release or its result is dropped: a summary does not record
+    callee is a release or is called as a statement, its result dropped
+    (not returned, not assigned): a summary does not record
     what a callee copies into the object it returns
     (`client = i2c_new_scanned_device(.., &d->board, ..)` makes a client
     that holds `board.platform_data`, and is inert in the database)."""
@@ -247,7 +248,10 @@ def handed_elsewhere(
                 copies.add(target)
             else:
                 return True  # (stored in another structure: it may own it now)
-        dropped = {id(n.expr) for n in fn.nodes if isinstance(n.expr, ir.Call)}
+        # (calls made as statements, `foo(x);`: not `return foo(x)`, `T *w = foo(x)`)
+        dropped = {
+            id(n.expr) for n in fn.nodes if n.kind is ir.Kind.EXPR and type(n.expr) is ir.Call
+        }
         for call in ir.call_exprs(fn):
             if apis.borrows(call.func):
                 continue

@@ -53,6 +53,8 @@ FILE_VARS = -2
 # database's `--leftovers` round has each known callee leave when it fails
 # (summarydb._WhatIf), to learn which callers lose whatever is left there.
 ANY_MEMBER = "->__any_member__"
+# What a callee's effect on a member of an argument does that frees it.
+_UNDOING = frozenset(("freed", "dropped"))
 
 # The status groups are frozensets: `status in OWNED` is asked at nearly every
 # step, and a miss in a set is one hash lookup where a tuple compared strings.
@@ -4020,7 +4022,9 @@ class Analysis:
         self._made_this_pass(s.rid, world)
         if result == summary.error_class:
             world.failed[s.rid] = True
-            # (a call given this local before it failed cleans up none of it)
+            # (a call given this local before it failed cleans up none of it;
+            # in the database's what-if round, also after an ANY_MEMBER leftover,
+            # which changes nothing that round keeps but `lost_leftovers`)
             world.vals.pop(_SHARED + p[0], None)
         self.store(target, s.rid, world)
         if world.status.get(s.rid) == ESCAPED and result in (summary.error_class, "defer"):
@@ -4030,16 +4034,76 @@ class Analysis:
         return s.rid
 
     def _own_untouched(self, arg: ir.Expr, world: World) -> bool:
-        """Is `arg` a variable holding a block this function allocated, and
-        freeing none of its members anywhere?  Only such a block takes an
-        ANY_MEMBER leftover: a caller that frees some member itself
-        (`kfree(x->buf); kfree(x);`) may free the very one a callee left."""
-        if type(arg) is not ir.Name:
+        """Is `arg` a variable holding a block this function allocated, none
+        of whose members it frees (`_frees_members_of`)?  Only such a block
+        takes an ANY_MEMBER leftover: a caller that frees some member may
+        free the very one a callee left."""
+        if type(arg) is not ir.Name or self._alias_of(arg.name) in self._frees_members_of:
             return False
-        if not any(world.status.get(r) in OWNED for r in self.resolve(arg, world)):
-            return False
-        inside = (arg.text + "->", arg.text + ".")
-        return not any(t.startswith(inside) for t in self.own_freed_texts)
+        return any(world.status.get(r) in OWNED for r in self.resolve(arg, world))
+
+    @cached_property
+    def _frees_members_of(self) -> set[str]:
+        """The variables some member of which this function frees, anywhere:
+        itself (`kfree(x->buf)`, `kfree(x[i].buf)` in a loop), through another
+        name (`h = x; kfree(h->buf)`, `buf = x->buf; kfree(buf)`), or by
+        giving the block to a release (`foo_free(x)`) or to a callee whose
+        summary frees a member of that argument."""
+        members: dict[str, str] = {}  # `buf = x->buf`: buf -> x
+        for target, value in self._assignments:
+            if isinstance(value, ir.Field | ir.Index) and (root := root_name(value)):
+                members[target] = root
+        alias = self._alias_of
+        out: set[str] = set()
+        for call in ir.call_exprs(self.fn):
+            freed = self.freed_arg(call, "free")
+            if freed is not None:
+                freed = ir.uncast(freed)
+                root = root_name(freed)
+                if type(freed) is ir.Name and root in members:
+                    out.add(alias(members[root]))
+                elif type(freed) is not ir.Name and root is not None:
+                    out.add(alias(root))
+                continue
+            summary = self.summaries.get(call.func or "")
+            for i, a in enumerate(map(ir.uncast, call.args)):
+                if type(a) is not ir.Name:
+                    continue
+                if summary is None:
+                    frees = self.apis.releases(call.func)
+                else:
+                    frees = any(
+                        e.index == i and e.chain and _UNDOING & {e.on_zero, e.on_nonzero}
+                        for e in summary.effects
+                    )
+                if frees:
+                    out.add(alias(a.name))
+        return out
+
+    def _alias_of(self, name: str) -> str:
+        """The variable `name` was last set to, whole, if any (`h = x;`,
+        `struct foo *h = x;`, through casts), followed back: one name for
+        each block in `_frees_members_of`."""
+        seen = {name}
+        while (name := self._aliases.get(name, name)) not in seen:
+            seen.add(name)
+        return name
+
+    @cached_property
+    def _aliases(self) -> dict[str, str]:
+        return {t: v.name for t, v in self._assignments if type(v) is ir.Name}
+
+    @cached_property
+    def _assignments(self) -> list[tuple[str, ir.Expr]]:
+        """(variable, value without casts) of each `x = value` and `T *x = value;`."""
+        out = []
+        for node in self.fn.nodes:
+            if node.kind is Kind.DECL and node.name and node.expr is not None:
+                out.append((node.name, ir.uncast(node.expr)))
+            for e in ir.walk(node.expr) if node.expr is not None else ():
+                if isinstance(e, ir.Assign) and type(e.target) is ir.Name:
+                    out.append((e.target.name, ir.uncast(e.value)))
+        return out
 
     def _detach(self, rid: int, target: ir.Expr, world: World) -> None:
         """Keep a failing callee's leftover that went into a place the

@@ -558,10 +558,22 @@ class _FileFacts(NamedTuple):
 
 def _no_facts() -> _FileFacts:
     """The facts of a file that cannot be read: none."""
-    lists, maps = ("defined",), ("summaries", "guarded", "member_fills", "structs")
-    return _FileFacts._make(
-        [] if f in lists else {} if f in maps else Counter() if f == "callers" else set()
-        for f in _FileFacts._fields
+    return _FileFacts(
+        defined=[],
+        summaries={},
+        never_fail=set(),
+        guarded={},
+        paired=set(),
+        callers=Counter(),
+        member_frees=set(),
+        member_fills={},
+        inert=set(),
+        inert_zero=set(),
+        member_links=set(),
+        member_releases=set(),
+        structs={},
+        loose=set(),
+        lost=set(),
     )
 
 
@@ -616,6 +628,16 @@ def _summarise_file(path: str, base: str, what_if: bool = False) -> _FileFacts:
     )
 
 
+def build_lost_leftovers(
+    files: Iterable[str], jobs: int, base: str, source: str = ""
+) -> dict[str, set[tuple[int, str]]]:
+    """The `--leftovers` round over `files`, with the database at `base`:
+    which callers in other files lose what a failing function leaves, or
+    would leave (`_WhatIf`). Only this is kept of the round: its summaries
+    were made with `_WhatIf`'s callees."""
+    return build(files, jobs, base, source, what_if=True).lost_leftovers
+
+
 def build(
     files: Iterable[str], jobs: int, base: str = "none", source: str = "", what_if: bool = False
 ) -> SummaryDb:
@@ -623,8 +645,8 @@ def build(
 
     A name defined in several files (per-architecture or per-config
     variants) keeps only the effects all its definitions agree on.
-    `what_if`: callees of `base` as `_WhatIf` gives them, for the
-    `lost_leftovers` of the result (its other parts are not to be kept).
+    `what_if`: callees of `base` as `_WhatIf` gives them (see
+    `build_lost_leftovers`).
     """
     kbuild.forget()  # Makefiles are read afresh each run (a process may run again)
     files = list(files)

@@ -312,8 +312,10 @@ def test_callers_that_lose_whatever_a_callee_leaves(tmp_path):
     (they free the log on failure), yet user.c's callers that kfree() the
     gizmo they gave them, and free no member of it, would lose anything left
     there. A change to bind.c that leaves the log (changed.c) is then shown
-    at those helpers; not where the caller frees a member itself, runs a
-    teardown, or frees the gizmo only when the helper succeeded."""
+    at those helpers; not where the caller frees a member itself (by any
+    name, or through a helper), runs a teardown, or frees the gizmo only
+    when the helper succeeded, nor for memory left in another object the
+    gizmo points to."""
     files = [os.path.join(WHATIF, name) for name in ("bind.c", "user.c")]
     out = tmp_path / "db.json"
     assert (
@@ -321,7 +323,11 @@ def test_callers_that_lose_whatever_a_callee_leaves(tmp_path):
     )
     db = summarydb.load(str(out))
     anything = (0, ownership.ANY_MEMBER)
-    assert db.lost_leftovers == {"gizmo_bind": {anything}, "gizmo_check": {anything}}
+    # (not where the caller frees a member itself, through another name, a
+    # copy or a helper; gizmo_bind_deep's caller loses its gizmo's own
+    # members, but the change leaves memory in another object: see below)
+    lost = {"gizmo_bind", "gizmo_check", "gizmo_bind_deep"}
+    assert db.lost_leftovers == dict.fromkeys(lost, {anything})
     # (analysed, inert, and failing with false: the class its callers' tests read)
     assert db.inert_zero == {"gizmo_check", "gizmo_check_late"}
     rules, _ = discover()

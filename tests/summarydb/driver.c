@@ -453,3 +453,69 @@ static void drv_twin_release(struct drv_twin *t)
 {
 	kfree(t);
 }
+
+/* The same, the made device returned (clean). */
+struct drv_twin_ret {
+	struct widget_dev seed;
+};
+
+static int drv_twin_ret_setup(struct drv_twin_ret *t)
+{
+	int ret;
+
+	t->seed.note = kstrdup("twin", GFP_KERNEL);
+	if (!t->seed.note)
+		return -ENOMEM;
+	ret = widget_dev_register(&t->seed);
+	if (ret) {
+		kfree(t->seed.note);
+		return ret;
+	}
+	return 0;
+}
+
+struct widget_dev *drv_twin_ret_clone(struct drv_twin_ret *t)
+{
+	return widget_dev_spawn(&t->seed);
+}
+
+static void drv_twin_ret_release(struct drv_twin_ret *t)
+{
+	kfree(t);
+}
+
+/* The same, the made device taken by a declaration (clean). */
+struct drv_twin_decl {
+	struct widget_dev model;
+	struct widget_dev *twin;
+};
+
+static int drv_twin_decl_setup(struct drv_twin_decl *t)
+{
+	int ret;
+
+	t->model.note = kstrdup("twin", GFP_KERNEL);
+	if (!t->model.note)
+		return -ENOMEM;
+	ret = widget_dev_register(&t->model);
+	if (ret) {
+		kfree(t->model.note);
+		return ret;
+	}
+	return 0;
+}
+
+static int drv_twin_decl_clone(struct drv_twin_decl *t)
+{
+	struct widget_dev *w = widget_dev_spawn(&t->model);
+
+	if (!w)
+		return -ENOMEM;
+	t->twin = w;
+	return 0;
+}
+
+static void drv_twin_decl_release(struct drv_twin_decl *t)
+{
+	kfree(t);
+}

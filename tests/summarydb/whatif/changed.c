@@ -9,6 +9,7 @@
 struct gizmo {
 	void *log;
 	char *name;
+	struct gizmo *owner;
 };
 
 int gizmo_start(struct gizmo *g);
@@ -71,4 +72,52 @@ bool gizmo_check_late(struct gizmo *g)
 		return false; // expect-low: DML001
 	}
 	return true;
+}
+
+/* user.c frees the gizmo through a helper that frees its members */
+int gizmo_bind_helper(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect-low: DML001
+	}
+	return 0;
+}
+
+/* user.c frees a member through another name for the gizmo */
+int gizmo_bind_alias(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect-low: DML001
+	}
+	return 0;
+}
+
+/* user.c frees a member through a local copy of it */
+int gizmo_bind_copy(struct gizmo *g)
+{
+	g->log = kzalloc(64, GFP_KERNEL);
+	if (!g->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect-low: DML001
+	}
+	return 0;
+}
+
+/* memory left in another object the gizmo points to, which user.c does not free */
+int gizmo_bind_deep(struct gizmo *g)
+{
+	g->owner->log = kzalloc(64, GFP_KERNEL);
+	if (!g->owner->log)
+		return -ENOMEM;
+	if (gizmo_start(g)) {
+		return -EIO; // expect-low: DML001
+	}
+	return 0;
 }

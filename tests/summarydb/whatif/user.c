@@ -5,6 +5,7 @@
 struct gizmo {
 	void *log;
 	char *name;
+	struct gizmo *owner;
 };
 
 int gizmo_bind(struct gizmo *g);
@@ -13,6 +14,10 @@ int gizmo_bind_torn(struct gizmo *g);
 bool gizmo_check(struct gizmo *g);
 bool gizmo_check_late(struct gizmo *g);
 void gizmo_teardown(struct gizmo *g);
+int gizmo_bind_helper(struct gizmo *g);
+int gizmo_bind_alias(struct gizmo *g);
+int gizmo_bind_copy(struct gizmo *g);
+int gizmo_bind_deep(struct gizmo *g);
 
 struct gizmo *gizmo_new(void)
 {
@@ -78,6 +83,71 @@ struct gizmo *gizmo_new_unless_checked(void)
 	if (!g)
 		return NULL;
 	if (gizmo_check_late(g)) {
+		kfree(g);
+		return NULL;
+	}
+	return g;
+}
+
+static void gizmo_free(struct gizmo *g)
+{
+	kfree(g->log);
+	kfree(g->name);
+	kfree(g);
+}
+
+struct gizmo *gizmo_new_helper(void)
+{
+	struct gizmo *g = kzalloc(sizeof(*g), GFP_KERNEL);
+
+	if (!g)
+		return NULL;
+	if (gizmo_bind_helper(g)) {
+		gizmo_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+struct gizmo *gizmo_new_alias(void)
+{
+	struct gizmo *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	struct gizmo *h = g;
+
+	if (!g)
+		return NULL;
+	if (gizmo_bind_alias(h)) {
+		kfree(h->log);
+		kfree(g);
+		return NULL;
+	}
+	return g;
+}
+
+struct gizmo *gizmo_new_copy(void)
+{
+	struct gizmo *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	void *log;
+
+	if (!g)
+		return NULL;
+	if (gizmo_bind_copy(g)) {
+		log = g->log;
+		kfree(log);
+		kfree(g);
+		return NULL;
+	}
+	return g;
+}
+
+struct gizmo *gizmo_new_deep(struct gizmo *owner)
+{
+	struct gizmo *g = kzalloc(sizeof(*g), GFP_KERNEL);
+
+	if (!g)
+		return NULL;
+	g->owner = owner;
+	if (gizmo_bind_deep(g)) {
 		kfree(g);
 		return NULL;
 	}
