@@ -628,6 +628,19 @@ def _summarise_file(path: str, base: str, what_if: bool = False) -> _FileFacts:
     )
 
 
+def _lost_json(lost: dict[str, set[tuple[int, str]]], definitions: Counter[str]) -> dict:
+    """`lost_leftovers` as the database stores it. What-if losses (ANY_MEMBER)
+    are kept only for a name defined once in the tree: two drivers' functions
+    of one name are two functions, and a caller of one says nothing of the
+    other's leftovers (a real leftover was seen in the function called)."""
+    out = {}
+    for name, keys in sorted(lost.items()):
+        kept = [k for k in keys if k[1] != ANY_MEMBER or definitions[name] == 1]
+        if kept:
+            out[name] = sorted(map(list, kept))
+    return out
+
+
 def build_lost_leftovers(
     files: Iterable[str], jobs: int, base: str, source: str = ""
 ) -> dict[str, set[tuple[int, str]]]:
@@ -740,7 +753,7 @@ def build(
                 for k in sorted({".".join(m.split(".")[:2]) for m in member_fills})
                 if k in defined
             },
-            "lost_leftovers": {n: sorted(map(list, k)) for n, k in sorted(lost.items())},
+            "lost_leftovers": _lost_json(lost, definitions),
         },
         "build",
     )
