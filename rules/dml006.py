@@ -345,6 +345,15 @@ def _drvdata_variable(m: DriverModel, binding, fn: ir.Function) -> str | None:
                     arg = _strip(e.args[api.pointer])
                     if arg.text in ("NULL", "0"):
                         continue
+                    if (
+                        isinstance(arg, ir.Unary)
+                        and arg.op == "&"
+                        and isinstance(arg.operand, ir.Field)
+                        and isinstance(arg.operand.base, ir.Name)
+                    ):
+                        # `v4l2_i2c_subdev_init(&dev->sd, client, ..)` and then
+                        # `i2c_set_clientdata(client, dev)`: one object
+                        arg = arg.operand.base
                     if other is not fn or not isinstance(arg, ir.Name):
                         return None
                     found.add(arg.name)

@@ -81,7 +81,7 @@ def test_cli_diff_is_one_patch_git_accepts(tmp_path, monkeypatch, capsys):
     where = _copy(tmp_path)
     assert main(["check", where, "--no-cache", "-q", "--diff"]) == 1
     diff = capsys.readouterr().out
-    assert diff.count("--- a/") == 6 and diff.count("devm_k") == 10
+    assert diff.count("--- a/") == 7 and diff.count("devm_k") == 11
     (tmp_path / "all.diff").write_text(diff)
     subprocess.run(["git", "apply", "--check", "all.diff"], cwd=tmp_path, check=True)
     subprocess.run(["patch", "--dry-run", "-s", "-p1", "-i", "all.diff"], cwd=tmp_path, check=True)
@@ -162,6 +162,18 @@ def test_drvdata_object_exact_fix(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     path = "tests/fixtures/dml006/drvdata.c"
     assert set(_fixes(path)) == {28, 83}
+    assert main(["check", path, "--no-cache", "-q", "--diff"]) == 1
+    with open(os.path.join(ROOT, path + ".diff"), encoding="utf-8") as f:
+        assert capsys.readouterr().out == f.read()
+
+
+def test_drvdata_object_set_through_its_member(monkeypatch, capsys):
+    """A setter given a member of the object (`v4l2_i2c_subdev_init(&st->sd, ..)`)
+    and one given the object itself set one object: the suggestion and its fix stand."""
+    from analyzer.cli import main
+
+    monkeypatch.chdir(ROOT)
+    path = "tests/fixtures/dml006/subdev.c"
     assert main(["check", path, "--no-cache", "-q", "--diff"]) == 1
     with open(os.path.join(ROOT, path + ".diff"), encoding="utf-8") as f:
         assert capsys.readouterr().out == f.read()
