@@ -799,7 +799,7 @@ class Analysis:
         self.iterators &= self.pointers
         # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
         # block may hold it, so releasing that object may release the block.
-        assignments = list(_assignments(walked))
+        assignments = self.assignments = list(_assignments(walked))
         self.made_from: dict[str, set[str]] = {}
         for target, value in assignments:
             if isinstance(value, ir.Call):
@@ -4050,7 +4050,7 @@ class Analysis:
         giving the block to a release (`foo_free(x)`) or to a callee whose
         summary frees a member of that argument."""
         members: dict[str, str] = {}  # `buf = x->buf`: buf -> x
-        for target, value in self._assignments:
+        for target, value in self._copies:
             if isinstance(value, ir.Field | ir.Index) and (root := root_name(value)):
                 members[target] = root
         alias = self._alias_of
@@ -4091,19 +4091,17 @@ class Analysis:
 
     @cached_property
     def _aliases(self) -> dict[str, str]:
-        return {t: v.name for t, v in self._assignments if type(v) is ir.Name}
+        return {t: v.name for t, v in self._copies if type(v) is ir.Name}
 
     @cached_property
-    def _assignments(self) -> list[tuple[str, ir.Expr]]:
-        """(variable, value without casts) of each `x = value` and `T *x = value;`."""
-        out = []
-        for node in self.fn.nodes:
-            if node.kind is Kind.DECL and node.name and node.expr is not None:
-                out.append((node.name, ir.uncast(node.expr)))
-            for e in ir.walk(node.expr) if node.expr is not None else ():
-                if isinstance(e, ir.Assign) and type(e.target) is ir.Name:
-                    out.append((e.target.name, ir.uncast(e.value)))
-        return out
+    def _copies(self) -> list[tuple[str, ir.Expr]]:
+        """(variable, value without casts) of each `x = value` and `T *x = value;`
+        (of `self.assignments`, made once per function)."""
+        return [
+            (t.name, ir.uncast(v))
+            for t, v in self.assignments
+            if type(t) is ir.Name and v is not None
+        ]
 
     def _detach(self, rid: int, target: ir.Expr, world: World) -> None:
         """Keep a failing callee's leftover that went into a place the
