@@ -208,6 +208,9 @@ class Leak:
     # this function releases the holder by name on another path
     # (`video_device_release(dev->vdev)`): it owns what the holder holds
     released_elsewhere: bool = False
+    # the path took the result of a callee that keeps the block only when it
+    # succeeds, the other one: the hand-over was tested and failed
+    refused: bool = False
     # a member another file fills (`members._filled_elsewhere`): that file;
     # `site.api` names the function that fills it
     filled_in: str = ""
@@ -372,6 +375,10 @@ class World:
     replaced: frozenset[int] = frozenset()
     # Blocks allocated since the path last passed a loop's head (not in the key).
     this_pass: frozenset[int] = frozenset()
+    # Blocks a callee that keeps them when it succeeds was given, on a path
+    # that took the callee's other result, with the test that told: the
+    # hand-over failed (not in the key).
+    refused: frozenset[tuple[int, tuple[int, bool] | None]] = frozenset()  # (rid, (node id, truth))
 
     def copy(self) -> World:
         # (`m.copy() if m else _Map()`: no method call for the many empty maps)
@@ -400,6 +407,7 @@ class World:
             self.freed_own,
             self.replaced,
             self.this_pass,
+            self.refused,
         )
 
     @staticmethod
@@ -728,6 +736,7 @@ class Analysis:
         self._returning: tuple[ir.Call, str] | None = None
         self._exit_class: str | None = None  # ... and the class of our exit
         self._sink_pending: list[tuple[int, str, None, str]] = []
+        self._testing: tuple[int, bool] | None = None  # the branch being refined (node id)
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
         self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
         self._facts_of: dict[int, tuple] = {}  # see _node_facts
@@ -1573,6 +1582,7 @@ class Analysis:
             # whether the walk goes on, and mdev tested non-NULL before must
             # not make the loop endless)
             tested = None if node.name else node.expr  # (set on loop heads only)
+            self._testing = (node.id, truth)  # (for _refused)
             for w in self.refine(tested, mine, truth) if tested else [mine]:
                 w.branch = (node, truth) if node.expr is not None else None
                 if cursor is not None:
@@ -1586,6 +1596,7 @@ class Analysis:
                     if live:
                         w.skipped = w.skipped | frozenset(live)
                 out.append((node.succs[slot], w))
+            self._testing = None
         return out
 
     def cursor_of(self, head: ir.Node) -> str | None:
@@ -2801,6 +2812,12 @@ class Analysis:
         values = []
         for a in expr.args:
             values.append(self.eval(a, world))
+        if world.refused:
+            # given to another call since a callee refused it (`&tmp.head` of
+            # a local holding it, too): a fallback may take it
+            given = {r for a in expr.args for r in self.owner_of(a, world)}
+            given.update(values)
+            world.refused = frozenset(x for x in world.refused if x[0] not in given)
         if world.vals:
             for a in expr.args:
                 a = ir.uncast(a)  # (`(void *)&n`)
@@ -3813,6 +3830,8 @@ class Analysis:
                     succeeds = succeeds and id(expr) not in self._returned_calls
                     ok = result or ("nonzero" if succeeds else "zero")
                     what = on_nonzero if ok == "nonzero" else on_zero
+                    if result and what is None and {on_zero, on_nonzero} & _REFUSABLE:
+                        self._refused(rid, world)  # `if (!foo_add(x))`, tested right here
                     if what == "lent":
                         self._keep(expr, rid, world)
                     else:
@@ -4606,8 +4625,17 @@ class Analysis:
 
     def _happen(self, waiting, world: World, nonzero: bool) -> None:
         """Apply what waited on a result, now known zero or non-zero."""
-        for rid, on_zero, on_nonzero, _ in waiting:
-            self._apply_effect(rid, on_nonzero if nonzero else on_zero, world)
+        for rid, on_zero, on_nonzero, on_ok in waiting:
+            what = on_nonzero if nonzero else on_zero
+            if what is None and on_ok in _REFUSABLE:
+                self._refused(rid, world)
+            self._apply_effect(rid, what, world)
+
+    def _refused(self, rid: int, world: World) -> None:
+        """A callee that keeps the block when it succeeds did not: the path
+        took its other result, so the block is still ours (Leak.refused)."""
+        if world.status.get(rid) in OWNED:
+            world.refused |= {(rid, self._testing)}
 
     def _set_null(self, rid: int, world: World) -> None:
         world.status[rid] = NULL
@@ -4979,8 +5007,13 @@ class Analysis:
                 # also leaks on a success path there is most often the tool's
                 # misreading, and 7 of the 10 findings it showed were false)
                 continue
+            refusal = next((b for r, b in world.refused if r == rid), None)
             because, failing, found_null = self._branch_facts(
-                world.via_branch if via else world.branch
+                (self.fn.nodes[refusal[0]], refusal[1])
+                if refusal
+                else world.via_branch
+                if via
+                else world.branch
             )
             leak = Leak(
                 site=site,
@@ -5007,6 +5040,7 @@ class Analysis:
                 helper_failed=self._exit_class == "nonzero",
                 released_elsewhere=reason == "left-in-caller"
                 and self.releases_after(world.holders.get(rid), site.span.line),
+                refused=any(r == rid for r, _ in world.refused),
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
@@ -5443,6 +5477,10 @@ _OTHER = {"zero": "nonzero", "nonzero": "zero"}  # the other result class
 # What a callee may do with a block on success that a failure leaves undone
 _KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
 _TAKEN = _KEEPS | {"freed", "handed", "dropped"}
+# the block itself kept by an int or bool callee, or a sink, on one result
+# only: the other result is a refused hand-over (not a pointer function's
+# NULL, which mostly means "nothing to do")
+_REFUSABLE = frozenset((CALLEE_KEEPS, SINK_KEEPS))
 # + name: the local holds the result of a callee whose failures are errnos
 # (a `return ret;` of it splits on it: see transfer)
 _ERRNO_RESULT = "~errno result "  # + name: holds a callee's errno (see _mark_errno)

@@ -212,7 +212,11 @@ def _doubtful(leak: Leak) -> bool:
     such exits were memory handed over on a success path in 23 of 24
     cases; the rule is about error paths.
     """
-    if leak.tentative or leak.error_exit is False:
+    if leak.tentative:
+        return True
+    if leak.error_exit is False and not leak.refused:
+        # (a block a callee refused, the path having tested its result, is
+        # lost whatever the function returns: `if (!queue(q)) err = ..;`)
         return True
     if leak.helper_failed:
         # at `return foo_add(x)` taken as failing (x freed by it then): what
@@ -259,7 +263,7 @@ def _doubtful(leak: Leak) -> bool:
         # a caller or a teardown freed the member first in most triaged cases
         # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show
         return True
-    return leak.error_exit is None and not leak.failing
+    return leak.error_exit is None and not leak.failing and not leak.refused
 
 
 def _container(holder: str) -> str | None:
