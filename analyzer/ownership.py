@@ -5001,7 +5001,9 @@ class Analysis:
                 continue
             via = world.via
             key = (site.span, (via.span if via else node.span))
-            if key in self.leaks or key in self.deferred:
+            if (key in self.leaks or key in self.deferred) and not self._tells_better(
+                self.leaks.get(key), error_exit, rid, world
+            ):
                 # (the first world to leak it tells the report; preferring a
                 # later failing path to the same exit was tried: a block that
                 # also leaks on a success path there is most often the tool's
@@ -5054,6 +5056,37 @@ class Analysis:
                     )
             else:
                 self.leaks[key] = leak
+
+    def _tells_better(
+        self, old: Leak | None, error_exit: bool | None, rid: int, world: World
+    ) -> bool:
+        """Does this world's error exit tell a leak an earlier world reported
+        at the same exit better? Only for a block this function frees by name
+        on another path and never gave away: `if (!dev->attached) rc =
+        -ENODEV; else rc = do_ioctl(dev, insns); return rc;` after a loop
+        whose failure frees `insns` (the earlier world, do_ioctl's, tells a
+        success exit)."""
+        return (
+            old is not None
+            and error_exit is True
+            and old.reason == "unfreed"
+            and old.error_exit is not True
+            and not (old.failing or old.refused)
+            and rid not in world.lent
+            and world.holders.get(rid) == old.holder
+            and old.holder in self._freed_names
+        )
+
+    @cached_property
+    def _freed_names(self) -> frozenset[str]:
+        """What this function gives to a free API anywhere, loops included
+        (`kfree(insns); return rc;` inside a copy loop)."""
+        out = set()
+        for call in ir.call_exprs(self.fn):
+            freed = self.freed_arg(call, "free")
+            if freed is not None:
+                out.add(ir.uncast(freed).text)
+        return frozenset(out)
 
     def _takes_element(self, value: ir.Expr | None) -> bool:
         """`skb_dequeue(&qca->rx_q)`: a call given a member's address first,
