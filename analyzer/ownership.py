@@ -211,6 +211,9 @@ class Leak:
     # the path took the result of a callee that keeps the block only when it
     # succeeds, the other one: the hand-over was tested and failed
     refused: bool = False
+    # a local scratch buffer never given away (Analysis._scratch), unfreed
+    # at this exit: a leak whatever the exit returns
+    scratch: bool = False
     # a member another file fills (`members._filled_elsewhere`): that file;
     # `site.api` names the function that fills it
     filled_in: str = ""
@@ -1562,6 +1565,8 @@ class Analysis:
                 continue
             if slot == 1 and node.loop_end >= 0 and self._first_trip(node.expr, world):
                 continue
+            if slot == 1 and node.name == "scoped_guard":
+                continue  # (its body runs once, always: the lock is taken)
             zero_trip = slot == 1 and node.loop_end >= 0 and self._not_entered(node, world)
             last = slot == len(node.succs) - 1
             skipped = self._guarded_frees(node, 1 - slot)  # (shared: not changed)
@@ -5043,6 +5048,10 @@ class Analysis:
                 released_elsewhere=reason == "left-in-caller"
                 and self.releases_after(world.holders.get(rid), site.span.line),
                 refused=any(r == rid for r, _ in world.refused),
+                scratch=reason == "unfreed"
+                and rid not in world.lent
+                and not site.via_summary  # (a helper's block may be a cached one)
+                and self._scratch(world.holders.get(rid), site.span.line),
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
@@ -5076,6 +5085,66 @@ class Analysis:
             and world.holders.get(rid) == old.holder
             and old.holder in self._freed_names
         )
+
+    def _scratch(self, name: str | None, line: int) -> bool:
+        """Is `name` a local scratch buffer: one this function frees by name
+        on some path, whose pointer it never copies (no assignment reads it
+        other than through an element or a member: `n = buf->len`, not
+        `e = buf`, `p = buf + 1`, `x->p = &buf[2]`, `q = f(buf)`)?  Such a
+        block is nobody else's at any exit, success or not (airspy's
+        firmware-version buffer, freed on the error path only)."""
+        return (
+            name is not None
+            and name in self.locals
+            and name not in self.params
+            and name not in self.iterators  # (`elem++`: walks the block)
+            and name in self._freed_names
+            and name not in self._pointers_copied
+            and name not in self._given_inside
+            and self._cleared.get(name, 0) <= line
+        )
+
+    @cached_property
+    def _given_inside(self) -> frozenset[str]:
+        """Variables a pointer into whose block may go to code nobody knows:
+        an argument other than the variable itself or one of its elements that
+        reads it (`register(timer->name, ..)`, `f(&buf->list)`, `g(buf + 4)`) given to a
+        callee with no summary and no entry in the API table."""
+        out: set[str] = set()
+        for call in ir.call_exprs(self.fn):
+            f = call.func
+            if f is not None and (
+                self.apis.lookup(f) or self.apis.borrows(f) or self.summaries.get(f) is not None
+            ):
+                continue
+            for arg in call.args:
+                arg = ir.uncast(arg)
+                if type(arg) is ir.Index:
+                    arg = arg.index  # (`f(row[i])`: an element's value)
+                if type(arg) is not ir.Name:
+                    out.update(e.name for e in ir.walk(arg) if type(e) is ir.Name)
+        return frozenset(out)
+
+    @cached_property
+    def _cleared(self) -> dict[str, int]:
+        """Variables set to NULL, by the last line where (`if (ret ==
+        -EIOCBQUEUED) buf = NULL;`): below the allocation, the idiom of a
+        hand-over the analysis may not have seen."""
+        out: dict[str, int] = {}
+        for node in self.fn.nodes:  # (not `T *buf = NULL;`: that is no hand-over)
+            for e in ir.walk(node.expr) if node.expr is not None else ():
+                if type(e) is ir.Assign and type(e.target) is ir.Name and ir.is_zero(e.value):
+                    out[e.target.name] = max(out.get(e.target.name, 0), node.span.line)
+        return out
+
+    @cached_property
+    def _pointers_copied(self) -> frozenset[str]:
+        """The variables some assignment's value reads whole (see _scratch)."""
+        out: set[str] = set()
+        for target, value in self.assignments:
+            if value is not None and not (type(target) is ir.Name and target.name in self.integers):
+                out.update(_whole_reads(value))  # (`ret = f(buf)` keeps no pointer)
+        return frozenset(out)
 
     @cached_property
     def _freed_names(self) -> frozenset[str]:
@@ -5271,6 +5340,44 @@ def _assignments(walked: list[tuple[ir.Node, list[ir.Expr]]]):
         for e in sub:
             if isinstance(e, ir.Assign) and e.op == "=":
                 yield e.target, e.value
+
+
+def _whole_reads(expr: ir.Expr) -> Iterator[str]:
+    """Variables `expr` reads as pointers, not through an element or a
+    member: `buf` in `buf`, `buf + 1`, `f(buf)`, `&buf[2]`, `&buf->x`;
+    not in `buf[2]` or `buf->len`."""
+    match expr:
+        case ir.Name(name=n):
+            yield n
+        case ir.Field(base=b) | ir.Index(base=b):
+            while isinstance(b, ir.Field | ir.Index | ir.Cast):
+                b = b.operand if isinstance(b, ir.Cast) else b.base
+            if not isinstance(b, ir.Name):
+                yield from _whole_reads(b)
+            if isinstance(expr, ir.Index):
+                yield from _whole_reads(expr.index)
+        case ir.Unary(op="&", operand=o):
+            for e in ir.walk(o):
+                if isinstance(e, ir.Name):
+                    yield e.name
+        case _:
+            for child in _children(expr):
+                yield from _whole_reads(child)
+
+
+def _children(expr: ir.Expr) -> tuple[ir.Expr, ...]:
+    match expr:
+        case ir.Unary(operand=o) | ir.Cast(operand=o):
+            return (o,)
+        case ir.Binary(left=a, right=b):
+            return (a, b)
+        case ir.Conditional(test=t, then=a, other=b):
+            return (t, a, b)
+        case ir.Call(args=args):
+            return args
+        case ir.Assign(target=t, value=v):
+            return (t, v)
+    return ()
 
 
 def _names(expr: ir.Expr, name: str) -> bool:

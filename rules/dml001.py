@@ -214,7 +214,7 @@ def _doubtful(leak: Leak) -> bool:
     """
     if leak.tentative:
         return True
-    if leak.error_exit is False and not leak.refused:
+    if leak.error_exit is False and not (leak.refused or leak.scratch):
         # (a block a callee refused, the path having tested its result, is
         # lost whatever the function returns: `if (!queue(q)) err = ..;`)
         return True
@@ -263,7 +263,7 @@ def _doubtful(leak: Leak) -> bool:
         # a caller or a teardown freed the member first in most triaged cases
         # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show
         return True
-    return leak.error_exit is None and not leak.failing and not leak.refused
+    return leak.error_exit is None and not (leak.failing or leak.refused or leak.scratch)
 
 
 def _container(holder: str) -> str | None:

@@ -371,6 +371,7 @@ class _CFGBuilder:
             c = self.cond(node.child_by_field_name("condition"))
             b = self.add(Kind.BRANCH, span_of(node.child_by_field_name("condition") or node), 2)
             b.expr = c
+            b.name = self.iterators.get(node.start_byte)  # `scoped_guard`, rewritten to `if`
             self.link(dangling, b.id)
             then = node.child_by_field_name("consequence")
             out = self.stmt(then, [(b.id, 0)]) if then is not None else [(b.id, 0)]
