@@ -799,7 +799,7 @@ class Analysis:
         }
         # Pointers that walk an array (`cur_map++`, `p += n`): stores through
         # them land in different elements.
-        self.iterators = {
+        stepped = {
             e.operand.name
             for e in exprs
             if isinstance(e, ir.Unary) and e.op in ("++", "--") and isinstance(e.operand, ir.Name)
@@ -808,7 +808,10 @@ class Analysis:
             for e in exprs
             if isinstance(e, ir.Assign) and e.op in ("+=", "-=") and isinstance(e.target, ir.Name)
         }
-        self.iterators &= self.pointers
+        self.iterators = stepped & self.pointers
+        # Integers that count (`i++`): an index or a count, never an errno
+        # (`ret = i; goto out;` returns the endpoint found).
+        self.counters = stepped - self.pointers
         # `migf->filp = anon_inode_getfile(.., migf, ..)`: the object made from a
         # block may hold it, so releasing that object may release the block.
         assignments = self.assignments = list(_assignments(walked))
@@ -2679,6 +2682,8 @@ class Analysis:
         elif isinstance(value, ir.Name) and value.name in world.vals:
             world.vals[name] = world.vals[value.name]
             negative = world.vals.get(_sign_key(value.name)) == NEGATIVE
+            if value.name in self.counters and world.vals[name] == "nonzero":
+                world.vals[_sign_key(name)] = POSITIVE
         elif (status := self._status_of(value)) is not None and not _names(
             status[0], name
         ):  # (not `ret = ret ? -EFAULT : 0`)
@@ -3884,6 +3889,19 @@ class Analysis:
             return s.rid
         return None
 
+    def _cleanup_members(self, name: str, cleanup: str, world: World) -> None:
+        """The members a `__free(fn)` variable's cleanup frees with it, as
+        its summary says (`free_usb_request()`: `kfree(req->buf)`, then the
+        request)."""
+        summary = self.summaries.get(cleanup)
+        if summary is None:
+            return
+        var = ir.Name(self.fn.span, name, name)
+        for eff in summary.effects:
+            if eff.index == 0 and eff.chain and eff.on_zero == eff.on_nonzero == "freed":
+                for rid in self._effect_targets(var, eff.chain, world):
+                    self._apply_effect(rid, "freed", world)
+
     def _effect_targets(self, arg: ir.Expr, chain: str, world: World) -> list[int]:
         if not chain:
             if isinstance(arg, ir.Unary) and arg.op == "&":
@@ -4707,9 +4725,10 @@ class Analysis:
                             self.escape(rid, world)
             if returned is not None:
                 self.escape(returned, world)
-        for name, _fn in self.cleanups.items():
+        for name, cleanup in self.cleanups.items():
             rid = world.env.get(name)
             if rid is not None:
+                self._cleanup_members(name, cleanup, world)
                 self.free(rid, world)
         # Unresolved conditional hand-overs: an int function's success (it took
         # ownership); a pointer function's failure (what its result points to
