@@ -86,6 +86,9 @@ class Api:
     # allocators: an object that is not itself memory DML001 reports (a
     # net_device), tracked so that memory it holds is seen freed with it
     holder: bool = False
+    # allocators: a block that exists only to be handed over (a devres entry,
+    # until devres_add()): kept at any exit, success or not, it is lost
+    transient: bool = False
     # [[fills]]: the member of the structure that receives the new memory
     # (`out->pointer`); "" for what the structure holds as a whole.
     # Holder allocators: the member that points to the private area the
@@ -342,6 +345,16 @@ class ApiTable:
             )
         return found
 
+    def transient_families(self) -> frozenset[str]:
+        """Families of the allocators marked `transient` (see Api.transient)."""
+        key = ("transient families", "")
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = frozenset(
+                a.family for apis in self.by_name.values() for a in apis if a.transient
+            )
+        return found
+
     def private_members(self) -> dict[str, frozenset[str]]:
         """Member -> the holder allocators whose object's private area it
         points to (`priv` of ieee80211_alloc_hw()'s object: see Api.member)."""
@@ -363,6 +376,7 @@ class ApiTable:
 
     def add(self, api: Api) -> None:
         self._cache.pop(("holder families", ""), None)
+        self._cache.pop(("transient families", ""), None)
         self._cache.pop(("private members", ""), None)
         if api.role in STRUCT_ROLES:
             self.structs[api.name] = api
@@ -617,7 +631,7 @@ def _entries(role: str, entry: dict, where: str):
     if not protos or not all(isinstance(p, str) for p in protos):
         raise ApiError(f"{where}: needs 'prototypes', a list of C prototypes")
     known = {"prototypes", "prototype", "family", "families", "failure", "managed"}
-    known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder"}
+    known |= {"pointer", "device", "drvdata", "test", "into", "always", "holder", "transient"}
     known |= {"member", "requires", "size", "mutual", "result_fails", "node"}
     for key in entry:
         if key not in known:
@@ -660,6 +674,7 @@ def _entries(role: str, entry: dict, where: str):
             test=test,
             returns_pointer=returns_pointer,
             holder=bool(entry.get("holder", False)),
+            transient=bool(entry.get("transient", False)),
             member=str(entry.get("member", "")),
             requires=str(entry.get("requires", "")),
             size=str(entry.get("size", "")),

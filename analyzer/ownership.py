@@ -214,6 +214,9 @@ class Leak:
     # a local scratch buffer never given away (Analysis._scratch), unfreed
     # at this exit: a leak whatever the exit returns
     scratch: bool = False
+    # of a family that exists only to be handed over ([[allocator]] transient):
+    # kept at any exit, it is lost (a devres entry never devres_add()ed)
+    transient: bool = False
     # a member another file fills (`members._filled_elsewhere`): that file;
     # `site.api` names the function that fills it
     filled_in: str = ""
@@ -614,6 +617,7 @@ class Analysis:
         self.global_frees: dict[str, frozenset[str]] = {}
         self.apis = apis
         self.holder_families = apis.holder_families()
+        self.transient_families = apis.transient_families()
         self.private_members = apis.private_members()
         # [[fills]] size members (`length`) -> the member they tell about (`pointer`)
         self._size_members = {a.size: a.member for a in apis.structs.values() if a.size}
@@ -5071,6 +5075,7 @@ class Analysis:
                 and rid not in world.lent
                 and not site.via_summary  # (a helper's block may be a cached one)
                 and self._scratch(world.holders.get(rid), site.span.line),
+                transient=reason == "unfreed" and site.family in self.transient_families,
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only

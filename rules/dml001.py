@@ -214,6 +214,10 @@ def _doubtful(leak: Leak) -> bool:
     """
     if leak.tentative:
         return True
+    if leak.transient:
+        # (a devres entry kept at a success exit is the bug itself, and the
+        # free stepped over is the failure branch's `devres_free()`)
+        return leak.tentative or leak.helper_failed
     if leak.error_exit is False and not (leak.refused or leak.scratch):
         # (a block a callee refused, the path having tested its result, is
         # lost whatever the function returns: `if (!queue(q)) err = ..;`)
