@@ -218,7 +218,11 @@ def _doubtful(leak: Leak) -> bool:
         # (a devres entry kept at a success exit is the bug itself, and the
         # free stepped over is the failure branch's `devres_free()`)
         return leak.tentative or leak.helper_failed
-    if leak.error_exit is False and not (leak.refused or leak.scratch):
+    # a member still live in a structure this path frees: the free is the
+    # evidence, as for _STRUCTURE_FREED, whatever the exit (not an element,
+    # `dm[i]`, which a loop may have handed over one by one)
+    freed_with = leak.reason == "container-freed" and "[" not in leak.holder
+    if leak.error_exit is False and not (leak.refused or leak.scratch or freed_with):
         # (a block a callee refused, the path having tested its result, is
         # lost whatever the function returns: `if (!queue(q)) err = ..;`)
         return True
@@ -267,7 +271,9 @@ def _doubtful(leak: Leak) -> bool:
         # a caller or a teardown freed the member first in most triaged cases
         # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show
         return True
-    return leak.error_exit is None and not (leak.failing or leak.refused or leak.scratch)
+    return leak.error_exit is None and not (
+        leak.failing or leak.refused or leak.scratch or freed_with
+    )
 
 
 def _container(holder: str) -> str | None:
