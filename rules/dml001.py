@@ -220,8 +220,11 @@ def _doubtful(leak: Leak) -> bool:
         return leak.tentative or leak.helper_failed
     # a member still live in a structure this path frees: the free is the
     # evidence, as for _STRUCTURE_FREED, whatever the exit (not an element,
-    # `dm[i]`, which a loop may have handed over one by one)
+    # `dm[i]`, which a loop may have handed over one by one, nor the block of
+    # an earlier pass of a loop)
     freed_with = leak.reason == "container-freed" and "[" not in leak.holder
+    below = (leak.via or leak.exit).line > leak.site.span.line
+    freed_with = freed_with and below and not leak.earlier
     if leak.error_exit is False and not (leak.refused or leak.scratch or freed_with):
         # (a block a callee refused, the path having tested its result, is
         # lost whatever the function returns: `if (!queue(q)) err = ..;`)
