@@ -104,7 +104,20 @@ with their subsystem's conventions), unless the function left it in its
 caller's structure and releases it there on another path; leaks at success exits or at exits
 not reached through a failed check (but `ret = helper(..); return ret;`, with
 ret read nowhere else and helper returning an errno, is helper's failure
-too, and shown), paths that step over a guarded free,
+too, and shown). Four kinds of evidence show such a leak whatever the exit
+returns: a hand-over tested and refused (`if (!queue(q)) err = ..;`, or
+`ret = idr_alloc(.., q, ..); if (ret < 0) pr_err(..);`: a callee or sink
+that keeps the block only when it succeeds took its other result, and the
+block went nowhere since); a scratch buffer (a local the function frees by
+name on another path, whose pointer it never copies, sets to NULL below
+the allocation, or hands in part to unknown code: airspy's
+firmware-version string, freed on the error path only); a block of a
+`transient` family (a devres entry, which exists only to be
+devres_add()ed); and a member still live in a structure the path frees
+(not an array element, nor a block of an earlier pass of a loop). An exit
+that a success telling nothing and an error (`rc = -ENODEV`) both reach
+reports the error way for a block the function frees by name elsewhere.
+Also low: paths that step over a guarded free,
 put another block in the block's place (`if (a) p = x(); if (b) p = y();`)
 or leave a loop that stores the block before its first trip, blocks given
 to a callee we cannot see together with a block since handed over
