@@ -337,21 +337,18 @@ class ApiTable:
 
     def holder_families(self) -> frozenset[str]:
         """Families of the allocators marked `holder` (see Api.holder)."""
-        key = ("holder families", "")
-        found = self._cache.get(key)
-        if found is None:
-            found = self._cache[key] = frozenset(
-                a.family for apis in self.by_name.values() for a in apis if a.holder
-            )
-        return found
+        return self._families_marked("holder")
 
     def transient_families(self) -> frozenset[str]:
         """Families of the allocators marked `transient` (see Api.transient)."""
-        key = ("transient families", "")
+        return self._families_marked("transient")
+
+    def _families_marked(self, flag: str) -> frozenset[str]:
+        key = (f"{flag} families", "")
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = frozenset(
-                a.family for apis in self.by_name.values() for a in apis if a.transient
+                a.family for apis in self.by_name.values() for a in apis if getattr(a, flag)
             )
         return found
 
