@@ -4675,6 +4675,10 @@ class Analysis:
         world.status[rid] = LIVE
         old = world.realloc.pop(rid, None)
         if old is not None and world.status.get(old) in _OWNED_OR_OLD:
+            # krealloc() copied the old block: what it held, the new one holds
+            for (c, f), v in list(world.heap.items()):
+                if c == old:
+                    world.heap[(rid, f)] = v
             self._regrown_old(old, world)
 
     def _regrown_old(self, old: int, world: World) -> None:
@@ -5126,7 +5130,18 @@ class Analysis:
             and name not in self._pointers_copied
             and name not in self._given_inside
             and self._cleared.get(name, 0) <= line
+            and not any(a <= line <= b for a, b in self._loop_lines)  # (per-element state)
         )
+
+    @cached_property
+    def _loop_lines(self) -> list[tuple[int, int]]:
+        """The lines each loop of the function spans, head to last node."""
+        nodes = self.fn.nodes
+        return [
+            (n.span.line, nodes[n.loop_end].span.line)
+            for n in nodes
+            if n.kind is Kind.BRANCH and n.loop_end >= 0
+        ]
 
     @cached_property
     def _given_inside(self) -> frozenset[str]:

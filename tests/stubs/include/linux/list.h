@@ -58,4 +58,16 @@ static inline int list_empty(const struct list_head *head)
 		n = list_next_entry(pos, member);			\
 	     !list_entry_is_head(pos, head, member);			\
 	     pos = n, n = list_next_entry(n, member))
+
+/* Lock-less lists (<linux/llist.h>). */
+struct llist_node {
+	struct llist_node *next;
+};
+
+struct llist_head {
+	struct llist_node *first;
+};
+
+bool llist_add(struct llist_node *new_node, struct llist_head *head);
+
 #endif
