@@ -744,6 +744,7 @@ class Analysis:
         self._exit_class: str | None = None  # ... and the class of our exit
         self._sink_pending: list[tuple[int, str, None, str]] = []
         self._testing: tuple[int, bool] | None = None  # the branch being refined (node id)
+        self._top_col: int | None = None  # see top_level
         self._freeing = False  # resolving a free's argument (see _lookup_heap)
         self._frees_ahead: dict[tuple[int, str], bool] = {}  # see _freed_further_on
         self._facts_of: dict[int, tuple] = {}  # see _node_facts
@@ -5041,7 +5042,12 @@ class Analysis:
                 # also leaks on a success path there is most often the tool's
                 # misreading, and 7 of the 10 findings it showed were false)
                 continue
-            refusal = next((b for r, b in world.refused if r == rid), None)
+            refused = any(r == rid for r, _ in world.refused)
+            if refused and self._cleared.get(world.holders.get(rid) or "", 0) > site.span.line:
+                # (`es2 = NULL;` below the allocation: the callee that refused
+                # it may have used it after all)
+                refused = False
+            refusal = next((b for r, b in world.refused if r == rid), None) if refused else None
             because, failing, found_null = self._branch_facts(
                 (self.fn.nodes[refusal[0]], refusal[1])
                 if refusal
@@ -5074,12 +5080,14 @@ class Analysis:
                 helper_failed=self._exit_class == "nonzero",
                 released_elsewhere=reason == "left-in-caller"
                 and self.releases_after(world.holders.get(rid), site.span.line),
-                refused=any(r == rid for r, _ in world.refused),
+                refused=refused,
                 scratch=reason == "unfreed"
                 and rid not in world.lent
                 and not site.via_summary  # (a helper's block may be a cached one)
                 and self._scratch(world.holders.get(rid), site.span.line),
-                transient=reason == "unfreed" and site.family in self.transient_families,
+                transient=reason == "unfreed"
+                and site.family in self.transient_families
+                and self.top_level(site.span.line),
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
@@ -5131,7 +5139,26 @@ class Analysis:
             and name not in self._given_inside
             and self._cleared.get(name, 0) <= line
             and not any(a <= line <= b for a, b in self._loop_lines)  # (per-element state)
+            and self.top_level(line)
         )
+
+    def top_level(self, line: int) -> bool:
+        """Is the statement at `line` in the function's outermost block, not
+        under an `if` (`if (info->shared) node = kzalloc(..);` is, and a
+        later `if (info->shared) list_add(..)` the analysis cannot pair with
+        it)? Read from the statements' columns; a declaration counts as
+        outermost."""
+        if self._top_col is None:
+            cols = [
+                n.span.col
+                for n in self.fn.nodes
+                if n.kind is Kind.EXPR or n.kind is Kind.RETURN and not n.implicit
+            ]
+            self._top_col = min(cols, default=0)
+        for n in self.fn.nodes:
+            if n.span.line == line and n.kind in (Kind.EXPR, Kind.DECL):
+                return n.kind is Kind.DECL or n.span.col == self._top_col
+        return False
 
     @cached_property
     def _loop_lines(self) -> list[tuple[int, int]]:
