@@ -217,6 +217,10 @@ class Leak:
     # of a family that exists only to be handed over ([[allocator]] transient):
     # kept at any exit, it is lost (a devres entry never devres_add()ed)
     transient: bool = False
+    # its container's contents are copied somewhere (`d->cfg = *c;`,
+    # `memcpy(&d->cfg, c, ..)`) before the container is freed: the member
+    # may live on in the copy
+    copied_out: bool = False
     # a member another file fills (`members._filled_elsewhere`): that file;
     # `site.api` names the function that fills it
     filled_in: str = ""
@@ -4661,9 +4665,26 @@ class Analysis:
 
     def _refused(self, rid: int, world: World) -> None:
         """A callee that keeps the block when it succeeds did not: the path
-        took its other result, so the block is still ours (Leak.refused)."""
-        if world.status.get(rid) in OWNED:
-            world.refused |= {(rid, self._testing)}
+        took its other result, so the block is still ours (Leak.refused).
+        Not read from a NULL or IS_ERR test (`if (!d)` of a pointer sink
+        that fails with ERR_PTR), nor from a test against one errno (`if (ret
+        == -EEXIST)`: a retry loop's duplicate, whose loop goes on)."""
+        if world.status.get(rid) not in OWNED:
+            return
+        if self._testing is not None:
+            node, truth = self.fn.nodes[self._testing[0]], self._testing[1]
+            if null_tested(node.expr, truth, self.apis) or null_tested(
+                node.expr, not truth, self.apis
+            ):
+                return
+            e = node.expr
+            if (
+                type(e) is ir.Binary
+                and e.op in ("==", "!=")
+                and not (ir.is_zero(e.left) or ir.is_zero(e.right))
+            ):
+                return
+        world.refused |= {(rid, self._testing)}
 
     def _set_null(self, rid: int, world: World) -> None:
         world.status[rid] = NULL
@@ -5088,6 +5109,9 @@ class Analysis:
                 transient=reason == "unfreed"
                 and site.family in self.transient_families
                 and self.top_level(site.span.line),
+                copied_out=reason == "container-freed"
+                and _ROOT.match(world.holders.get(rid) or "") is not None
+                and _ROOT.match(world.holders.get(rid) or "")[0] in self._contents_copied,
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
@@ -5164,25 +5188,41 @@ class Analysis:
     def _loop_lines(self) -> list[tuple[int, int]]:
         """The lines each loop of the function spans, head to last node."""
         nodes = self.fn.nodes
-        return [
-            (n.span.line, nodes[n.loop_end].span.line)
-            for n in nodes
-            if n.kind is Kind.BRANCH and n.loop_end >= 0
-        ]
+        out = []
+        for n in nodes:
+            if n.kind is Kind.BRANCH and n.loop_end >= 0:
+                # (every node of the loop: a do-while's test sits below its body)
+                lines = [m.span.line for m in nodes[n.id : n.loop_end + 1]]
+                out.append((min(lines), max(lines)))
+        return out
+
+    @cached_property
+    def _contents_copied(self) -> frozenset[str]:
+        """Variables whose block's contents the function copies elsewhere:
+        `d->cfg = *c;`, `memcpy(&d->cfg, c, ..)`, `kmemdup(c, ..)`."""
+        out: set[str] = set()
+        for _, value in self.assignments:
+            v = ir.uncast(value) if value is not None else None
+            if type(v) is ir.Unary and v.op == "*" and type(ir.uncast(v.operand)) is ir.Name:
+                out.add(ir.uncast(v.operand).name)
+        for call in ir.call_exprs(self.fn):
+            f = call.func or ""
+            if "memcpy" in f or "memdup" in f or "memmove" in f:
+                for arg in call.args:
+                    out.update(e.name for e in ir.walk(arg) if type(e) is ir.Name)
+        return frozenset(out)
 
     @cached_property
     def _given_inside(self) -> frozenset[str]:
         """Variables a pointer into whose block may go to code nobody knows:
         an argument other than the variable itself or one of its elements that
         reads it (`register(timer->name, ..)`, `f(&buf->list)`, `g(buf + 4)`) given to a
-        callee with no summary and no entry in the API table."""
+        callee with no entry in the API table (a summary speaks of the block only)."""
         out: set[str] = set()
         for call in ir.call_exprs(self.fn):
             f = call.func
-            if f is not None and (
-                self.apis.lookup(f) or self.apis.borrows(f) or self.summaries.get(f) is not None
-            ):
-                continue
+            if f is not None and (self.apis.lookup(f) or self.apis.borrows(f)):
+                continue  # (a summary speaks of the block, not of `t->name` inside it)
             for arg in call.args:
                 arg = ir.uncast(arg)
                 if type(arg) is ir.Index:
@@ -5208,8 +5248,11 @@ class Analysis:
         """The variables some assignment's value reads whole (see _scratch)."""
         out: set[str] = set()
         for target, value in self.assignments:
-            if value is not None and not (type(target) is ir.Name and target.name in self.integers):
-                out.update(_whole_reads(value))  # (`ret = f(buf)` keeps no pointer)
+            if value is None:
+                continue
+            if type(target) is ir.Name and target.name in self.integers and type(value) is ir.Call:
+                continue  # (`ret = f(buf)` keeps no pointer; `addr = (long)buf + 16` may)
+            out.update(_whole_reads(value))
         return frozenset(out)
 
     @cached_property
@@ -5422,10 +5465,13 @@ def _whole_reads(expr: ir.Expr) -> Iterator[str]:
                 yield from _whole_reads(b)
             if isinstance(expr, ir.Index):
                 yield from _whole_reads(expr.index)
-        case ir.Unary(op="&", operand=o):
-            for e in ir.walk(o):
-                if isinstance(e, ir.Name):
-                    yield e.name
+        case ir.Unary(op="&", operand=o) | ir.Opaque(parts=o):
+            # (`&buf[2]`; a compound literal or initializer list, `(struct
+            # res){ .name = name }`, copies whatever it names)
+            for part in o if isinstance(o, tuple) else (o,):
+                for e in ir.walk(part):
+                    if isinstance(e, ir.Name):
+                        yield e.name
         case _:
             for child in _children(expr):
                 yield from _whole_reads(child)
@@ -5683,6 +5729,7 @@ _OTHER = {"zero": "nonzero", "nonzero": "zero"}  # the other result class
 # What a callee may do with a block on success that a failure leaves undone
 _KEEPS = frozenset(("escaped", CALLEE_KEEPS, KEPT_BY_OURS, SINK_KEEPS, "lent"))
 _TAKEN = _KEEPS | {"freed", "handed", "dropped"}
+_ROOT = re.compile(r"\w+")  # the variable an access path starts from
 # the block itself kept by an int or bool callee, or a sink, on one result
 # only: the other result is a refused hand-over (not a pointer function's
 # NULL, which mostly means "nothing to do")

@@ -227,18 +227,18 @@ def _doubtful(leak: Leak) -> bool:
     """
     if leak.tentative:
         return True
-    if leak.transient:
-        # (a devres entry kept at a success exit is the bug itself, and the
-        # free stepped over is the failure branch's `devres_free()`)
-        return leak.tentative or leak.helper_failed
     # a member still live in a structure this path frees: the free is the
     # evidence, as for _STRUCTURE_FREED, whatever the exit (not an element,
     # `dm[i]`, which a loop may have handed over one by one, nor the block of
     # an earlier pass of a loop)
     freed_with = leak.reason == "container-freed" and "[" not in leak.holder
     below = (leak.via or leak.exit).line > leak.site.span.line
-    freed_with = freed_with and below and not leak.earlier
-    if leak.error_exit is False and not (leak.refused or leak.scratch or freed_with):
+    freed_with = freed_with and below and not (leak.earlier or leak.copied_out)
+    # (a devres entry kept at a success exit is the bug itself, and the free
+    # stepped over, transient or not, is the failure branch's `devres_free()`)
+    if leak.error_exit is False and not (
+        leak.refused or leak.scratch or freed_with or leak.transient
+    ):
         # (a block a callee refused, the path having tested its result, is
         # lost whatever the function returns: `if (!queue(q)) err = ..;`)
         return True
@@ -255,7 +255,7 @@ def _doubtful(leak: Leak) -> bool:
         # itself releases on another path, left in its caller's structure
         # on this one, is its own setup not undone.
         return True
-    if leak.skipped_free:
+    if leak.skipped_free and not leak.transient:
         # `if (!buf->sgl_dst_valid) kfree(buflout);` stepped over on this path: the
         # guard is correlated with the allocation (a flag, a size) in the cases
         # triaged, and the tool cannot relate the two
