@@ -5063,12 +5063,12 @@ class Analysis:
                 # also leaks on a success path there is most often the tool's
                 # misreading, and 7 of the 10 findings it showed were false)
                 continue
-            refused = any(r == rid for r, _ in world.refused)
-            if refused and self._cleared.get(world.holders.get(rid) or "", 0) > site.span.line:
-                # (`es2 = NULL;` below the allocation: the callee that refused
-                # it may have used it after all)
-                refused = False
-            refusal = next((b for r, b in world.refused if r == rid), None) if refused else None
+            holder_text = world.holders.get(rid) or ""
+            tests = [b for r, b in world.refused if r == rid]
+            # (not a block set to NULL below its allocation, `es2 = NULL;`:
+            # the callee that refused it may have used it after all)
+            refused = bool(tests) and self._cleared.get(holder_text, 0) <= site.span.line
+            refusal = max((b for b in tests if b is not None), default=None) if refused else None
             because, failing, found_null = self._branch_facts(
                 (self.fn.nodes[refusal[0]], refusal[1])
                 if refusal
@@ -5105,13 +5105,13 @@ class Analysis:
                 scratch=reason == "unfreed"
                 and rid not in world.lent
                 and not site.via_summary  # (a helper's block may be a cached one)
-                and self._scratch(world.holders.get(rid), site.span.line),
+                and self._scratch(holder_text, site.span.line),
                 transient=reason == "unfreed"
                 and site.family in self.transient_families
                 and self.top_level(site.span.line),
                 copied_out=reason == "container-freed"
-                and _ROOT.match(world.holders.get(rid) or "") is not None
-                and _ROOT.match(world.holders.get(rid) or "")[0] in self._contents_copied,
+                and (root := _ROOT.match(holder_text)) is not None
+                and root[0] in self._contents_copied,
             )
             if reason in ("left-in-caller", "left-in-global"):
                 # Memory left in the caller's structure is a leak for sure only
@@ -5222,7 +5222,7 @@ class Analysis:
         for call in ir.call_exprs(self.fn):
             f = call.func
             if f is not None and (self.apis.lookup(f) or self.apis.borrows(f)):
-                continue  # (a summary speaks of the block, not of `t->name` inside it)
+                continue
             for arg in call.args:
                 arg = ir.uncast(arg)
                 if type(arg) is ir.Index:
@@ -5473,23 +5473,8 @@ def _whole_reads(expr: ir.Expr) -> Iterator[str]:
                     if isinstance(e, ir.Name):
                         yield e.name
         case _:
-            for child in _children(expr):
+            for child in ir.children(expr):
                 yield from _whole_reads(child)
-
-
-def _children(expr: ir.Expr) -> tuple[ir.Expr, ...]:
-    match expr:
-        case ir.Unary(operand=o) | ir.Cast(operand=o):
-            return (o,)
-        case ir.Binary(left=a, right=b):
-            return (a, b)
-        case ir.Conditional(test=t, then=a, other=b):
-            return (t, a, b)
-        case ir.Call(args=args):
-            return args
-        case ir.Assign(target=t, value=v):
-            return (t, v)
-    return ()
 
 
 def _names(expr: ir.Expr, name: str) -> bool:
