@@ -234,11 +234,10 @@ def _doubtful(leak: Leak) -> bool:
     freed_with = leak.reason == "container-freed" and "[" not in leak.holder
     below = (leak.via or leak.exit).line > leak.site.span.line
     freed_with = freed_with and below and not (leak.earlier or leak.copied_out)
+    evident = leak.refused or leak.scratch or freed_with  # (see the rule page)
     # (a devres entry kept at a success exit is the bug itself, and the free
     # stepped over, transient or not, is the failure branch's `devres_free()`)
-    if leak.error_exit is False and not (
-        leak.refused or leak.scratch or freed_with or leak.transient
-    ):
+    if leak.error_exit is False and not (evident or leak.transient):
         # (a block a callee refused, the path having tested its result, is
         # lost whatever the function returns: `if (!queue(q)) err = ..;`)
         return True
@@ -287,9 +286,7 @@ def _doubtful(leak: Leak) -> bool:
         # a caller or a teardown freed the member first in most triaged cases
         # (hpsa, tcmu, cdc-acm: 4 of 16 true), which the file does not show
         return True
-    return leak.error_exit is None and not (
-        leak.failing or leak.refused or leak.scratch or freed_with
-    )
+    return leak.error_exit is None and not (leak.failing or evident)
 
 
 def _container(holder: str) -> str | None:
